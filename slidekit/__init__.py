@@ -1,0 +1,3 @@
+"""slidekit: presentation-as-code for technical talks."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,179 @@
+"""Front matter: slides' four keys with slides' defaults, plus slidekit's own options."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import getpass
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import yaml
+
+from slidekit.deck.model import DeckMeta
+from slidekit.deck.split import Chunk
+from slidekit.errors import DeckError
+from slidekit.source import Span
+
+DEFAULT_DATE = "YYYY-MM-DD"
+DEFAULT_PAGING = "Slide %d / %d"
+
+# slides' date tokens, longest first, mapped to strftime pieces ("mm"/"dd" are unpadded).
+_DATE_TOKENS: tuple[tuple[str, Callable[[_dt.date], str]], ...] = (
+    ("YYYY", lambda d: f"{d.year:04d}"),
+    ("YY", lambda d: f"{d.year % 100:02d}"),
+    ("MMMM", lambda d: d.strftime("%B")),
+    ("MMM", lambda d: d.strftime("%b")),
+    ("MM", lambda d: f"{d.month:02d}"),
+    ("mm", lambda d: str(d.month)),
+    ("DD", lambda d: f"{d.day:02d}"),
+    ("dd", lambda d: str(d.day)),
+)
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One slidekit front matter key: its expected type and what it is for."""
+
+    kind: type | tuple[type, ...]
+    help: str
+
+
+#: slidekit's own front matter keys (slides ignores unknown keys, so decks stay compatible).
+OPTIONS: dict[str, OptionSpec] = {
+    "title": OptionSpec(str, "document title for HTML export (default: first heading)"),
+    "context": OptionSpec(str, "Docker build context for `verify`, relative to the deck"),
+    "image_map": OptionSpec(dict, "base image substitutions NAME: REF for `verify`"),
+    "checks": OptionSpec(dict, "per-stage smoke checks for `verify --run`"),
+    "timeout": OptionSpec((int, float), "seconds a ~~~cmd pre-processing block may run (default 10)"),
+    "aspect": OptionSpec(str, "HTML canvas aspect ratio, 16:9 (default) or 4:3"),
+}
+SLIDES_KEYS = ("theme", "author", "date", "paging")
+
+
+def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, object] | None:
+    """The YAML mapping of ``chunk``, or None if it is not front matter.
+
+    ``explicit`` is True when the file starts with ``---`` (the chunk is meant as
+    front matter, so YAML errors are reported); otherwise a chunk that is not a
+    non-empty mapping is simply the first slide.
+    """
+    try:
+        data = yaml.safe_load(chunk.text) if chunk.text.strip() else None
+    except yaml.YAMLError as exc:
+        if not explicit:
+            return None
+        mark = getattr(exc, "problem_mark", None)
+        line = chunk.first_line + (mark.line if mark is not None else 0)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise DeckError(f"invalid front matter: {problem}", path, line) from None
+    if isinstance(data, dict) and data:
+        return {str(k): v for k, v in data.items()}
+    if explicit and data is not None and not isinstance(data, dict):
+        raise DeckError("invalid front matter: expected `key: value` lines", path, chunk.first_line)
+    return None
+
+
+def _key_line(chunk: Chunk, key: str) -> int:
+    for offset, line in enumerate(chunk.lines):
+        if line.startswith(f"{key}:") or line.startswith(f"'{key}'") or line.startswith(f'"{key}"'):
+            return chunk.first_line + offset
+    return chunk.first_line
+
+
+def build_meta(data: Mapping[str, object], chunk: Chunk, path: str) -> tuple[DeckMeta, list[str]]:
+    """Validate front matter; returns the meta and warnings (unknown keys are not fatal)."""
+    warnings: list[str] = []
+    values: dict[str, str | None] = {}
+    for key in SLIDES_KEYS:
+        value = data.get(key)
+        if value is not None and not isinstance(value, (str, int, float)):
+            raise DeckError(f"front matter `{key}` must be a string", path, _key_line(chunk, key))
+        values[key] = None if value is None else str(value)
+    options: dict[str, object] = {}
+    for key, value in data.items():
+        if key in SLIDES_KEYS:
+            continue
+        spec = OPTIONS.get(key)
+        if spec is None:
+            warnings.append(f"{path}:{_key_line(chunk, key)}: unknown front matter key `{key}` (ignored)")
+            continue
+        if isinstance(value, bool) or not isinstance(value, spec.kind):
+            raise DeckError(f"front matter `{key}`: expected {_kind_name(spec.kind)}", path, _key_line(chunk, key))
+        options[key] = value
+    title = options.get("title")
+    meta = DeckMeta(
+        theme=values["theme"],
+        author=values["author"],
+        date=values["date"],
+        paging=values["paging"],
+        title=title if isinstance(title, str) else None,
+        options=options,
+        raw=dict(data),
+        span=Span(max(chunk.first_line - 1, 1), chunk.last_line + 1),
+    )
+    return meta, warnings
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "a string", dict: "a mapping", int: "a number", float: "a number", list: "a list"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))
+
+
+# --------------------------------------------------------------------------- footer values
+
+
+def format_date(spec: str | None, today: _dt.date | None = None) -> str:
+    """slides' date: tokens replaced by today's date; no token → the literal string."""
+    if spec is None:
+        spec = DEFAULT_DATE
+    today = today or _dt.date.today()
+    out: list[str] = []
+    i = 0
+    replaced = False
+    while i < len(spec):
+        for token, fmt in _DATE_TOKENS:
+            if spec.startswith(token, i):
+                out.append(fmt(today))
+                i += len(token)
+                replaced = True
+                break
+        else:
+            out.append(spec[i])
+            i += 1
+    return "".join(out) if replaced else spec
+
+
+def format_paging(spec: str | None, current: int, total: int) -> str:
+    """slides' paging: two ``%d`` → current and total, one → current, else literal."""
+    if spec is None:
+        spec = DEFAULT_PAGING
+    count = spec.count("%d")
+    if count == 2:
+        return spec.replace("%d", str(current), 1).replace("%d", str(total), 1)
+    if count == 1:
+        return spec.replace("%d", str(current), 1)
+    return spec
+
+
+def default_author() -> str:
+    """slides' default author: the OS user's full name (falls back to the login)."""
+    try:
+        import pwd
+
+        gecos = pwd.getpwuid(os.getuid()).pw_gecos.split(",")[0]
+        if gecos:
+            return gecos
+    except (ImportError, KeyError):
+        pass
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user database at all
+        return ""
+
+
+def footer_parts(meta: DeckMeta, current: int, total: int, today: _dt.date | None = None) -> tuple[str, str, str]:
+    """(author, date, paging) as the footer shows them; an empty string hides one."""
+    author = default_author() if meta.author is None else meta.author
+    return author, format_date(meta.date, today), format_paging(meta.paging, current, total)

@@ -1,0 +1,41 @@
+"""Errors the user can act on, each tied to ``path:line``.
+
+The CLI turns a :class:`SlidekitError` into one line on stderr and its exit code;
+nothing below the CLI prints or exits.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_DOCKER_UNAVAILABLE = 3
+
+
+class SlidekitError(Exception):
+    """A problem with the user's input, reported as ``path:line: message``."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def location(self) -> str:
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+    def __str__(self) -> str:
+        loc = self.location()
+        return f"{loc}: {self.message}" if loc else self.message
+
+
+class DeckError(SlidekitError):
+    """The deck file cannot be read or parsed."""
+
+
+class ThemeError(SlidekitError):
+    """A theme file is missing or invalid (callers usually downgrade this to a warning)."""
