@@ -31,3 +31,19 @@ def open_theme(deck: Deck, override: str | None = None, *, quiet: bool = False) 
         for warning in loaded.warnings:
             output.warn(warning)
     return loaded
+
+
+def preprocess_options(func):  # type: ignore[no-untyped-def]
+    """The pre-processing flags every deck-reading command shares
+    (``--allow-exec``, ``--strict``); see :mod:`slidekit.preprocess`."""
+    import click
+
+    func = click.option(
+        "--strict", is_flag=True,
+        help="Exit non-zero if a ~~~cmd pre-processing block fails or is not allowed to run.",
+    )(func)
+    func = click.option(
+        "--allow-exec", is_flag=True,
+        help="Trust this deck: run its ~~~cmd pre-processing blocks (never for stdin decks).",
+    )(func)
+    return func

@@ -1,0 +1,129 @@
+"""Values the verifier passes between its stages: assemble → static checks → build → report.
+
+Everything here is plain data. Dockerfile line numbers are 1-based lines of the
+*assembled* Dockerfile; :meth:`AssembledDockerfile.deck_line` maps them back to
+the deck, which is what every user-facing message names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, EXIT_OK
+
+
+@dataclass(frozen=True)
+class AssembledDockerfile:
+    """One Dockerfile joined from the deck's blocks, with a line map back to the deck.
+
+    ``line_map[i]`` is the deck line of Dockerfile line ``i + 1``; ``slide_of[i]``
+    the 0-based slide index it came from.
+    """
+
+    name: str
+    text: str
+    line_map: tuple[int, ...]
+    slide_of: tuple[int, ...]
+    deck_path: str
+
+    def deck_line(self, dockerfile_line: int) -> int:
+        if not self.line_map:
+            return 1
+        index = min(max(dockerfile_line, 1), len(self.line_map)) - 1
+        return self.line_map[index]
+
+    def slide_index(self, dockerfile_line: int) -> int:
+        if not self.slide_of:
+            return 0
+        index = min(max(dockerfile_line, 1), len(self.slide_of)) - 1
+        return self.slide_of[index]
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A static check result, located in the deck."""
+
+    rule: str
+    severity: Severity
+    message: str
+    path: str
+    line: int
+    dockerfile: str = "Dockerfile"
+    source: str = "slidekit"  # or "hadolint"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity.value}: {self.message} [{self.rule}]"
+
+
+class StageStatus(str, Enum):
+    BUILT = "built"
+    FAILED = "failed"
+    NOT_REACHED = "not reached"
+    BASE_MISSING = "base image missing"
+    NOT_VERIFIED = "not verified"
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """What happened to one stage of one Dockerfile."""
+
+    dockerfile: str
+    stage: str
+    status: StageStatus
+    line: int  # deck line of the stage's FROM, or of the failing instruction
+    path: str
+    seconds: float = 0.0
+    image_id: str | None = None
+    message: str = ""
+    log_tail: tuple[str, ...] = ()
+    slide_index: int = 0
+
+
+@dataclass(frozen=True)
+class SmokeResult:
+    """A smoke check run against a built stage image (``verify --run``)."""
+
+    dockerfile: str
+    stage: str
+    kind: str  # "command" | "http"
+    passed: bool
+    detail: str
+    path: str
+    line: int
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    deck_path: str
+    findings: tuple[Finding, ...] = ()
+    stages: tuple[StageResult, ...] = ()
+    smoke: tuple[SmokeResult, ...] = ()
+    engine_available: bool = True
+    engine_message: str = ""
+    from_cache: bool = False
+    seconds: float = 0.0
+    dockerfiles: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def failed(self) -> bool:
+        return (
+            any(f.severity is Severity.ERROR for f in self.findings)
+            or any(s.status in (StageStatus.FAILED, StageStatus.BASE_MISSING) for s in self.stages)
+            or any(not s.passed for s in self.smoke)
+        )
+
+    @property
+    def exit_code(self) -> int:
+        if self.failed:
+            return EXIT_FAILED
+        if not self.engine_available:
+            return EXIT_DOCKER_UNAVAILABLE
+        return EXIT_OK
