@@ -11,8 +11,12 @@ from slidekit.files import read_deck_text
 from slidekit.theme.load import LoadedTheme, load_theme
 
 
-def open_deck(path: str, *, quiet: bool = False) -> Deck:
-    """Read and parse the deck at ``path`` (``-`` = stdin); warnings go to stderr."""
+def open_deck(path: str, *, quiet: bool = False, allow_exec: bool = False, strict: bool = False) -> Deck:
+    """Read and parse the deck at ``path`` (``-`` = stdin); warnings go to stderr.
+
+    ``allow_exec``/``strict`` are the pre-processing flags (:func:`preprocess_options`);
+    :mod:`slidekit.preprocess` decides whether ~~~cmd blocks run.
+    """
     deck = load_deck(read_deck_text(path), path)
     if not quiet:
         for warning in deck.warnings:
