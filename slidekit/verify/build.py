@@ -1,0 +1,387 @@
+"""Building with a real engine: the :class:`ImageBuilder` protocol and its docker SDK implementation.
+
+The builder knows nothing about decks. It sends a tar context plus a Dockerfile
+name to the engine, follows the classic builder's stream (``Step N/M : ...``,
+`` ---> <id>``, ``errorDetail``) and returns a :class:`BuildOutcome`: which steps
+ran, the image after each, and where it failed. :mod:`slidekit.verify.run` maps
+step numbers back to stages and deck lines.
+
+Hygiene: builds use ``rm``/``forcerm``; the images that end a stage are tagged
+``slidekit-verify/...`` (so they are not dangling and can be smoke-tested);
+every other untagged image the build left without children is removed, also
+when the build fails or is interrupted (Ctrl-C closes the HTTP stream, which
+makes the engine cancel the build; the running step's container is waited for
+and removed).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tarfile
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+LABEL = "io.slidekit.verify"
+REPOSITORY = "slidekit-verify"
+TAIL_LINES = 15
+
+_STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
+_IMAGE = re.compile(r"^ ---> ([0-9a-f]{12,64})$")
+_NOISE = ("Removing intermediate container", "Successfully built ", "Successfully tagged ")
+_RUNNING = re.compile(r"^ ---> Running in ([0-9a-f]{12,64})$")
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """One ``docker build --target`` call. ``keep`` maps a step number to the tag its image gets.
+
+    The engine appends one ``LABEL`` step for the build labels, so a successful
+    build has one step more than the Dockerfile; use :data:`FINAL_STEP` in
+    ``keep`` for the final (labelled) image of the target.
+    """
+
+    context: bytes
+    dockerfile: str
+    target: str | None
+    nocache: bool = False
+    labels: Mapping[str, str] = field(default_factory=dict)
+    keep: Mapping[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    number: int
+    text: str
+    image_id: str | None
+    seconds: float
+    output: tuple[str, ...] = ()
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    steps: tuple[StepRecord, ...]
+    total: int
+    error: str | None = None
+    seconds: float = 0.0
+    tail: tuple[str, ...] = ()
+
+    @property
+    def error_step(self) -> int | None:
+        """The step that failed (the last one started), or None if the build succeeded."""
+        if self.error is None:
+            return None
+        return self.steps[-1].number if self.steps else 0
+
+    def image_after(self, step: int) -> str | None:
+        if step == FINAL_STEP:
+            return self.steps[-1].image_id if self.steps and self.error is None else None
+        for record in self.steps:
+            if record.number == step:
+                return record.image_id
+        return None
+
+
+#: ``keep`` key for the final image of a successful build (after the engine's LABEL step).
+FINAL_STEP = -1
+
+#: Progress callback: (step number, total steps, step text).
+StepCallback = Callable[[int, int, str], None]
+
+
+class ImageBuilder(Protocol):
+    """What :func:`slidekit.verify.run.verify_deck` needs from an engine."""
+
+    def resolve_base(self, ref: str) -> str | None:
+        """The id of image ``ref``: local, else pulled; None when it cannot be had."""
+
+    def image_exists(self, image_id: str) -> bool:
+        """Whether an image id is still present (cached results with ``--run``)."""
+
+    def build(self, request: BuildRequest, on_step: StepCallback | None = None) -> BuildOutcome:
+        """Build ``request.target``; failures come back in the outcome, not as exceptions."""
+
+
+# --------------------------------------------------------------------------- context
+
+
+def context_tar(root: Path, files: Iterable[str], dockerfile_name: str, dockerfile_text: str) -> bytes:
+    """An uncompressed tar of ``files`` (relative to ``root``) plus the Dockerfile.
+
+    A generated ``.dockerignore`` names the Dockerfile and itself, so the engine
+    drops both from the context after reading them (``COPY . .`` never sees them).
+    """
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for rel in sorted(files):
+            info = tar.gettarinfo(str(root / rel), arcname=rel)
+            _normalise(info)
+            if info.isreg():
+                with open(root / rel, "rb") as fh:
+                    tar.addfile(info, fh)
+            else:
+                tar.addfile(info)
+        _add_bytes(tar, dockerfile_name, dockerfile_text.encode("utf-8"))
+        _add_bytes(tar, ".dockerignore", f"{dockerfile_name}\n.dockerignore\n".encode())
+    return buf.getvalue()
+
+
+def _normalise(info: tarfile.TarInfo) -> None:
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mode = 0o644
+    info.mtime = 0
+    tar.addfile(info, io.BytesIO(data))
+
+
+def dockerfile_name(taken: Iterable[str], stem: str) -> str:
+    """A context path for the assembled Dockerfile that no context file uses."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", stem) or "Dockerfile"
+    taken_set = {t.lower() for t in taken}
+    name, n = f".slidekit-{safe}.Dockerfile", 1
+    while name.lower() in taken_set or name == ".dockerignore":
+        name, n = f".slidekit-{safe}-{n}.Dockerfile", n + 1
+    return name
+
+
+# --------------------------------------------------------------------------- stream parsing
+
+
+class _StreamState:
+    """Accumulates the classic builder's stream into step records."""
+
+    def __init__(self, on_step: StepCallback | None) -> None:
+        self.on_step = on_step
+        self.steps: list[StepRecord] = []
+        self.total = 0
+        self.current: dict[str, Any] | None = None
+        self.lines: list[str] = []
+        self.error: str | None = None
+        self.images_seen: list[str] = []
+        self.from_images: set[str] = set()
+        self.running: str | None = None
+        self._partial = ""
+
+    def feed(self, event: Mapping[str, Any]) -> None:
+        if "errorDetail" in event or "error" in event:
+            detail = event.get("errorDetail") or {}
+            self.error = str(detail.get("message") or event.get("error") or "build failed").strip()
+            self.lines.append(self.error)
+            return
+        text = event.get("stream")
+        if isinstance(text, str):
+            self._text(text)
+        elif isinstance(event.get("status"), str):
+            self.lines.append(str(event["status"]))
+
+    def _text(self, text: str) -> None:
+        self._partial += text
+        while "\n" in self._partial:
+            line, self._partial = self._partial.split("\n", 1)
+            self._line(line)
+        if _STEP.match(self._partial):  # "Step N/M : ..." arrives without its newline
+            line, self._partial = self._partial, ""
+            self._line(line)
+
+    def _line(self, line: str) -> None:
+        step = _STEP.match(line)
+        if step:
+            self._close_step()
+            self.total = int(step.group(2))
+            self.current = {"number": int(step.group(1)), "text": step.group(3), "start": time.monotonic(),
+                            "image": None, "output": [], "cached": False}
+            if self.on_step:
+                self.on_step(self.current["number"], self.total, self.current["text"])
+            self.lines.append(line)
+            return
+        if not line.strip():
+            return
+        self.lines.append(line)
+        running = _RUNNING.match(line)
+        image = _IMAGE.match(line)
+        if running:
+            self.running = running.group(1)
+        elif image and self.current is not None:
+            self.current["image"] = image.group(1)
+            self.images_seen.append(image.group(1))
+            if self.current["text"].upper().startswith("FROM"):
+                self.from_images.add(image.group(1))
+        elif line.strip() == "---> Using cache" and self.current is not None:
+            self.current["cached"] = True
+        elif self.current is not None and not line.startswith(_NOISE):
+            self.current["output"].append(line)
+
+    def _close_step(self) -> None:
+        if self.current is None:
+            return
+        cur = self.current
+        self.steps.append(StepRecord(cur["number"], cur["text"], cur["image"],
+                                     time.monotonic() - cur["start"], tuple(cur["output"]), cur["cached"]))
+        self.current = None
+
+    def outcome(self, seconds: float) -> BuildOutcome:
+        if self._partial.strip():
+            self._line(self._partial)
+            self._partial = ""
+        self._close_step()
+        return BuildOutcome(tuple(self.steps), self.total, self.error, seconds, tuple(self.lines[-TAIL_LINES:]))
+
+
+# --------------------------------------------------------------------------- docker SDK
+
+
+class DockerSdkBuilder:
+    """:class:`ImageBuilder` on the docker SDK's low-level API (classic builder)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    @property
+    def api(self) -> Any:
+        return self.client.api
+
+    def resolve_base(self, ref: str) -> str | None:
+        import docker.errors
+
+        try:
+            return str(self.api.inspect_image(ref)["Id"])
+        except docker.errors.ImageNotFound:
+            pass
+        except docker.errors.APIError:
+            return None
+        try:
+            for _ in self.api.pull(ref, stream=True, decode=True):
+                pass
+            return str(self.api.inspect_image(ref)["Id"])
+        except docker.errors.DockerException:
+            return None
+
+    def image_exists(self, image_id: str) -> bool:
+        import docker.errors
+
+        try:
+            self.api.inspect_image(image_id)
+        except docker.errors.DockerException:
+            return False
+        return True
+
+    def build(self, request: BuildRequest, on_step: StepCallback | None = None) -> BuildOutcome:
+        state = _StreamState(on_step)
+        started = time.monotonic()
+        captured: dict[str, Any] = {}
+        try:
+            stream = self._start(request, captured)
+            for event in stream:
+                state.feed(event)
+        except BaseException:
+            self._abort(captured, state)
+            raise
+        outcome = state.outcome(time.monotonic() - started)
+        self._keep_and_clean(request, outcome, state)
+        return outcome
+
+    def _start(self, request: BuildRequest, captured: dict[str, Any]) -> Any:
+        # The SDK hides the HTTP response inside its stream generator; closing the
+        # generator does not close the connection, so the engine would go on
+        # building after Ctrl-C. Capture the response to be able to close it.
+        api = self.api
+        original = api._stream_helper
+
+        def helper(response: Any, decode: bool = False) -> Any:
+            captured["response"] = response
+            return original(response, decode=decode)
+
+        api._stream_helper = helper
+        try:
+            return api.build(
+                fileobj=io.BytesIO(request.context), custom_context=True, dockerfile=request.dockerfile,
+                target=request.target, rm=True, forcerm=True, decode=True, nocache=request.nocache,
+                pull=False, labels={LABEL: "1", **request.labels},
+            )
+        finally:
+            del api._stream_helper
+
+    def _abort(self, captured: Mapping[str, Any], state: _StreamState) -> None:
+        """Interrupted: close the stream (the engine cancels), then remove what the build left."""
+        response = captured.get("response")
+        if response is not None:
+            try:
+                response.raw.close()
+                response.close()
+            except Exception:  # noqa: BLE001 - closing a broken stream is best effort
+                pass
+        if state.running:
+            self._remove_container(state.running)
+        self._discard(state, keep=set())
+
+    def _remove_container(self, container_id: str) -> None:
+        import docker.errors
+
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:  # forcerm removes it once the engine notices
+            try:
+                self.api.inspect_container(container_id)
+            except docker.errors.NotFound:
+                return
+            except docker.errors.DockerException:
+                break
+            time.sleep(0.2)
+        try:
+            self.api.remove_container(container_id, force=True)
+        except docker.errors.DockerException:
+            pass
+
+    def _keep_and_clean(self, request: BuildRequest, outcome: BuildOutcome, state: _StreamState) -> None:
+        kept: set[str] = set()
+        for step, tag in request.keep.items():
+            image = outcome.image_after(step)
+            if image is not None:
+                self._tag(image, tag)
+                kept.add(image)
+        self._discard(state, kept)
+
+    def _tag(self, image: str, tag: str) -> None:
+        import docker.errors
+
+        repo, _, name = tag.rpartition(":")
+        previous: str | None = None
+        try:
+            previous = str(self.api.inspect_image(tag)["Id"])
+        except docker.errors.DockerException:
+            pass
+        self.api.tag(image, repo, name, force=True)
+        if previous and not previous.startswith(f"sha256:{image}"):
+            self._remove_if_untagged(previous)
+
+    def _discard(self, state: _StreamState, keep: set[str]) -> None:
+        """Remove images this build produced that are untagged and childless (newest first)."""
+        for image in reversed(dict.fromkeys(state.images_seen)):
+            if image in keep or image in state.from_images:
+                continue
+            self._remove_if_untagged(image)
+
+    def _remove_if_untagged(self, image: str) -> None:
+        import docker.errors
+
+        try:
+            tags = self.api.inspect_image(image).get("RepoTags") or []
+            if not tags:
+                # Without force the engine refuses images that still have children.
+                self.api.remove_image(image, force=False, noprune=False)
+        except docker.errors.DockerException:
+            pass
+
+
+def stage_tag(deck_id: str, dockerfile: str, stage: str) -> str:
+    """``slidekit-verify/<deck id>:<dockerfile>.<stage>`` with characters a tag allows."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{dockerfile}.{stage}")[:120].lstrip(".-") or "stage"
+    return f"{REPOSITORY}/{deck_id}:{name}"
