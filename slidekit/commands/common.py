@@ -11,17 +11,47 @@ from slidekit.files import read_deck_text
 from slidekit.theme.load import LoadedTheme, load_theme
 
 
-def open_deck(path: str, *, quiet: bool = False, allow_exec: bool = False, strict: bool = False) -> Deck:
-    """Read and parse the deck at ``path`` (``-`` = stdin); warnings go to stderr.
+def open_deck(path: str, *, quiet: bool = False, allow_exec: bool = False, strict: bool = False,
+              refresh: bool | None = None) -> Deck:
+    """Read and parse the deck at ``path`` (``-`` = stdin) and resolve its ~~~cmd
+    pre-processing blocks; warnings go to stderr.
 
-    ``allow_exec``/``strict`` are the pre-processing flags (:func:`preprocess_options`);
-    :mod:`slidekit.preprocess` decides whether ~~~cmd blocks run.
+    ``allow_exec``/``strict`` are the pre-processing flags (:func:`preprocess_options`):
+    blocks run only for a trusted deck (see :mod:`slidekit.preprocess.trust`), outputs
+    come from the deck's ``.slidekit-cache`` when possible, and every failure is
+    warned about as ``path:line: ...``. With ``strict`` any failed, not-run or
+    stderr-writing block raises :class:`~slidekit.preprocess.PreprocessError` (exit 1).
+    ``refresh`` (default: the ``--refresh`` flag) re-runs blocks despite the cache.
     """
+    from slidekit.preprocess import PreprocessError, preprocess
+
     deck = load_deck(read_deck_text(path), path)
     if not quiet:
         for warning in deck.warnings:
             output.warn(warning)
-    return deck
+    processed = preprocess(deck, allow_exec=allow_exec, refresh=_refresh_requested() if refresh is None else refresh)
+    if not quiet:
+        for warning in processed.warnings:
+            output.warn(warning)
+        for problem in processed.problems:
+            output.warn(f"{path}:{problem.line}: {problem.message}")
+    if strict and processed.problems:
+        first = processed.problems[0]
+        more = len(processed.problems) - 1
+        suffix = f" (and {more} more pre-processing problem{'s' if more > 1 else ''})" if more else ""
+        raise PreprocessError(f"{first.message}{suffix} [--strict]", path, first.line)
+    return processed.deck
+
+
+_REFRESH_KEY = "slidekit.preprocess.refresh"
+
+
+def _refresh_requested() -> bool:
+    """Was ``--refresh`` given to the running click command?"""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.find_root().meta.get(_REFRESH_KEY))
 
 
 def deck_dir(deck: Deck) -> Path | None:
@@ -39,12 +69,22 @@ def open_theme(deck: Deck, override: str | None = None, *, quiet: bool = False) 
 
 def preprocess_options(func):  # type: ignore[no-untyped-def]
     """The pre-processing flags every deck-reading command shares
-    (``--allow-exec``, ``--strict``); see :mod:`slidekit.preprocess`."""
+    (``--allow-exec``, ``--strict``, ``--refresh``); see :mod:`slidekit.preprocess`.
+    ``--refresh`` is not passed to the command: :func:`open_deck` reads it."""
     import click
 
+    def remember_refresh(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+        if value:
+            ctx.find_root().meta[_REFRESH_KEY] = True
+        return value
+
+    func = click.option(
+        "--refresh", is_flag=True, expose_value=False, callback=remember_refresh,
+        help="Re-run trusted ~~~cmd blocks even when .slidekit-cache has their output.",
+    )(func)
     func = click.option(
         "--strict", is_flag=True,
-        help="Exit non-zero if a ~~~cmd pre-processing block fails or is not allowed to run.",
+        help="Exit 1 if a ~~~cmd pre-processing block fails, writes to stderr or is not allowed to run.",
     )(func)
     func = click.option(
         "--allow-exec", is_flag=True,
