@@ -1,0 +1,164 @@
+"""``slidekit export``: the deck as one self-contained, offline HTML file (optionally a PDF)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import click
+
+from slidekit import output
+from slidekit.commands.common import deck_dir, open_deck, open_theme, preprocess_options
+from slidekit.deck.model import Deck
+from slidekit.errors import SlidekitError
+from slidekit.files import write_atomic
+from slidekit.render.html import HtmlOptions, HtmlResult, render_html
+from slidekit.render.html_images import make_resolver
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _status_label(status: object) -> str:
+    return str(getattr(status, "value", status))
+
+
+def verification_statuses(deck: Deck, run: bool) -> Mapping[int, str] | None:
+    """Slide index → stage status label, from a fresh verification (``run``) or the
+    cached result of the last one; None when there is none (or the verifier is absent)."""
+    if run:
+        try:
+            from slidekit.verify.run import verify_deck
+        except ImportError:
+            raise SlidekitError("--verify: the verifier is not available in this installation") from None
+        report = verify_deck(deck)
+        worst: dict[int, str] = {}
+        rank = {"failed": 4, "base image missing": 3, "not reached": 2, "not verified": 1, "built": 0}
+        for stage in report.stages:
+            label = _status_label(stage.status)
+            if rank.get(label, 1) >= rank.get(worst.get(stage.slide_index, "built"), 0):
+                worst[stage.slide_index] = label
+        return worst
+    try:
+        from slidekit.verify.status import slide_statuses
+    except ImportError:
+        return None
+    try:
+        found = slide_statuses(deck)
+    except Exception as exc:  # noqa: BLE001 - a broken cache must not stop an export
+        output.warn(f"cannot read the cached verification result: {exc}")
+        return None
+    return None if found is None else {i: _status_label(s) for i, s in found.items()}
+
+
+def default_output(deck_path: str) -> Path:
+    if deck_path == "-":
+        return Path("slides.html")
+    return Path(deck_path).with_suffix(".html")
+
+
+def export_once(deck_path: str, target: Path, *, theme: str | None, allow_html: bool,
+                allow_exec: bool, strict: bool, verify: bool, quiet: bool = False) -> HtmlResult:
+    """Read, render and atomically write one export; returns the result."""
+    deck = open_deck(deck_path, quiet=quiet, allow_exec=allow_exec, strict=strict)
+    loaded = open_theme(deck, theme, quiet=quiet)
+    options = HtmlOptions(allow_html=allow_html, statuses=verification_statuses(deck, verify))
+    result = render_html(deck, loaded.theme, options, make_resolver(deck_dir(deck)))
+    for warning in result.warnings:
+        output.warn(warning)
+    write_atomic(target, result.html)
+    return result
+
+
+def write_pdf(html_path: Path, pdf_path: Path) -> int:
+    """Print the exported page to PDF with headless Chromium; returns the page count estimate."""
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise SlidekitError("--pdf needs Playwright: pip install 'slidekit[pdf]' "
+                            "(and Chromium: apt-get install chromium)") from None
+    if not Path(CHROMIUM).exists():
+        raise SlidekitError(f"--pdf needs Chromium at {CHROMIUM}: apt-get install chromium")
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.goto(html_path.resolve().as_uri())
+                page.emulate_media(media="print")
+                data = page.pdf(prefer_css_page_size=True, print_background=True)
+            finally:
+                browser.close()
+    except PlaywrightError as exc:
+        raise SlidekitError(f"--pdf: Chromium failed: {str(exc).splitlines()[0]}", str(pdf_path)) from None
+    write_atomic(pdf_path, data)
+    return len(data)
+
+
+def _summary(target: Path, result: HtmlResult, seconds: float) -> str:
+    size = target.stat().st_size
+    return f"exported {target} ({result.slides} slides, {size / 1024:.0f} KiB) in {seconds:.2f}s"
+
+
+def watch_loop(deck_path: str, target: Path, **kwargs: object) -> None:
+    """Re-export whenever the deck (or its folder's images/themes) changes; Ctrl-C stops."""
+    from watchfiles import watch
+
+    folder = Path(deck_path).resolve().parent
+    ignore = {target.resolve()}
+
+    def relevant(change: object, path: str) -> bool:
+        p = Path(path)
+        return p.resolve() not in ignore and not p.name.startswith(".") and not p.name.endswith(".tmp")
+
+    output.out(f"watching {deck_path} (Ctrl-C to stop)")
+    try:
+        for _changes in watch(folder, watch_filter=relevant, debounce=200, raise_interrupt=False):
+            started = time.perf_counter()
+            try:
+                result = export_once(deck_path, target, **kwargs)  # type: ignore[arg-type]
+            except SlidekitError as exc:
+                output.error(str(exc))
+                continue
+            output.out(_summary(target, result, time.perf_counter() - started))
+    except KeyboardInterrupt:
+        pass
+    output.out("stopped watching")
+
+
+@click.command("export")
+@click.argument("deck", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False),
+              help="HTML file to write (default: the deck's name with .html).")
+@click.option("--theme", help="Theme name or JSON file (default: the deck's `theme:`).")
+@click.option("--allow-html", is_flag=True, help="Keep raw HTML from the deck (filtered; scripts never run).")
+@click.option("--verify", is_flag=True, help="Verify the deck's Dockerfile first and badge each slide with its status.")
+@click.option("--pdf", is_flag=True, help="Also print the deck to a PDF next to the HTML (headless Chromium).")
+@click.option("--watch", is_flag=True, help="Re-export whenever the deck changes.")
+@preprocess_options
+def command(deck: str, out: str | None, theme: str | None, allow_html: bool, verify: bool, pdf: bool,
+            watch: bool, allow_exec: bool, strict: bool) -> int:
+    """Export DECK to one self-contained HTML file that works offline.
+
+    \b
+    Keys: → ↓ Space PageDown next · ← ↑ Shift+Space PageUp previous · Home/End
+    digits+Enter jump · o/Esc overview · s/p speaker window · f fullscreen
+    b blank · ? help.  Deep link: deck.html#/N opens slide N (counted from 1).
+    """
+    target = Path(out) if out else default_output(deck)
+    if watch and deck == "-":
+        raise SlidekitError("--watch needs a deck file, not stdin")
+    kwargs = dict(theme=theme, allow_html=allow_html, allow_exec=allow_exec, strict=strict, verify=verify)
+    started = time.perf_counter()
+    result = export_once(deck, target, **kwargs)  # type: ignore[arg-type]
+    output.out(_summary(target, result, time.perf_counter() - started))
+    if pdf:
+        pdf_path = target.with_suffix(".pdf")
+        write_pdf(target, pdf_path)
+        output.out(f"exported {pdf_path}")
+    if watch:
+        watch_loop(deck, target, **kwargs)
+    return 0
