@@ -1,0 +1,323 @@
+"""The presenter loop: keys → state machine → frame, plus reload, resize, live code.
+
+Only this module (with :mod:`screen`) does terminal I/O. The loop waits in
+``select`` on the keyboard and a wake-up pipe (resize, finished background
+work), polling the deck's mtime every :data:`POLL` seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rich.text import Text
+
+from slidekit.commands.common import open_deck, open_theme
+from slidekit.deck.model import Deck
+from slidekit.errors import SlidekitError
+from slidekit.present import state as sm
+from slidekit.present.frame import (
+    Chrome,
+    banner_lines,
+    compose,
+    help_overlay,
+    is_too_small,
+    scroll_indicator,
+    too_small,
+    wrap_plain,
+)
+from slidekit.present.screen import Screen
+from slidekit.present.sync import Position, state_path, write_position
+from slidekit.present.trust import deck_trust
+from slidekit.theme.load import LoadedTheme
+
+#: seconds between mtime checks of the deck and its theme
+POLL = 0.3
+
+
+@dataclass(frozen=True)
+class Options:
+    path: str
+    allow_exec: bool = False
+    strict: bool = False
+    theme: str | None = None
+
+
+def _mtime(path: Path | str | None) -> float | None:
+    if path is None or str(path) == "-":
+        return None
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
+class Presenter:
+    def __init__(self, options: Options, deck: Deck, theme: LoadedTheme, screen: Screen) -> None:
+        from slidekit.render import terminal
+
+        self.render = terminal
+        self.options = options
+        self.screen = screen
+        self.color_system = terminal.detect_color_system(dict(os.environ), True)
+        self.state = sm.State()
+        self.banner = ""
+        self.generation = 0
+        self.cache: dict[tuple[int, int, int, int], list[Text]] = {}
+        self.extra_lines: list[Text] = []  # live code output under the slide
+        self.extra_slide = -1
+        self.worker: threading.Thread | None = None
+        self.max_scroll = 0
+        self.page = 20
+        self.started = time.time()
+        self.sync_path = state_path(options.path)
+        self._last_written: tuple[int, int] | None = None
+        self._set_deck(deck, theme)
+
+    # ------------------------------------------------------------------ deck
+
+    def _set_deck(self, deck: Deck, theme: LoadedTheme) -> None:
+        self.deck = deck
+        self.theme = theme
+        self.generation += 1
+        self.cache.clear()
+        self.view = sm.View(tuple(s.steps for s in deck.slides), tuple(s.source for s in deck.slides))
+        self.mtimes = (_mtime(deck.path), _mtime(theme.path))
+        self.trust = deck_trust(deck, self.options.allow_exec)
+        self.badges = _badges(deck)
+        self.state = sm.clamp_to(self.state, replace(self.view, max_scroll=10**9))
+
+    def reload(self) -> None:
+        """Re-open the deck (and theme); on error keep the last good deck and show why."""
+        if self.options.path == "-":
+            self.state = replace(self.state, message="a deck read from stdin cannot be reloaded")
+            return
+        try:
+            deck = open_deck(self.options.path, quiet=True, allow_exec=self.options.allow_exec,
+                             strict=self.options.strict)
+        except SlidekitError as exc:
+            self.banner = f"reload failed, showing the last good version — {exc}"
+            self.mtimes = (_mtime(self.options.path), self.mtimes[1])
+            return
+        except Exception as exc:  # noqa: BLE001 - a talk must survive any broken edit
+            self.banner = f"reload failed, showing the last good version — {self.options.path}: {exc}"
+            self.mtimes = (_mtime(self.options.path), self.mtimes[1])
+            return
+        theme = open_theme(deck, self.options.theme, quiet=True)
+        self.banner = "; ".join(theme.warnings)
+        self._set_deck(deck, theme)
+
+    def changed_on_disk(self) -> bool:
+        if self.options.path == "-":
+            return False
+        return (_mtime(self.options.path), _mtime(self.theme.path)) != self.mtimes
+
+    # ------------------------------------------------------------------ drawing
+
+    def slide_lines(self, index: int, step: int, width: int) -> list[Text]:
+        slide = self.deck.slides[index]
+        step_arg = step if slide.steps > 1 else None
+        key = (index, step if step_arg is not None else -1, width, self.generation)
+        lines = self.cache.get(key)
+        if lines is None:
+            lines = self.render.render_slide(slide, self.theme.theme, width, step=step_arg)
+            self.cache[key] = lines
+        return lines
+
+    def frame(self) -> list[Text]:
+        width, height = self.screen.size()
+        if is_too_small(width, height):
+            return too_small(width, height)
+        banner = banner_lines(self.banner, width) if self.banner else ()
+        chrome = Chrome(banner, self._status(width))
+        rows = chrome.body_rows(height)
+        st = self.state
+        if self.extra_slide != st.index:
+            self.extra_lines, self.extra_slide = [], st.index
+        body = self.slide_lines(st.index, st.step, width) + self.extra_lines
+        self.page = rows
+        self.max_scroll = max(len(body) - rows, 0)
+        if st.scroll > self.max_scroll:
+            self.state = st = replace(st, scroll=self.max_scroll)
+        extra = "  ".join(p for p in (self._badge(st.index), scroll_indicator(st.scroll, rows, len(body))) if p)
+        footer = self.render.render_footer(self.deck, st.index, width, self.theme.theme, extra=extra)
+        help_rows = help_overlay(width, rows) if st.mode is sm.Mode.HELP else None
+        return compose(body, width, height, st.scroll, footer, chrome, help_rows)
+
+    def _status(self, width: int) -> Text | None:
+        st = self.state
+        if st.mode is sm.Mode.SEARCH:
+            return Text("/" + st.query + "█", style="bold")
+        if st.message:
+            line = Text(st.message, style="bold yellow")
+            line.truncate(width, overflow="ellipsis")
+            return line
+        return None
+
+    def _badge(self, index: int) -> str:
+        status = self.badges.get(index) if self.badges else None
+        if status is None:
+            return ""
+        value = getattr(status, "value", str(status))
+        mark = {"built": "✓", "failed": "✗"}.get(value, "·")
+        return f"docker: {value} {mark}"
+
+    def draw(self) -> None:
+        lines = self.frame()
+        ansi = self.render.to_ansi(lines, self.color_system)
+        self.screen.draw(ansi.split("\n")[: len(lines)])
+        self._publish()
+
+    def _publish(self) -> None:
+        position = (self.state.index, self.state.step)
+        if position == self._last_written:
+            return
+        self._last_written = position
+        try:
+            write_position(self.sync_path, Position(*position, self.started, os.getpid(), time.time()))
+        except (OSError, SlidekitError):
+            pass  # the notes view is a convenience; never stop the talk for it
+
+    def prefetch(self) -> None:
+        """Render what the next key most likely shows, while the presenter talks."""
+        width, height = self.screen.size()
+        if is_too_small(width, height):
+            return
+        st = self.state
+        targets = [(st.index, st.step + 1)] if st.step + 1 < self.view.steps[st.index] else []
+        if st.index + 1 < self.view.count:
+            targets.append((st.index + 1, 0))
+        for index, step in targets:
+            self.slide_lines(index, step, width)
+
+    # ------------------------------------------------------------------ live code
+
+    def execute(self) -> None:
+        from slidekit.present import runcode
+
+        slide = self.deck.slides[self.state.index]
+        if not self.trust.trusted:
+            notice = self.trust.notice.removeprefix("not run: ")
+            self.state = replace(self.state, message=f"ctrl+e: code not run — {notice}")
+            return
+        if self.worker is not None and self.worker.is_alive():
+            self.state = replace(self.state, message="still running the previous ctrl+e")
+            return
+        docker = runcode.dockerfile_blocks(slide)
+        blocks = runcode.runnable_blocks(slide)
+        if not docker and not blocks:
+            self.state = replace(self.state, message="nothing to run on this slide")
+            return
+        index = self.state.index
+        self.extra_slide = index
+        if docker:
+            from slidekit.present import build
+
+            self.extra_lines = [Text("docker build: starting…", style="bold")]
+            target = lambda: build.run_stage(self.deck, docker, self._progress(index))  # noqa: E731
+        else:
+            self.extra_lines = [Text(f"running {len(blocks)} block(s)…", style="bold")]
+            target = lambda: self._show_runs(index, runcode.run_slide(slide))  # noqa: E731
+        self.worker = threading.Thread(target=target, daemon=True)
+        self.worker.start()
+
+    def _progress(self, index: int):  # type: ignore[no-untyped-def]
+        def update(lines: list[Text], done: bool = False) -> None:
+            if self.extra_slide == index:
+                self.extra_lines = [Text("")] + lines
+                if done:
+                    self.badges = _badges(self.deck)
+                self.screen.wake()
+
+        return update
+
+    def _show_runs(self, index: int, results: list) -> None:  # type: ignore[type-arg]
+        width = self.screen.size()[0]
+        lines: list[Text] = []
+        for result in results:
+            lines.append(Text(""))
+            if result.status is None:
+                lines.append(Text(f"▶ {result.lang}: {result.error}", style="bold red"))
+            else:
+                style = "bold green" if result.status == 0 else "bold red"
+                lines.append(Text(f"▶ {result.lang}: exit status {result.status} ({result.seconds:.2f}s)", style=style))
+            for text, style in ((result.stdout, ""), (result.stderr, "red")):
+                if text.strip():
+                    lines.extend(wrap_plain(text.rstrip("\n"), max(width - 2, 10), style))
+        if self.extra_slide == index:
+            self.extra_lines = lines
+            self.screen.wake()
+
+    # ------------------------------------------------------------------ loop
+
+    def run(self) -> None:
+        self.draw()
+        next_poll = time.monotonic() + POLL
+        dirty = False
+        while True:
+            self.prefetch()
+            keys = self.screen.read_keys(max(next_poll - time.monotonic(), 0.0))
+            for key in keys:
+                before = self.state
+                self.state, effect = sm.handle(
+                    self.state, key, replace(self.view, page=self.page, max_scroll=self.max_scroll))
+                if effect is sm.Effect.QUIT:
+                    return
+                if effect is sm.Effect.RELOAD:
+                    self.reload()
+                elif effect is sm.Effect.EXEC:
+                    self.execute()
+                dirty = dirty or self.state != before or effect is not sm.Effect.NONE
+            if time.monotonic() >= next_poll:
+                next_poll = time.monotonic() + POLL
+                if self.changed_on_disk():
+                    self.reload()
+                    dirty = True
+            if self.screen.resized:
+                self.screen.resized = False
+                dirty = True
+            if self.worker is not None:
+                dirty = True  # background work may have new output
+                if not self.worker.is_alive():
+                    self.worker = None
+            if dirty:
+                self.draw()
+                dirty = False
+
+
+def _badges(deck: Deck) -> dict | None:  # type: ignore[type-arg]
+    """Per-slide Docker stage status from the verifier's cache, if there is one."""
+    try:
+        from slidekit.verify.status import slide_statuses
+    except ImportError:
+        return None
+    try:
+        return slide_statuses(deck)
+    except Exception:  # noqa: BLE001 - badges are decoration; never break the talk
+        return None
+
+
+def present(options: Options, deck: Deck, theme: LoadedTheme, in_fd: int, out_fd: int) -> None:
+    screen = Screen(in_fd, out_fd)
+    presenter: Presenter | None = None
+    try:
+        screen.open()
+        presenter = Presenter(options, deck, theme, screen)
+        presenter.run()
+    finally:
+        screen.close()
+        if presenter is not None:
+            _forget(presenter)
+
+
+def _forget(presenter: Presenter) -> None:
+    """Remove our position file so a notes view knows the talk is over."""
+    try:
+        path = presenter.sync_path
+        if path.exists() and f'"pid": {os.getpid()}' in path.read_text(encoding="utf-8"):
+            path.unlink()
+    except OSError:
+        pass
