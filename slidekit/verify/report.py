@@ -1,0 +1,247 @@
+"""Turn a :class:`VerifyReport` into text: human, JSON, JUnit XML, GitHub annotations.
+
+All pure functions (report in, string out); the ``verify`` command decides
+where the strings go.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from xml.etree import ElementTree as ET
+
+from slidekit.verify.model import Finding, Severity, SmokeResult, StageResult, StageStatus, VerifyReport
+
+JSON_SCHEMA = "slidekit.verify/1"
+LOG_TAIL_LINES = 20
+GITHUB_LIMIT = 10  # annotations of each kind GitHub shows per step
+_BAD = (StageStatus.FAILED, StageStatus.BASE_MISSING)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _location(path: str, line: int) -> str:
+    return f"{os.path.basename(path) if path == '-' else path}:{line}"
+
+
+# --------------------------------------------------------------------------- human text
+
+
+def _stage_table(stages: tuple[StageResult, ...]) -> list[str]:
+    rows = [("DOCKERFILE", "STAGE", "STATUS", "TIME", "DECK LINE")]
+    rows += [(s.dockerfile, s.stage, s.status.value, f"{s.seconds:.1f}s", _location(s.path, s.line)) for s in stages]
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines: list[str] = []
+    for index, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        stage = stages[index - 1] if index else None
+        if stage is not None and (stage.status in _BAD or stage.message):
+            if stage.message:
+                lines.append(f"    {stage.message}")
+            lines.extend(f"    | {line}" for line in stage.log_tail[-LOG_TAIL_LINES:])
+    return lines
+
+
+def _smoke_lines(smoke: tuple[SmokeResult, ...]) -> list[str]:
+    return [
+        f"{_location(s.path, s.line)}: {'ok' if s.passed else 'FAILED'}: {s.stage} {s.kind} check: {s.detail} ({s.seconds:.1f}s)"
+        for s in smoke
+    ]
+
+
+def summary(report: VerifyReport) -> str:
+    """One line: counts and the verdict."""
+    severities = Counter(f.severity for f in report.findings)
+    statuses = Counter(s.status for s in report.stages)
+    parts = [
+        _plural(severities[Severity.ERROR], "error"),
+        _plural(severities[Severity.WARNING], "warning"),
+    ]
+    if report.stages:
+        detail = ", ".join(f"{n} {status.value}" for status, n in statuses.items())
+        parts.append(f"{_plural(len(report.stages), 'stage')} ({detail})")
+    if report.smoke:
+        parts.append(f"{sum(s.passed for s in report.smoke)}/{len(report.smoke)} smoke checks passed")
+    verdict = "FAILED" if report.failed else ("not verified (no Docker engine)" if not report.engine_available else "verified")
+    cached = ", cached" if report.from_cache else ""
+    return f"{verdict}: {'; '.join(parts)} in {report.seconds:.1f}s{cached}"
+
+
+def to_text(report: VerifyReport) -> str:
+    """The human report: findings, the stage table (with failing output), a summary line."""
+    lines = [str(f) if f.source == "slidekit" else f"{f} ({f.source})" for f in report.findings]
+    if not report.engine_available:
+        message = f": {report.engine_message}" if report.engine_message else ""
+        lines.append(f"Docker engine unavailable{message}; only static checks ran")
+    if report.stages:
+        lines += ([""] if lines else []) + _stage_table(report.stages)
+    if report.smoke:
+        lines += [""] + _smoke_lines(report.smoke)
+    lines += ([""] if lines else []) + [summary(report)]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _finding_json(f: Finding) -> dict[str, object]:
+    return {"rule": f.rule, "severity": f.severity.value, "message": f.message, "path": f.path,
+            "line": f.line, "dockerfile": f.dockerfile, "source": f.source}
+
+
+def _stage_json(s: StageResult) -> dict[str, object]:
+    return {"dockerfile": s.dockerfile, "stage": s.stage, "status": s.status.value, "path": s.path,
+            "line": s.line, "slide": s.slide_index + 1, "seconds": round(s.seconds, 3),
+            "image_id": s.image_id, "message": s.message, "log_tail": list(s.log_tail)}
+
+
+def _smoke_json(s: SmokeResult) -> dict[str, object]:
+    return {"dockerfile": s.dockerfile, "stage": s.stage, "kind": s.kind, "passed": s.passed,
+            "detail": s.detail, "path": s.path, "line": s.line, "seconds": round(s.seconds, 3)}
+
+
+def to_dict(report: VerifyReport) -> dict[str, object]:
+    severities = Counter(f.severity.value for f in report.findings)
+    return {
+        "schema": JSON_SCHEMA,
+        "deck": report.deck_path,
+        "ok": not report.failed,
+        "exit_code": report.exit_code,
+        "engine": {"available": report.engine_available, "message": report.engine_message},
+        "from_cache": report.from_cache,
+        "seconds": round(report.seconds, 3),
+        "dockerfiles": list(report.dockerfiles),
+        "summary": {
+            "errors": severities.get("error", 0),
+            "warnings": severities.get("warning", 0),
+            "info": severities.get("info", 0),
+            "stages": {status.value: sum(s.status is status for s in report.stages) for status in StageStatus},
+            "smoke": {"passed": sum(s.passed for s in report.smoke), "failed": sum(not s.passed for s in report.smoke)},
+        },
+        "findings": [_finding_json(f) for f in report.findings],
+        "stages": [_stage_json(s) for s in report.stages],
+        "smoke": [_smoke_json(s) for s in report.smoke],
+    }
+
+
+def to_json(report: VerifyReport) -> str:
+    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------- JUnit XML
+
+
+def _case(suite: ET.Element, classname: str, name: str, path: str, line: int, seconds: float) -> ET.Element:
+    return ET.SubElement(suite, "testcase", classname=classname, name=name, file=path, line=str(line), time=f"{seconds:.3f}")
+
+
+def _suite(root: ET.Element, name: str) -> ET.Element:
+    return ET.SubElement(root, "testsuite", name=name)
+
+
+def _finish_suite(suite: ET.Element) -> None:
+    cases = suite.findall("testcase")
+    suite.set("tests", str(len(cases)))
+    suite.set("failures", str(sum(c.find("failure") is not None for c in cases)))
+    suite.set("errors", "0")
+    suite.set("skipped", str(sum(c.find("skipped") is not None for c in cases)))
+    suite.set("time", f"{sum(float(c.get('time', '0')) for c in cases):.3f}")
+
+
+def _stage_cases(report: VerifyReport, root: ET.Element) -> None:
+    for name in dict.fromkeys([s.dockerfile for s in report.stages] + [s.dockerfile for s in report.smoke]):
+        suite = _suite(root, f"{report.deck_path}:{name}")
+        for stage in (s for s in report.stages if s.dockerfile == name):
+            case = _case(suite, f"{report.deck_path}:{name}", f"stage {stage.stage}", stage.path, stage.line, stage.seconds)
+            if stage.status in _BAD:
+                failure = ET.SubElement(case, "failure", message=stage.message or stage.status.value, type=stage.status.value)
+                failure.text = "\n".join(stage.log_tail)
+            elif stage.status is not StageStatus.BUILT:
+                ET.SubElement(case, "skipped", message=stage.message or stage.status.value)
+        for smoke in (s for s in report.smoke if s.dockerfile == name):
+            case = _case(suite, f"{report.deck_path}:{name}", f"smoke {smoke.stage} {smoke.kind}", smoke.path, smoke.line, smoke.seconds)
+            if not smoke.passed:
+                ET.SubElement(case, "failure", message=smoke.detail, type="smoke")
+        _finish_suite(suite)
+
+
+def _finding_cases(report: VerifyReport, root: ET.Element) -> None:
+    suite = _suite(root, f"{report.deck_path}:static checks")
+    errors = [f for f in report.findings if f.severity is Severity.ERROR]
+    for f in errors:
+        case = _case(suite, f"{report.deck_path}:{f.dockerfile}", f"{f.rule} at line {f.line}", f.path, f.line, 0.0)
+        failure = ET.SubElement(case, "failure", message=f.message, type=f.rule)
+        failure.text = str(f)
+    if not errors:
+        _case(suite, f"{report.deck_path}:static checks", "static checks", report.deck_path, 1, 0.0)
+    _finish_suite(suite)
+
+
+def to_junit(report: VerifyReport) -> str:
+    """JUnit XML (Ant/Surefire shape GitLab, Jenkins and GitHub reporters read):
+    a testcase per stage (and smoke check), plus error findings as failing testcases."""
+    root = ET.Element("testsuites", name="slidekit verify")
+    _finding_cases(report, root)
+    _stage_cases(report, root)
+    suites = root.findall("testsuite")
+    for key in ("tests", "failures", "errors", "skipped"):
+        root.set(key, str(sum(int(s.get(key, "0")) for s in suites)))
+    root.set("time", f"{report.seconds:.3f}")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# --------------------------------------------------------------------------- GitHub Actions
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message, escaped as actions/toolkit does."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value (``file=``, ``title=``)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _command(kind: str, path: str, line: int, title: str, message: str) -> str:
+    props = f"file={escape_property(path)},line={line},title={escape_property(title)}"
+    return f"::{kind} {props}::{escape_data(message)}"
+
+
+_GITHUB_KIND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _annotations(report: VerifyReport) -> list[tuple[str, str]]:
+    """(kind, command) for every annotation, in report order."""
+    out = [(_GITHUB_KIND[f.severity], _command(_GITHUB_KIND[f.severity], f.path, f.line, f.rule, f.message))
+           for f in report.findings]
+    for s in report.stages:
+        if s.status in _BAD:
+            text = "\n".join([s.message or s.status.value, *s.log_tail[-LOG_TAIL_LINES:]])
+            out.append(("error", _command("error", s.path, s.line, f"{s.dockerfile}: stage {s.stage} {s.status.value}", text)))
+    for m in report.smoke:
+        if not m.passed:
+            out.append(("error", _command("error", m.path, m.line, f"{m.stage}: {m.kind} check failed", m.detail)))
+    return out
+
+
+def to_github(report: VerifyReport) -> list[str]:
+    """GitHub Actions workflow commands (at most 10 per kind, then one notice
+    saying how many were left out, since GitHub drops the rest anyway)."""
+    shown: Counter[str] = Counter()
+    hidden: Counter[str] = Counter()
+    lines: list[str] = []
+    for kind, command in _annotations(report):
+        if shown[kind] < GITHUB_LIMIT:
+            shown[kind] += 1
+            lines.append(command)
+        else:
+            hidden[kind] += 1
+    if hidden:
+        left = ", ".join(_plural(n, kind) for kind, n in hidden.items())
+        lines.append(f"::notice title=slidekit verify::{escape_data(f'{left} not annotated (GitHub shows {GITHUB_LIMIT} per kind); see the job log')}")
+    return lines
