@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from io import StringIO
 
 from rich.cells import cell_len
+from rich.color import ColorSystem
 from rich.console import Console
 from rich.style import Style as RichStyle
 from rich.text import Text
@@ -40,6 +42,7 @@ __all__ = ["render_slide", "render_footer", "to_ansi", "detect_color_system", "r
 #: (block, theme, the block's effective style, inner width) -> content lines
 BlockRenderer = Callable[[m.Block, Theme, Style, int], list[Text]]
 COLOR_SYSTEMS = ("truecolor", "256", "standard")
+_SYSTEMS = {"truecolor": ColorSystem.TRUECOLOR, "256": ColorSystem.EIGHT_BIT, "standard": ColorSystem.STANDARD}
 _HR_RULE = "─"
 
 
@@ -94,8 +97,39 @@ def to_ansi(lines: list[Text], color_system: str | None) -> str:
                       width=max(widest, 1), _environ={}, emoji=False, markup=False,
                       highlight=False, soft_wrap=True, legacy_windows=False)
     for line in lines:
+        if color_system is not None:
+            line = _downgraded(line, color_system)
         console.print(line, end="\n", soft_wrap=True, no_wrap=True, overflow="ignore", crop=False)
     return buffer.getvalue()[:-1] if lines else ""
+
+
+def _downgraded(line: Text, color_system: str) -> Text:
+    """``line`` with colours already reduced to ``color_system``.
+
+    rich caches a Style's escape codes on first use whatever the colour system,
+    so the same style printed at two depths would reuse the first one's codes;
+    reducing the colours first makes the codes depend on the style alone.
+    """
+    out = Text(line.plain, style=_reduce(_as_style(line.style), color_system), end="")
+    for span in line.spans:
+        out.stylize(_reduce(_as_style(span.style), color_system), span.start, span.end)
+    return out
+
+
+def _as_style(style: str | RichStyle) -> RichStyle:
+    return RichStyle.parse(style) if isinstance(style, str) else style
+
+
+@lru_cache(maxsize=4096)
+def _reduce(style: RichStyle, color_system: str) -> RichStyle:
+    system = _SYSTEMS[color_system]
+    return RichStyle(
+        color=style.color.downgrade(system) if style.color else None,
+        bgcolor=style.bgcolor.downgrade(system) if style.bgcolor else None,
+        bold=style.bold, dim=style.dim, italic=style.italic, underline=style.underline,
+        blink=style.blink, reverse=style.reverse, conceal=style.conceal, strike=style.strike,
+        overline=style.overline,
+    )
 
 
 def detect_color_system(env: Mapping[str, str], is_tty: bool) -> str | None:
@@ -148,7 +182,8 @@ def _frame(style: Style, parent: Style, element: str, width: int,
     if not lines:
         return []
     lines = _affixes(lines, style, inner)
-    head = Text(" " * margin, style=to_rich(parent))
+    # the document's margin is in its own colours; a block's in its parent's
+    head = Text(" " * margin, style=to_rich(style if element == "document" else parent))
     head.append(indent_text, style=to_rich(style))
     if not head.plain:
         return [crop(line, width) for line in lines]
