@@ -39,5 +39,5 @@ def describe_failure(exc: BaseException) -> str:
     if len(text) > 200:
         text = text[:200] + "…"
     return (
-        f"Docker Engine unavailable ({text}); start dockerd or point DOCKER_HOST at a running engine"
+        f"{text} (start dockerd, or point DOCKER_HOST at a running engine)"
     )

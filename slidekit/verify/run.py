@@ -282,7 +282,7 @@ class _Run:
                                                message=f"not reached: needs stage {plan.stages[bad[0]].label}, "
                                                f"which is {done[bad[0]].status.value}"))
                 continue
-            for index, result in self._build(plan, closure).items():
+            for index, result in self._build(plan, closure, done).items():
                 done.setdefault(index, result)
         return done
 
@@ -295,7 +295,7 @@ class _Run:
         return _result(plan, stage, StageStatus.BASE_MISSING, line,
                        message=missing_message(ref, map_image(ref, self.image_map)))
 
-    def _build(self, plan: DockerfilePlan, closure: tuple[int, ...]) -> dict[int, StageResult]:
+    def _build(self, plan: DockerfilePlan, closure: tuple[int, ...], done: Mapping[int, StageResult]) -> dict[int, StageResult]:
         df = plan.dockerfile
         target = plan.stages[closure[-1]]
         name = dockerfile_name(self.files, df.name)
@@ -318,8 +318,10 @@ class _Run:
                                {"io.slidekit.deck": str(Path(self.deck.path).name)}, keep)
         outcome = self.builder.build(request, on_step)
         results = stage_results(plan, closure, outcome, self.image_map)
-        for result in results.values():
-            self.progress(ProgressEvent("stage", df.name, result.stage, status=result.status.value, seconds=result.seconds))
+        for index, result in results.items():
+            if index not in done:
+                self.progress(ProgressEvent("stage", df.name, result.stage, status=result.status.value,
+                                            seconds=result.seconds))
         return results
 
 

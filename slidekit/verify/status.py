@@ -1,0 +1,56 @@
+"""Per-slide verify status from the cache, without an engine (presenter badges, HTML export)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from slidekit.deck.model import Deck
+from slidekit.errors import SlidekitError
+from slidekit.verify import cache as result_cache
+from slidekit.verify.model import StageStatus
+from slidekit.verify.run import context_root, effective_image_map, list_files, plan_stages
+
+#: Worst first: a slide showing several stages takes the worst of their statuses.
+_SEVERITY = (
+    StageStatus.FAILED,
+    StageStatus.BASE_MISSING,
+    StageStatus.NOT_REACHED,
+    StageStatus.NOT_VERIFIED,
+    StageStatus.BUILT,
+)
+
+
+def worst(a: StageStatus | None, b: StageStatus) -> StageStatus:
+    return b if a is None or _SEVERITY.index(b) < _SEVERITY.index(a) else a
+
+
+def slide_statuses(
+    deck: Deck, context: Path | None = None, image_map: Mapping[str, str] | None = None
+) -> dict[int, StageStatus] | None:
+    """Slide index → status of the stages whose Dockerfile lines it shows, from the
+    cached result for the deck's current content; None when nothing is cached
+    (or the deck has no Dockerfile to verify). Needs no Docker engine."""
+    from slidekit.verify.assemble import assemble
+
+    try:
+        dockerfiles = assemble(deck)
+        root = context_root(deck, context)
+        files = list_files(root)
+    except (SlidekitError, OSError):
+        return None
+    mapping = effective_image_map(deck, dict(image_map or {}))
+    key = result_cache.content_key(dockerfiles, result_cache.hash_context(root, files), mapping)
+    entry = result_cache.load(key)
+    if entry is None:
+        return None
+    out: dict[int, StageStatus] = {}
+    for dockerfile in dockerfiles:
+        plan = plan_stages(dockerfile)
+        for stage in plan.stages:
+            cached = entry.stage(dockerfile.name, stage.label)
+            status = cached.status if cached is not None else StageStatus.NOT_VERIFIED
+            for line in range(stage.first_line, min(stage.last_line, len(dockerfile.line_map)) + 1):
+                slide = dockerfile.slide_index(line)
+                out[slide] = worst(out.get(slide), status)
+    return out
