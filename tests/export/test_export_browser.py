@@ -1,0 +1,230 @@
+"""The exported deck in real headless Chromium: keys, links, overview, speaker view, print."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.chromium
+
+DECK = """---
+author: Ada
+date: "2024-01-02"
+---
+# One
+
+first
+<!-- speaker_note: notes for one -->
+
+---
+
+# Two
+
+step zero
+
+<!-- pause -->
+
+step one
+
+<!-- pause -->
+
+step two
+
+---
+
+# Three
+
+---
+
+# Four
+
+---
+
+# Five
+"""
+
+
+def state(page) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    s = page.evaluate("window.slidekit.state()")
+    return s["slide"], s["step"]
+
+
+def visible_steps(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return page.evaluate(
+        """[...document.querySelectorAll('section.sk-current .sk-step')]
+           .filter(e => getComputedStyle(e).visibility === 'visible').map(e => e.dataset.step)"""
+    )
+
+
+def test_keyboard_navigation_and_steps(export, open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(export(DECK))
+    assert state(page) == (1, 0)
+    page.keyboard.press("ArrowRight")
+    assert state(page) == (2, 0)
+    assert visible_steps(page) == ["0"]
+    page.keyboard.press("Space")
+    assert state(page) == (2, 1) and visible_steps(page) == ["0", "1"]
+    page.keyboard.press("PageDown")
+    assert state(page) == (2, 2) and visible_steps(page) == ["0", "1", "2"]
+    page.keyboard.press("ArrowDown")
+    assert state(page) == (3, 0)
+    page.keyboard.press("ArrowLeft")  # back into a stepped slide: all its steps shown
+    assert state(page) == (2, 2)
+    page.keyboard.press("Shift+Space")
+    assert state(page) == (2, 1)
+    page.keyboard.press("PageUp")
+    page.keyboard.press("ArrowUp")
+    assert state(page) == (1, 0)
+    page.keyboard.press("ArrowLeft")  # at the start: stays
+    assert state(page) == (1, 0)
+    page.keyboard.press("End")
+    assert state(page) == (5, 0)
+    page.keyboard.press("ArrowRight")  # at the end: stays
+    assert state(page) == (5, 0)
+    page.keyboard.press("Home")
+    assert state(page) == (1, 0)
+    page.keyboard.type("4")
+    assert page.locator("#sk-jump").inner_text() == "4"
+    page.keyboard.press("Enter")
+    assert state(page) == (4, 0)
+    for combo in ("Control+ArrowRight", "Alt+ArrowRight", "Meta+ArrowRight"):
+        page.keyboard.press(combo)
+        assert state(page) == (4, 0), combo
+    # the visible slide is the current one, others are not displayed
+    shown = page.evaluate("[...document.querySelectorAll('section.sk-slide')].filter(s => s.offsetParent !== null).map(s => s.dataset.slide)")
+    assert shown == ["4"]
+    assert page.errors == []
+
+
+def test_keys_ignored_inside_inputs(export, open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(export(DECK))
+    page.evaluate("""() => { const i = document.createElement('input'); i.id = 'probe';
+                      document.body.appendChild(i); i.focus(); }""")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("End")
+    assert state(page) == (1, 0)
+
+
+def test_overlays_blank_help_overview(export, open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(export(DECK))
+    page.keyboard.press("b")
+    assert page.locator("#sk-blank").is_visible()
+    page.keyboard.press("b")
+    assert not page.locator("#sk-blank").is_visible()
+    page.keyboard.press("?")
+    assert page.locator("#sk-help").is_visible()
+    assert "#/N" in page.locator("#sk-help").inner_text()
+    page.keyboard.press("Escape")
+    assert not page.locator("#sk-help").is_visible()
+    # overview: every slide visible as a thumbnail; clicking one goes there
+    page.keyboard.press("o")
+    assert page.evaluate("document.body.classList.contains('sk-overview')")
+    visible = page.evaluate("[...document.querySelectorAll('section.sk-slide')].filter(s => s.getBoundingClientRect().width > 0).length")
+    assert visible == 5
+    boxes = [page.locator(f"#slide-{n}").bounding_box() for n in (1, 2)]
+    assert boxes[0]["width"] < 400 and boxes[0]["x"] != boxes[1]["x"]
+    page.locator("#slide-3").click()
+    assert not page.evaluate("document.body.classList.contains('sk-overview')")
+    assert state(page) == (3, 0)
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.body.classList.contains('sk-overview')")
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.body.classList.contains('sk-overview')")
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement !== null")
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement === null")
+    assert page.errors == []
+
+
+def test_deep_links_and_history(export, open_page) -> None:  # type: ignore[no-untyped-def]
+    path = export(DECK)
+    page = open_page(path, "#/3")
+    assert state(page) == (3, 0)
+    length = page.evaluate("history.length")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    assert page.evaluate("location.hash") == "#/5"
+    assert page.evaluate("history.length") == length  # replaceState: no history flooding
+    page.evaluate("location.hash = '#/2'")
+    page.wait_for_function("window.slidekit.state().slide === 2")
+    # out-of-range links clamp instead of breaking
+    page2 = open_page(path, "#/99")
+    assert state(page2) == (5, 0)
+
+
+def test_scaled_canvas(export, context) -> None:  # type: ignore[no-untyped-def]
+    page = context.new_page()
+    page.set_viewport_size({"width": 640, "height": 600})
+    page.goto(export(DECK).as_uri())
+    box = page.locator("#slide-1").bounding_box()
+    assert box is not None
+    assert abs(box["width"] - 640) < 1 and abs(box["height"] - 360) < 1
+    assert abs(box["y"] - 120) < 1  # centred vertically
+
+
+def test_footer_matches_terminal(export, open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(export(DECK), "#/2")
+    footer = page.locator("#slide-2 .sk-footer")
+    assert footer.locator(".sk-author").inner_text() == "Ada"
+    assert footer.locator(".sk-date").inner_text() == "2024-01-02"
+    assert footer.locator(".sk-paging").inner_text() == "Slide 2 / 5"
+
+
+def test_speaker_window_follows_main_window(export, context, open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(export(DECK))
+    with context.expect_page() as popup_info:
+        page.keyboard.press("s")
+    speaker = popup_info.value
+    speaker.wait_for_function("window.slidekit !== undefined")
+    assert "speaker" in speaker.url
+    assert speaker.locator("#sk-speaker").is_visible()
+    assert speaker.locator("#sk-notes").inner_text() == "notes for one"
+    # notes are nowhere in the audience's slides
+    assert "notes for one" not in page.locator("#sk-deck").inner_text()
+    page.keyboard.press("ArrowRight")
+    speaker.wait_for_function("window.slidekit.state().slide === 2")
+    assert "Two" in speaker.locator("#sk-current").inner_text()
+    assert speaker.locator("#sk-notes").inner_text() == "(no notes)"
+    page.keyboard.press("ArrowRight")
+    speaker.wait_for_function("window.slidekit.state().step === 1")
+    # the "next" pane previews the next step of the same slide
+    assert "step two" in speaker.locator("#sk-next").inner_text()
+    assert speaker.locator("#sk-timer").inner_text().count(":") == 1
+    # and the other way round: navigating in the speaker window moves the audience
+    speaker.keyboard.press("End")
+    page.wait_for_function("window.slidekit.state().slide === 5")
+    assert speaker.locator("#sk-next").inner_text().strip() == "End of deck"
+
+
+def test_print_pdf_one_page_per_slide(export, open_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(export(DECK))
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    assert pages == 5
+    width, height = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", pdf).groups()
+    assert abs(float(width) / float(height) - 16 / 9) < 0.01
+    # print media: every step shown, no chrome
+    page.emulate_media(media="print")
+    assert page.evaluate("[...document.querySelectorAll('.sk-step')].every(e => getComputedStyle(e).visibility === 'visible')")
+    assert not page.locator("#sk-speaker").is_visible()
+
+
+def test_example_deck_offline_and_clean(open_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from slidekit.cli import main
+
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "example.html"
+    assert main(["export", str(root / "slides" / "docker-multistage.md"), "-o", str(out)]) == 0
+    page = open_page(out)
+    for _ in range(8):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("o")
+    page.keyboard.press("Escape")
+    assert page.requests == [out.as_uri()]
+    assert page.errors == []
+    html = out.read_text()
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "@import" not in html and "url(http" not in html
