@@ -356,6 +356,13 @@ def verify_deck(
     plans = tuple(plan_stages(d) for d in dockerfiles)
     wanted = _wanted(plans, targets, deck.path)
     base = VerifyReport(deck.path, findings, dockerfiles=tuple(d.name for d in dockerfiles))
+    content = result_cache.content_key(dockerfiles, result_cache.hash_context(root, files), mapping)
+    previous = result_cache.load(content)
+    if builder is None and use_cache and not run_checks and previous is not None:
+        quick = _quick_hit(previous, content, plans, wanted, mapping)
+        if quick is not None:
+            emit(ProgressEvent("cached"))
+            return replace(base, stages=quick, from_cache=True, seconds=time.monotonic() - started)
     client = None
     if builder is None:
         from slidekit.verify.build import DockerSdkBuilder
@@ -370,9 +377,7 @@ def verify_deck(
         client = getattr(builder, "client", None)
     run = _Run(deck, plans, root, files, mapping, builder, emit, nocache=not use_cache)
     run.resolved = _resolve(plans, wanted, mapping, builder)
-    content = result_cache.content_key(dockerfiles, result_cache.hash_context(root, files), mapping)
     key = result_cache.full_key(content, run.resolved)
-    previous = result_cache.load(content)
     hit = _cache_hit(previous, key, plans, wanted, builder if run_checks else None) if use_cache else None
     if hit is not None:
         emit(ProgressEvent("cached"))
@@ -411,9 +416,25 @@ def _wanted(plans: tuple[DockerfilePlan, ...], targets: set[str] | None, path: s
 
 def _resolve(plans: tuple[DockerfilePlan, ...], wanted: Mapping[str, tuple[int, ...]],
              mapping: Mapping[str, str], builder: ImageBuilder) -> dict[str, str | None]:
-    refs = {ref for p in plans for i in wanted[p.dockerfile.name] for s in p.closure(i)
-            for ref, _ in p.stages[s].images if "$" not in ref}
-    return {ref: builder.resolve_base(map_image(ref, mapping)) for ref in sorted(refs)}
+    return {ref: builder.resolve_base(map_image(ref, mapping)) for ref in _refs(plans, wanted)}
+
+
+def _refs(plans: tuple[DockerfilePlan, ...], wanted: Mapping[str, tuple[int, ...]]) -> list[str]:
+    return sorted({ref for p in plans for i in wanted[p.dockerfile.name] for s in p.closure(i)
+                   for ref, _ in p.stages[s].images if "$" not in ref})
+
+
+def _quick_hit(entry: result_cache.CacheEntry, content: str, plans: tuple[DockerfilePlan, ...],
+               wanted: Mapping[str, tuple[int, ...]], mapping: Mapping[str, str]) -> tuple[StageResult, ...] | None:
+    """The cached result, checking base image ids over the engine socket without the SDK."""
+    from slidekit.verify.engine import local_image_ids
+
+    refs = _refs(plans, wanted)
+    ids = local_image_ids([map_image(ref, mapping) for ref in refs])
+    if ids is None or any(v is None for v in ids.values()):
+        return None
+    resolved = {ref: ids[map_image(ref, mapping)] for ref in refs}
+    return _cache_hit(entry, result_cache.full_key(content, resolved), plans, wanted, None)
 
 
 def _scope(plans: tuple[DockerfilePlan, ...], wanted: Mapping[str, tuple[int, ...]]) -> set[tuple[str, str]]:
