@@ -8,7 +8,7 @@ from rich.text import Text
 from slidekit.deck import model as m
 from slidekit.render.inline import render_inlines
 from slidekit.render.layout import pad, width_of, wrap
-from slidekit.render.style import clean, to_rich
+from slidekit.render.style import clean, merge, to_rich
 from slidekit.theme.schema import Style, Theme
 
 _DEFAULT_SEPARATORS = ("┼", "│", "─")  # center, column, row
@@ -19,15 +19,17 @@ def render_table(table: m.Table, theme: Theme, style: Style, width: int) -> list
     columns are joined by ``column_separator`` (no outer border, as glamour)."""
     center, column, row = _separators(style)
     ncols = max([len(table.header)] + [len(r) for r in table.rows] + [1])
-    header = [_cell(table.header, i, theme, style) for i in range(ncols)]
+    header = [_cell(table.header, i, theme, merge(style, Style(bold=True))) for i in range(ncols)]
     body = [[_cell(r, i, theme, style) for i in range(ncols)] for r in table.rows]
+    column = f" {column} " if column.strip() else column
     sep_width = cell_len(column) * (ncols - 1)
     widths = _fit_widths([max([width_of(c) for c in col] + [1]) for col in zip(header, *body)],
                          max(width - sep_width, ncols))
     aligns = [table.aligns[i] if i < len(table.aligns) else "" for i in range(ncols)]
     rich_style = to_rich(style)
     lines = _row(header, widths, aligns, column, rich_style)
-    rule = Text(center.join(_repeat(row, w) for w in widths), style=rich_style)
+    joint = _repeat(row, 1) + center + _repeat(row, 1) if column.startswith(" ") else center
+    rule = Text(joint.join(_repeat(row, w) for w in widths), style=rich_style)
     lines.append(rule)
     for cells in body:
         lines.extend(_row(cells, widths, aligns, column, rich_style))
