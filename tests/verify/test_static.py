@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from slidekit.deck.load import load_deck
+from slidekit.verify.assemble import assemble
+from slidekit.verify.hadolint import HadolintResult, hadolint_path
+from slidekit.verify.model import Severity
+from slidekit.verify.static import RULE_INFO, check, check_dockerfile, is_image_reference
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "verify"
+EXAMPLE = Path(__file__).resolve().parents[2] / "slides" / "docker-multistage.md"
+OFFSET = 7  # deck line of Dockerfile line 1 in deck_with()
+
+
+def deck_with(dockerfile: str):  # type: ignore[no-untyped-def]
+    """A two-slide deck whose second slide holds ``dockerfile`` (its line 1 is deck line 8)."""
+    text = f"# Title\n\n---\n\n## Slide 2\n\n```dockerfile\n{dockerfile}```\n"
+    return load_deck(text, "talk.md")
+
+
+def findings(dockerfile: str, context: frozenset[str] | None = None):  # type: ignore[no-untyped-def]
+    return check(assemble(deck_with(dockerfile)), context, hadolint=False)
+
+
+CASES = [
+    ("ParseError", "FROM a\nCOPY x\n", 2, "FROM a\nCOPY x /y\n"),
+    ("UnknownInstruction", "FROM a\nCOPPY x /y\n", 2, "FROM a\nCOPY x /y\n"),
+    ("HeredocNeedsBuildKit", "FROM a\nRUN <<EOF\necho\nEOF\n", 2, "FROM a\nRUN echo\n"),
+    ("RequiresBuildKit", "FROM a\nRUN --mount=type=cache,target=/x true\n", 2, "FROM a\nCOPY --chown=1 x /y\n"),
+    ("StageUsedBeforeDefinition", "FROM a AS one\nCOPY --from=two /x /y\nFROM a AS two\n", 2,
+     "FROM a AS two\nFROM a AS one\nCOPY --from=two /x /y\n"),
+    ("StageUsedBeforeDefinition", "FROM later\nFROM a AS later\n", 1, "FROM a AS later\nFROM later\n"),
+    ("UndefinedStage", "FROM a AS builder\nFROM a\nCOPY --from=buidler /x /y\n", 3,
+     "FROM a AS builder\nFROM a\nCOPY --from=nginx /x /y\nCOPY --from=0 /x /y\n"),
+    ("UndefinedStage", "FROM a\nCOPY --from=Not_An_Image! /x /y\n", 2, "FROM a\nCOPY --from=ghcr.io/org/img:1.2 /x /y\n"),
+    ("CopyFromOwnStage", "FROM a AS b\nCOPY --from=b /x /y\n", 2, "FROM node AS node\n"),
+    ("DuplicateStageName", "FROM a AS b\nFROM a AS B\n", 2, "FROM a AS b\nFROM a AS c\n"),
+    ("StageNameCasing", "FROM a AS Build\n", 1, "FROM a AS build\n"),
+    ("FromAsCasing", "FROM a as b\n", 1, "from a as b\n"),
+    ("ConsistentInstructionCasing", "FROM a\nRUN x\nrun y\n", 3, "FROM a\nRUN x\n"),
+    ("ReservedStageName", "FROM a AS scratch\n", 1, "FROM scratch\n"),
+    ("NoEmptyContinuation", "FROM a\nRUN a \\\n\n  b\n", 3, "FROM a\nRUN a \\\n  # comment\n  b\n"),
+    ("JSONArgsRecommended", "FROM a\nCMD echo hi\n", 2, 'FROM a\nCMD ["echo"]\nFROM a\nSHELL ["sh", "-c"]\nENTRYPOINT run\n'),
+    ("MaintainerDeprecated", "FROM a\nMAINTAINER me\n", 2, "FROM a\nLABEL maintainer=me\n"),
+    ("MultipleInstructionsDisallowed", 'FROM a\nCMD ["a"]\nCMD ["b"]\n', 2, 'FROM a\nCMD ["a"]\nFROM a\nCMD ["b"]\n'),
+    ("LegacyKeyValueFormat", "FROM a\nENV k v\n", 2, "FROM a\nENV k=v\nLABEL a=b\n"),
+    ("WorkdirRelativePath", "FROM a\nWORKDIR app\n", 2, "FROM a\nWORKDIR /srv\nWORKDIR app\n"),
+    ("ExposeInvalidFormat", "FROM a\nEXPOSE 8080:80\n", 2, "FROM a\nEXPOSE 80/tcp 443\n"),
+    ("ExposeProtoCasing", "FROM a\nEXPOSE 80/TCP\n", 2, "FROM a\nEXPOSE 80/udp\n"),
+    ("UndefinedArgInFrom", "FROM a:$VERSION\n", 1, "ARG VERSION=1\nFROM a:${VERSION}\nFROM b:${X:-1}\n"),
+    ("RedundantTargetPlatform", "FROM --platform=$TARGETPLATFORM a\n", 1, "FROM --platform=$BUILDPLATFORM a\n"),
+    ("FromPlatformFlagConstDisallowed", "FROM --platform=linux/amd64 a AS build\n", 1,
+     "FROM --platform=linux/amd64 a AS build-amd64\n"),
+    ("SecretsUsedInArgOrEnv", "FROM a\nARG API_TOKEN\n", 2, "FROM a\nARG PUBLIC_KEY\nENV VERSION=1\n"),
+]
+
+
+@pytest.mark.parametrize(("rule", "bad", "line", "good"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_rule_fires_at_the_deck_line_and_not_on_the_fixed_text(rule: str, bad: str, line: int, good: str) -> None:
+    hits = [f for f in findings(bad) if f.rule == rule]
+    assert [(f.path, f.line) for f in hits] == [("talk.md", OFFSET + line)]
+    assert hits[0].severity is RULE_INFO[rule].severity
+    assert [f for f in findings(good) if f.rule == rule] == []
+
+
+def test_every_rule_is_covered_by_a_case() -> None:
+    assert set(RULE_INFO) - {c[0] for c in CASES} == {"CopySourceMissing"}  # tested with a context below
+
+
+def test_suggestions_name_the_intended_stage_and_instruction() -> None:
+    messages = {f.rule: f.message for f in findings("FROM a AS builder\nFROM a\nCOPPY x y\nCOPY --from=buidler /x /y\n")}
+    assert "did you mean builder?" in messages["UndefinedStage"]
+    assert "did you mean COPY?" in messages["UnknownInstruction"]
+
+
+def test_the_example_deck_has_exactly_one_warning_on_its_backend_slide() -> None:
+    deck = load_deck(EXAMPLE.read_text(), str(EXAMPLE))
+    line = next(n for n, text in enumerate(EXAMPLE.read_text().splitlines(), 1) if text == "FROM backend-common as backend")
+    result = check(assemble(deck), None, hadolint=False)
+    assert [(f.rule, f.severity, f.path, f.line) for f in result] == [("FromAsCasing", Severity.WARNING, str(EXAMPLE), line)]
+
+
+def test_typo_deck_reports_on_slide_five() -> None:
+    path = FIXTURES / "typo.md"
+    deck = load_deck(path.read_text(), str(path))
+    source = path.read_text().splitlines()
+    result = {f.rule: f for f in check(assemble(deck), None, hadolint=False)}
+    assert source[result["UndefinedStage"].line - 1] == "COPY --from=buidler /out /out"
+    assert source[result["StageUsedBeforeDefinition"].line - 1] == "COPY --from=later /out /out2"
+    slide5 = deck.slides[4].span
+    assert result["UndefinedStage"].line in slide5
+
+
+def test_check_directive_skips_and_promotes_buildkit_rules_only() -> None:
+    skipped = findings("# check=skip=FromAsCasing,StageNameCasing\nFROM a as Build\nCOPPY x y\n")
+    assert [f.rule for f in skipped] == ["UnknownInstruction"]
+    promoted = findings("# check=error=true\nFROM a as b\n")
+    assert [(f.rule, f.severity) for f in promoted] == [("FromAsCasing", Severity.ERROR)]
+    everything = findings("# check=skip=all\nFROM a as Build\nRUN <<EOF\nEOF\n")
+    assert [f.rule for f in everything] == ["HeredocNeedsBuildKit"]
+
+
+def test_copy_source_missing_against_context_files() -> None:
+    context = frozenset({"app/main.py", "requirements.txt", "static/css/site.css", "empty"})
+    text = (
+        "FROM a AS b\nCOPY requirements.txt app /srv/\nCOPY static/*/site.css /s/\nCOPY . /all\n"
+        "ADD https://example.com/x.tgz /x\nCOPY --from=b /missing /y\nCOPY ${SRC} /z\nCOPY <<EOF /h\nEOF\n"
+        "COPY empty /e\nCOPY missing.txt /m\nCOPY ../secret /s\nCOPY src/*.py /p/\n"
+    )
+    hits = [(f.line - OFFSET, f.message) for f in findings(text, context) if f.rule == "CopySourceMissing"]
+    assert [line for line, _ in hits] == [11, 12, 13]
+    assert "`missing.txt` is not in the build context" in hits[0][1]
+    assert "outside the build context" in hits[1][1]
+    assert [f for f in findings(text, None) if f.rule == "CopySourceMissing"] == []
+
+
+def test_findings_keep_the_dockerfile_name_in_multi_file_decks() -> None:
+    path = FIXTURES / "multi.md"
+    deck = load_deck(path.read_text(), str(path))
+    result = check(assemble(deck), None, hadolint=False)
+    assert result == ()
+    other = load_deck("```dockerfile file=api\nFROM a as b\n```\n\n```dockerfile file=web\nFROM c as d\n```\n", "two.md")
+    assert [(f.dockerfile, f.line) for f in check(assemble(other), None, hadolint=False)] == [("api", 2), ("web", 6)]
+
+
+def test_hadolint_results_are_mapped_deduplicated_and_capped_at_warning() -> None:
+    (dockerfile,) = assemble(deck_with("FROM a\nRUN cd /x\nCMD echo\n"))
+    results = (
+        HadolintResult("DL3003", "warning", "Use WORKDIR", 2),
+        HadolintResult("DL3025", "warning", "Use JSON", 3),  # duplicate of JSONArgsRecommended
+        HadolintResult("DL3000", "error", "absolute WORKDIR", 2),  # duplicate of WorkdirRelativePath
+        HadolintResult("DL3004", "error", "no sudo", 2),
+        HadolintResult("DL3059", "info", "consolidate", 3),
+    )
+    out = [(f.rule, f.severity, f.line, f.source) for f in check_dockerfile(dockerfile, hadolint_results=results)]
+    assert ("DL3003", Severity.WARNING, OFFSET + 2, "hadolint") in out
+    assert ("DL3004", Severity.WARNING, OFFSET + 2, "hadolint") in out
+    assert ("DL3059", Severity.INFO, OFFSET + 3, "hadolint") in out
+    assert not any(rule in ("DL3025", "DL3000") for rule, *_ in out)
+    assert ("JSONArgsRecommended", Severity.WARNING, OFFSET + 3, "slidekit") in out
+
+
+def test_real_hadolint_findings_point_at_deck_lines() -> None:
+    from conftest import require
+
+    require(hadolint_path() is not None, "hadolint (pip install slidekit[hadolint])")
+    result = check(assemble(deck_with("FROM a:1\nRUN cd /x && make\n")), None)
+    assert ("DL3003", OFFSET + 2) in [(f.rule, f.line) for f in result if f.source == "hadolint"]
+
+
+@pytest.mark.parametrize("ref", ["alpine", "alpine:3.19", "ghcr.io/a/b:1", "localhost:5000/x", "a@sha256:" + "0" * 64])
+def test_plausible_image_references(ref: str) -> None:
+    assert is_image_reference(ref)
+
+
+@pytest.mark.parametrize("ref", ["Builder", "a b", "x!", "-a", "a:"])
+def test_implausible_image_references(ref: str) -> None:
+    assert not is_image_reference(ref)
