@@ -6,7 +6,6 @@ lines to show under the slide as the build progresses.
 
 from __future__ import annotations
 
-import inspect
 import re
 import time
 from collections.abc import Callable
@@ -30,18 +29,19 @@ def slide_stages(blocks: list[CodeBlock]) -> list[str]:
     return names
 
 
-def _call_verifier(deck: Deck, targets: set[str] | None, on_step: Callable[[int, int, str], None]):  # type: ignore[no-untyped-def]
-    from slidekit.verify.run import verify_deck
-
-    params = inspect.signature(verify_deck).parameters
-    kwargs: dict[str, object] = {}
-    if "targets" in params:
-        kwargs["targets"] = targets
-    for name in ("on_step", "progress", "on_progress"):
-        if name in params:
-            kwargs[name] = on_step
-            break
-    return verify_deck(deck, **kwargs)
+def describe(event: object, start: float) -> str | None:
+    """One progress line for a verifier :class:`~slidekit.verify.progress.ProgressEvent`."""
+    kind = getattr(event, "kind", "")
+    where = f"{event.dockerfile}:{event.stage}" if getattr(event, "stage", "") else getattr(event, "dockerfile", "")
+    texts = {
+        "static": "static checks",
+        "build": f"building {where}",
+        "step": f"step {getattr(event, 'step', 0)}/{getattr(event, 'total', 0)}: {getattr(event, 'text', '')}",
+        "stage": f"{where}: {getattr(event, 'status', '')} ({getattr(event, 'seconds', 0.0):.1f}s)",
+        "cached": "unchanged since the last verify: cached result",
+    }
+    text = texts.get(kind)
+    return None if text is None else f"[{time.monotonic() - start:4.1f}s] {text}"
 
 
 def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update) -> None:
@@ -51,20 +51,23 @@ def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update) -> None:
     start = time.monotonic()
     log: list[str] = []
 
-    def on_step(number: int, total: int, text: str) -> None:
-        log.append(f"step {number}/{total}: {text}")
-        lines = [Text(f"docker build {label}: {time.monotonic() - start:.0f}s", style="bold")]
-        lines += [Text(line, style="dim") for line in log[-6:]]
-        update(lines)
+    def progress(event: object) -> None:
+        line = describe(event, start)
+        if line is None:
+            return
+        if getattr(event, "kind", "") == "step" and log and " step " in log[-1]:
+            log[-1] = line  # one live line for the step counter
+        else:
+            log.append(line)
+        update([Text(f"docker build {label} …", style="bold")] + [Text(x, style="dim") for x in log[-6:]])
 
     update([Text(f"docker build {label}: starting…", style="bold")])
     try:
-        report = _call_verifier(deck, set(stages) or None, on_step)
-    except ImportError:
-        update([Text("docker build: the verifier is not available in this installation", style="bold red")], True)
-        return
+        from slidekit.verify.run import verify_deck
+
+        report = verify_deck(deck, context=None, image_map={}, targets=set(stages) or None, progress=progress)
     except Exception as exc:  # noqa: BLE001 - shown on screen; the talk goes on
-        update([Text(f"docker build {label}: {type(exc).__name__}: {exc}", style="bold red")], True)
+        update([Text(f"docker build {label}: {exc}", style="bold red")], True)
         return
     update(result_lines(report, stages, time.monotonic() - start), True)
 
