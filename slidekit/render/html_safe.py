@@ -12,6 +12,7 @@ import json
 import re
 from html import escape as _escape
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 #: URL schemes a link or image may use; anything else becomes "#".
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp", "ftps"})
@@ -39,7 +40,8 @@ def safe_url(url: str, *, image: bool = False) -> str:
     (``java\\tscript:``), so the scheme is read with those removed. Relative URLs
     and fragments are fine; ``data:`` is allowed only for raster images.
     """
-    probe = _CONTROL.sub("", url)
+    # browsers ignore these inside a scheme; decoding %xx also catches "java%09script:"
+    probe = _CONTROL.sub("", unquote(url))
     match = _SCHEME.match(probe)
     if match is None:
         # no scheme: relative path, fragment or query; "//host" is network-relative
