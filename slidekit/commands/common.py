@@ -12,7 +12,7 @@ from slidekit.theme.load import LoadedTheme, load_theme
 
 
 def open_deck(path: str, *, quiet: bool = False, allow_exec: bool = False, strict: bool = False,
-              refresh: bool | None = None) -> Deck:
+              refresh: bool | None = None, preprocess: bool = True) -> Deck:
     """Read and parse the deck at ``path`` (``-`` = stdin) and resolve its ~~~cmd
     pre-processing blocks; warnings go to stderr.
 
@@ -22,14 +22,18 @@ def open_deck(path: str, *, quiet: bool = False, allow_exec: bool = False, stric
     warned about as ``path:line: ...``. With ``strict`` any failed, not-run or
     stderr-writing block raises :class:`~slidekit.preprocess.PreprocessError` (exit 1).
     ``refresh`` (default: the ``--refresh`` flag) re-runs blocks despite the cache.
+    ``preprocess=False`` leaves ~~~cmd blocks unresolved (for commands that never show them).
     """
-    from slidekit.preprocess import PreprocessError, preprocess
+    from slidekit.preprocess import PreprocessError
+    from slidekit.preprocess import preprocess as run_preprocessing
 
     deck = load_deck(read_deck_text(path), path)
     if not quiet:
         for warning in deck.warnings:
             output.warn(warning)
-    processed = preprocess(deck, allow_exec=allow_exec, refresh=_refresh_requested() if refresh is None else refresh)
+    if not preprocess:
+        return deck
+    processed = run_preprocessing(deck, allow_exec=allow_exec, refresh=_refresh_requested() if refresh is None else refresh)
     if not quiet:
         for warning in processed.warnings:
             output.warn(warning)

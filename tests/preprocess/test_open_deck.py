@@ -290,3 +290,12 @@ def test_the_source_deck_file_is_never_modified(write_deck: WriteDeck) -> None:
     deck_path = write_deck(text)
     deck = open_deck(str(deck_path), allow_exec=True)
     assert deck_path.read_text() == text and deck.source == text
+
+
+def test_preprocess_false_leaves_blocks_alone(write_deck: WriteDeck, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    marker = tmp_path / "ran"
+    deck_path = write_deck("# S\n\n" + wrapped(f"touch {marker}", "x\n"), mode=0o755)
+    block = only_block(open_deck(str(deck_path), preprocess=False, strict=True))
+    assert (block.output, block.notice) == (None, None)
+    assert not marker.exists() and capsys.readouterr().err == ""
