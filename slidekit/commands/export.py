@@ -33,14 +33,25 @@ def verification_statuses(deck: Deck, run: bool) -> Mapping[int, str] | None:
             from slidekit.verify.run import verify_deck
         except ImportError:
             raise SlidekitError("--verify: the verifier is not available in this installation") from None
-        report = verify_deck(deck)
-        worst: dict[int, str] = {}
-        rank = {"failed": 4, "base image missing": 3, "not reached": 2, "not verified": 1, "built": 0}
+        report = verify_deck(deck, context=None, image_map={})
+        if not report.engine_available:
+            output.warn(f"--verify: {report.engine_message or 'Docker engine unavailable'}; stages not verified")
+        counts: dict[str, int] = {}
         for stage in report.stages:
             label = _status_label(stage.status)
-            if rank.get(label, 1) >= rank.get(worst.get(stage.slide_index, "built"), 0):
-                worst[stage.slide_index] = label
-        return worst
+            counts[label] = counts.get(label, 0) + 1
+        output.out("verify: " + (", ".join(f"{n} {label}" for label, n in counts.items()) or "no Dockerfile"))
+        cached = _cached_statuses(deck)
+        if cached is not None:
+            return cached
+        fresh: dict[int, str] = {}
+        for stage in report.stages:  # fallback: badge the slide holding each stage's FROM
+            fresh.setdefault(stage.slide_index, _status_label(stage.status))
+        return fresh
+    return _cached_statuses(deck)
+
+
+def _cached_statuses(deck: Deck) -> Mapping[int, str] | None:
     try:
         from slidekit.verify.status import slide_statuses
     except ImportError:
