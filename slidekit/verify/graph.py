@@ -32,9 +32,13 @@ class StageGraph:
 def _node(parsed: ParsedDockerfile, stage: Stage, ref: str, *, is_from: bool) -> tuple[str, bool]:
     """(node name, is a stage) for a reference made from ``stage``."""
     target = None if (is_from and ref.isdigit()) else parsed.stage_named(ref)
-    if target is not None and (target.index < stage.index or (not is_from and target.index != stage.index)):
-        return target.label, True
+    if target is not None and (target.index < stage.index or not is_from):
+        return _label(target), True
     return ref, False
+
+
+def _label(stage: Stage) -> str:
+    return stage.name if stage.name is not None else f"stage {stage.index}"
 
 
 def _copy_refs(stage: Stage) -> list[str]:
@@ -57,13 +61,13 @@ def stage_graph(dockerfile: AssembledDockerfile) -> StageGraph:
         base, is_stage = _node(parsed, stage, expand(stage.base, values), is_from=True)
         if not is_stage:
             externals[base] = None
-        edges[Edge(base, stage.label, "from")] = None
+        edges[Edge(base, _label(stage), "from")] = None
         for ref in _copy_refs(stage):
             source, is_stage = _node(parsed, stage, expand(ref, values), is_from=False)
             if not is_stage:
                 externals[source] = None
-            edges[Edge(source, stage.label, "copy")] = None
-    return StageGraph(dockerfile.name, tuple(s.label for s in parsed.stages), tuple(externals), tuple(edges))
+            edges[Edge(source, _label(stage), "copy")] = None
+    return StageGraph(dockerfile.name, tuple(_label(s) for s in parsed.stages), tuple(externals), tuple(edges))
 
 
 def _quote(name: str) -> str:
@@ -90,7 +94,7 @@ def to_graph_easy(graphs: tuple[StageGraph, ...]) -> str:
         lines += _body(graphs[0])
     else:
         for graph in graphs:
-            lines.append(f"( {_quote(graph.name)}:")
+            lines.append(f"( {_quote(graph.name)}")
             lines += ["  " + line for line in _body(graph, prefix=f"{graph.name}/")]
             lines.append(")")
     return "\n".join(lines) + "\n"
