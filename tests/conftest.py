@@ -75,3 +75,9 @@ def graph_easy() -> str:
     path = shutil.which("graph-easy")
     require(path is not None, "graph-easy (Debian libgraph-easy-perl)")
     return str(path)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-goldens`` rewrites tests/golden/*.txt from the current output."""
+    parser.addoption("--update-goldens", action="store_true", default=False,
+                     help="rewrite golden files (tests/golden) instead of comparing against them")

@@ -334,7 +334,8 @@ def _code_base(theme: Theme, style: Style) -> RichStyle:
 def _code_box(rows: list[Text], theme: Theme, base: RichStyle, width: int, *, wrap_lines: bool) -> list[Text]:
     """Code lines folded (or clipped) to the width; with a background colour they
     become a padded rectangle so the background reads as one block."""
-    filled = base.bgcolor is not None and width > 2
+    background = (theme.get("code_block").chroma or {}).get("background")
+    filled = background is not None and bool(background.background_color) and width > 2
     inner = width - 2 if filled else width
     lines: list[Text] = []
     for row in rows:
