@@ -6,7 +6,7 @@ import pytest
 
 from slidekit.deck.load import load_deck
 from slidekit.verify.assemble import assemble
-from slidekit.verify.hadolint import HadolintResult, hadolint_path
+from slidekit.verify.hadolint import HadolintResult, hadolint_path, run_hadolint
 from slidekit.verify.model import Severity
 from slidekit.verify.static import RULE_INFO, check, check_dockerfile, is_image_reference
 
@@ -143,10 +143,11 @@ def test_hadolint_results_are_mapped_deduplicated_and_capped_at_warning() -> Non
     assert ("JSONArgsRecommended", Severity.WARNING, OFFSET + 3, "slidekit") in out
 
 
-def test_real_hadolint_findings_point_at_deck_lines() -> None:
+def test_real_hadolint_findings_point_at_deck_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from conftest import require
 
     require(hadolint_path() is not None, "hadolint (pip install slidekit[hadolint])")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     result = check(assemble(deck_with("FROM a:1\nRUN cd /x && make\n")), None)
     assert ("DL3003", OFFSET + 2) in [(f.rule, f.line) for f in result if f.source == "hadolint"]
 
@@ -159,3 +160,29 @@ def test_plausible_image_references(ref: str) -> None:
 @pytest.mark.parametrize("ref", ["Builder", "a b", "x!", "-a", "a:"])
 def test_implausible_image_references(ref: str) -> None:
     assert not is_image_reference(ref)
+
+
+def test_hadolint_runs_once_per_unchanged_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    calls = tmp_path / "calls"
+    fake = tmp_path / "hadolint"
+    fake.write_text(f"#!/bin/sh\necho x >> {calls}\n"
+                    'echo \'[{"code":"DL3003","level":"warning","message":"m","line":2}]\'\n')
+    fake.chmod(0o755)
+    first = run_hadolint("FROM a\nRUN cd x\n", str(fake))
+    again = run_hadolint("FROM a\nRUN cd x\n", str(fake))
+    other = run_hadolint("FROM b\n", str(fake))
+    assert first == again == other == (HadolintResult("DL3003", "warning", "m", 2),)
+    assert calls.read_text().count("x") == 2
+    (tmp_path / ".hadolint.yaml").write_text("ignored: [DL3003]\n")  # a config change invalidates
+    run_hadolint("FROM a\nRUN cd x\n", str(fake))
+    assert calls.read_text().count("x") == 3
+
+
+def test_hadolint_missing_or_broken_gives_none(tmp_path: Path) -> None:
+    broken = tmp_path / "hadolint"
+    broken.write_text("#!/bin/sh\necho not json\n")
+    broken.chmod(0o755)
+    assert run_hadolint("FROM a\n", str(broken), use_cache=False) is None
+    assert run_hadolint("FROM a\n", str(tmp_path / "absent"), use_cache=False) is None
