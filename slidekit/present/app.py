@@ -23,6 +23,7 @@ from slidekit.present.frame import (
     Chrome,
     banner_lines,
     compose,
+    fit,
     help_overlay,
     is_too_small,
     scroll_indicator,
@@ -137,7 +138,7 @@ class Presenter:
         st = self.state
         if self.extra_slide != st.index:
             self.extra_lines, self.extra_slide = [], st.index
-        body = self.slide_lines(st.index, st.step, width) + self.extra_lines
+        body = self.slide_lines(st.index, st.step, width) + fit(self.extra_lines, width)
         self.page = rows
         self.max_scroll = max(len(body) - rows, 0)
         if st.scroll > self.max_scroll:

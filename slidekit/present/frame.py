@@ -30,6 +30,17 @@ def wrap_plain(text: str, width: int, style: str = "") -> list[Text]:
     return out
 
 
+def fit(lines: list[Text], width: int) -> list[Text]:
+    """``lines`` wrapped (long words folded) so none is wider than ``width``."""
+    out: list[Text] = []
+    for line in lines:
+        if line.cell_len <= width:
+            out.append(line)
+        else:
+            out.extend(line.wrap(_Measure(width), width, overflow="fold"))  # type: ignore[arg-type]
+    return out
+
+
 class _Measure:
     """The minimum of a rich Console that Text.wrap needs (avoids building a Console)."""
 

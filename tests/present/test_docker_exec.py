@@ -1,0 +1,65 @@
+"""ctrl+e on a Dockerfile slide builds that slide's stage with the verifier, live,
+and the footer badge shows the verified status (a real Docker Engine)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from tests.present.harness import Tmux, on_slide
+
+pytestmark = pytest.mark.docker
+
+DECK = """---
+author: Docker Tester
+---
+
+# Base stage
+
+```dockerfile
+FROM {image} AS base
+RUN echo present-test > /marker
+```
+
+---
+
+# Broken stage
+
+```dockerfile
+FROM base AS broken
+RUN exit 7
+```
+"""
+
+
+def test_ctrl_e_builds_the_slide_stage_and_badges_follow(tmp_path: Path, docker_client, busybox_image) -> None:  # type: ignore[no-untyped-def]
+    talk = tmp_path / "talk"
+    talk.mkdir()
+    deck = talk / "deck.md"
+    deck.write_text(DECK.format(image=busybox_image))
+    deck.chmod(0o755)  # trusted by its execute bits
+    deck_id = hashlib.sha256(str(deck.resolve()).encode()).hexdigest()[:12]
+    tmux = Tmux(tmp_path, width=100, height=30)
+    tmux.env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    try:
+        tmux.start("present", str(deck))
+        screen = tmux.wait_for(on_slide(1, 2))
+        assert "docker:" not in screen  # nothing verified yet: no badge
+        tmux.keys("C-e")
+        screen = tmux.wait_for("stage base: built", timeout=60)
+        assert "docker: built ✓" in screen
+        tmux.keys("j")
+        screen = tmux.wait_for(on_slide(2, 2))
+        assert "stage base" not in screen  # output cleared on slide change
+        assert "docker: not verified" in screen
+        tmux.keys("C-e")
+        screen = tmux.wait_for("stage broken: failed", timeout=60)
+        assert "deck.md:18" in screen and "exit 7" in screen
+        assert "docker: failed ✗" in screen
+    finally:
+        tmux.kill()
+        for image in docker_client.images.list(name=f"slidekit-verify/{deck_id}"):
+            for tag in image.tags:
+                docker_client.images.remove(tag, force=True)
