@@ -171,8 +171,12 @@ def _stage_cases(report: VerifyReport, root: ET.Element) -> None:
 def _finding_cases(report: VerifyReport, root: ET.Element) -> None:
     suite = _suite(root, f"{report.deck_path}:static checks")
     errors = [f for f in report.findings if f.severity is Severity.ERROR]
+    seen: Counter[str] = Counter()
     for f in errors:
-        case = _case(suite, f"{report.deck_path}:{f.dockerfile}", f"{f.rule} at line {f.line}", f.path, f.line, 0.0)
+        name = f"{f.rule} at line {f.line}"
+        seen[name] += 1  # GitLab keeps only the first of several testcases with one name
+        name = name if seen[name] == 1 else f"{name} ({seen[name]})"
+        case = _case(suite, f"{report.deck_path}:{f.dockerfile}", name, f.path, f.line, 0.0)
         failure = ET.SubElement(case, "failure", message=f.message, type=f.rule)
         failure.text = str(f)
     if not errors:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from slidekit.verify.dockerfile import expand, parse_dockerfile, variables
 
 
@@ -86,3 +89,19 @@ def test_variables_and_expansion() -> None:
     assert variables("${A}:$B-${C:-x}") == [("A", False), ("B", False), ("C", True)]
     assert expand("${A}:${C:-x}", {"A": "img"}) == "img:x"
     assert expand("$UNKNOWN", {}) == "$UNKNOWN"
+
+LINE = st.sampled_from(["FROM a AS b", "RUN x \\", "", "  # c", "COPY --from=b a b", "RUN <<EOF", "EOF", "bogus",
+                        "# escape=`", "CMD [\"a\"]", "ENV a b \\", "\t", "FROM", "ARG X=1", "`"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(LINE, max_size=25))
+def test_parser_never_raises_and_spans_are_ordered(lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n"
+    parsed = parse_dockerfile(text)
+    previous_end = 0
+    for ins in parsed.instructions:
+        assert previous_end < ins.start <= ins.end <= max(len(lines), 1)
+        assert lines[ins.start - 1].strip() != "" and not lines[ins.start - 1].strip().startswith("#")
+        previous_end = ins.end
+    assert all(1 <= p.line <= max(len(lines), 1) for p in parsed.problems)

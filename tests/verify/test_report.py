@@ -114,3 +114,10 @@ def test_github_caps_each_kind_at_ten_with_a_notice() -> None:
     assert sum(line.startswith("::warning ") for line in lines) == 4
     assert lines[0].startswith("::error file=a%2Cb.md,line=0,")
     assert lines[-1].startswith("::notice ") and "3 errors not annotated" in lines[-1]
+
+
+def test_junit_testcase_names_are_unique() -> None:
+    twice = tuple(Finding("CopySourceMissing", Severity.ERROR, f"source {n}", "t.md", 7) for n in "ab")
+    root = ET.fromstring(to_junit(VerifyReport("t.md", findings=twice)))
+    names = [c.get("name") for c in root.iter("testcase")]
+    assert names == ["CopySourceMissing at line 7", "CopySourceMissing at line 7 (2)"]
