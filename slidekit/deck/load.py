@@ -32,7 +32,7 @@ def load_deck(text: str, path: str = "<stdin>") -> Deck:
             meta, warnings = build_meta(data, chunks[0], path)
             chunks = chunks[1:]
     slides = _slides(chunks)
-    if not slides:
+    if not any(slide.source.strip() for slide in slides):
         raise DeckError("the deck has no slides", path, max(len(text.splitlines()), 1))
     return Deck(path, meta, slides, text, tuple(warnings))
 
