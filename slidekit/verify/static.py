@@ -201,7 +201,12 @@ def _check_ref(parsed: ParsedDockerfile, stage: Stage, kind: str, ins: Instructi
     hint = _suggest(ref.lower(), earlier or names)
     if not is_image_reference(ref):
         yield Hit("UndefinedStage", ins.start, f"`{shown}`: no stage of that name, and not a valid image reference{hint}")
-    elif hint and not any(ch in ref for ch in "/:@"):
+        return
+    # A bare name close to a stage name is a typo, not an image; FROM is stricter
+    # because short official images (bash vs base) are legitimately close.
+    if kind == "FROM" and (len(ref) < 6 or not _suggest(ref.lower(), earlier or names, 0.85)):
+        return
+    if hint and not any(ch in ref for ch in "/:@"):
         yield Hit("UndefinedStage", ins.start, f"`{shown}`: no stage of that name{hint}")
 
 

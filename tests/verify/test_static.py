@@ -36,6 +36,8 @@ CASES = [
     ("UndefinedStage", "FROM a AS builder\nFROM a\nCOPY --from=buidler /x /y\n", 3,
      "FROM a AS builder\nFROM a\nCOPY --from=nginx /x /y\nCOPY --from=0 /x /y\n"),
     ("UndefinedStage", "FROM a\nCOPY --from=Not_An_Image! /x /y\n", 2, "FROM a\nCOPY --from=ghcr.io/org/img:1.2 /x /y\n"),
+    ("UndefinedStage", "FROM a AS backend-common\nFROM backend-comon AS api\n", 2,
+     "FROM a AS base\nFROM bash\nFROM a AS nodes\nFROM node\n"),
     ("CopyFromOwnStage", "FROM a AS b\nCOPY --from=b /x /y\n", 2, "FROM node AS node\n"),
     ("DuplicateStageName", "FROM a AS b\nFROM a AS B\n", 2, "FROM a AS b\nFROM a AS c\n"),
     ("StageNameCasing", "FROM a AS Build\n", 1, "FROM a AS build\n"),
