@@ -44,9 +44,8 @@ def _translate(pattern: str) -> str:
             if close == -1:
                 out.append(re.escape(ch))
             else:
+                # Passed to the regexp as Docker does: `^` negates, `!` is literal.
                 body = pattern[i + 1 : close].replace("\\", "\\\\")
-                if body.startswith("^") or body.startswith("!"):
-                    body = "^" + body[1:]
                 out.append(f"[{body}]")
                 i = close
         elif ch == "\\" and i + 1 < len(pattern):

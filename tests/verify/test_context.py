@@ -30,7 +30,8 @@ def make_tree(root: Path, files: list[str], ignore: str | None = None) -> None:
         ("file?.txt", "file1.txt", True),
         ("file?.txt", "file10.txt", False),
         ("[a-c].txt", "b.txt", True),
-        ("[!a-c].txt", "b.txt", False),
+        ("[^a-c].txt", "b.txt", False),
+        ("[!a-c].txt", "b.txt", True),  # Go regexp classes: `!` is a literal, unlike .gitignore
         ("dir/**", "dir/x/y", True),
         ("dir/**", "dirx/y", False),
         ("# comment", "# comment", False),
