@@ -118,16 +118,23 @@ def context_tar(root: Path, files: Iterable[str], dockerfile_name: str, dockerfi
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for rel in sorted(files):
-            info = tar.gettarinfo(str(root / rel), arcname=rel)
-            _normalise(info)
-            if info.isreg():
-                with open(root / rel, "rb") as fh:
-                    tar.addfile(info, fh)
-            else:
-                tar.addfile(info)
+            try:
+                _add_file(tar, root, rel)
+            except FileNotFoundError:
+                continue  # vanished since the context was listed
         _add_bytes(tar, dockerfile_name, dockerfile_text.encode("utf-8"))
         _add_bytes(tar, ".dockerignore", f"{dockerfile_name}\n.dockerignore\n".encode())
     return buf.getvalue()
+
+
+def _add_file(tar: tarfile.TarFile, root: Path, rel: str) -> None:
+    info = tar.gettarinfo(str(root / rel), arcname=rel)
+    _normalise(info)
+    if info.isreg():
+        with open(root / rel, "rb") as fh:
+            tar.addfile(info, fh)
+    else:
+        tar.addfile(info)
 
 
 def _normalise(info: tarfile.TarInfo) -> None:
@@ -197,7 +204,7 @@ class _StreamState:
         if step:
             self._close_step()
             self.total = int(step.group(2))
-            self.current = {"number": int(step.group(1)), "text": step.group(3), "start": time.monotonic(),
+            self.current = {"number": int(step.group(1)), "text": step.group(3), "start": time.monotonic(), "wall": time.time(),
                             "image": None, "output": [], "cached": False}
             if self.on_step:
                 self.on_step(self.current["number"], self.total, self.current["text"])
@@ -322,6 +329,11 @@ class DockerSdkBuilder:
         if state.running:
             self._remove_container(state.running)
         self._discard(state, keep=set())
+        if state.current is not None and state.current["image"] is None and state.images_seen:
+            # The engine may commit the interrupted step after we hung up: remove that child too.
+            for _ in range(2):
+                self._discard_children(state.images_seen[-1], state.current["wall"])
+                time.sleep(0.5)
 
     def _remove_container(self, container_id: str) -> None:
         import docker.errors
@@ -368,6 +380,18 @@ class DockerSdkBuilder:
             if image in keep or image in state.from_images:
                 continue
             self._remove_if_untagged(image)
+
+    def _discard_children(self, parent: str, since: float) -> None:
+        import docker.errors
+
+        try:
+            images = self.api.images(all=True)
+        except docker.errors.DockerException:
+            return
+        for image in images:
+            parent_id = str(image.get("ParentId") or "")
+            if parent_id.startswith(f"sha256:{parent}") and image.get("Created", 0) >= int(since) - 1:
+                self._remove_if_untagged(str(image["Id"]))
 
     def _remove_if_untagged(self, image: str) -> None:
         import docker.errors
