@@ -2,6 +2,21 @@
 
 All pure functions (report in, string out); the ``verify`` command decides
 where the strings go.
+
+JSON schema ``slidekit.verify/1`` (fields are only ever added, never renamed)::
+
+    {"schema": "slidekit.verify/1", "deck": str, "ok": bool, "exit_code": int,
+     "engine": {"available": bool, "message": str}, "from_cache": bool, "seconds": float,
+     "dockerfiles": [str],
+     "summary": {"errors": int, "warnings": int, "info": int,
+                 "stages": {"built": int, "failed": int, "not reached": int,
+                            "base image missing": int, "not verified": int},
+                 "smoke": {"passed": int, "failed": int}},
+     "findings": [{"rule", "severity" (error|warning|info), "message", "path", "line",
+                   "dockerfile", "source" (slidekit|hadolint)}],
+     "stages": [{"dockerfile", "stage", "status", "path", "line", "slide" (1-based),
+                 "seconds", "image_id" (str|null), "message", "log_tail": [str]}],
+     "smoke": [{"dockerfile", "stage", "kind", "passed", "detail", "path", "line", "seconds"}]}
 """
 
 from __future__ import annotations
