@@ -420,8 +420,8 @@ def _resolve(plans: tuple[DockerfilePlan, ...], wanted: Mapping[str, tuple[int, 
 
 
 def _refs(plans: tuple[DockerfilePlan, ...], wanted: Mapping[str, tuple[int, ...]]) -> list[str]:
-    return sorted({ref for p in plans for i in wanted[p.dockerfile.name] for s in p.closure(i)
-                   for ref, _ in p.stages[s].images if "$" not in ref})
+    """Every external image of every stage (not only ``wanted``'s: the cache key must not depend on targets)."""
+    return sorted({ref for p in plans for s in p.stages for ref, _ in s.images if "$" not in ref})
 
 
 def _quick_hit(entry: result_cache.CacheEntry, content: str, plans: tuple[DockerfilePlan, ...],

@@ -1,0 +1,63 @@
+"""The result cache: keys, storage location, merging, and per-slide statuses without an engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from slidekit.deck.load import load_deck
+from slidekit.verify import cache
+from slidekit.verify.model import AssembledDockerfile, StageResult, StageStatus
+from slidekit.verify.run import verify_deck
+from slidekit.verify.status import slide_statuses
+from tests.verify.test_run_plan import DECK, FakeBuilder
+
+
+def _df(text: str) -> AssembledDockerfile:
+    return AssembledDockerfile("Dockerfile", text, (1,), (0,), "deck.md")
+
+
+def test_content_key_tracks_dockerfile_context_and_image_map(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("one")
+    hashes = cache.hash_context(tmp_path, ["a.txt"])
+    key = cache.content_key([_df("FROM x\n")], hashes, {})
+    assert key == cache.content_key([_df("FROM x\n")], cache.hash_context(tmp_path, ["a.txt"]), {})
+    assert key != cache.content_key([_df("FROM y\n")], hashes, {})
+    assert key != cache.content_key([_df("FROM x\n")], hashes, {"x": "y"})
+    (tmp_path / "a.txt").write_text("two")
+    assert key != cache.content_key([_df("FROM x\n")], cache.hash_context(tmp_path, ["a.txt"]), {})
+    assert cache.full_key(key, {"x": "sha256:1"}) != cache.full_key(key, {"x": "sha256:2"})
+
+
+def test_store_load_under_xdg_cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    result = StageResult("Dockerfile", "app", StageStatus.FAILED, 12, "deck.md", 1.5, None, "boom", ("a", "b"), 3)
+    cache.store(cache.CacheEntry("c" * 64, "f" * 64, "deck.md", (result,)))
+    assert (tmp_path / "xdg" / "slidekit" / "verify" / f"{'c' * 64}.json").is_file()
+    loaded = cache.load("c" * 64)
+    assert loaded is not None and loaded.stages == (result,) and loaded.full_key == "f" * 64
+    assert cache.load("d" * 64) is None
+
+
+def test_merge_keeps_other_stages_only_for_the_same_full_key() -> None:
+    built = StageResult("D", "a", StageStatus.BUILT, 1, "p")
+    other = StageResult("D", "b", StageStatus.BUILT, 5, "p")
+    failed = StageResult("D", "a", StageStatus.FAILED, 2, "p")
+    old = cache.CacheEntry("c", "k", "p", (built, other))
+    assert cache.merge(old, cache.CacheEntry("c", "k", "p", (failed,))).stages == (other, failed)
+    assert cache.merge(old, cache.CacheEntry("c", "k2", "p", (failed,))).stages == (failed,)
+
+
+def test_slide_statuses_from_cache_without_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent.sock")
+    path = tmp_path / "deck" / "deck.md"
+    path.parent.mkdir()
+    path.write_text(DECK)
+    deck = load_deck(DECK, str(path))
+    assert slide_statuses(deck) is None
+    verify_deck(deck, context=None, image_map={}, builder=FakeBuilder({"base/img:1", "other/img:2"}), hadolint=False)
+    assert slide_statuses(deck) == {1: StageStatus.BUILT, 2: StageStatus.FAILED, 3: StageStatus.BUILT}
+    (path.parent / "new.txt").write_text("context changed")
+    assert slide_statuses(deck) is None

@@ -1,0 +1,54 @@
+"""``slidekit verify`` command line: usage errors (exit 2) and CI output without an engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from slidekit.cli import main
+
+DECK = "# t\n\n---\n\n```dockerfile\nFROM scratch as base\nCOPY deck.md /deck.md\n```\n"
+
+
+@pytest.fixture()
+def deck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "deck.md"
+    path.write_text(DECK)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--image-map", "no-equals-sign"], "expected NAME=REF"),
+        (["--context", "/nonexistent/dir"], "not a directory"),
+    ],
+)
+def test_usage_errors_exit_2(deck: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    assert main(["verify", *args, str(deck)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_unknown_target_exit_2(deck: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["verify", "--no-hadolint", "--target", "nope", str(deck)]) == 2
+    assert "no stage named 'nope' (stages: base)" in capsys.readouterr().err
+
+
+def test_deck_without_dockerfile_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "plain.md"
+    path.write_text("# nothing\n\n```python\nprint(1)\n```\n")
+    assert main(["verify", str(path)]) == 2
+    assert f"{path}:1: no Dockerfile code blocks" in capsys.readouterr().err
+
+
+def test_no_engine_github_annotations_and_junit(deck: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent.sock")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    junit = tmp_path / "junit.xml"
+    assert main(["verify", "--no-hadolint", "--junit", str(junit), str(deck)]) == 3
+    out = capsys.readouterr().out
+    assert f"::warning file={deck},line=6" in out
+    assert "<testsuites" in junit.read_text()
