@@ -13,7 +13,7 @@ from slidekit.commands.common import deck_dir, open_deck, open_theme, preprocess
 from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.files import write_atomic
-from slidekit.render.html import HtmlOptions, HtmlResult, render_html
+from slidekit.render.html import HtmlOptions, HtmlResult, has_dockerfile, render_html
 from slidekit.render.html_images import make_resolver
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,6 +52,15 @@ def verification_statuses(deck: Deck, run: bool) -> Mapping[int, str] | None:
 
 
 def _cached_statuses(deck: Deck) -> Mapping[int, str] | None:
+    if not any(has_dockerfile(slide) for slide in deck.slides):
+        return None
+    try:
+        from slidekit.verify.cache import cache_dir
+    except ImportError:
+        return None
+    folder = cache_dir()
+    if not folder.is_dir() or next(folder.glob("*.json"), None) is None:
+        return None  # nothing was ever verified here: skip loading the verifier (Docker SDK)
     try:
         from slidekit.verify.status import slide_statuses
     except ImportError:

@@ -199,8 +199,11 @@ def _formatter():  # type: ignore[no-untyped-def]
     return HtmlFormatter(nowrap=True)
 
 
+@lru_cache(maxsize=4096)
 def highlight(code: str, lang: str) -> str:
-    """Pygments HTML spans (token classes; colours come from the theme stylesheet)."""
+    """Pygments HTML spans (token classes; colours come from the theme stylesheet).
+
+    Memoised, so ``--watch`` re-lexes only the code blocks that changed."""
     from pygments import highlight as _hl
 
     return _hl(code.rstrip("\n"), _lexer(lang), _formatter())
