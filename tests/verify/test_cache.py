@@ -11,7 +11,20 @@ from slidekit.verify import cache
 from slidekit.verify.model import AssembledDockerfile, StageResult, StageStatus
 from slidekit.verify.run import verify_deck
 from slidekit.verify.status import slide_statuses
-from tests.verify.test_run_plan import DECK, FakeBuilder
+
+def _sibling(name: str):  # type: ignore[no-untyped-def]
+    """The fake builder lives in test_run_plan.py (tests/ is not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"_verify_{name}", Path(__file__).with_name(f"{name}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_plan = _sibling("test_run_plan")
+DECK, FakeBuilder = _plan.DECK, _plan.FakeBuilder
 
 
 def _df(text: str) -> AssembledDockerfile:
