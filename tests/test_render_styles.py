@@ -251,10 +251,27 @@ def test_render_slide_is_pure_and_deterministic() -> None:
     assert all("\n" not in line.plain for line in first)
 
 
+TINY = ("# Héading 漢字\n\n> - [x] **b** `c`\n>   1. d\n\n| a | b | c |\n|---|---|---|\n"
+        "| 1 | 2 | 3 |\n\n```python\nprint('x')\n```\n")
+
+
 @pytest.mark.parametrize("width", [1, 2, 3, 5])
 def test_tiny_widths_never_overflow(width: int) -> None:
-    text = (ROOT_ALL := "# Héading 漢字\n\n> - [x] **b** `c`\n>   1. d\n\n| a | b | c |\n|---|---|---|\n"
-            "| 1 | 2 | 3 |\n\n```python\nprint('x')\n```\n")
     for theme in ("solarized_dark", "ascii", "dark"):
-        lines = render_slide(slide(ROOT_ALL), load_theme(theme, env={}).theme, width)
-        assert lines and all(line.cell_len <= width for line in lines), (theme, text)
+        lines = render_slide(slide(TINY), load_theme(theme, env={}).theme, width)
+        assert lines and all(line.cell_len <= width for line in lines), theme
+
+
+def test_code_block_theme_names_a_stock_style_when_there_is_no_chroma() -> None:
+    theme = theme_of({"code_block": {"theme": "monokai"}})
+    lines = render_slide(slide("```python\ndef f(): pass\n```\n"), theme, 40)
+    assert hexcolor(style_at(lines, "def")) == "#66d9ef"  # monokai's keyword colour
+    plain = theme_of({"code_block": {"color": "#123456"}})
+    assert hexcolor(style_at(render_slide(slide("```python\ndef f(): pass\n```\n"), plain, 40), "def")) == "#123456"
+
+
+def test_hr_rule_and_literal_format() -> None:
+    rule = plain_lines(render_slide(slide("a\n\n***\n"), theme_of({"hr": {"format": "{{.text}}"}}), 10))
+    assert rule == ["a", "", "─" * 10]
+    literal = plain_lines(render_slide(slide("a\n\n***\n"), theme_of({"hr": {"format": "~ * ~"}}), 10))
+    assert literal == ["a", "", "~ * ~"]
