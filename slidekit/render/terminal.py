@@ -285,7 +285,7 @@ def _item(item: m.ListItem, marker: Text, theme: Theme, style: Style, width: int
     for i, child in enumerate(item.blocks or (m.Paragraph((), item.span),)):
         nested = isinstance(child, m.ListBlock) and i > 0
         shift = min(level_indent, max(width - 1, 0)) if nested else marker_width
-        lines = render_block(child, theme, style, max(width - shift, 1)) if child in item.blocks else [Text()]
+        lines = render_block(child, theme, style, max(width - shift, 1))
         if not lines:
             continue
         if out and not tight:
