@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import click
 
 from slidekit import output
 from slidekit.commands.common import open_deck, preprocess_options
-from slidekit.errors import SlidekitError
+from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, SlidekitError
 from slidekit.files import write_atomic
 from slidekit.verify.model import VerifyReport
 
@@ -31,7 +33,7 @@ FORMATS = {
 
 
 @click.command("verify")
-@click.argument("deck", metavar="DECK")
+@click.argument("decks", metavar="DECK...", nargs=-1, required=True)
 @click.option("--context", type=click.Path(path_type=Path), help="Build context folder (default: front matter `context:`, else the deck's folder).")
 @click.option("--image-map", "image_maps", multiple=True, metavar="NAME=REF", help="Substitute a base image (repeatable; wins over front matter `image_map:`).")
 @click.option("--target", "targets", multiple=True, metavar="STAGE", help="Build only this stage and what it needs (repeatable; `FILE:STAGE` picks a Dockerfile).")
@@ -40,10 +42,12 @@ FORMATS = {
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True, help="Report format on stdout.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write a JUnit XML report (a testcase per stage).")
 @click.option("--no-hadolint", is_flag=True, help="Skip hadolint even when it is installed.")
+@click.option("--allow-empty", is_flag=True, help="A deck without Dockerfile code blocks is skipped instead of an error (pre-commit).")
 @preprocess_options
-def command(deck: str, context: Path | None, image_maps: tuple[str, ...], targets: tuple[str, ...], no_cache: bool,
-            run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, allow_exec: bool, strict: bool) -> int:
-    """Verify DECK's Dockerfile code blocks with a real Docker Engine.
+def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str, ...], targets: tuple[str, ...],
+            no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, allow_empty: bool,
+            allow_exec: bool, strict: bool) -> int:
+    """Verify the Dockerfile code blocks of DECK (or several decks) with a real Docker Engine.
 
     Static checks first, then every stage is built (the SDK's classic builder);
     an unchanged deck is answered from the cache.
@@ -52,29 +56,70 @@ def command(deck: str, context: Path | None, image_maps: tuple[str, ...], target
     Exit codes: 0 verified, 1 verification failed, 2 usage or input error,
                 3 Docker engine unavailable (static checks still reported).
     """
-    from slidekit.verify import progress as progress_mod
-    from slidekit.verify.run import verify_deck
-
     mapping = parse_image_maps(image_maps)
     if context is not None and not context.is_dir():
         raise SlidekitError("--context: not a directory", str(context))
-    opened = open_deck(deck, allow_exec=allow_exec, strict=strict)
+    options = dict(context=context, image_map=mapping, targets=set(targets) or None, use_cache=not no_cache,
+                   run_checks=run_checks, hadolint=not no_hadolint)
+    reports: list[VerifyReport] = []
+    for path in decks:
+        report = _verify_one(path, options, allow_exec=allow_exec, strict=strict, allow_empty=allow_empty)
+        if report is not None:
+            reports.append(report)
+    _emit(reports, fmt, junit)
+    return worst_exit([r.exit_code for r in reports])
+
+
+def worst_exit(codes: list[int]) -> int:
+    """Several decks: a failure (1) outranks no engine (3); 0 only when every deck is 0."""
+    for code in (EXIT_FAILED, EXIT_DOCKER_UNAVAILABLE):
+        if code in codes:
+            return code
+    return max(codes, default=0)
+
+
+def _verify_one(path: str, options: dict, *, allow_exec: bool, strict: bool, allow_empty: bool) -> VerifyReport | None:  # type: ignore[type-arg]
+    from slidekit.verify import progress as progress_mod
+    from slidekit.verify.assemble import assemble
+    from slidekit.verify.run import verify_deck
+
+    opened = open_deck(path, allow_exec=allow_exec, strict=strict)
+    if allow_empty:
+        try:
+            assemble(opened)
+        except SlidekitError:
+            return None
     display = progress_mod.for_stream(output.stderr())
     try:
-        report = verify_deck(opened, context=context, image_map=mapping, targets=set(targets) or None,
-                             use_cache=not no_cache, run_checks=run_checks, progress=display, hadolint=not no_hadolint)
+        return verify_deck(opened, progress=display, **options)
     finally:
         display.close()
-    _emit(report, fmt, junit)
-    return report.exit_code
 
 
-def _emit(report: VerifyReport, fmt: str, junit: Path | None) -> None:
-    from slidekit.verify.report import to_github, to_junit
+def _emit(reports: list[VerifyReport], fmt: str, junit: Path | None) -> None:
+    from slidekit.verify.report import to_dict, to_github, to_junit
 
-    output.out(FORMATS[fmt](report), end="")
+    if fmt == "json" and len(reports) != 1:
+        output.out(json.dumps([to_dict(r) for r in reports], indent=2, ensure_ascii=False))
+    else:
+        for report in reports:
+            output.out(FORMATS[fmt](report), end="")
     if junit is not None:
-        write_atomic(junit, to_junit(report))
+        write_atomic(junit, _junit(reports, to_junit))
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        for line in to_github(report):
-            output.out(line)
+        for report in reports:
+            for line in to_github(report):
+                output.out(line)
+
+
+def _junit(reports: list[VerifyReport], to_junit) -> str:  # type: ignore[no-untyped-def]
+    """One document: the test suites of every deck under one <testsuites>."""
+    if len(reports) == 1:
+        return str(to_junit(reports[0]))
+    root = ET.Element("testsuites")
+    for report in reports:
+        document = ET.fromstring(to_junit(report))
+        root.extend(document if document.tag == "testsuites" else [document])
+    for attr in ("tests", "failures", "errors", "skipped"):
+        root.set(attr, str(sum(int(s.get(attr, "0")) for s in root)))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
