@@ -123,23 +123,43 @@ def _summary(target: Path, result: HtmlResult, seconds: float) -> str:
     return f"exported {target} ({result.slides} slides, {size / 1024:.0f} KiB) in {seconds:.2f}s"
 
 
-def watch_loop(deck_path: str, target: Path, **kwargs: object) -> None:
-    """Re-export whenever the deck (or its folder's images/themes) changes; Ctrl-C stops."""
-    from watchfiles import watch
+def watch_filter(deck_path: Path, outputs: set[Path]):  # type: ignore[no-untyped-def]
+    """Which changed files trigger a re-export: the deck, themes (.json) and images
+    next to it; never our own outputs, temporary files or hidden folders (caches)."""
+    from slidekit.render.html_images import MIME
 
-    folder = Path(deck_path).resolve().parent
-    ignore = {target.resolve()}
+    folder = deck_path.parent
 
     def relevant(change: object, path: str) -> bool:
-        p = Path(path)
-        return p.resolve() not in ignore and not p.name.startswith(".") and not p.name.endswith(".tmp")
+        p = Path(path).resolve()
+        if p in outputs or p.name.endswith(".tmp"):
+            return False
+        try:
+            parts = p.relative_to(folder).parts
+        except ValueError:
+            return False
+        if any(part.startswith(".") or part == "__pycache__" for part in parts):
+            return False
+        return p == deck_path or p.suffix.lower() in MIME or p.suffix.lower() == ".json"
 
+    return relevant
+
+
+def watch_loop(deck_path: str, target: Path, pdf: bool, **kwargs: object) -> None:
+    """Re-export whenever the deck (or an image or theme next to it) changes; Ctrl-C stops."""
+    from watchfiles import watch
+
+    deck = Path(deck_path).resolve()
+    outputs = {target.resolve(), target.with_suffix(".pdf").resolve()}
     output.out(f"watching {deck_path} (Ctrl-C to stop)")
     try:
-        for _changes in watch(folder, watch_filter=relevant, debounce=200, raise_interrupt=False):
+        for _changes in watch(deck.parent, watch_filter=watch_filter(deck, outputs), debounce=200,
+                              raise_interrupt=False):
             started = time.perf_counter()
             try:
                 result = export_once(deck_path, target, **kwargs)  # type: ignore[arg-type]
+                if pdf:
+                    write_pdf(target, target.with_suffix(".pdf"))
             except SlidekitError as exc:
                 output.error(str(exc))
                 continue
@@ -180,5 +200,5 @@ def command(deck: str, out: str | None, theme: str | None, allow_html: bool, ver
         write_pdf(target, pdf_path)
         output.out(f"exported {pdf_path}")
     if watch:
-        watch_loop(deck, target, **kwargs)
+        watch_loop(deck, target, pdf, **kwargs)
     return 0

@@ -73,6 +73,17 @@ def test_watch_reexports_on_save_and_exits_on_ctrl_c(tmp_path: Path) -> None:
         assert line.startswith("exported") and "(4 slides" in line
         assert "Four added" in out.read_text()
         assert not list(tmp_path.glob(".*.tmp"))
+        # a broken save reports one error line and keeps watching; the old export stays
+        deck.write_text("---\nauthor: [unclosed\n---\n# Broken\n")
+        assert proc.stderr is not None
+        err_line = proc.stderr.readline()
+        while not err_line.startswith("error:"):
+            err_line = proc.stderr.readline()
+        assert err_line.startswith(f"error: {deck}:") and "front matter" in err_line
+        assert "Four added" in out.read_text()
+        deck.write_text(DECK)
+        line = proc.stdout.readline()
+        assert line.startswith("exported") and "(3 slides" in line
     finally:
         proc.send_signal(signal.SIGINT)
         rest, err = proc.communicate(timeout=20)
