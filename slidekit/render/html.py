@@ -109,9 +109,24 @@ def _image(node: m.Image, ctx: _Ctx) -> str:
     return f'<img{attr("src", found.uri)}{attr("alt", node.alt)}{title}>'
 
 
+def _embed(ctx: _Ctx) -> Callable[[str], str | None]:
+    """For raw HTML: a fetched URL (``<img src>``) → a data URI, or None (warned)."""
+
+    def embed(src: str) -> str | None:
+        if src.lower().startswith("data:"):
+            safe = safe_url(src, image=True)
+            return None if safe == "#" else safe
+        found = ctx.resolve(src)
+        if found.uri is None:
+            ctx.warnings.append(f"{ctx.path}:{ctx.line}: {found.problem}: {src} (raw HTML)")
+        return found.uri
+
+    return embed
+
+
 def _html_inline(node: m.HtmlInline, ctx: _Ctx) -> str:
     if ctx.options.allow_html:
-        return filter_html(node.raw)
+        return filter_html(node.raw, _embed(ctx))
     return f'<code class="sk-raw-inline">{esc(node.raw)}</code>'
 
 
@@ -227,7 +242,7 @@ def _command(b: m.CommandBlock, ctx: _Ctx) -> str:
 
 def _html_block(b: m.HtmlBlock, ctx: _Ctx) -> str:
     if ctx.options.allow_html:
-        return f'<div class="sk-raw"{_lines(b.span)}>{filter_html(b.raw)}</div>'
+        return f'<div class="sk-raw"{_lines(b.span)}>{filter_html(b.raw, _embed(ctx))}</div>'
     return f'<pre class="sk-raw"{_lines(b.span)}>{esc(b.raw.rstrip(chr(10)))}</pre>'
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from html import escape as _escape
 from html.parser import HTMLParser
 from urllib.parse import unquote
@@ -78,11 +79,20 @@ _DROP_ATTRS = frozenset({"style", "srcdoc", "http-equiv"})
 _VOID = frozenset({"area", "br", "col", "hr", "img", "input", "source", "track", "wbr"})
 
 
+#: attributes whose URL the browser fetches while loading the page
+_FETCHED = frozenset({"src", "poster", "background", "lowsrc", "dynsrc", "data"})
+
+
+def _drop_all(url: str) -> str | None:
+    return None
+
+
 class _Filter(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
+    def __init__(self, embed: Callable[[str], str | None]) -> None:
+        super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.skip = 0
+        self.embed = embed
 
     def _attrs(self, tag: str, attrs: list[tuple[str, str | None]]) -> str:
         parts: list[str] = []
@@ -93,10 +103,16 @@ class _Filter(HTMLParser):
             if value is None:
                 parts.append(f" {name}")
                 continue
-            if name in _URL_ATTRS:
-                value = safe_url(value, image=tag in ("img", "source", "picture"))
-                if name == "srcset":
-                    value = NEUTRAL_URL
+            if name in _FETCHED:
+                # fetched on load: only an embedded data: URI may stay (the page is offline)
+                embedded = self.embed(value)
+                if embedded is None:
+                    continue
+                value = embedded
+            elif name == "srcset":
+                continue
+            elif name in _URL_ATTRS:
+                value = safe_url(value)
             parts.append(attr(name, value))
         return "".join(parts)
 
@@ -126,27 +142,20 @@ class _Filter(HTMLParser):
         if not self.skip:
             self.out.append(esc(data))
 
-    def handle_entityref(self, name: str) -> None:
-        if not self.skip:
-            self.out.append(f"&{name};" if name.isalnum() else esc(f"&{name}"))
-
-    def handle_charref(self, name: str) -> None:
-        if not self.skip:
-            self.out.append(f"&#{name};" if re.fullmatch(r"x?[0-9a-fA-F]+", name) else "")
-
     # comments, declarations, processing instructions: dropped
     def handle_comment(self, data: str) -> None:
         return None
 
 
-def filter_html(raw: str) -> str:
+def filter_html(raw: str, embed: Callable[[str], str | None] = _drop_all) -> str:
     """Raw deck HTML with script-capable parts removed (used only with --allow-html).
 
     Defence in depth: the page's Content-Security-Policy already forbids every
     script but the exporter's own; this also drops event handler attributes,
     ``<script>``/``<iframe>``/``<object>``…, ``style`` attributes and unsafe URLs.
+    ``embed`` turns a fetched URL (``<img src>``…) into a data URI, or None to drop it.
     """
-    parser = _Filter()
+    parser = _Filter(embed)
     parser.feed(raw)
     parser.close()
     return "".join(parser.out)

@@ -228,3 +228,55 @@ def test_example_deck_offline_and_clean(open_page, tmp_path: Path) -> None:  # t
     html = out.read_text()
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
     assert "@import" not in html and "url(http" not in html
+
+
+def test_touch_swipe(export, browser) -> None:  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(viewport={"width": 800, "height": 450}, has_touch=True)
+    try:
+        page = ctx.new_page()
+        page.goto(export(DECK).as_uri() + "#/3")
+        swipe = """([x0, x1]) => {
+            const mk = (x) => new Touch({identifier: 1, target: document.body, clientX: x, clientY: 200});
+            document.dispatchEvent(new TouchEvent('touchstart', {touches: [mk(x0)], changedTouches: [mk(x0)], bubbles: true}));
+            document.dispatchEvent(new TouchEvent('touchend', {touches: [], changedTouches: [mk(x1)], bubbles: true}));
+        }"""
+        page.evaluate(swipe, [600, 200])  # swipe left: next
+        assert state(page) == (4, 0)
+        page.evaluate(swipe, [200, 600])  # swipe right: previous
+        page.evaluate(swipe, [200, 600])
+        assert state(page) == (2, 2)
+        page.evaluate(swipe, [300, 310])  # a tap is not a swipe
+        assert state(page) == (2, 2)
+    finally:
+        ctx.close()
+
+
+def test_no_network_even_with_remote_references(export, context, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "dot.gif").write_bytes(
+        b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
+        b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+    )
+    text = ("# Net\n\n![local](dot.gif) ![remote](https://example.com/r.png)\n\n"
+            '<img src="https://example.com/raw.png"><link rel="stylesheet" href="https://example.com/s.css">\n\n'
+            '<video src="https://example.com/v.mp4" autoplay></video>\n')
+    path = export(text, allow_html=True)
+    own = path.as_uri()
+    blocked: list[str] = []
+
+    def guard(route) -> None:  # type: ignore[no-untyped-def]
+        if route.request.url.split("#")[0] == own:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    seen: list[str] = []
+    page = context.new_page()
+    page.on("request", lambda r: seen.append(r.url))
+    page.goto(own)
+    page.wait_for_function("window.slidekit !== undefined")
+    page.wait_for_timeout(300)
+    assert blocked == []
+    assert [u for u in seen if not u.startswith("data:")] == [own]
+    assert page.evaluate("document.querySelector('img[alt=local]').naturalWidth") == 1

@@ -49,7 +49,11 @@ def test_export_theme_option(tmp_path: Path) -> None:
 def test_export_pdf_has_one_page_per_slide(tmp_path: Path, chromium_path: str) -> None:
     deck = tmp_path / "talk.md"
     deck.write_text(DECK.replace("# Two\n", "# Two\n\na\n\n<!-- pause -->\n\nb\n"))
-    assert main(["export", str(deck), "-o", str(tmp_path / "talk.html"), "--pdf"]) == 0
+    # a separate process: the session's Playwright (other tests) cannot share this one's loop
+    done = subprocess.run([sys.executable, "-m", "slidekit", "export", str(deck), "-o", str(tmp_path / "talk.html"),
+                           "--pdf"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == f"exported {tmp_path / 'talk.pdf'}"
     pdf = (tmp_path / "talk.pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf)) == 3
@@ -163,3 +167,16 @@ def test_box_drawing_lines_have_equal_pixel_width(export, open_page) -> None:  #
     assert len(widths) == 6
     assert max(widths) - min(widths) < 0.5, widths
     assert min(widths) > 100
+
+
+def test_pdf_without_chromium_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from slidekit.commands import export
+
+    monkeypatch.setattr(export, "CHROMIUM", str(tmp_path / "no-chromium"))
+    deck = tmp_path / "talk.md"
+    deck.write_text("# One\n")
+    assert main(["export", str(deck), "--pdf"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --pdf needs ") and "chromium" in err and "Traceback" not in err
+    assert (tmp_path / "talk.html").exists() and not (tmp_path / "talk.pdf").exists()

@@ -158,3 +158,13 @@ def test_footer_parts_per_slide() -> None:
 def test_title_from_front_matter_or_heading() -> None:
     assert "<title>First &amp; best</title>" in render("# First & best\n")
     assert "<title>Given</title>" in render("---\ntitle: Given\n---\n# Other\n")
+
+
+def test_raw_html_images_embedded_or_dropped(tmp_path: Path) -> None:
+    (tmp_path / "pic.png").write_bytes(PNG)
+    text = '# T\n\n<img src="pic.png" alt="ok"> <img src="https://example.com/x.png" alt="far">\n'
+    deck = load_deck(text, str(tmp_path / "d.md"))
+    result = render_html(deck, theme(), HtmlOptions(allow_html=True), make_resolver(tmp_path))
+    assert '<img src="data:image/png;base64,' in result.html
+    assert '<img alt="far">' in result.html and "example.com" not in result.html
+    assert any(":3: remote image not embedded" in w for w in result.warnings)
