@@ -26,7 +26,18 @@ def command(deck: str, notes: bool, theme: str | None, allow_exec: bool, strict:
     """
     from slidekit.present.screen import Terminated, open_tty
 
-    loaded = open_deck(deck, allow_exec=allow_exec, strict=strict)
+    loader = None
+    loaded = None
+    if not notes and deck != "-":
+        from slidekit.files import read_deck_text
+        from slidekit.present.quick import quick_deck
+
+        # draw slide 1 from a partial parse; the full deck loads right after the first frame
+        loaded = quick_deck(read_deck_text(deck), deck)
+        if loaded is not None:
+            loader = lambda: open_deck(deck, quiet=True, allow_exec=allow_exec, strict=strict)  # noqa: E731
+    if loaded is None:
+        loaded = open_deck(deck, allow_exec=allow_exec, strict=strict)
     try:
         in_fd, out_fd = open_tty()
     except OSError:
@@ -39,7 +50,8 @@ def command(deck: str, notes: bool, theme: str | None, allow_exec: bool, strict:
         else:
             from slidekit.present.app import Options, present
 
-            present(Options(deck, allow_exec, strict, theme), loaded, open_theme(loaded, theme), in_fd, out_fd)
+            present(Options(deck, allow_exec, strict, theme), loaded, open_theme(loaded, theme), in_fd, out_fd,
+                    loader=loader)
     except Terminated as exc:
         return exc.exit_code
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from slidekit.errors import SlidekitError
 from slidekit.present import state as sm
 from slidekit.present.frame import (
     Chrome,
+    Row,
     banner_lines,
     compose,
     fit,
@@ -32,7 +34,6 @@ from slidekit.present.frame import (
 )
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, state_path, write_position
-from slidekit.present.trust import deck_trust
 from slidekit.theme.load import LoadedTheme
 
 #: seconds between mtime checks of the deck and its theme
@@ -57,7 +58,8 @@ def _mtime(path: Path | str | None) -> float | None:
 
 
 class Presenter:
-    def __init__(self, options: Options, deck: Deck, theme: LoadedTheme, screen: Screen) -> None:
+    def __init__(self, options: Options, deck: Deck, theme: LoadedTheme, screen: Screen,
+                 loader: Callable[[], Deck] | None = None) -> None:
         from slidekit.render import terminal
 
         self.render = terminal
@@ -67,7 +69,8 @@ class Presenter:
         self.state = sm.State()
         self.banner = ""
         self.generation = 0
-        self.cache: dict[tuple[int, int, int, int], list[Text]] = {}
+        #: (slide, step, width, deck generation) → the slide's rows as ANSI
+        self.cache: dict[tuple[int, int, int, int], list[str]] = {}
         self.extra_lines: list[Text] = []  # live code output under the slide
         self.extra_slide = -1
         self.worker: threading.Thread | None = None
@@ -75,21 +78,39 @@ class Presenter:
         self.page = 20
         self.started = time.time()
         self.sync_path = state_path(options.path)
+        self.badges: dict | None = None  # type: ignore[type-arg]
+        self.changed = False  # set by background threads: redraw
         self._last_written: tuple[int, int] | None = None
-        self._set_deck(deck, theme)
+        self.loader = loader  # the full deck, when ``deck`` is only the first-frame stand-in
+        self.warnings: tuple[str, ...] = ()
+        self._set_deck(deck, theme, badges=loader is None)
 
     # ------------------------------------------------------------------ deck
 
-    def _set_deck(self, deck: Deck, theme: LoadedTheme) -> None:
+    def _set_deck(self, deck: Deck, theme: LoadedTheme, *, badges: bool = True) -> None:
         self.deck = deck
         self.theme = theme
         self.generation += 1
         self.cache.clear()
         self.view = sm.View(tuple(s.steps for s in deck.slides), tuple(s.source for s in deck.slides))
         self.mtimes = (_mtime(deck.path), _mtime(theme.path))
-        self.trust = deck_trust(deck, self.options.allow_exec)
-        self.badges = _badges(deck)
+        if badges:
+            self.refresh_badges()
         self.state = sm.clamp_to(self.state, replace(self.view, max_scroll=10**9))
+
+    def refresh_badges(self) -> None:
+        """Look up the verifier's cached per-slide statuses in the background (hashing
+        the build context can take a while; the talk never waits for it)."""
+        deck = self.deck
+
+        def work() -> None:
+            badges = _badges(deck)
+            if self.deck is deck:
+                self.badges = badges
+                self.changed = True
+                self.screen.wake()
+
+        threading.Thread(target=work, daemon=True).start()
 
     def reload(self) -> None:
         """Re-open the deck (and theme); on error keep the last good deck and show why."""
@@ -118,17 +139,20 @@ class Presenter:
 
     # ------------------------------------------------------------------ drawing
 
-    def slide_lines(self, index: int, step: int, width: int) -> list[Text]:
+    def slide_lines(self, index: int, step: int, width: int) -> list[str]:
+        """The slide rendered at ``width`` and converted to ANSI rows (cached: turning
+        styled text into escape codes costs more than laying it out)."""
         slide = self.deck.slides[index]
         step_arg = step if slide.steps > 1 else None
         key = (index, step if step_arg is not None else -1, width, self.generation)
-        lines = self.cache.get(key)
-        if lines is None:
+        rows = self.cache.get(key)
+        if rows is None:
             lines = self.render.render_slide(slide, self.theme.theme, width, step=step_arg)
-            self.cache[key] = lines
-        return lines
+            rows = self.render.to_ansi(lines, self.color_system).split("\n")[: len(lines)] if lines else []
+            self.cache[key] = rows
+        return rows
 
-    def frame(self) -> list[Text]:
+    def frame(self) -> list[Row]:
         width, height = self.screen.size()
         if is_too_small(width, height):
             return too_small(width, height)
@@ -138,7 +162,7 @@ class Presenter:
         st = self.state
         if self.extra_slide != st.index:
             self.extra_lines, self.extra_slide = [], st.index
-        body = self.slide_lines(st.index, st.step, width) + fit(self.extra_lines, width)
+        body: list[Row] = [*self.slide_lines(st.index, st.step, width), *fit(self.extra_lines, width)]
         self.page = rows
         self.max_scroll = max(len(body) - rows, 0)
         if st.scroll > self.max_scroll:
@@ -153,7 +177,7 @@ class Presenter:
         if st.mode is sm.Mode.SEARCH:
             return Text("/" + st.query + "█", style="bold")
         if st.message:
-            line = Text(st.message, style="bold yellow")
+            line = Text(st.message.replace("\n", " "), style="bold yellow")
             line.truncate(width, overflow="ellipsis")
             return line
         return None
@@ -167,9 +191,10 @@ class Presenter:
         return f"docker: {value} {mark}"
 
     def draw(self) -> None:
-        lines = self.frame()
-        ansi = self.render.to_ansi(lines, self.color_system)
-        self.screen.draw(ansi.split("\n")[: len(lines)])
+        rows = self.frame()
+        styled = [row for row in rows if isinstance(row, Text)]
+        converted = iter(self.render.to_ansi(styled, self.color_system).split("\n") if styled else [])
+        self.screen.draw([next(converted) if isinstance(row, Text) else row for row in rows])
         self._publish()
 
     def _publish(self) -> None:
@@ -199,9 +224,12 @@ class Presenter:
     def execute(self) -> None:
         from slidekit.present import runcode
 
+        from slidekit.present.trust import deck_trust
+
         slide = self.deck.slides[self.state.index]
-        if not self.trust.trusted:
-            notice = self.trust.notice.removeprefix("not run: ")
+        trust = deck_trust(self.deck, self.options.allow_exec)  # decided now: chmod during a talk counts
+        if not trust.trusted:
+            notice = trust.notice.removeprefix("not run: ")
             self.state = replace(self.state, message=f"ctrl+e: code not run — {notice}")
             return
         if self.worker is not None and self.worker.is_alive():
@@ -229,8 +257,9 @@ class Presenter:
         def update(lines: list[Text], done: bool = False) -> None:
             if self.extra_slide == index:
                 self.extra_lines = [Text("")] + lines
+                self.changed = True
                 if done:
-                    self.badges = _badges(self.deck)
+                    self.refresh_badges()
                 self.screen.wake()
 
         return update
@@ -250,12 +279,28 @@ class Presenter:
                     lines.extend(wrap_plain(text.rstrip("\n"), max(width - 2, 10), style))
         if self.extra_slide == index:
             self.extra_lines = lines
+            self.changed = True
             self.screen.wake()
 
     # ------------------------------------------------------------------ loop
 
+    def finish_loading(self) -> None:
+        """Swap the first-frame stand-in for the fully parsed deck (errors end the talk
+        with the usual ``path:line: message``, as they would have before the first frame)."""
+        if self.loader is None:
+            return
+        loader, self.loader = self.loader, None
+        deck = loader()
+        self._set_deck(deck, self.theme)
+        self.warnings = deck.warnings
+        if deck.warnings:
+            more = f" (+{len(deck.warnings) - 1} more, printed on exit)" if len(deck.warnings) > 1 else ""
+            self.state = replace(self.state, message=f"warning: {deck.warnings[0]}{more}")
+            self.draw()
+
     def run(self) -> None:
         self.draw()
+        self.finish_loading()
         next_poll = time.monotonic() + POLL
         dirty = False
         while True:
@@ -280,10 +325,11 @@ class Presenter:
             if self.screen.resized:
                 self.screen.resized = False
                 dirty = True
-            if self.worker is not None:
-                dirty = True  # background work may have new output
-                if not self.worker.is_alive():
-                    self.worker = None
+            if self.worker is not None and not self.worker.is_alive():
+                self.worker = None
+            if self.changed:
+                self.changed = False
+                dirty = True
             if dirty:
                 self.draw()
                 dirty = False
@@ -301,17 +347,22 @@ def _badges(deck: Deck) -> dict | None:  # type: ignore[type-arg]
         return None
 
 
-def present(options: Options, deck: Deck, theme: LoadedTheme, in_fd: int, out_fd: int) -> None:
+def present(options: Options, deck: Deck, theme: LoadedTheme, in_fd: int, out_fd: int, *,
+            loader: Callable[[], Deck] | None = None) -> None:
+    from slidekit import output
+
     screen = Screen(in_fd, out_fd)
     presenter: Presenter | None = None
     try:
         screen.open()
-        presenter = Presenter(options, deck, theme, screen)
+        presenter = Presenter(options, deck, theme, screen, loader)
         presenter.run()
     finally:
         screen.close()
         if presenter is not None:
             _forget(presenter)
+            for warning in presenter.warnings:
+                output.warn(warning)
 
 
 def _forget(presenter: Presenter) -> None:

@@ -6,7 +6,9 @@ them into ANSI once per frame.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Union
 
 from rich.text import Text
 
@@ -123,25 +125,28 @@ def help_overlay(width: int, rows: int) -> list[Text]:
     return out
 
 
+Row = Union[Text, str]  # a styled line, or one already converted to ANSI (slide body cache)
+
+
 def compose(
-    body: list[Text],
+    body: Sequence[Row],
     width: int,
     height: int,
     scroll: int,
     footer: Text,
     chrome: Chrome,
     help_rows: list[Text] | None = None,
-) -> list[Text]:
-    """Exactly ``height`` lines: banner, the visible part of the body, status, footer."""
+) -> list[Row]:
+    """Exactly ``height`` rows: banner, the visible part of the body, status, footer."""
     rows = chrome.body_rows(height)
-    visible = help_rows if help_rows is not None else body[scroll : scroll + rows]
-    lines: list[Text] = list(chrome.banner)
+    visible: Sequence[Row] = help_rows if help_rows is not None else body[scroll : scroll + rows]
+    lines: list[Row] = list(chrome.banner)
     lines.extend(visible[:rows])
-    lines.extend(Text("") for _ in range(rows - min(len(visible), rows)))
+    lines.extend("" for _ in range(rows - min(len(visible), rows)))
     if chrome.status is not None:
         lines.append(chrome.status)
     lines.append(footer)
     for line in lines:
-        if line.cell_len > width:
+        if isinstance(line, Text) and line.cell_len > width:
             line.truncate(width)
     return lines[:height]
