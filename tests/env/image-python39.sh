@@ -33,11 +33,10 @@ rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* \
   "$rootfs"/var/log/*.log "$rootfs"/var/log/apt/* "$rootfs"/tmp/* "$rootfs"/dev/*
 rm -rf "$rootfs"/debootstrap
 : >"$rootfs/etc/resolv.conf"
-echo 'deb http://deb.debian.org/debian bullseye main
-deb http://deb.debian.org/debian-security bullseye-security main
-deb http://deb.debian.org/debian bullseye-updates main' >"$rootfs/etc/apt/sources.list"
+printf '%s\n' "deb $mirror bullseye main" "deb $mirror bullseye-updates main" \
+  "deb http://deb.debian.org/debian-security bullseye-security main" >"$rootfs/etc/apt/sources.list"
 
-rootfs_image=slidekit-test/debian:bullseye-rootfs
+rootfs_image=$image-rootfs-$$
 tar -C "$rootfs" -c . | docker import - "$rootfs_image" >/dev/null
 
 ctx=$work/ctx
@@ -55,6 +54,7 @@ ENV LANG=C.UTF-8 \\
     PIP_DISABLE_PIP_VERSION_CHECK=1
 CMD ["python3"]
 DOCKERFILE
-docker build -q -t "$image" "$ctx" >/dev/null
+# (the classic builder's deprecation notice on stderr is noise: show stderr only on failure)
+docker build -q -t "$image" "$ctx" >/dev/null 2>"$work/build.log" || { cat "$work/build.log" >&2; exit 1; }
 docker image rm "$rootfs_image" >/dev/null
 echo "[image-python39] $image built in $((SECONDS - start))s" >&2
