@@ -91,8 +91,34 @@ def main() -> int:
         print(f"ratio slidekit/marp: {ratio:.2f} (goal <= 0.25: {'met' if ratio <= 0.25 else 'NOT met'})")
     else:
         print(f"marp-cli not found at {args.marp}: npm i @marp-team/marp-cli in a scratch folder")
+    phases(work)
     shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def phases(work: Path) -> None:
+    """Where slidekit's time goes: interpreter + imports, parsing, rendering (medians in-process)."""
+    startup = [timed([sys.executable, "-c", "import slidekit.cli, slidekit.commands.export"], work) for _ in range(3)]
+    bare = [timed([sys.executable, "-c", "pass"], work) for _ in range(3)]
+    from slidekit.commands.common import open_deck, open_theme
+    from slidekit.render.html import HtmlOptions, highlight, render_html
+
+    parse: list[float] = []
+    render: list[float] = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        deck = open_deck(str(work / "deck.md"), quiet=True)
+        t1 = time.perf_counter()
+        theme = open_theme(deck, "solarized_dark", quiet=True).theme
+        highlight.cache_clear()
+        t2 = time.perf_counter()
+        render_html(deck, theme, HtmlOptions())
+        t3 = time.perf_counter()
+        parse.append(t1 - t0)
+        render.append(t3 - t2)
+    print(f"phases (medians): python start {statistics.median(bare):.3f}s, start + imports "
+          f"{statistics.median(startup):.3f}s, parse {statistics.median(parse):.3f}s, "
+          f"render {statistics.median(render):.3f}s")
 
 
 if __name__ == "__main__":
