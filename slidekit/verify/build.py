@@ -39,9 +39,10 @@ _RUNNING = re.compile(r"^ ---> Running in ([0-9a-f]{12,64})$")
 class BuildRequest:
     """One ``docker build --target`` call. ``keep`` maps a step number to the tag its image gets.
 
-    The engine appends one ``LABEL`` step for the build labels, so a successful
-    build has one step more than the Dockerfile; use :data:`FINAL_STEP` in
-    ``keep`` for the final (labelled) image of the target.
+    The classic builder appends one ``LABEL`` step *per label* (each costs a
+    container), so the target gets a single label, ``io.slidekit.verify``, whose
+    value is ``labels``' values joined; use :data:`FINAL_STEP` in ``keep`` for
+    the final (labelled) image of the target.
     """
 
     context: bytes
@@ -176,6 +177,7 @@ class _StreamState:
         self.images_seen: list[str] = []
         self.from_images: set[str] = set()
         self.running: str | None = None
+        self.chain_ends: list[str] = []  # the last image before each FROM, and the very last one
         self._partial = ""
 
     def feed(self, event: Mapping[str, Any]) -> None:
@@ -203,6 +205,8 @@ class _StreamState:
         step = _STEP.match(line)
         if step:
             self._close_step()
+            if step.group(3).upper().startswith("FROM") and self.images_seen:
+                self.chain_ends.append(self.images_seen[-1])
             self.total = int(step.group(2))
             self.current = {"number": int(step.group(1)), "text": step.group(3), "start": time.monotonic(), "wall": time.time(),
                             "image": None, "output": [], "cached": False}
@@ -312,7 +316,7 @@ class DockerSdkBuilder:
             return api.build(
                 fileobj=io.BytesIO(request.context), custom_context=True, dockerfile=request.dockerfile,
                 target=request.target, rm=True, forcerm=True, decode=True, nocache=request.nocache,
-                pull=False, labels={LABEL: "1", **request.labels},
+                pull=False, labels={LABEL: " ".join(request.labels.values()) or "1"},
             )
         finally:
             del api._stream_helper
@@ -353,30 +357,43 @@ class DockerSdkBuilder:
             pass
 
     def _keep_and_clean(self, request: BuildRequest, outcome: BuildOutcome, state: _StreamState) -> None:
-        kept: set[str] = set()
-        for step, tag in request.keep.items():
-            image = outcome.image_after(step)
-            if image is not None:
-                self._tag(image, tag)
-                kept.add(image)
-        self._discard(state, kept)
+        wanted = {tag: image for step, tag in request.keep.items() if (image := outcome.image_after(step))}
+        current = self._current_tags({tag.rpartition(":")[0] for tag in wanted})
+        replaced: list[str] = []
+        for tag, image in wanted.items():
+            previous = current.get(tag)
+            if previous is not None and previous.startswith(f"sha256:{image}"):
+                continue
+            repo, _, name = tag.rpartition(":")
+            self.api.tag(image, repo, name, force=True)
+            if previous is not None:
+                replaced.append(previous)
+        for previous in replaced:
+            self._remove_if_untagged(previous)
+        self._discard(state, set(wanted.values()))
 
-    def _tag(self, image: str, tag: str) -> None:
+    def _current_tags(self, repos: set[str]) -> dict[str, str]:
         import docker.errors
 
-        repo, _, name = tag.rpartition(":")
-        previous: str | None = None
-        try:
-            previous = str(self.api.inspect_image(tag)["Id"])
-        except docker.errors.DockerException:
-            pass
-        self.api.tag(image, repo, name, force=True)
-        if previous and not previous.startswith(f"sha256:{image}"):
-            self._remove_if_untagged(previous)
+        found: dict[str, str] = {}
+        for repo in repos:
+            try:
+                for image in self.api.images(name=repo):
+                    for tag in image.get("RepoTags") or ():
+                        found[tag] = str(image["Id"])
+            except docker.errors.DockerException:
+                pass
+        return found
 
     def _discard(self, state: _StreamState, keep: set[str]) -> None:
-        """Remove images this build produced that are untagged and childless (newest first)."""
-        for image in reversed(dict.fromkeys(state.images_seen)):
+        """Remove the ends of the image chains this build produced that nothing keeps.
+
+        Within a stage every image is the parent of the next, so only the last
+        image of each stage (and of the build) can be left dangling; removing
+        it prunes its untagged parents too.
+        """
+        ends = state.chain_ends + state.images_seen[-1:]
+        for image in reversed(dict.fromkeys(ends)):
             if image in keep or image in state.from_images:
                 continue
             self._remove_if_untagged(image)

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""slidekit verify against its floor, `docker build --target`, on the same deck in the same run.
+
+Cold: `slidekit verify --no-cache` (engine layer cache off too) vs `docker build
+--no-cache --target T` of the extracted Dockerfile for every leaf target T (the
+stages slidekit builds; the others are built on the way). Goal: ratio <= 1.10.
+
+Warm: `slidekit verify` of the unchanged deck (answered from slidekit's cache;
+goal < 0.3 s) vs a fully cached `docker build --target T` of every target
+(goal: ratio <= 0.2).
+
+By default a generated multi-stage busybox deck (slidekit-test/busybox:latest,
+tests/env/image-busybox.sh); `--deck PATH [--image-map NAME=REF]...` measures
+another deck. Everything this script builds is labelled and removed at the end.
+
+    python benchmarks/verify_bench.py [--repeat 3] [--stages 6] [--deck D --image-map N=R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from slidekit.deck.load import load_deck  # noqa: E402
+from slidekit.verify.assemble import assemble  # noqa: E402
+from slidekit.verify.run import build_text, context_root, effective_image_map, plan_stages  # noqa: E402
+
+BASE = "slidekit-test/busybox:latest"
+
+
+def generate_deck(folder: Path, stages: int, marker: str) -> Path:
+    """base → (stages-2) independent builders → one final stage copying from all of them."""
+    slides = ["---\nauthor: bench\n---\n\n# Generated multi-stage deck\n"]
+    slides.append(f"## base\n\n```dockerfile\nFROM {BASE} AS base\nLABEL slidekit.bench={marker}\n"
+                  "RUN mkdir -p /out && echo base > /out/base\nCOPY data.txt /data.txt\n```\n")
+    builders = [f"builder{i}" for i in range(1, stages - 1)]
+    for name in builders:
+        slides.append(f"## {name}\n\n```dockerfile\nFROM base AS {name}\n"
+                      f"RUN echo {name} > /out/{name} && sleep 0.2\nRUN cat /data.txt /out/{name}\n```\n")
+    copies = "\n".join(f"COPY --from={n} /out/{n} /out/{n}" for n in builders)
+    slides.append(f"## final\n\n```dockerfile\nFROM base AS final\n{copies}\nCMD [\"ls\", \"/out\"]\n```\n")
+    (folder / "data.txt").write_text("payload\n")
+    deck = folder / "deck.md"
+    deck.write_text("\n---\n\n".join(slides))
+    return deck
+
+
+def timed(cmd: list[str], env: dict[str, str], check: bool = True) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    took = time.perf_counter() - start
+    if check and result.returncode != 0:
+        raise SystemExit(f"failed ({result.returncode}): {' '.join(cmd)}\n{result.stderr[-2000:]}")
+    return took
+
+
+def docker_builds(dockerfiles: list[tuple[Path, list[str]]], context: Path, tag: str, env: dict[str, str],
+                  nocache: bool) -> float:
+    total = 0.0
+    for path, targets in dockerfiles:
+        for target in targets:
+            cmd = ["docker", "build", "-q", "-f", str(path), "--target", target, "-t", f"{tag}:{target}", str(context)]
+            total += timed(cmd[:2] + (["--no-cache"] if nocache else []) + cmd[2:], env)
+    return total
+
+
+def cleanup(marker: str, tag: str, deck_tags: str) -> None:
+    ids = subprocess.run(["docker", "images", "-a", "-q", "--filter", f"label=slidekit.bench={marker}"],
+                         capture_output=True, text=True).stdout.split()
+    refs = subprocess.run(["docker", "images", "--format", "{{.Repository}}:{{.Tag}}"],
+                          capture_output=True, text=True).stdout.split()
+    mine = [r for r in refs if r.startswith(f"{tag}:") or r.startswith(f"{deck_tags}:")]
+    if mine:
+        subprocess.run(["docker", "rmi", *mine], capture_output=True)
+    if ids:
+        subprocess.run(["docker", "rmi", "-f", *sorted(set(ids))], capture_output=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--deck", type=Path)
+    parser.add_argument("--image-map", action="append", default=[])
+    parser.add_argument("--stages", type=int, default=6)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    marker = uuid.uuid4().hex[:12]
+    tag = f"slidekit-bench/{marker}"
+    with tempfile.TemporaryDirectory(prefix="slidekit-bench-") as tmp:
+        work = Path(tmp)
+        (work / "deck").mkdir()
+        deck_path = args.deck.resolve() if args.deck else generate_deck(work / "deck", args.stages, marker)
+        mapping = dict(item.split("=", 1) for item in args.image_map)
+        deck = load_deck(deck_path.read_text(), str(deck_path))
+        context = context_root(deck, None)
+        mapping = effective_image_map(deck, mapping)
+        extracted: list[tuple[Path, list[str]]] = []
+        for i, dockerfile in enumerate(assemble(deck)):
+            plan = plan_stages(dockerfile)
+            path = work / f"Dockerfile.{i}"
+            path.write_text(build_text(plan, tuple(range(len(plan.stages))), mapping))
+            extracted.append((path, [plan.stages[leaf].label for leaf in plan.leaves()]))
+        env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
+        verify = [sys.executable, "-m", "slidekit", "verify", "--no-hadolint", str(deck_path)]
+        verify += [f"--image-map={m}" for m in args.image_map]
+        import hashlib
+
+        deck_tags = "slidekit-verify/" + hashlib.sha256(str(deck_path).encode()).hexdigest()[:12]
+        targets = sum(len(t) for _, t in extracted)
+        print(f"deck: {deck_path} ({targets} leaf target(s), {sum(len(plan_stages(d).stages) for d in assemble(deck))} stages)")
+        print(f"docker build: {subprocess.run(['docker', 'version', '--format', '{{.Server.Version}}'], capture_output=True, text=True).stdout.strip()}"
+              f", DOCKER_BUILDKIT={os.environ.get('DOCKER_BUILDKIT', '(unset: classic builder on 20.10)')}")
+        try:
+            cold_sk, cold_docker = [], []
+            for _ in range(args.repeat):
+                cold_docker.append(docker_builds(extracted, context, tag, env, nocache=True))
+                cold_sk.append(timed(verify + ["--no-cache"], env, check=False))
+            # Warm: slidekit's cache is filled by the last cold run; docker's layer cache by its builds.
+            docker_builds(extracted, context, tag, env, nocache=False)
+            warm_sk, warm_docker, warm_inproc = [], [], []
+            for _ in range(max(args.repeat, 5)):
+                warm_sk.append(timed(verify, env))
+                warm_docker.append(docker_builds(extracted, context, tag, env, nocache=False))
+            code = ("import sys,time;from slidekit.commands.common import open_deck;from slidekit.verify.run import verify_deck;"
+                    f"d=open_deck({str(deck_path)!r});m=dict(a.split('=',1) for a in {args.image_map!r});"
+                    "t=time.perf_counter();r=verify_deck(d,context=None,image_map=m,hadolint=False);"
+                    "print(time.perf_counter()-t, r.from_cache)")
+            for _ in range(5):
+                out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT).stdout.split()
+                if out and out[1] == "True":
+                    warm_inproc.append(float(out[0]))
+        finally:
+            cleanup(marker, tag, deck_tags)
+    med = statistics.median
+    print(f"cold  slidekit verify --no-cache      median {med(cold_sk):7.2f} s  {['%.2f' % x for x in cold_sk]}")
+    print(f"cold  docker build --no-cache (all)   median {med(cold_docker):7.2f} s  {['%.2f' % x for x in cold_docker]}")
+    print(f"cold  ratio slidekit/docker           {med(cold_sk) / med(cold_docker):7.2f}   (goal <= 1.10)")
+    print(f"warm  slidekit verify (CLI process)   median {med(warm_sk):7.3f} s  (goal < 0.3 s)")
+    if warm_inproc:
+        print(f"warm  verify_deck() in-process        median {med(warm_inproc):7.3f} s")
+    print(f"warm  docker build, cached (all)      median {med(warm_docker):7.3f} s")
+    print(f"warm  ratio slidekit CLI/docker       {med(warm_sk) / med(warm_docker):7.2f}   (goal <= 0.2)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
