@@ -120,7 +120,8 @@ def write_pdf(html_path: Path, pdf_path: Path) -> int:
 
 def _summary(target: Path, result: HtmlResult, seconds: float) -> str:
     size = target.stat().st_size
-    return f"exported {target} ({result.slides} slides, {size / 1024:.0f} KiB) in {seconds:.2f}s"
+    slides = f"{result.slides} slide{'s' if result.slides != 1 else ''}"
+    return f"exported {target} ({slides}, {size / 1024:.0f} KiB) in {seconds:.2f}s"
 
 
 def watch_filter(deck_path: Path, outputs: set[Path]):  # type: ignore[no-untyped-def]
