@@ -93,7 +93,8 @@ class Presenter:
         self.generation += 1
         self.cache.clear()
         self.view = sm.View(tuple(s.steps for s in deck.slides), tuple(s.source for s in deck.slides))
-        self.mtimes = (_mtime(deck.path), _mtime(theme.path))
+        self.theme_file = _theme_file(deck, self.options.theme) or theme.path
+        self.mtimes = (_mtime(deck.path), _mtime(self.theme_file))
         if badges:
             self.refresh_badges()
         self.state = sm.clamp_to(self.state, replace(self.view, max_scroll=10**9))
@@ -135,7 +136,7 @@ class Presenter:
     def changed_on_disk(self) -> bool:
         if self.options.path == "-":
             return False
-        return (_mtime(self.options.path), _mtime(self.theme.path)) != self.mtimes
+        return (_mtime(self.options.path), _mtime(self.theme_file)) != self.mtimes
 
     # ------------------------------------------------------------------ drawing
 
@@ -333,6 +334,18 @@ class Presenter:
             if dirty:
                 self.draw()
                 dirty = False
+
+
+def _theme_file(deck: Deck, override: str | None) -> Path | None:
+    """The theme file to watch: the one the deck names even when it is broken
+    (the loaded theme is then a fallback, and fixing the file must reload)."""
+    from slidekit.commands.common import deck_dir
+    from slidekit.theme.load import resolve_theme_path
+
+    name = override or deck.meta.theme
+    if not name or name.startswith("http"):
+        return None
+    return resolve_theme_path(name, deck_dir(deck))
 
 
 def _badges(deck: Deck) -> dict | None:  # type: ignore[type-arg]

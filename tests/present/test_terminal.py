@@ -239,3 +239,24 @@ def test_ctrl_e_on_trusted_deck_shows_stdout_stderr_status_and_clears(tmux: Tmux
     tmux.keys("k")
     screen = tmux.wait_for(on_slide(1, 2))
     assert "hello from bash" not in rows(screen) and "exit status" not in screen
+
+
+def test_editing_the_theme_file_redraws(tmux: Tmux, tmp_path: Path) -> None:
+    import json
+
+    theme = json.loads((Path(__file__).resolve().parents[2] / "themes" / "dark.json").read_text())
+    theme["h1"]["prefix"] = "<<< "
+    write(tmp_path / "mine.json", json.dumps(theme))
+    deck = write(tmp_path / "deck.md", deck_text(3, front="theme: mine.json"))
+    tmux.start("present", str(deck))
+    tmux.wait_for("<<< Slide 1 title")
+    theme["h1"]["prefix"] = ">>> "
+    write(tmp_path / "mine.json", json.dumps(theme))
+    tmux.wait_for(">>> Slide 1 title")
+    write(tmp_path / "mine.json", "{ not json")
+    screen = tmux.wait_for("invalid JSON")  # the theme problem is shown, the talk goes on
+    assert "mine.json:1" in screen and "Slide 1 / 3" in footer(screen)
+    theme["h1"]["prefix"] = "=== "
+    write(tmp_path / "mine.json", json.dumps(theme))
+    screen = tmux.wait_for("=== Slide 1 title")
+    assert "invalid JSON" not in screen
