@@ -148,7 +148,11 @@ class Presenter:
         key = (index, step if step_arg is not None else -1, width, self.generation)
         rows = self.cache.get(key)
         if rows is None:
-            lines = self.render.render_slide(slide, self.theme.theme, width, step=step_arg)
+            try:
+                lines = self.render.render_slide(slide, self.theme.theme, width, step=step_arg)
+            except Exception as exc:  # noqa: BLE001 - one bad slide must not end the talk
+                lines = wrap_plain(f"{self.deck.path}:{slide.span.first}: cannot render slide {slide.number}: "
+                                   f"{type(exc).__name__}: {exc}", width, "bold red")
             rows = self.render.to_ansi(lines, self.color_system).split("\n")[: len(lines)] if lines else []
             self.cache[key] = rows
         return rows

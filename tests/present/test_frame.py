@@ -80,3 +80,33 @@ def test_position_file_round_trip(tmp_path, monkeypatch) -> None:  # type: ignor
     assert read_position(path) == Position(3, 1, 10.0, 42, 11.0)
     path.write_text("{broken")
     assert read_position(path) is None
+
+
+def test_a_slide_the_renderer_cannot_draw_shows_an_error_instead_of_ending_the_talk() -> None:
+    from slidekit.present.app import Options, Presenter
+    from slidekit.theme.load import load_theme
+
+    class Screen:
+        resized = False
+
+        def size(self) -> tuple[int, int]:
+            return (60, 10)
+
+        def draw(self, rows: list[str]) -> None:
+            self.rows = rows
+
+        def wake(self) -> None:
+            pass
+
+    deck = load_deck(DECK, "talk.md")
+    presenter = Presenter(Options("talk.md"), deck, load_theme(None, None), Screen())  # type: ignore[arg-type]
+
+    def broken(*args: object, **kw: object) -> list[Text]:
+        raise RuntimeError("boom")
+
+    presenter.render = type("R", (), {"render_slide": staticmethod(broken),
+                                      "render_footer": presenter.render.render_footer,
+                                      "to_ansi": presenter.render.to_ansi})
+    rows = presenter.frame()
+    text = "\n".join(r.plain if isinstance(r, Text) else r for r in rows)
+    assert "talk.md:" in text and "cannot render slide 1" in text and "boom" in text
