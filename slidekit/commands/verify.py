@@ -107,9 +107,11 @@ def _emit(reports: list[VerifyReport], fmt: str, junit: Path | None) -> None:
     if junit is not None:
         write_atomic(junit, _junit(reports, to_junit))
     if os.environ.get("GITHUB_ACTIONS") == "true":
+        # The runner reads workflow commands from stdout and stderr; keep JSON on stdout parseable.
+        emit = output.err if fmt == "json" else output.out
         for report in reports:
             for line in to_github(report):
-                output.out(line)
+                emit(line)
 
 
 def _junit(reports: list[VerifyReport], to_junit) -> str:  # type: ignore[no-untyped-def]

@@ -128,9 +128,17 @@ def build_text(plan: DockerfilePlan, closure: tuple[int, ...], image_map: Mappin
             for n in range(stage.first_line, stage.last_line + 1):
                 lines[n - 1] = ""
             continue
-        match = _FROM.match(lines[stage.first_line - 1])
-        if match and image_map:
-            lines[stage.first_line - 1] = match.group(1) + map_image(match.group(2), image_map) + match.group(3)
+        if not image_map:
+            continue
+        for ref, line in stage.images:
+            mapped = map_image(ref, image_map)
+            match = _FROM.match(lines[line - 1])
+            if mapped == ref:
+                continue
+            if line == stage.first_line and match:  # FROM <image>: never a stage name (those are deps)
+                lines[line - 1] = match.group(1) + mapped + match.group(3)
+            else:  # COPY --from=<image>
+                lines[line - 1] = re.sub(rf"--from={re.escape(ref)}(?=\s)", f"--from={mapped}", lines[line - 1], count=1)
     return "\n".join(lines)
 
 

@@ -49,6 +49,13 @@ def test_build_text_blanks_unneeded_stages_and_maps_images() -> None:
     assert step_table(plan, (1,)) == ((1, 3), (1, 4))
 
 
+def test_image_map_rewrites_images_not_stage_names() -> None:
+    text = "FROM python AS python\nFROM python AS app\nCOPY --from=tools/x:1 /a /a\n"
+    plan = plan_stages(_dockerfile(text))
+    sent = build_text(plan, (0, 1), {"python": "mirror/python", "tools/x:1": "mirror/x:1"})
+    assert sent.split("\n")[:3] == ["FROM mirror/python AS python", "FROM python AS app", "COPY --from=mirror/x:1 /a /a"]
+
+
 def test_numeric_copy_from_keeps_every_earlier_stage() -> None:
     text = "FROM a AS one\nFROM b AS two\nFROM c AS three\nCOPY --from=0 /x /x\n"
     plan = plan_stages(_dockerfile(text))
