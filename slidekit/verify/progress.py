@@ -59,7 +59,7 @@ class RichProgress:
     def __init__(self, stream: TextIO) -> None:
         from rich.console import Console
 
-        self.console = Console(file=stream, stderr=True)
+        self.console = Console(file=stream, stderr=True, highlight=False)
         self.status: Any = self.console.status("verifying…")
         self.status.start()
 
@@ -72,7 +72,8 @@ class RichProgress:
             return
         if event.kind == "stage":
             mark = "[green]✓[/]" if event.status == "built" else "[red]✗[/]"
-            self.console.print(f"{mark} {event.dockerfile}:{event.stage} {event.status} ({event.seconds:.1f}s)")
+            self.console.print(f"{mark} {_escape(event.dockerfile)}:{_escape(event.stage)} {event.status} ({event.seconds:.1f}s)",
+                               highlight=False)
             return
         text = _describe(event)
         if text is not None:
