@@ -120,6 +120,9 @@ def help_overlay(width: int, rows: int) -> list[Text]:
         line.append(description)
         line.truncate(width, overflow="ellipsis")
         out.append(line)
+    out += [Text(""), Text("speaker notes: run `slidekit present DECK --notes` in a second terminal", style="dim")]
+    for line in out[-1:]:
+        line.truncate(width, overflow="ellipsis")
     if len(out) > rows:
         out = out[: rows - 1] + [Text("… (enlarge the terminal to see all keys)", style="dim")]
     return out

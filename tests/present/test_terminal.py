@@ -96,7 +96,7 @@ def test_help_overlay_lists_bindings_and_any_key_closes_it(tmux: Tmux, tmp_path:
     start(tmux, tmp_path, 3)
     tmux.keys("?")
     screen = tmux.wait_for("keys (any key closes)")
-    for text in ("pgdown", "ctrl+n", "<n>G", "ctrl+e", "reload", "scroll"):
+    for text in ("pgdown", "ctrl+n", "<n>G", "ctrl+e", "reload", "scroll", "--notes"):
         assert text in screen
     tmux.keys("q")  # closes help, does not quit
     screen = tmux.wait_for(lambda s: "any key closes" not in s)
