@@ -19,6 +19,28 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "verify_build"
 pytestmark = pytest.mark.docker
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _remove_stage_tags():  # type: ignore[no-untyped-def]
+    """Afterwards, remove the stage images slidekit tagged for these fixture decks."""
+    yield
+    import hashlib
+
+    import docker
+
+    try:
+        client = docker.from_env()
+    except Exception:  # noqa: BLE001 - no engine, nothing was tagged
+        return
+    for deck in sorted(FIXTURES.glob("*/deck.md")):
+        repo = "slidekit-verify/" + hashlib.sha256(str(deck.resolve()).encode()).hexdigest()[:12]
+        for image in client.api.images(name=repo):
+            for tag in image.get("RepoTags") or ():
+                try:
+                    client.api.remove_image(tag)
+                except docker.errors.DockerException:
+                    pass
+
+
 @pytest.fixture(autouse=True)
 def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
