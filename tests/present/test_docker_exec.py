@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.present.harness import Tmux, on_slide
+from conftest import require
+from tests.present.harness import TMUX, Tmux, on_slide
 
 pytestmark = pytest.mark.docker
 
@@ -35,6 +36,7 @@ RUN exit 7
 
 
 def test_ctrl_e_builds_the_slide_stage_and_badges_follow(tmp_path: Path, docker_client, busybox_image) -> None:  # type: ignore[no-untyped-def]
+    require(Path(TMUX).exists(), f"tmux at {TMUX}")
     talk = tmp_path / "talk"
     talk.mkdir()
     deck = talk / "deck.md"

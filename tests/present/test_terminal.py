@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.present.harness import Tmux, deck_text, footer, on_slide
+from conftest import require
+from tests.present.harness import TMUX, Tmux, deck_text, footer, on_slide
 
 
 @pytest.fixture
 def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    require(Path(TMUX).exists(), f"tmux at {TMUX}")
     session = Tmux(tmp_path)
     yield session
     session.kill()
