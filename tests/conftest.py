@@ -12,19 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from external_tools import CHROMIUM, IN_CI, require  # noqa: F401 - IN_CI re-exported
 
 ROOT = Path(__file__).resolve().parents[1]
-IN_CI = os.environ.get("CI", "").lower() == "true"
-CHROMIUM = "/usr/bin/chromium"
-
-
-def require(available: bool, what: str) -> None:
-    """Skip locally, fail under CI=true, when ``what`` is not available."""
-    if available:
-        return
-    if IN_CI:
-        pytest.fail(f"{what} is required under CI=true but is not available (run tests/env/setup.sh)")
-    pytest.skip(f"{what} not available")
 
 
 @pytest.fixture(autouse=True)

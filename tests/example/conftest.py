@@ -6,10 +6,7 @@ from pathlib import Path
 
 import pytest
 
-try:  # tests/ is a rootdir-style folder (no __init__.py): its conftest imports as `conftest`
-    from conftest import require
-except ImportError:  # pragma: no cover - if tests/ ever becomes a package
-    from tests.conftest import require
+from external_tools import require
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require
+from external_tools import require
 from tests.present.harness import TMUX, Tmux, on_slide
 
 pytestmark = pytest.mark.docker

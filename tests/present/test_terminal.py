@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require
+from external_tools import require
 from tests.present.harness import TMUX, Tmux, deck_text, footer, on_slide
 
 

@@ -146,7 +146,7 @@ def test_hadolint_results_are_mapped_deduplicated_and_capped_at_warning() -> Non
 
 
 def test_real_hadolint_findings_point_at_deck_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from conftest import require
+    from external_tools import require
 
     require(hadolint_path() is not None, "hadolint (pip install slidekit[hadolint])")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
