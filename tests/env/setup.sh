@@ -9,7 +9,7 @@ root=$(cd "$here/../.." && pwd)
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-packages=(docker.io libgraph-easy-perl chromium debootstrap busybox-static tmux ca-certificates)
+packages=(docker.io libgraph-easy-perl chromium fonts-dejavu-core fonts-liberation debootstrap busybox-static tmux ca-certificates)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -17,7 +17,7 @@ done
 if ((${#missing[@]})); then
   log "installing ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 log "installing slidekit with test extras"
