@@ -1,4 +1,4 @@
-"""``verify_deck``: assemble → static checks → build every stage → smoke checks → report.
+"""``verify_deck``: assemble → static checks (also the front matter `checks:`) → build every stage → smoke checks → report.
 
 The build plan is pure (:func:`plan_stages`, :func:`build_text`, :func:`step_table`);
 only the :class:`~slidekit.verify.build.ImageBuilder` talks to the engine.
@@ -27,7 +27,7 @@ from slidekit.errors import SlidekitError
 from slidekit.verify import cache as result_cache
 from slidekit.verify.build import FINAL_STEP, BuildOutcome, BuildRequest, ImageBuilder, context_tar, dockerfile_name, stage_tag
 from slidekit.verify.dockerfile import ParsedDockerfile, arg_defaults, expand, parse_dockerfile
-from slidekit.verify.model import AssembledDockerfile, Finding, SmokeResult, StageResult, StageStatus, VerifyReport
+from slidekit.verify.model import AssembledDockerfile, Finding, Severity, SmokeResult, StageResult, StageStatus, VerifyReport
 from slidekit.verify.progress import ProgressEvent
 
 Progress = Callable[[ProgressEvent], None]
@@ -256,6 +256,17 @@ def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozens
     return tuple(check(dockerfiles, files, hadolint=hadolint))
 
 
+def smoke_findings(deck: Deck, plans: tuple[DockerfilePlan, ...]) -> tuple[Finding, ...]:
+    """The front matter ``checks:``, validated before anything is built: a malformed
+    check raises DeckError (exit 2); one naming no (or an ambiguous) stage is an error finding."""
+    if deck.meta.options.get("checks") is None:
+        return ()  # the common case: smoke.py (urllib, uuid) is not even imported
+    from slidekit.verify.smoke import check_findings, parse_checks
+
+    stages = [(p.dockerfile.name, s.label) for p in plans for s in p.stages]
+    return tuple(check_findings(parse_checks(deck), stages))
+
+
 # --------------------------------------------------------------------------- orchestration
 
 
@@ -362,8 +373,13 @@ def verify_deck(
     emit(ProgressEvent("static"))
     findings = static_findings(dockerfiles, files, hadolint)
     plans = tuple(plan_stages(d) for d in dockerfiles)
+    checks = smoke_findings(deck, plans)
     wanted = _wanted(plans, targets, deck.path)
-    base = VerifyReport(deck.path, findings, dockerfiles=tuple(d.name for d in dockerfiles))
+    base = VerifyReport(deck.path, findings + checks, dockerfiles=tuple(d.name for d in dockerfiles))
+    if any(f.severity is Severity.ERROR for f in checks):
+        # A check naming no stage is a deck error: report it now rather than after minutes of building.
+        emit(ProgressEvent("done"))
+        return replace(base, stages=_unverified(plans, {}), seconds=time.monotonic() - started)
     content = result_cache.content_key(dockerfiles, result_cache.hash_context(root, files), mapping)
     previous = result_cache.load(content)
     if builder is None and use_cache and not run_checks and previous is not None:
