@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from functools import lru_cache
+
 from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
-from pygments.lexers import find_lexer_class_by_name
-from pygments.util import ClassNotFound
+from markdown_it.token import Token
 
 from slidekit.deck import model as m
 from slidekit.deck.info import parse_info
@@ -34,6 +34,48 @@ def make_parser() -> MarkdownIt:
 _PARSER = make_parser()
 
 
+class Node:
+    """One node of a slide's syntax tree: an unnested token, or an ``*_open`` …
+    ``*_close`` pair with the nodes between as children (what markdown-it's
+    ``SyntaxTreeNode`` gives, built in one pass without its per-node overhead).
+    The fields come from the (opening) token."""
+
+    __slots__ = ("type", "tag", "attrs", "map", "info", "markup", "content", "hidden", "children")
+
+    def __init__(self, token: Token, type_: str, children: list[Node]) -> None:
+        self.type = type_
+        self.tag = token.tag
+        self.attrs = token.attrs
+        self.map = token.map
+        self.info = token.info
+        self.markup = token.markup
+        self.content = token.content
+        self.hidden = token.hidden
+        self.children = children
+
+
+def syntax_tree(tokens: list[Token]) -> list[Node]:
+    """The top-level nodes of a markdown-it token stream (inline and image tokens
+    get their ``children`` tokens as child nodes)."""
+    top: list[Node] = []
+    stack = [top]
+    for token in tokens:
+        nesting = token.nesting
+        if nesting == 1:
+            node = Node(token, token.type.removesuffix("_open"), [])
+            stack[-1].append(node)
+            stack.append(node.children)
+        elif nesting == -1:
+            if len(stack) == 1:
+                raise ValueError("Invalid token nesting")
+            stack.pop()
+        else:
+            stack[-1].append(Node(token, token.type, syntax_tree(token.children) if token.children else []))
+    if len(stack) != 1:
+        raise ValueError("unclosed tokens")
+    return top
+
+
 class _Ctx:
     """Per-slide conversion state: the line offset and the notes found so far."""
 
@@ -41,7 +83,7 @@ class _Ctx:
         self.offset = first_line - 1
         self.notes: list[m.Note] = []
 
-    def span(self, node: SyntaxTreeNode) -> Span:
+    def span(self, node: Node) -> Span:
         start, end = node.map if node.map else (0, 1)
         return Span(self.offset + start + 1, self.offset + max(end, start + 1))
 
@@ -49,12 +91,11 @@ class _Ctx:
 def build_blocks(text: str, first_line: int) -> tuple[tuple[m.Block, ...], tuple[m.Note, ...]]:
     """Parse one slide's text (which starts at ``first_line`` in the file)."""
     ctx = _Ctx(first_line)
-    root = SyntaxTreeNode(_PARSER.parse(text))
-    blocks = _blocks(root.children, ctx)
+    blocks = _blocks(syntax_tree(_PARSER.parse(text)), ctx)
     return blocks, tuple(ctx.notes)
 
 
-def _blocks(nodes: list[SyntaxTreeNode], ctx: _Ctx) -> tuple[m.Block, ...]:
+def _blocks(nodes: list[Node], ctx: _Ctx) -> tuple[m.Block, ...]:
     out: list[m.Block] = []
     for node in nodes:
         converter = _BLOCKS.get(node.type)
@@ -66,18 +107,18 @@ def _blocks(nodes: list[SyntaxTreeNode], ctx: _Ctx) -> tuple[m.Block, ...]:
     return tuple(out)
 
 
-def _heading(node: SyntaxTreeNode, ctx: _Ctx) -> m.Block:
+def _heading(node: Node, ctx: _Ctx) -> m.Block:
     return m.Heading(int(node.tag[1]), _inline_of(node), ctx.span(node))
 
 
-def _paragraph(node: SyntaxTreeNode, ctx: _Ctx) -> m.Block | None:
+def _paragraph(node: Node, ctx: _Ctx) -> m.Block | None:
     inlines = _inline_of(node)
     if not inlines:
         return None
     return m.Paragraph(inlines, ctx.span(node))
 
 
-def _list(node: SyntaxTreeNode, ctx: _Ctx) -> m.Block:
+def _list(node: Node, ctx: _Ctx) -> m.Block:
     items = []
     tight = True
     for item in node.children:
@@ -105,11 +146,11 @@ def _task_marker(blocks: tuple[m.Block, ...]) -> tuple[bool | None, tuple[m.Bloc
     return match.group(1) != " ", (para,) + blocks[1:]
 
 
-def _blockquote(node: SyntaxTreeNode, ctx: _Ctx) -> m.Block:
+def _blockquote(node: Node, ctx: _Ctx) -> m.Block:
     return m.BlockQuote(_blocks(node.children, ctx), ctx.span(node))
 
 
-def _fence(node: SyntaxTreeNode, ctx: _Ctx) -> m.Block:
+def _fence(node: Node, ctx: _Ctx) -> m.Block:
     span = ctx.span(node)
     info = node.info.strip()
     markup = node.markup or "```"
@@ -129,19 +170,35 @@ def _is_command_info(info: str) -> bool:
         return False
     if " " in info:
         return True
+    name = info.lower()
+    if name in _lexer_aliases():
+        return False
+    # not a built-in lexer name: let Pygments look further (plugins) as it would
+    from pygments.lexers import find_lexer_class_by_name
+    from pygments.util import ClassNotFound
+
     try:
-        find_lexer_class_by_name(info.lower())
+        find_lexer_class_by_name(name)
     except ClassNotFound:
         return True
     return False
 
 
-def _code_block(node: SyntaxTreeNode, ctx: _Ctx) -> m.Block:
+@lru_cache(maxsize=1)
+def _lexer_aliases() -> frozenset[str]:
+    """Every built-in Pygments lexer alias (Pygments is imported only for ``~~~``
+    fences, and no lexer module is loaded just to classify one)."""
+    from pygments.lexers._mapping import LEXERS
+
+    return frozenset(alias for entry in LEXERS.values() for alias in entry[2])
+
+
+def _code_block(node: Node, ctx: _Ctx) -> m.Block:
     span = ctx.span(node)
     return m.CodeBlock("", node.content, span, span.first)
 
 
-def _html_block(node: SyntaxTreeNode, ctx: _Ctx) -> m.Block | None:
+def _html_block(node: Node, ctx: _Ctx) -> m.Block | None:
     raw = node.content
     span = ctx.span(node)
     if _PAUSE.match(raw):
@@ -166,11 +223,11 @@ def _note_text(body: str) -> str:
     return "\n".join(x[cut:] for x in lines).strip()
 
 
-def _hr(node: SyntaxTreeNode, ctx: _Ctx) -> m.Block:
+def _hr(node: Node, ctx: _Ctx) -> m.Block:
     return m.ThematicBreak(ctx.span(node))
 
 
-def _table(node: SyntaxTreeNode, ctx: _Ctx) -> m.Block:
+def _table(node: Node, ctx: _Ctx) -> m.Block:
     header: tuple[tuple[m.Inline, ...], ...] = ()
     aligns: tuple[str, ...] = ()
     rows: list[tuple[tuple[m.Inline, ...], ...]] = []
@@ -185,12 +242,12 @@ def _table(node: SyntaxTreeNode, ctx: _Ctx) -> m.Block:
     return m.Table(header, tuple(rows), aligns, ctx.span(node))
 
 
-def _align(cell: SyntaxTreeNode) -> str:
+def _align(cell: Node) -> str:
     style = str(cell.attrs.get("style", ""))
     return style.partition("text-align:")[2].strip()
 
 
-_BLOCKS: dict[str, Callable[[SyntaxTreeNode, _Ctx], m.Block | None]] = {
+_BLOCKS: dict[str, Callable[[Node, _Ctx], m.Block | None]] = {
     "heading": _heading,
     "paragraph": _paragraph,
     "bullet_list": _list,
@@ -206,14 +263,14 @@ _BLOCKS: dict[str, Callable[[SyntaxTreeNode, _Ctx], m.Block | None]] = {
 # --------------------------------------------------------------------------- inline
 
 
-def _inline_of(node: SyntaxTreeNode) -> tuple[m.Inline, ...]:
+def _inline_of(node: Node) -> tuple[m.Inline, ...]:
     for child in node.children:
         if child.type == "inline":
             return _inlines(child.children)
     return ()
 
 
-def _inlines(nodes: list[SyntaxTreeNode]) -> tuple[m.Inline, ...]:
+def _inlines(nodes: list[Node]) -> tuple[m.Inline, ...]:
     out: list[m.Inline] = []
     for node in nodes:
         converter = _INLINES.get(node.type)
@@ -234,16 +291,16 @@ def _merge_text(items: list[m.Inline]) -> list[m.Inline]:
     return merged
 
 
-def _html_inline(node: SyntaxTreeNode) -> m.Inline | None:
+def _html_inline(node: Node) -> m.Inline | None:
     return None if node.content.startswith("<!--") else m.HtmlInline(node.content)
 
 
-def _image(node: SyntaxTreeNode) -> m.Inline:
+def _image(node: Node) -> m.Inline:
     alt = "".join(c.content for c in node.children) if node.children else node.content
     return m.Image(str(node.attrs.get("src", "")), alt, str(node.attrs.get("title", "") or ""))
 
 
-_INLINES: dict[str, Callable[[SyntaxTreeNode], m.Inline | None]] = {
+_INLINES: dict[str, Callable[[Node], m.Inline | None]] = {
     "text": lambda n: m.Text(n.content),
     "code_inline": lambda n: m.CodeSpan(n.content),
     "em": lambda n: m.Emph(_inlines(n.children)),
