@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 import getpass
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-
-import yaml
 
 from slidekit.deck.model import DeckMeta
 from slidekit.deck.split import Chunk
@@ -58,8 +57,15 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, 
     front matter, so YAML errors are reported); otherwise a chunk that is not a
     non-empty mapping is simply the first slide.
     """
+    if not chunk.text.strip():
+        return None
+    simple = simple_mapping(chunk.text)
+    if simple is not None:
+        return simple
+    import yaml  # only for front matter beyond plain `key: value` lines
+
     try:
-        data = yaml.safe_load(chunk.text) if chunk.text.strip() else None
+        data = yaml.safe_load(chunk.text)
     except yaml.YAMLError as exc:
         if not explicit:
             return None
@@ -72,6 +78,41 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, 
     if explicit and data is not None and not isinstance(data, dict):
         raise DeckError("invalid front matter: expected `key: value` lines", path, chunk.first_line)
     return None
+
+
+# `key: value` lines whose YAML meaning is obvious: an identifier key and a value
+# that is empty (null), quoted without escapes, or a plain scalar starting with a
+# letter made of characters that can mean nothing else (no `:`, `#`, quotes,
+# brackets…). Anything else, and the YAML 1.1 booleans/nulls, go to PyYAML.
+_SIMPLE_LINE = re.compile(
+    r"(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?:[ ]+(?:"
+    r"'(?P<single>[^'\\]*)'|\"(?P<double>[^\"\\]*)\"|(?P<plain>[A-Za-z][A-Za-z0-9 _.,/()+%-]*?)"
+    r"))?[ ]*"
+)
+_YAML_WORDS = frozenset(("yes", "no", "true", "false", "on", "off", "null", "y", "n", "~"))
+
+
+def simple_mapping(text: str) -> dict[str, object] | None:
+    """What ``yaml.safe_load`` gives for front matter made only of plain
+    ``key: value`` lines (and blank lines), without importing PyYAML; None when
+    the text needs the real parser."""
+    data: dict[str, object] = {}
+    for line in text.split("\n"):
+        if not line.strip(" "):
+            continue
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None or not line.isprintable():
+            return None
+        key, plain = match.group("key"), match.group("plain")
+        if key.lower() in _YAML_WORDS or (plain is not None and plain.lower() in _YAML_WORDS):
+            return None
+        for value in (match.group("single"), match.group("double"), plain):
+            if value is not None:
+                data[key] = value
+                break
+        else:
+            data[key] = None
+    return data or None
 
 
 def _key_line(chunk: Chunk, key: str) -> int:
