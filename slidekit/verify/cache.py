@@ -1,13 +1,13 @@
 """The verify result cache: an unchanged deck re-verifies without building.
 
-Two keys, both sha256:
-
-* the *content key*: the assembled Dockerfile texts, the content hash of every
-  build-context file and the image map — everything that can be known without
-  an engine (the presenter's footer badges and the HTML export look results up
-  with it, see :mod:`slidekit.verify.status`);
-* the *full key*: the content key plus the ids of the base images as the engine
-  resolves them. A cached result counts only when the full key matches.
+An entry is keyed by the *content key* (sha256): the assembled Dockerfile
+texts, the content hash of every build-context file and the image map —
+everything that can be known without an engine (the presenter's footer badges
+and the HTML export look results up with it, see :mod:`slidekit.verify.status`).
+The entry also records the id of every base image as the engine resolved it
+for the build (``bases``); a cached stage counts only while the base images its
+stages need still resolve to the same ids, so ``--target`` looks up only the
+images the target needs.
 
 Entries are JSON files named after the content key in
 ``$XDG_CACHE_HOME/slidekit/verify/`` (default ``~/.cache/slidekit/verify/``).
@@ -26,7 +26,7 @@ from pathlib import Path
 from slidekit.files import write_atomic
 from slidekit.verify.model import AssembledDockerfile, StageResult, StageStatus
 
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -63,10 +63,6 @@ def content_key(
     return _sha(payload)
 
 
-def full_key(content: str, base_ids: Mapping[str, str | None]) -> str:
-    return _sha({"content": content, "bases": sorted((k, v or "") for k, v in base_ids.items())})
-
-
 def _sha(payload: object) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -74,10 +70,14 @@ def _sha(payload: object) -> str:
 @dataclass(frozen=True)
 class CacheEntry:
     content_key: str
-    full_key: str
+    bases: Mapping[str, str]  # base image reference → id it resolved to ("" when missing)
     deck_path: str
     stages: tuple[StageResult, ...]
     created: float = 0.0
+
+    def bases_match(self, resolved: Mapping[str, str | None]) -> bool:
+        """Whether every image in ``resolved`` is present and has the id it had for the build."""
+        return all(image_id and self.bases.get(ref) == image_id for ref, image_id in resolved.items())
 
     def stage(self, dockerfile: str, stage: str) -> StageResult | None:
         for result in self.stages:
@@ -93,7 +93,8 @@ def load(content: str, directory: Path | None = None) -> CacheEntry | None:
         if data.get("format") != FORMAT:
             return None
         stages = tuple(_stage_from(d) for d in data["stages"])
-        return CacheEntry(data["content_key"], data["full_key"], data["deck_path"], stages, data.get("created", 0.0))
+        bases = {str(k): str(v) for k, v in data["bases"].items()}
+        return CacheEntry(data["content_key"], bases, data["deck_path"], stages, data.get("created", 0.0))
     except (OSError, ValueError, KeyError, TypeError):
         return None  # a missing or damaged entry is simply a miss
 
@@ -105,7 +106,7 @@ def store(entry: CacheEntry, directory: Path | None = None) -> None:
         data = {
             "format": FORMAT,
             "content_key": entry.content_key,
-            "full_key": entry.full_key,
+            "bases": dict(sorted(entry.bases.items())),
             "deck_path": entry.deck_path,
             "created": entry.created or time.time(),
             "stages": [_stage_to(s) for s in entry.stages],
@@ -116,12 +117,13 @@ def store(entry: CacheEntry, directory: Path | None = None) -> None:
 
 
 def merge(old: CacheEntry | None, new: CacheEntry) -> CacheEntry:
-    """``new`` plus the stages of ``old`` it did not cover (same full key only)."""
-    if old is None or old.full_key != new.full_key:
+    """``new`` plus the stages of ``old`` it did not cover, when no base image both
+    resolved differs between them (otherwise ``old``'s stages may be stale: dropped)."""
+    if old is None or any(old.bases.get(ref, image_id) != image_id for ref, image_id in new.bases.items()):
         return new
     covered = {(s.dockerfile, s.stage) for s in new.stages}
     kept = tuple(s for s in old.stages if (s.dockerfile, s.stage) not in covered)
-    return replace(new, stages=kept + new.stages)
+    return replace(new, bases={**old.bases, **new.bases}, stages=kept + new.stages)
 
 
 def _stage_to(result: StageResult) -> dict[str, object]:

@@ -383,7 +383,7 @@ def verify_deck(
     content = result_cache.content_key(dockerfiles, result_cache.hash_context(root, files), mapping)
     previous = result_cache.load(content)
     if builder is None and use_cache and not run_checks and previous is not None:
-        quick = _quick_hit(previous, content, plans, wanted, mapping)
+        quick = _quick_hit(previous, plans, wanted, mapping)
         if quick is not None:
             emit(ProgressEvent("cached"))
             return replace(base, stages=quick, from_cache=True, seconds=time.monotonic() - started)
@@ -401,8 +401,7 @@ def verify_deck(
         client = getattr(builder, "client", None)
     run = _Run(deck, plans, root, files, mapping, builder, emit, nocache=not use_cache)
     run.resolved = _resolve(plans, wanted, mapping, builder)
-    key = result_cache.full_key(content, run.resolved)
-    hit = _cache_hit(previous, key, plans, wanted, builder if run_checks else None) if use_cache else None
+    hit = _cache_hit(previous, run.resolved, plans, wanted, builder if run_checks else None) if use_cache else None
     if hit is not None:
         emit(ProgressEvent("cached"))
         stages, from_cache = hit, True
@@ -411,7 +410,8 @@ def verify_deck(
         done = {p.dockerfile.name: run.build_plan(p, wanted[p.dockerfile.name], missing) for p in plans}
         stages, from_cache = _collect(plans, done), False
         fresh = tuple(s for s in stages if s.status is not StageStatus.NOT_VERIFIED)
-        result_cache.store(result_cache.merge(previous, result_cache.CacheEntry(content, key, deck.path, fresh)))
+        bases = {ref: image_id or "" for ref, image_id in run.resolved.items()}
+        result_cache.store(result_cache.merge(previous, result_cache.CacheEntry(content, bases, deck.path, fresh)))
     smoke = _smoke(client, deck, stages, run) if run_checks else ()
     emit(ProgressEvent("done"))
     return replace(base, stages=stages, smoke=tuple(smoke), from_cache=from_cache, seconds=time.monotonic() - started)
@@ -444,11 +444,12 @@ def _resolve(plans: tuple[DockerfilePlan, ...], wanted: Mapping[str, tuple[int, 
 
 
 def _refs(plans: tuple[DockerfilePlan, ...], wanted: Mapping[str, tuple[int, ...]]) -> list[str]:
-    """Every external image of every stage (not only ``wanted``'s: the cache key must not depend on targets)."""
-    return sorted({ref for p in plans for s in p.stages for ref, _ in s.images if "$" not in ref})
+    """The external images the stages to build need (``--target``: that stage's closure only)."""
+    return sorted({ref for p in plans for i in wanted[p.dockerfile.name] for s in p.closure(i)
+                   for ref, _ in p.stages[s].images if "$" not in ref})
 
 
-def _quick_hit(entry: result_cache.CacheEntry, content: str, plans: tuple[DockerfilePlan, ...],
+def _quick_hit(entry: result_cache.CacheEntry, plans: tuple[DockerfilePlan, ...],
                wanted: Mapping[str, tuple[int, ...]], mapping: Mapping[str, str]) -> tuple[StageResult, ...] | None:
     """The cached result, checking base image ids over the engine socket without the SDK."""
     from slidekit.verify.engine import local_image_ids
@@ -458,16 +459,16 @@ def _quick_hit(entry: result_cache.CacheEntry, content: str, plans: tuple[Docker
     if ids is None or any(v is None for v in ids.values()):
         return None
     resolved = {ref: ids[map_image(ref, mapping)] for ref in refs}
-    return _cache_hit(entry, result_cache.full_key(content, resolved), plans, wanted, None)
+    return _cache_hit(entry, resolved, plans, wanted, None)
 
 
 def _scope(plans: tuple[DockerfilePlan, ...], wanted: Mapping[str, tuple[int, ...]]) -> set[tuple[str, str]]:
     return {(p.dockerfile.name, p.stages[s].label) for p in plans for i in wanted[p.dockerfile.name] for s in p.closure(i)}
 
 
-def _cache_hit(entry: result_cache.CacheEntry | None, key: str, plans: tuple[DockerfilePlan, ...],
+def _cache_hit(entry: result_cache.CacheEntry | None, resolved: Mapping[str, str | None], plans: tuple[DockerfilePlan, ...],
                wanted: Mapping[str, tuple[int, ...]], builder: ImageBuilder | None) -> tuple[StageResult, ...] | None:
-    if entry is None or entry.full_key != key:
+    if entry is None or not entry.bases_match(resolved):
         return None
     scope = _scope(plans, wanted)
     cached = {(s.dockerfile, s.stage): s for s in entry.stages}

@@ -40,26 +40,32 @@ def test_content_key_tracks_dockerfile_context_and_image_map(tmp_path: Path) -> 
     assert key != cache.content_key([_df("FROM x\n")], hashes, {"x": "y"})
     (tmp_path / "a.txt").write_text("two")
     assert key != cache.content_key([_df("FROM x\n")], cache.hash_context(tmp_path, ["a.txt"]), {})
-    assert cache.full_key(key, {"x": "sha256:1"}) != cache.full_key(key, {"x": "sha256:2"})
+    entry = cache.CacheEntry(key, {"x": "sha256:1", "y": ""}, "deck.md", ())
+    assert entry.bases_match({"x": "sha256:1"}) and entry.bases_match({})
+    assert not entry.bases_match({"x": "sha256:2"}) and not entry.bases_match({"x": None})
+    assert not entry.bases_match({"y": None}) and not entry.bases_match({"z": "sha256:1"})
 
 
 def test_store_load_under_xdg_cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     result = StageResult("Dockerfile", "app", StageStatus.FAILED, 12, "deck.md", 1.5, None, "boom", ("a", "b"), 3)
-    cache.store(cache.CacheEntry("c" * 64, "f" * 64, "deck.md", (result,)))
+    cache.store(cache.CacheEntry("c" * 64, {"img:1": "sha256:1"}, "deck.md", (result,)))
     assert (tmp_path / "xdg" / "slidekit" / "verify" / f"{'c' * 64}.json").is_file()
     loaded = cache.load("c" * 64)
-    assert loaded is not None and loaded.stages == (result,) and loaded.full_key == "f" * 64
+    assert loaded is not None and loaded.stages == (result,) and loaded.bases == {"img:1": "sha256:1"}
     assert cache.load("d" * 64) is None
 
 
-def test_merge_keeps_other_stages_only_for_the_same_full_key() -> None:
+def test_merge_keeps_other_stages_only_while_common_base_ids_agree() -> None:
     built = StageResult("D", "a", StageStatus.BUILT, 1, "p")
     other = StageResult("D", "b", StageStatus.BUILT, 5, "p")
     failed = StageResult("D", "a", StageStatus.FAILED, 2, "p")
-    old = cache.CacheEntry("c", "k", "p", (built, other))
-    assert cache.merge(old, cache.CacheEntry("c", "k", "p", (failed,))).stages == (other, failed)
-    assert cache.merge(old, cache.CacheEntry("c", "k2", "p", (failed,))).stages == (failed,)
+    old = cache.CacheEntry("c", {"x": "1", "y": "2"}, "p", (built, other))
+    same = cache.merge(old, cache.CacheEntry("c", {"x": "1"}, "p", (failed,)))
+    assert same.stages == (other, failed) and same.bases == {"x": "1", "y": "2"}
+    # A target needing only another image keeps the old stages and adds its base.
+    assert cache.merge(old, cache.CacheEntry("c", {"z": "3"}, "p", (failed,))).bases == {"x": "1", "y": "2", "z": "3"}
+    assert cache.merge(old, cache.CacheEntry("c", {"x": "9"}, "p", (failed,))).stages == (failed,)
 
 
 def test_slide_statuses_from_cache_without_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
