@@ -8,20 +8,23 @@ error, 3 Docker engine unavailable.
 
 from __future__ import annotations
 
-import importlib
 import os
-import pkgutil
 import sys
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-import click
-
-from slidekit import __version__, output
+from slidekit import output
 from slidekit.errors import SlidekitError
+
+if TYPE_CHECKING:
+    import click
 
 
 def _discover() -> dict[str, str]:
     """Subcommand name → module path, from the modules in slidekit.commands."""
+    import pkgutil
+
     import slidekit.commands as pkg
 
     found: dict[str, str] = {}
@@ -31,55 +34,99 @@ def _discover() -> dict[str, str]:
     return found
 
 
-class SlidekitGroup(click.Group):
-    """A group whose commands are loaded on demand; ``slidekit DECK`` means
-    ``slidekit present DECK``."""
+@lru_cache(maxsize=1)
+def _build_cli() -> click.Group:
+    """The click group (built on first use: a bare ``slidekit DECK.md`` never needs click)."""
+    import importlib
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(_discover())
+    import click
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        module = _discover().get(cmd_name)
-        if module is None:
-            return None
-        command = getattr(importlib.import_module(module), "command", None)
-        return command if isinstance(command, click.Command) else None
+    class SlidekitGroup(click.Group):
+        """A group whose commands are loaded on demand; ``slidekit DECK`` means
+        ``slidekit present DECK``."""
 
-    def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[no-untyped-def]
-        if args and args[0] not in _discover() and not args[0].startswith("-"):
-            if (args[0] == "-" or os.path.exists(args[0]) or args[0].endswith(".md")) and "present" in _discover():
-                args.insert(0, "present")
-        return super().resolve_command(ctx, args)
+        def list_commands(self, ctx: click.Context) -> list[str]:
+            return sorted(_discover())
+
+        def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+            module = _discover().get(cmd_name)
+            if module is None:
+                return None
+            command = getattr(importlib.import_module(module), "command", None)
+            return command if isinstance(command, click.Command) else None
+
+        def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[no-untyped-def]
+            if args and args[0] not in _discover() and not args[0].startswith("-"):
+                if (args[0] == "-" or os.path.exists(args[0]) or args[0].endswith(".md")) and "present" in _discover():
+                    args.insert(0, "present")
+            return super().resolve_command(ctx, args)
+
+    from slidekit import __version__
+
+    @click.group(cls=SlidekitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, "-V", "--version", prog_name="slidekit")
+    def cli() -> None:
+        """Presentation-as-code for technical talks.
+
+        A deck is a Markdown file in the format of maaslalani/slides: optional YAML
+        front matter, `---` lines between slides, ~~~cmd pre-processing blocks.
+        `slidekit DECK` is short for `slidekit present DECK`.
+
+        \b
+        Exit codes: 0 ok, 1 verification failed, 2 usage or input error,
+                    3 Docker engine unavailable.
+        """
+
+    return cli
 
 
-@click.group(cls=SlidekitGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="slidekit")
-def cli() -> None:
-    """Presentation-as-code for technical talks.
+def __getattr__(name: str) -> Any:
+    if name == "cli":  # ``from slidekit.cli import cli`` (click's test runner, entry points)
+        return _build_cli()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    A deck is a Markdown file in the format of maaslalani/slides: optional YAML
-    front matter, `---` lines between slides, ~~~cmd pre-processing blocks.
-    `slidekit DECK` is short for `slidekit present DECK`.
 
-    \b
-    Exit codes: 0 ok, 1 verification failed, 2 usage or input error,
-                3 Docker engine unavailable.
-    """
+def _bare_present(args: list[str]) -> str | None:
+    """The deck of a plain ``slidekit [present] DECK.md`` (an existing file, no
+    options), which starts without click; None for everything else."""
+    if len(args) == 2 and args[0] == "present":
+        deck = args[1]
+    elif len(args) == 1 and args[0].endswith(".md"):
+        deck = args[0]
+    else:
+        return None
+    if deck.startswith("-") or not os.path.isfile(deck) or os.environ.get("_SLIDEKIT_COMPLETE"):
+        return None
+    return deck
+
+
+def _click_error(exc: Exception) -> int | None:
+    """The exit code for a click exception (Abort, usage errors); None for others."""
+    click = sys.modules.get("click")
+    if click is None:
+        return None
+    if isinstance(exc, click.exceptions.Abort):
+        output.err("aborted")
+        return 130
+    if isinstance(exc, click.ClickException):
+        exc.show()
+        return exc.exit_code
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (never raises for user errors)."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        result = cli.main(args=args, prog_name="slidekit", standalone_mode=False)
+        deck = _bare_present(args)
+        if deck is not None:
+            from slidekit.present.start import present_deck
+
+            result: object = present_deck(deck)
+        else:
+            result = _build_cli().main(args=args, prog_name="slidekit", standalone_mode=False)
     except SlidekitError as exc:
         output.error(str(exc))
-        return exc.exit_code
-    except click.exceptions.Abort:
-        output.err("aborted")
-        return 130
-    except click.ClickException as exc:
-        exc.show()
         return exc.exit_code
     except KeyboardInterrupt:
         output.err("interrupted")
@@ -87,6 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - last line of defence: no tracebacks for users
+        code = _click_error(exc)
+        if code is not None:
+            return code
         if os.environ.get("SLIDEKIT_DEBUG"):
             raise
         output.error(f"internal error: {type(exc).__name__}: {exc} (set SLIDEKIT_DEBUG=1 for a traceback)")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slidekit import output
-from slidekit.deck.load import load_deck
-from slidekit.deck.model import Deck
 from slidekit.files import read_deck_text
-from slidekit.theme.load import LoadedTheme, load_theme
+
+if TYPE_CHECKING:  # the parser and theme loader are imported when used (fast `--help`)
+    from slidekit.deck.model import Deck
+    from slidekit.theme.load import LoadedTheme
 
 
 def open_deck(path: str, *, quiet: bool = False, allow_exec: bool = False, strict: bool = False,
@@ -24,8 +27,7 @@ def open_deck(path: str, *, quiet: bool = False, allow_exec: bool = False, stric
     ``refresh`` (default: the ``--refresh`` flag) re-runs blocks despite the cache.
     ``preprocess=False`` leaves ~~~cmd blocks unresolved (for commands that never show them).
     """
-    from slidekit.preprocess import PreprocessError
-    from slidekit.preprocess import preprocess as run_preprocessing
+    from slidekit.deck.load import load_deck
 
     deck = load_deck(read_deck_text(path), path)
     if not quiet:
@@ -33,6 +35,9 @@ def open_deck(path: str, *, quiet: bool = False, allow_exec: bool = False, stric
             output.warn(warning)
     if not preprocess:
         return deck
+    from slidekit.preprocess import PreprocessError
+    from slidekit.preprocess import preprocess as run_preprocessing
+
     processed = run_preprocessing(deck, allow_exec=allow_exec, refresh=_refresh_requested() if refresh is None else refresh)
     if not quiet:
         for warning in processed.warnings:
@@ -52,8 +57,9 @@ _REFRESH_KEY = "slidekit.preprocess.refresh"
 
 def _refresh_requested() -> bool:
     """Was ``--refresh`` given to the running click command?"""
-    import click
-
+    click = sys.modules.get("click")
+    if click is None:  # not started through click (a bare `slidekit DECK.md`): no flags
+        return False
     ctx = click.get_current_context(silent=True)
     return bool(ctx is not None and ctx.find_root().meta.get(_REFRESH_KEY))
 
@@ -64,6 +70,8 @@ def deck_dir(deck: Deck) -> Path | None:
 
 def open_theme(deck: Deck, override: str | None = None, *, quiet: bool = False) -> LoadedTheme:
     """The deck's theme (or ``override``), falling back with a warning."""
+    from slidekit.theme.load import load_theme
+
     loaded = load_theme(override or deck.meta.theme, deck_dir(deck))
     if not quiet:
         for warning in loaded.warnings:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from slidekit import output
 from slidekit.commands.common import deck_dir, open_deck, open_theme, preprocess_options
-from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.files import write_atomic
-from slidekit.render.html import HtmlOptions, HtmlResult, has_dockerfile, render_html
-from slidekit.render.html_images import make_resolver
+
+if TYPE_CHECKING:  # the renderer is imported when exporting (fast `--help`)
+    from slidekit.deck.model import Deck
+    from slidekit.render.html import HtmlResult
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -52,6 +54,8 @@ def verification_statuses(deck: Deck, run: bool) -> Mapping[int, str] | None:
 
 
 def _cached_statuses(deck: Deck) -> Mapping[int, str] | None:
+    from slidekit.render.html import has_dockerfile
+
     if not any(has_dockerfile(slide) for slide in deck.slides):
         return None
     try:
@@ -82,6 +86,9 @@ def default_output(deck_path: str) -> Path:
 def export_once(deck_path: str, target: Path, *, theme: str | None, allow_html: bool,
                 allow_exec: bool, strict: bool, verify: bool, quiet: bool = False) -> HtmlResult:
     """Read, render and atomically write one export; returns the result."""
+    from slidekit.render.html import HtmlOptions, render_html
+    from slidekit.render.html_images import make_resolver
+
     deck = open_deck(deck_path, quiet=quiet, allow_exec=allow_exec, strict=strict)
     loaded = open_theme(deck, theme, quiet=quiet)
     options = HtmlOptions(allow_html=allow_html, statuses=verification_statuses(deck, verify))

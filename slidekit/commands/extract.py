@@ -7,7 +7,6 @@ import click
 from slidekit import output
 from slidekit.commands.common import open_deck
 from slidekit.files import write_atomic
-from slidekit.verify.assemble import assemble, pick
 
 
 @click.command("extract")
@@ -21,6 +20,8 @@ def command(deck: str, target: str | None, name: str | None) -> int:
     marked +no-verify are left out. `docker build -f FILE` of the result builds
     exactly what `slidekit verify` builds.
     """
+    from slidekit.verify.assemble import assemble, pick
+
     loaded = open_deck(deck)
     dockerfile = pick(assemble(loaded), name, loaded.path)
     if target is None:

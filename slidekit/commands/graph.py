@@ -6,8 +6,6 @@ import click
 
 from slidekit import output
 from slidekit.commands.common import open_deck
-from slidekit.verify.assemble import assemble, pick
-from slidekit.verify.graph import stage_graph, to_graph_easy
 
 
 @click.command("graph")
@@ -20,6 +18,9 @@ def command(deck: str, name: str | None) -> int:
     COPY --from edges dotted (..>). Pipe it into `graph-easy --as=boxart`, or
     paste it into a ~~~graph-easy block so the talk draws its true graph.
     """
+    from slidekit.verify.assemble import assemble, pick
+    from slidekit.verify.graph import stage_graph, to_graph_easy
+
     loaded = open_deck(deck)
     dockerfiles = assemble(loaded)
     if name is not None:

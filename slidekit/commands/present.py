@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from slidekit.commands.common import open_deck, open_theme, preprocess_options
-from slidekit.errors import SlidekitError
+from slidekit.commands.common import preprocess_options
 
 
 @click.command("present")
@@ -24,34 +23,6 @@ def command(deck: str, notes: bool, theme: str | None, allow_exec: bool, strict:
     J/K or ctrl+d/ctrl+u scroll, ctrl+e run code, r reload, ? help.
     Run `slidekit present DECK --notes` in a second terminal for speaker notes.
     """
-    from slidekit.present.screen import Terminated, open_tty
+    from slidekit.present.start import present_deck
 
-    loader = None
-    loaded = None
-    if not notes and deck != "-":
-        from slidekit.files import read_deck_text
-        from slidekit.present.quick import quick_deck
-
-        # draw slide 1 from a partial parse; the full deck loads right after the first frame
-        loaded = quick_deck(read_deck_text(deck), deck)
-        if loaded is not None:
-            loader = lambda: open_deck(deck, quiet=True, allow_exec=allow_exec, strict=strict)  # noqa: E731
-    if loaded is None:
-        loaded = open_deck(deck, allow_exec=allow_exec, strict=strict)
-    try:
-        in_fd, out_fd = open_tty()
-    except OSError:
-        raise SlidekitError("presenting needs a terminal (no tty available)", deck) from None
-    try:
-        if notes:
-            from slidekit.present.notes import show_notes
-
-            show_notes(deck, loaded, in_fd, out_fd, allow_exec=allow_exec, strict=strict)
-        else:
-            from slidekit.present.app import Options, present
-
-            present(Options(deck, allow_exec, strict, theme), loaded, open_theme(loaded, theme), in_fd, out_fd,
-                    loader=loader)
-    except Terminated as exc:
-        return exc.exit_code
-    return 0
+    return present_deck(deck, notes=notes, theme=theme, allow_exec=allow_exec, strict=strict)

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from rich.text import Text
@@ -77,13 +78,17 @@ class Presenter:
         self.max_scroll = 0
         self.page = 20
         self.started = time.time()
-        self.sync_path = state_path(options.path)
         self.badges: dict | None = None  # type: ignore[type-arg]
         self.changed = False  # set by background threads: redraw
         self._last_written: tuple[int, int] | None = None
         self.loader = loader  # the full deck, when ``deck`` is only the first-frame stand-in
         self.warnings: tuple[str, ...] = ()
         self._set_deck(deck, theme, badges=loader is None)
+
+    @cached_property
+    def sync_path(self) -> Path:
+        """Where the position for ``--notes`` goes (first needed after the first frame)."""
+        return state_path(self.options.path)
 
     # ------------------------------------------------------------------ deck
 

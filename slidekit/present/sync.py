@@ -8,7 +8,6 @@ either side may start first or restart, and a half-written file is never seen.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -39,6 +38,8 @@ def state_dir(env: dict[str, str] | None = None) -> Path:
 
 def state_path(deck_path: str, env: dict[str, str] | None = None) -> Path:
     """The position file for the deck at ``deck_path`` (same file from any cwd)."""
+    import hashlib  # loading OpenSSL takes a few ms; not needed before the first frame
+
     key = str(Path(deck_path).resolve()) if deck_path != "-" else "-"
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
     return state_dir(env) / f"{digest}.json"

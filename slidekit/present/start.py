@@ -1,0 +1,47 @@
+"""Starting a talk: ``slidekit present DECK`` without the command-line machinery.
+
+:mod:`slidekit.commands.present` (click) calls :func:`present_deck`, and so does
+:func:`slidekit.cli.main` directly for a bare ``slidekit [present] DECK.md``, so
+the first frame does not wait for click to load.
+"""
+
+from __future__ import annotations
+
+from slidekit.errors import SlidekitError
+
+
+def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, allow_exec: bool = False,
+                 strict: bool = False) -> int:
+    """Present (or with ``notes``, follow as the speaker view) the deck at ``deck``; the exit code."""
+    from slidekit.commands.common import open_deck, open_theme
+    from slidekit.present.screen import Terminated, open_tty
+
+    loader = None
+    loaded = None
+    if not notes and deck != "-":
+        from slidekit.files import read_deck_text
+        from slidekit.present.quick import quick_deck
+
+        # draw slide 1 from a partial parse; the full deck loads right after the first frame
+        loaded = quick_deck(read_deck_text(deck), deck)
+        if loaded is not None:
+            loader = lambda: open_deck(deck, quiet=True, allow_exec=allow_exec, strict=strict)  # noqa: E731
+    if loaded is None:
+        loaded = open_deck(deck, allow_exec=allow_exec, strict=strict)
+    try:
+        in_fd, out_fd = open_tty()
+    except OSError:
+        raise SlidekitError("presenting needs a terminal (no tty available)", deck) from None
+    try:
+        if notes:
+            from slidekit.present.notes import show_notes
+
+            show_notes(deck, loaded, in_fd, out_fd, allow_exec=allow_exec, strict=strict)
+        else:
+            from slidekit.present.app import Options, present
+
+            present(Options(deck, allow_exec, strict, theme), loaded, open_theme(loaded, theme), in_fd, out_fd,
+                    loader=loader)
+    except Terminated as exc:
+        return exc.exit_code
+    return 0
