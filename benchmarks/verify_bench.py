@@ -14,6 +14,12 @@ tests/env/image-busybox.sh); `--deck PATH [--image-map NAME=REF]...` measures
 another deck. Everything this script builds is labelled and removed at the end.
 
     python benchmarks/verify_bench.py [--repeat 3] [--stages 6] [--deck D --image-map N=R]
+
+Badges: `--badges N` instead measures `slide_statuses(deck)` (the presenter's
+footer badges, the HTML export) on a deck whose folder holds N files of up to
+32 KiB (a node_modules-like context): the first lookup, warm lookups (the stat
+index: a `stat` per file), and the same lookup hashing every file each time (as
+before the index). `--badges-deck PATH` measures an existing deck instead.
 """
 
 from __future__ import annotations
@@ -86,13 +92,66 @@ def cleanup(marker: str, tag: str, deck_tags: str) -> None:
         subprocess.run(["docker", "rmi", "-f", *sorted(set(ids))], capture_output=True)
 
 
+def bench_badges(count: int, deck_path: Path | None, repeat: int) -> int:
+    import random
+    import statistics as st
+
+    from slidekit.verify import cache
+    from slidekit.verify.status import slide_statuses
+
+    with tempfile.TemporaryDirectory(prefix="slidekit-badges-") as tmp:
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
+        if deck_path is None:
+            folder = Path(tmp) / "deck"
+            rng = random.Random(1)
+            for n in range(count):
+                sub = folder / "node_modules" / f"pkg{n // 100}"
+                sub.mkdir(parents=True, exist_ok=True)
+                (sub / f"f{n}.js").write_bytes(rng.randbytes(rng.randint(0, 32768)))
+            deck_path = folder / "deck.md"
+            deck_path.write_text(f"# t\n\n---\n\n```dockerfile\nFROM {BASE} AS base\nRUN true\n```\n")
+            time.sleep(cache.RACY_SECONDS + 0.1)  # files changed just now are not indexed yet
+        deck = load_deck(deck_path.read_text(), str(deck_path))
+        files = len(list_context_of(deck))
+        size = sum(p.stat().st_size for p in Path(context_root(deck, None)).rglob("*") if p.is_file() and not p.is_symlink()) if count else 0
+
+        def timed_lookup() -> float:
+            start = time.perf_counter()
+            slide_statuses(deck)
+            return time.perf_counter() - start
+
+        first = timed_lookup()
+        warm = [timed_lookup() for _ in range(max(repeat, 5))]
+        real = cache.hash_context
+        cache.hash_context = lambda root, names, **kw: real(root, names, use_index=False)  # type: ignore[assignment]
+        try:
+            unindexed = [timed_lookup() for _ in range(max(repeat, 3))]
+        finally:
+            cache.hash_context = real  # type: ignore[assignment]
+    print(f"badges: {deck_path} ({files} context files{f', {size / 1e6:.0f} MB' if size else ''})")
+    print(f"badges  first lookup (hashes every file)   {first:7.3f} s")
+    print(f"badges  warm lookup (stat index)   median {st.median(warm):7.3f} s  {['%.3f' % x for x in warm]}")
+    print(f"badges  every file hashed each time median {st.median(unindexed):7.3f} s")
+    return 0
+
+
+def list_context_of(deck):  # type: ignore[no-untyped-def]
+    from slidekit.verify.context import list_context
+
+    return list_context(context_root(deck, None))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--deck", type=Path)
     parser.add_argument("--image-map", action="append", default=[])
     parser.add_argument("--stages", type=int, default=6)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--badges", type=int, metavar="N", help="measure badge lookups on a deck folder of N files")
+    parser.add_argument("--badges-deck", type=Path, metavar="PATH", help="measure badge lookups on this deck")
     args = parser.parse_args()
+    if args.badges is not None or args.badges_deck is not None:
+        return bench_badges(args.badges or 0, args.badges_deck, args.repeat)
     marker = uuid.uuid4().hex[:12]
     tag = f"slidekit-bench/{marker}"
     with tempfile.TemporaryDirectory(prefix="slidekit-bench-") as tmp:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -34,21 +35,95 @@ def cache_dir() -> Path:
     return Path(base) / "slidekit" / "verify"
 
 
-def hash_context(root: Path, files: Iterable[str]) -> dict[str, str]:
-    """sha256 of every context file (a symlink hashes its target path)."""
+#: Files changed this recently (inode ctime) are not indexed, so hashed again next time: a
+#: write within the file system's timestamp granularity would not change the stat
+#: (git's "racily clean" entries).
+RACY_SECONDS = 2.0
+
+
+def hash_context(root: Path, files: Iterable[str], *, use_index: bool = True) -> dict[str, str]:
+    """sha256 of every context file: its bytes and permission bits (a symlink hashes
+    its target path, an empty directory its name).
+
+    File contents are hashed once per (size, mtime_ns, ctime_ns, inode, mode): the
+    digests are kept in a per-context stat index under ``cache_dir()/hashes`` and
+    reused while a file's stat is unchanged, so looking up an unchanged deck (the
+    presenter's badges, a warm verify) costs a ``stat`` per file, not a read. An
+    unreadable file gets a digest of its stat (the build will report it).
+    """
+    index_path = _index_path(root) if use_index else None
+    index = _load_index(index_path)
+    fresh: dict[str, list[object]] = {}
     out: dict[str, str] = {}
+    now = time.time()
+    base = str(root)
     for rel in sorted(files):
-        path = root / rel
-        digest = hashlib.sha256()
-        if path.is_symlink():
-            digest.update(b"link:" + os.readlink(path).encode())
-        elif path.is_file():
-            with open(path, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-            digest.update(b"x" if os.access(path, os.X_OK) else b"-")
-        out[rel] = digest.hexdigest()
+        path = os.path.join(base, rel)
+        try:
+            st = os.lstat(path)
+        except OSError:
+            out[rel] = _sha_text("missing:")
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            out[rel] = _sha_text("link:" + os.readlink(path))
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            out[rel] = _sha_text(f"other:{stat.S_IFMT(st.st_mode)}")
+            continue
+        sig = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_mode]
+        known = index.get(rel)
+        if known is not None and known[:-1] == sig:
+            out[rel] = str(known[-1])
+            fresh[rel] = known
+            continue
+        digest = _hash_file(path, st.st_mode)
+        if digest is None:
+            out[rel] = _sha_text(f"unreadable:{sig}")
+            continue
+        out[rel] = digest
+        if now - st.st_ctime_ns / 1e9 > RACY_SECONDS:  # every write sets ctime (utime cannot set it)
+            fresh[rel] = [*sig, digest]
+    if index_path is not None and fresh != index:
+        _store_index(index_path, root, fresh)
     return out
+
+
+def _hash_file(path: str, mode: int) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    digest.update(f"mode:{stat.S_IMODE(mode):o}".encode())
+    return digest.hexdigest()
+
+
+def _sha_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _index_path(root: Path) -> Path:
+    return cache_dir() / "hashes" / f"{_sha_text(str(root))[:32]}.json"
+
+
+def _load_index(path: Path | None) -> dict[str, list[object]]:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data["files"] if data.get("format") == FORMAT and isinstance(data.get("files"), dict) else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _store_index(path: Path, root: Path, files: Mapping[str, list[object]]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps({"format": FORMAT, "root": str(root), "files": files}, separators=(",", ":")))
+    except Exception:  # noqa: BLE001 - an index that cannot be written only costs time
+        pass
 
 
 def content_key(

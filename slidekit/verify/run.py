@@ -244,10 +244,10 @@ def effective_image_map(deck: Deck, image_map: Mapping[str, str] | None) -> dict
     return merged
 
 
-def list_files(root: Path) -> frozenset[str]:
+def list_files(root: Path, limit: int | None = None) -> frozenset[str]:
     from slidekit.verify.context import list_context
 
-    return frozenset(list_context(root))
+    return list_context(root, limit)
 
 
 def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozenset[str], hadolint: bool) -> tuple[Finding, ...]:

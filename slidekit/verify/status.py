@@ -1,4 +1,11 @@
-"""Per-slide verify status from the cache, without an engine (presenter badges, HTML export)."""
+"""Per-slide verify status from the cache, without an engine (presenter badges, HTML export).
+
+A lookup lists the build context and hashes it through the stat index of
+:func:`slidekit.verify.cache.hash_context` (a ``stat`` per unchanged file, so
+an edited context file still changes the key); a context of more than
+:data:`MAX_CONTEXT_FILES` files (a deck lying in ``$HOME`` or ``/tmp`` without
+``context:``) gets no badges rather than a long wait.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,8 @@ from slidekit.errors import SlidekitError
 from slidekit.verify import cache as result_cache
 from slidekit.verify.model import StageStatus
 from slidekit.verify.run import context_root, effective_image_map, list_files, plan_stages
+
+MAX_CONTEXT_FILES = 50_000
 
 #: Worst first: a slide showing several stages takes the worst of their statuses.
 _SEVERITY = (
@@ -36,7 +45,7 @@ def slide_statuses(
     try:
         dockerfiles = assemble(deck)
         root = context_root(deck, context)
-        files = list_files(root)
+        files = list_files(root, MAX_CONTEXT_FILES)
     except (SlidekitError, OSError):
         return None
     mapping = effective_image_map(deck, dict(image_map or {}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -79,4 +80,72 @@ def test_slide_statuses_from_cache_without_engine(tmp_path: Path, monkeypatch: p
     verify_deck(deck, context=None, image_map={}, builder=FakeBuilder({"base/img:1", "other/img:2"}), hadolint=False)
     assert slide_statuses(deck) == {1: StageStatus.BUILT, 2: StageStatus.FAILED, 3: StageStatus.BUILT}
     (path.parent / "new.txt").write_text("context changed")
+    assert slide_statuses(deck) is None
+
+
+def test_hash_index_rehashes_only_changed_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "RACY_SECONDS", -1.0)  # the files were just written: index them anyway
+    hashed: list[str] = []
+    real = cache._hash_file
+    monkeypatch.setattr(cache, "_hash_file", lambda path, mode: hashed.append(Path(path).name) or real(path, mode))
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "a.txt").write_text("aaaa")
+    (ctx / "b.sh").write_text("echo")
+    first = cache.hash_context(ctx, ["a.txt", "b.sh"])
+    assert sorted(hashed) == ["a.txt", "b.sh"]
+    hashed.clear()
+    assert cache.hash_context(ctx, ["a.txt", "b.sh"]) == first and hashed == []
+    # Same size, mtime put back: the inode's ctime still tells the index the file changed.
+    before = (ctx / "a.txt").stat()
+    (ctx / "a.txt").write_text("bbbb")
+    os.utime(ctx / "a.txt", ns=(before.st_atime_ns, before.st_mtime_ns))
+    (ctx / "b.sh").chmod(0o755)
+    second = cache.hash_context(ctx, ["a.txt", "b.sh"])
+    assert sorted(hashed) == ["a.txt", "b.sh"]
+    assert second["a.txt"] != first["a.txt"] and second["b.sh"] != first["b.sh"]
+    # Without the index (or with it) the digests are the same: the index is only a shortcut.
+    assert cache.hash_context(ctx, ["a.txt", "b.sh"], use_index=False) == second
+
+
+def test_hash_context_survives_unreadable_and_odd_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "link").symlink_to("elsewhere")
+    monkeypatch.setattr(cache, "_hash_file", lambda path, mode: None)  # as if open() were refused
+    (tmp_path / "secret").write_text("x")
+    hashes = cache.hash_context(tmp_path, ["empty", "link", "secret", "gone"])
+    assert len(set(hashes.values())) == 4
+
+
+def test_editing_a_context_file_invalidates_the_statuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent.sock")
+    monkeypatch.setattr(cache, "RACY_SECONDS", -1.0)
+    path = tmp_path / "deck" / "deck.md"
+    path.parent.mkdir()
+    path.write_text(DECK)
+    (path.parent / "data.txt").write_text("version 1")
+    deck = load_deck(DECK, str(path))
+    verify_deck(deck, context=None, image_map={}, builder=FakeBuilder({"base/img:1", "other/img:2"}), hadolint=False)
+    expected = {1: StageStatus.BUILT, 2: StageStatus.FAILED, 3: StageStatus.BUILT}
+    assert slide_statuses(deck) == expected and slide_statuses(deck) == expected  # the second from the index
+    (path.parent / "data.txt").write_text("version 2")  # same size
+    assert slide_statuses(deck) is None
+    (path.parent / "data.txt").write_text("version 1")
+    assert slide_statuses(deck) == expected
+
+
+def test_statuses_give_up_on_huge_contexts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import slidekit.verify.status as status
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "deck" / "deck.md"
+    path.parent.mkdir()
+    path.write_text(DECK)
+    deck = load_deck(DECK, str(path))
+    verify_deck(deck, context=None, image_map={}, builder=FakeBuilder({"base/img:1", "other/img:2"}), hadolint=False)
+    assert slide_statuses(deck) is not None  # the context holds deck.md: one file
+    monkeypatch.setattr(status, "MAX_CONTEXT_FILES", 0)
     assert slide_statuses(deck) is None
