@@ -14,8 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 CONFIG_KEY = "trusted_decks"
 _MAGIC = re.compile(r"[*?\[]")
 
@@ -47,6 +45,8 @@ def display_path(path: Path, home: Path) -> str:
 def parse_config(text: str, path: Path) -> TrustConfig:
     """The trust entries in a config file's text; problems become warnings (fail safe:
     a broken config trusts nothing)."""
+    import yaml  # only when a config file exists
+
     try:
         data = yaml.safe_load(text) if text.strip() else None
     except yaml.YAMLError as exc:
