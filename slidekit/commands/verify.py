@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import click
@@ -116,6 +115,8 @@ def _emit(reports: list[VerifyReport], fmt: str, junit: Path | None) -> None:
 
 def _junit(reports: list[VerifyReport], to_junit) -> str:  # type: ignore[no-untyped-def]
     """One document: the test suites of every deck under one <testsuites>."""
+    import xml.etree.ElementTree as ET  # noqa: N817 - only when a JUnit file is asked for
+
     if len(reports) == 1:
         return str(to_junit(reports[0]))
     root = ET.Element("testsuites")

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from slidekit.files import write_atomic
-from slidekit.verify.model import AssembledDockerfile, StageResult, StageStatus
+from slidekit.verify.model import AssembledDockerfile, Finding, Severity, StageResult, StageStatus
 
 FORMAT = 2
 
@@ -199,6 +199,49 @@ def merge(old: CacheEntry | None, new: CacheEntry) -> CacheEntry:
     covered = {(s.dockerfile, s.stage) for s in new.stages}
     kept = tuple(s for s in old.stages if (s.dockerfile, s.stage) not in covered)
     return replace(new, bases={**old.bases, **new.bases}, stages=kept + new.stages)
+
+
+# --------------------------------------------------------------------------- static findings by content
+
+#: The modules whose code decides the static findings: a change to them is a new key.
+_RULE_MODULES = ("static.py", "dockerfile.py", "context.py", "hadolint.py", "model.py", "cache.py")
+
+
+def findings_key(dockerfiles: Sequence[AssembledDockerfile], files: Iterable[str], hadolint: str | None) -> str:
+    """Key of the static findings: Dockerfile texts and line maps, the context's file
+    names (CopySourceMissing), hadolint's identity (None: not used) and slidekit's rule code."""
+    here = Path(__file__).parent
+    code = []
+    for name in _RULE_MODULES:
+        try:
+            st = os.stat(here / name)
+            code.append([name, st.st_size, st.st_mtime_ns])
+        except OSError:
+            code.append([name])
+    return _sha({
+        "format": FORMAT,
+        "code": code,
+        "dockerfiles": [[d.name, d.text, list(d.line_map), list(d.slide_of), d.deck_path] for d in dockerfiles],
+        "files": sorted(files),
+        "hadolint": hadolint,
+    })
+
+
+def load_findings(key: str) -> tuple[Finding, ...] | None:
+    try:
+        data = json.loads((cache_dir() / "static" / f"{key}.json").read_text(encoding="utf-8"))
+        return tuple(Finding(**{**item, "severity": Severity(item["severity"])}) for item in data)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store_findings(key: str, findings: Sequence[Finding]) -> None:
+    folder = cache_dir() / "static"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / f"{key}.json", json.dumps([{**asdict(f), "severity": f.severity.value} for f in findings]))
+    except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
+        pass
 
 
 def _stage_to(result: StageResult) -> dict[str, object]:

@@ -45,12 +45,13 @@ def describe_failure(exc: BaseException) -> str:
 
 def local_image_ids(refs: list[str], timeout: float = 2.0) -> dict[str, str | None] | None:
     """Image ids of ``refs`` straight from a local engine's UNIX socket, without
-    the docker SDK (whose import alone costs more than a cached verify).
+    the docker SDK (whose import alone costs more than a cached verify) or
+    http.client (~25 ms of imports): one HTTP/1.0 request per image, so the
+    engine answers with a plain body and closes the connection.
 
     None when DOCKER_HOST is not a UNIX socket or the engine does not answer;
     a ref that is not a local image maps to None (nothing is pulled).
     """
-    import http.client
     import json
     import os
     import socket
@@ -60,22 +61,19 @@ def local_image_ids(refs: list[str], timeout: float = 2.0) -> dict[str, str | No
     if not host.startswith("unix://"):
         return None
     path = host[len("unix://"):]
-
-    class _Conn(http.client.HTTPConnection):
-        def connect(self) -> None:
-            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            self.sock.settimeout(timeout)
-            self.sock.connect(path)
-
     out: dict[str, str | None] = {}
     try:
-        conn = _Conn("localhost", timeout=timeout)
         for ref in refs:
-            conn.request("GET", f"/images/{quote(ref, safe='')}/json")
-            response = conn.getresponse()
-            body = response.read()
-            out[ref] = str(json.loads(body)["Id"]) if response.status == 200 else None
-        conn.close()
-    except (OSError, ValueError, KeyError, http.client.HTTPException):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.settimeout(timeout)
+                sock.connect(path)
+                sock.sendall(f"GET /images/{quote(ref, safe='')}/json HTTP/1.0\r\nHost: docker\r\n\r\n".encode())
+                chunks = []
+                while data := sock.recv(65536):
+                    chunks.append(data)
+            head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            out[ref] = str(json.loads(body)["Id"]) if status == 200 else None
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
         return None
     return out

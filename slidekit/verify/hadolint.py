@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sysconfig
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -59,6 +58,18 @@ def _cache_key(binary: str, text: str) -> str:
     return digest.hexdigest()
 
 
+def identity() -> str | None:
+    """What hadolint's verdicts depend on besides the text (binary, ``.hadolint.yaml``);
+    None when hadolint is not installed. Keys the static-check result cache."""
+    binary = hadolint_path()
+    if binary is None:
+        return None
+    try:
+        return _cache_key(binary, "")
+    except OSError:
+        return None
+
+
 def _parse(raw: str) -> tuple[HadolintResult, ...] | None:
     try:
         items = json.loads(raw or "[]")
@@ -74,6 +85,8 @@ def _parse(raw: str) -> tuple[HadolintResult, ...] | None:
 
 
 def _run(binary: str, text: str) -> tuple[HadolintResult, ...] | None:
+    import subprocess
+
     try:
         proc = subprocess.run(
             [binary, "--no-fail", "--format", "json", "-"],

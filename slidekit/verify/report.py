@@ -24,9 +24,12 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from xml.etree import ElementTree as ET
+from typing import TYPE_CHECKING
 
 from slidekit.verify.model import Finding, Severity, SmokeResult, StageResult, StageStatus, VerifyReport
+
+if TYPE_CHECKING:  # JUnit only: xml.etree is imported when a JUnit report is written
+    from xml.etree import ElementTree as ET
 
 JSON_SCHEMA = "slidekit.verify/1"
 LOG_TAIL_LINES = 20
@@ -150,10 +153,14 @@ def to_json(report: VerifyReport) -> str:
 
 
 def _case(suite: ET.Element, classname: str, name: str, path: str, line: int, seconds: float) -> ET.Element:
+    from xml.etree import ElementTree as ET  # noqa: N817
+
     return ET.SubElement(suite, "testcase", classname=classname, name=name, file=path, line=str(line), time=f"{seconds:.3f}")
 
 
 def _suite(root: ET.Element, name: str) -> ET.Element:
+    from xml.etree import ElementTree as ET  # noqa: N817
+
     return ET.SubElement(root, "testsuite", name=name)
 
 
@@ -167,6 +174,8 @@ def _finish_suite(suite: ET.Element) -> None:
 
 
 def _stage_cases(report: VerifyReport, root: ET.Element) -> None:
+    from xml.etree import ElementTree as ET  # noqa: N817
+
     for name in dict.fromkeys([s.dockerfile for s in report.stages] + [s.dockerfile for s in report.smoke]):
         suite = _suite(root, f"{report.deck_path}:{name}")
         for stage in (s for s in report.stages if s.dockerfile == name):
@@ -184,6 +193,8 @@ def _stage_cases(report: VerifyReport, root: ET.Element) -> None:
 
 
 def _finding_cases(report: VerifyReport, root: ET.Element) -> None:
+    from xml.etree import ElementTree as ET  # noqa: N817
+
     suite = _suite(root, f"{report.deck_path}:static checks")
     errors = [f for f in report.findings if f.severity is Severity.ERROR]
     seen: Counter[str] = Counter()
@@ -202,6 +213,8 @@ def _finding_cases(report: VerifyReport, root: ET.Element) -> None:
 def to_junit(report: VerifyReport) -> str:
     """JUnit XML (Ant/Surefire shape GitLab, Jenkins and GitHub reporters read):
     a testcase per stage (and smoke check), plus error findings as failing testcases."""
+    from xml.etree import ElementTree as ET  # noqa: N817
+
     root = ET.Element("testsuites", name="slidekit verify")
     _finding_cases(report, root)
     _stage_cases(report, root)

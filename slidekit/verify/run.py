@@ -21,14 +21,17 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.verify import cache as result_cache
-from slidekit.verify.build import FINAL_STEP, BuildOutcome, BuildRequest, ImageBuilder, context_tar, dockerfile_name, stage_tag
 from slidekit.verify.dockerfile import ParsedDockerfile, arg_defaults, expand, parse_dockerfile
 from slidekit.verify.model import AssembledDockerfile, Finding, Severity, SmokeResult, StageResult, StageStatus, VerifyReport
 from slidekit.verify.progress import ProgressEvent
+
+if TYPE_CHECKING:  # build.py (tarfile, the SDK builder) is imported only when something is built
+    from slidekit.verify.build import BuildOutcome, ImageBuilder
 
 Progress = Callable[[ProgressEvent], None]
 
@@ -161,6 +164,8 @@ def stage_results(
     plan: DockerfilePlan, closure: tuple[int, ...], outcome: BuildOutcome, image_map: Mapping[str, str]
 ) -> dict[int, StageResult]:
     """Status of every stage in ``closure`` after one build."""
+    from slidekit.verify.build import FINAL_STEP
+
     table = step_table(plan, closure)
     failed_step = outcome.error_step
     if failed_step == 0:  # the engine refused the file before any step
@@ -251,9 +256,26 @@ def list_files(root: Path, limit: int | None = None) -> frozenset[str]:
 
 
 def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozenset[str], hadolint: bool) -> tuple[Finding, ...]:
+    """The static checks' findings, cached by content (:func:`cache.findings_key`): an
+    unchanged deck neither imports the rules nor starts hadolint."""
+    identity = None
+    if hadolint:
+        from slidekit.verify.hadolint import identity as hadolint_identity
+
+        identity = hadolint_identity()
+    key = result_cache.findings_key(dockerfiles, files, identity)
+    cached = result_cache.load_findings(key)
+    if cached is not None:
+        return cached
+    from slidekit.verify.hadolint import run_hadolint
     from slidekit.verify.static import check
 
-    return tuple(check(dockerfiles, files, hadolint=hadolint))
+    # hadolint caches its own results by text: asked first, the check below reads them back.
+    complete = identity is None or all(run_hadolint(d.text) is not None for d in dockerfiles)
+    findings = tuple(check(dockerfiles, files, hadolint=hadolint))
+    if complete:  # a hadolint that failed this time is asked again next time
+        result_cache.store_findings(key, findings)
+    return findings
 
 
 def smoke_findings(deck: Deck, plans: tuple[DockerfilePlan, ...]) -> tuple[Finding, ...]:
@@ -315,6 +337,8 @@ class _Run:
                        message=missing_message(ref, map_image(ref, self.image_map)))
 
     def _build(self, plan: DockerfilePlan, closure: tuple[int, ...], done: Mapping[int, StageResult]) -> dict[int, StageResult]:
+        from slidekit.verify.build import FINAL_STEP, BuildRequest, context_tar, dockerfile_name, stage_tag
+
         df = plan.dockerfile
         target = plan.stages[closure[-1]]
         name = dockerfile_name(self.files, df.name)
