@@ -77,20 +77,26 @@ def syntax_tree(tokens: list[Token]) -> list[Node]:
 
 
 class _Ctx:
-    """Per-slide conversion state: the line offset and the notes found so far."""
+    """Per-slide conversion state: the line offset, the slide's lines and the
+    notes found so far."""
 
-    def __init__(self, first_line: int) -> None:
+    def __init__(self, first_line: int, lines: list[str]) -> None:
         self.offset = first_line - 1
+        self.lines = lines
         self.notes: list[m.Note] = []
 
     def span(self, node: Node) -> Span:
         start, end = node.map if node.map else (0, 1)
-        return Span(self.offset + start + 1, self.offset + max(end, start + 1))
+        end = max(end, start + 1)
+        # markdown-it counts the blank lines after a list (item) as part of it
+        while end > start + 1 and not self.lines[end - 1].strip():
+            end -= 1
+        return Span(self.offset + start + 1, self.offset + end)
 
 
 def build_blocks(text: str, first_line: int) -> tuple[tuple[m.Block, ...], tuple[m.Note, ...]]:
     """Parse one slide's text (which starts at ``first_line`` in the file)."""
-    ctx = _Ctx(first_line)
+    ctx = _Ctx(first_line, text.split("\n"))
     blocks = _blocks(syntax_tree(_PARSER.parse(text)), ctx)
     return blocks, tuple(ctx.notes)
 
