@@ -136,6 +136,10 @@ class Presenter:
             return
         theme = open_theme(deck, self.options.theme, quiet=True)
         self.banner = "; ".join(theme.warnings)
+        if theme.warnings and _same_theme_file(self.theme, _theme_file(deck, self.options.theme)):
+            # a broken save of the theme the talk is using: keep its last good version
+            self.banner = f"theme reload failed, keeping the last good theme — {self.banner}"
+            theme = self.theme
         self._set_deck(deck, theme)
 
     def changed_on_disk(self) -> bool:
@@ -355,6 +359,16 @@ def _theme_file(deck: Deck, override: str | None) -> Path | None:
     if not name or name.startswith("http"):
         return None
     return resolve_theme_path(name, deck_dir(deck))
+
+
+def _same_theme_file(current: LoadedTheme, wanted: Path | None) -> bool:
+    """Whether the theme on screen was loaded from ``wanted`` (the file the deck names)."""
+    if wanted is None or current.path is None or current.warnings:
+        return False
+    try:
+        return current.path.resolve() == wanted.resolve()
+    except OSError:
+        return False
 
 
 def _badges(deck: Deck) -> dict | None:  # type: ignore[type-arg]

@@ -258,6 +258,8 @@ def test_editing_the_theme_file_redraws(tmux: Tmux, tmp_path: Path) -> None:
     write(tmp_path / "mine.json", "{ not json")
     screen = tmux.wait_for("invalid JSON")  # the theme problem is shown, the talk goes on
     assert "mine.json:1" in screen and "Slide 1 / 3" in footer(screen)
+    assert "keeping the last good theme" in screen
+    assert ">>> Slide 1 title" in screen  # not swapped for the fallback `dark` mid-talk
     theme["h1"]["prefix"] = "=== "
     write(tmp_path / "mine.json", json.dumps(theme))
     screen = tmux.wait_for("=== Slide 1 title")
