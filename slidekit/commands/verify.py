@@ -79,15 +79,12 @@ def worst_exit(codes: list[int]) -> int:
 
 def _verify_one(path: str, options: dict, *, allow_exec: bool, strict: bool, allow_empty: bool) -> VerifyReport | None:  # type: ignore[type-arg]
     from slidekit.verify import progress as progress_mod
-    from slidekit.verify.assemble import assemble
+    from slidekit.verify.assemble import has_blocks_to_verify
     from slidekit.verify.run import verify_deck
 
     opened = open_deck(path, allow_exec=allow_exec, strict=strict)
-    if allow_empty:
-        try:
-            assemble(opened)
-        except SlidekitError:
-            return None
+    if allow_empty and not has_blocks_to_verify(opened):
+        return None  # only "nothing to verify" is skipped: malformed attributes still fail (exit 2)
     display = progress_mod.for_stream(output.stderr())
     try:
         return verify_deck(opened, progress=display, **options)

@@ -84,6 +84,12 @@ class _Builder:
         return AssembledDockerfile(self.name, text, tuple(self.deck_lines), tuple(self.slides), self.deck_path)
 
 
+def has_blocks_to_verify(deck: Deck) -> bool:
+    """Whether any Dockerfile block of ``deck`` is not opted out (a malformed
+    ``verify=`` raises, as in :func:`assemble`)."""
+    return any(is_dockerfile_block(b) and not _opted_out(b, deck.path) for _, b in deck.code_blocks())
+
+
 def assemble(deck: Deck) -> tuple[AssembledDockerfile, ...]:
     """The deck's Dockerfiles, in order of first appearance.
 

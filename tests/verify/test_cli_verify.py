@@ -52,3 +52,16 @@ def test_no_engine_github_annotations_and_junit(deck: Path, tmp_path: Path, caps
     out = capsys.readouterr().out
     assert f"::warning file={deck},line=6" in out
     assert "<testsuites" in junit.read_text()
+
+
+def test_allow_empty_skips_only_decks_with_nothing_to_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plain = tmp_path / "plain.md"
+    plain.write_text("# nothing\n\n```dockerfile +no-verify\nFROM nothing\n```\n")
+    assert main(["verify", "--allow-empty", str(plain)]) == 0
+    # The pre-commit hook passes --allow-empty: a malformed attribute must still fail the commit.
+    for attrs, line in (("file=../escape", 3), ("verify=maybe", 3)):
+        bad = tmp_path / "bad.md"
+        bad.write_text(f"# bad\n\n```dockerfile {attrs}\nFROM scratch\n```\n")
+        capsys.readouterr()
+        assert main(["verify", "--allow-empty", str(bad)]) == 2
+        assert f"{bad}:{line}: `{attrs}`" in capsys.readouterr().err
