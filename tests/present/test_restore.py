@@ -55,3 +55,39 @@ def test_slidekit_deck_shorthand_and_missing_file(tmp_path: Path) -> None:
     assert b"nope.md: no such file" in missing.before
     assert b"\x1b[?1049h" not in missing.before
     assert missing.exitstatus == 2
+
+
+CRASH = """
+import sys
+import slidekit.present.state as sm
+from slidekit.cli import main
+
+real = sm.handle
+def handle(state, key, view):
+    if key == "x":
+        raise RuntimeError("injected presenter bug")
+    return real(state, key, view)
+sm.handle = handle
+sys.exit(main(["present", sys.argv[1]]))
+"""
+
+
+def test_crash_restores_terminal_and_reports_one_line(tmp_path: Path) -> None:
+    """A bug inside the key loop (injected in the real program) still leaves the
+    alternate screen and shows the cursor before the error is printed."""
+    deck = tmp_path / "deck.md"
+    deck.write_text(deck_text(3))
+    env = {**env_without_columns(), "SLIDEKIT_STATE_DIR": str(tmp_path / "state"), "TERM": "xterm-256color"}
+    child = pexpect.spawn(sys.executable, ["-c", CRASH, str(deck)], env=env, dimensions=(24, 80), timeout=10)
+    try:
+        child.expect_exact(b"Slide 1 / 3")
+        child.send("x")
+        child.expect(pexpect.EOF)
+        tail = child.before
+    finally:
+        child.close(force=True)
+    assert LEAVE_ALT in tail and SHOW_CURSOR in tail
+    assert b"injected presenter bug" in tail
+    assert tail.index(b"injected presenter bug") > tail.rindex(LEAVE_ALT)  # printed on the normal screen
+    assert b"Traceback" not in tail
+    assert child.exitstatus not in (0, None)
