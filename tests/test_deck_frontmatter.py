@@ -93,3 +93,21 @@ def test_first_slide_that_looks_like_yaml_is_not_front_matter() -> None:
     assert [s.title for s in deck.slides] == ["Title", "Next"]
     deck = load_deck("key: value\n---\n# Next\n", "t.md")
     assert deck.meta.raw == {"key": "value"} and len(deck.slides) == 1
+
+
+@pytest.mark.parametrize(("line", "key", "expected"), [
+    ("date: 2024-01-01", "date", "2024-01-01"),  # a YAML timestamp: slides shows it literally
+    ("date: 2024-01-01 10:00:00", "date", "2024-01-01 10:00:00"),
+    ("author: yes", "author", "yes"),  # a YAML 1.1 boolean
+    ("paging: 0x10", "paging", "0x10"),
+    ("theme: 1.50", "theme", "1.50"),
+])
+def test_slides_keys_keep_the_scalar_text_as_slides_does(line: str, key: str, expected: str) -> None:
+    deck = load_deck(f"---\n{line}\n---\n# one\n", "t.md")
+    assert getattr(deck.meta, key) == expected
+    assert footer_parts(deck.meta, 1, 1, dt.date(2030, 5, 6))[1] == (expected if key == "date" else "2030-05-06")
+
+
+def test_null_slides_keys_keep_their_defaults() -> None:
+    deck = load_deck("---\nauthor: ~\ndate: null\ntimeout: 3\n---\n# one\n", "t.md")
+    assert deck.meta.author is None and deck.meta.date is None and deck.meta.options["timeout"] == 3

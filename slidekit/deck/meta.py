@@ -65,7 +65,7 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, 
     import yaml  # only for front matter beyond plain `key: value` lines
 
     try:
-        data = yaml.safe_load(chunk.text)
+        data = _safe_load(yaml, chunk.text)
     except yaml.YAMLError as exc:
         if not explicit:
             return None
@@ -78,6 +78,24 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, 
     if explicit and data is not None and not isinstance(data, dict):
         raise DeckError("invalid front matter: expected `key: value` lines", path, chunk.first_line)
     return None
+
+
+def _safe_load(yaml, text: str) -> object:  # type: ignore[no-untyped-def]
+    """``yaml.safe_load``, except that slides' four keys keep a scalar's source
+    text, as slides' yaml.v2 does for its string fields (``date: 2024-01-01``
+    stays that string rather than a date, ``author: yes`` stays ``yes``)."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+    if isinstance(node, yaml.MappingNode) and isinstance(data, dict):
+        for key, value in node.value:
+            if (isinstance(key, yaml.ScalarNode) and key.value in SLIDES_KEYS
+                    and isinstance(value, yaml.ScalarNode) and data.get(key.value) is not None):
+                data[key.value] = value.value
+    return data
 
 
 # `key: value` lines whose YAML meaning is obvious: an identifier key and a value
