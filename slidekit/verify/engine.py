@@ -49,15 +49,18 @@ def local_image_ids(refs: list[str], timeout: float = 2.0) -> dict[str, str | No
     http.client (~25 ms of imports): one HTTP/1.0 request per image, so the
     engine answers with a plain body and closes the connection.
 
-    None when DOCKER_HOST is not a UNIX socket or the engine does not answer;
-    a ref that is not a local image maps to None (nothing is pulled).
+    A ref that is not a local image (HTTP 404) maps to None (nothing is pulled).
+    None, so that the caller takes the SDK path, on anything else: DOCKER_HOST
+    not a UNIX socket, no answer in time, a status other than 200/404, a body
+    that is not one JSON object with a ``sha256:`` Id (e.g. a chunked answer
+    from a proxy in front of the socket).
     """
     import json
     import os
     import socket
     from urllib.parse import quote
 
-    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+    host = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"  # empty = unset, as for the SDK
     if not host.startswith("unix://"):
         return None
     path = host[len("unix://"):]
@@ -72,8 +75,16 @@ def local_image_ids(refs: list[str], timeout: float = 2.0) -> dict[str, str | No
                 while data := sock.recv(65536):
                     chunks.append(data)
             head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+            if not head.startswith(b"HTTP/1."):
+                return None
             status = int(head.split(b" ", 2)[1])
-            out[ref] = str(json.loads(body)["Id"]) if status == 200 else None
+            if status == 404:
+                out[ref] = None
+                continue
+            image_id = json.loads(body)["Id"] if status == 200 else None
+            if not isinstance(image_id, str) or not image_id.startswith("sha256:"):
+                return None
+            out[ref] = image_id
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         return None
     return out
