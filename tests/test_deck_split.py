@@ -80,3 +80,11 @@ def test_pause_and_notes() -> None:
     slide = deck.slides[0]
     assert slide.steps == 2 and [n.text for n in slide.notes] == ["say hi"]
     assert len(slide.visible_blocks(0)) == 1 and len(slide.visible_blocks(None)) == 2
+
+
+@pytest.mark.parametrize("text", ["---\n---\n# one\n---\n# two\n", "\n---\n# one\n---\n# two\n",
+                                  "---\n\n---\n# one\n---\n# two\n"])
+def test_empty_front_matter_is_dropped_not_an_empty_slide(text: str) -> None:
+    deck = load_deck(text, "t.md")
+    assert [s.title for s in deck.slides] == ["one", "two"]
+    assert deck.slides[0].span.first == text.split("\n").index("# one") + 1

@@ -31,6 +31,10 @@ def load_deck(text: str, path: str = "<stdin>") -> Deck:
         if data is not None:
             meta, warnings = build_meta(data, chunks[0], path)
             chunks = chunks[1:]
+        elif not chunks[0].text.strip():
+            # empty front matter (`---` twice) or blank lines before the first
+            # separator: an empty YAML document, which slides drops as metadata too
+            chunks = chunks[1:]
     slides = _slides(chunks)
     if not any(slide.source.strip() for slide in slides):
         raise DeckError("the deck has no slides", path, max(len(text.splitlines()), 1))
