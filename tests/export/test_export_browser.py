@@ -280,3 +280,65 @@ def test_no_network_even_with_remote_references(export, context, tmp_path: Path)
     assert blocked == []
     assert [u for u in seen if not u.startswith("data:")] == [own]
     assert page.evaluate("document.querySelector('img[alt=local]').naturalWidth") == 1
+
+
+TALL = "# Tall\n\n" + "".join(f"- item {n}\n" for n in range(1, 61)) + """
+---
+
+## Wide code
+
+```dockerfile
+CMD ["--access-logfile", "-", "--error-logfile", "-", "--bind", "0.0.0.0:80", "config.asgi:application", "--workers", "4"]
+```
+
+---
+
+## Wide diagram
+
+~~~graph-easy
+[ a ]
+~~~
+"""
+
+INSIDE = """(n) => {
+  const slide = document.querySelector('#slide-' + n).getBoundingClientRect();
+  const footer = document.querySelector('#slide-' + n + ' .sk-footer').getBoundingClientRect();
+  return [...document.querySelectorAll('#slide-' + n + ' .sk-body li, #slide-' + n + ' .sk-body pre, '
+                                       + '#slide-' + n + ' .sk-body h1, #slide-' + n + ' .sk-body h2')]
+    .map(e => e.getBoundingClientRect())
+    .filter(r => r.bottom > footer.top + 0.5 || r.right > slide.right + 0.5 || r.left < slide.left - 0.5)
+    .length;
+}"""
+
+
+def _wide_output(deck):  # type: ignore[no-untyped-def]
+    """Give the ~~~ block a pre-processed output wider than the canvas (a diagram)."""
+    from dataclasses import replace
+
+    from slidekit.deck.model import CommandBlock
+
+    wide = "┌" + "─" * 150 + "┐\n│ wide box" + " " * 141 + "│\n└" + "─" * 150 + "┘\n"
+    slides = list(deck.slides)
+    last = slides[-1]
+    blocks = tuple(replace(b, output=wide) if isinstance(b, CommandBlock) else b for b in last.blocks)
+    slides[-1] = replace(last, blocks=blocks)
+    return replace(deck, slides=tuple(slides))
+
+
+def test_overflowing_slides_shrink_to_fit_and_nothing_is_cut(export, open_page) -> None:  # type: ignore[no-untyped-def]
+    """A tall list, a long code line and a diagram wider than the canvas are all
+    shown whole, above the footer (terminal: folded code lines; HTML: the slide shrinks)."""
+    page = open_page(export(TALL, transform=_wide_output))
+    for n in (1, 2, 3):
+        page.evaluate(f"window.slidekit.go({n})")
+        assert page.evaluate(INSIDE, n) == 0, f"slide {n} has content outside the canvas or over the footer"
+    # the last list item is really on screen, the long line folded (not clipped)
+    page.evaluate("window.slidekit.go(1)")
+    assert page.locator("#slide-1 li", has_text="item 60").is_visible()
+    assert page.evaluate("(() => { const p = document.querySelector('#slide-2 pre');"
+                         " return p.scrollWidth <= p.clientWidth; })()")
+    assert "config.asgi:application" in page.locator("#slide-2 pre").inner_text()
+    # and the same in print, where each slide is a page
+    page.emulate_media(media="print")
+    for n in (1, 3):
+        assert page.evaluate(INSIDE, n) == 0

@@ -26,7 +26,12 @@
     var x = (window.innerWidth - W * s) / 2, y = (window.innerHeight - H * s) / 2;
     deck.style.transform = "translate(" + x + "px," + y + "px) scale(" + s + ")";
   }
-  /* shrink a slide body whose content overflows the canvas (long code) */
+  /* shrink a slide body whose content overflows the canvas (long code, tall lists):
+     lay it out in a box 1/r times larger and scale it by r, so it fills exactly the
+     space between the top margin and the footer; nothing is ever cut off */
+  function overflowRatio(body) {
+    return Math.min(body.clientHeight / body.scrollHeight, body.clientWidth / body.scrollWidth, 1);
+  }
   function fitContent(section) {
     var body = section.querySelector(".sk-body");
     if (!body || body.dataset.fitted) return;
@@ -34,8 +39,16 @@
     if (!shown) section.style.display = "block";
     var hidden = body.querySelectorAll(".sk-step.sk-hidden");
     for (var i = 0; i < hidden.length; i++) hidden[i].style.visibility = "visible";
-    var ratio = Math.min(body.clientHeight / body.scrollHeight, body.clientWidth / body.scrollWidth);
-    if (ratio < 1) body.style.zoom = Math.max(ratio, 0.4).toFixed(3);
+    var w = body.clientWidth, h = body.clientHeight, r = 1;
+    for (var pass = 0; pass < 4 && w > 0 && h > 0; pass++) {
+      var ratio = overflowRatio(body);
+      if (ratio >= 0.999) break;
+      r = r * ratio;
+      body.style.right = "auto"; body.style.bottom = "auto";
+      body.style.width = (w / r) + "px"; body.style.height = (h / r) + "px";
+      body.style.transform = "scale(" + r.toFixed(4) + ")";
+    }
+    if (r < 1) body.dataset.scale = r.toFixed(3);
     for (i = 0; i < hidden.length; i++) hidden[i].style.visibility = "";
     if (!shown) section.style.display = "";
     body.dataset.fitted = "1";
