@@ -186,6 +186,21 @@ def test_wide_characters_are_measured_in_cells() -> None:
     assert "".join(plain_lines(lines)).count("漢") == 9
 
 
+def test_emoji_sequences_are_never_cut_in_half() -> None:
+    from rich.cells import cell_len
+
+    notty = load_theme("notty", env={}).theme
+    zwj, vs16 = "\U0001f469\u200d\U0001f4bb", "\u26a0\ufe0f"  # woman technologist, warning sign
+    lines = plain_lines(render_slide(slide(f"```\n{zwj * 7}{vs16 * 5}\n```\n\n{zwj * 9} {vs16 * 9}\n"), notty, 14))
+    text = [line.strip() for line in lines if line.strip()]
+    assert all(cell_len(line) <= 14 for line in lines)
+    # every line holds whole graphemes: no line starts or ends inside a sequence
+    assert all(not line.startswith(("\u200d", "\U0001f4bb", "\ufe0f")) and not line.endswith("\u200d") for line in text)
+    assert "".join(text).count(zwj) == 16 and "".join(text).count(vs16) == 14
+    # a space left over after a folded long word does not become a blank line
+    assert [line.strip() for line in lines].count("") == 2  # the top margin and the gap after the code
+
+
 def test_links_and_images_show_urls() -> None:
     notty = load_theme("notty", env={}).theme
     lines = plain_lines(render_slide(slide("[text](https://a.b/c) <https://x.y> ![logo](l.png)\n"), notty, 80))

@@ -37,8 +37,12 @@ def wrap(text: Text, width: int) -> list[Text]:
     """Word-wrap prose to ``width`` cells; words longer than a line are folded."""
     width = max(width, 1)
     lines: list[Text] = []
-    for line in text.wrap(_MEASURE, width, justify="default", overflow="fold", tab_size=4):
-        lines.append(crop(line, width))
+    for piece in split_lines(text):
+        wrapped = [crop(line, width) for line in piece.wrap(_MEASURE, width, justify="default",
+                                                             overflow="fold", tab_size=4)]
+        if len(wrapped) > 1:  # a space left over after a folded word is not a line of its own
+            wrapped = [line for line in wrapped if line.plain.strip(" ")] or wrapped[:1]
+        lines.extend(wrapped or [Text()])
     return lines or [Text()]
 
 
@@ -49,13 +53,24 @@ def fold(line: Text, width: int) -> list[Text]:
         return [line]
     offsets: list[int] = []
     used = 0
-    for index, char in enumerate(line.plain):
-        size = get_character_cell_size(char)
+    for index, size in _graphemes(line.plain):
         if used + size > width and used > 0:
             offsets.append(index)
             used = 0
         used += size
     return [crop(part, width) for part in line.divide(offsets)]
+
+
+def _graphemes(text: str) -> list[tuple[int, int]]:
+    """(start index, cells) of each grapheme of ``text``: an emoji ZWJ sequence or
+    a character with its variation selector stays whole (per character on rich
+    versions without ``split_graphemes``)."""
+    try:
+        from rich.cells import split_graphemes
+    except ImportError:  # rich < 14
+        return [(index, get_character_cell_size(char)) for index, char in enumerate(text)]
+    spans, _ = split_graphemes(text)
+    return [(start, cells) for start, _end, cells in spans]
 
 
 def pad(line: Text, width: int, style: RichStyle | None) -> Text:
