@@ -333,11 +333,29 @@ class DockerSdkBuilder:
         if state.running:
             self._remove_container(state.running)
         self._discard(state, keep=set())
+        # The "Running in" line may not have reached us yet: the engine then removes the
+        # step's container itself (forcerm) once it notices, and until then the image
+        # under it cannot be removed. Wait for that container to go (bounded), then retry.
+        ends = [i for i in dict.fromkeys(state.chain_ends + state.images_seen[-1:]) if i not in state.from_images]
+        deadline = time.monotonic() + 20
+        while ends and time.monotonic() < deadline and self._in_use(ends):
+            time.sleep(0.5)
+        if ends:
+            self._discard(state, keep=set())
         if state.current is not None and state.current["image"] is None and state.images_seen:
             # The engine may commit the interrupted step after we hung up: remove that child too.
             for _ in range(2):
                 self._discard_children(state.images_seen[-1], state.current["wall"])
                 time.sleep(0.5)
+
+    def _in_use(self, images: Iterable[str]) -> bool:
+        """Whether a container (of this build) still runs on one of ``images``."""
+        import docker.errors
+
+        try:
+            return any(self.api.containers(all=True, filters={"ancestor": image}) for image in images)
+        except docker.errors.DockerException:
+            return False
 
     def _remove_container(self, container_id: str) -> None:
         import docker.errors
