@@ -83,6 +83,23 @@ def default_output(deck_path: str) -> Path:
     return Path(deck_path).with_suffix(".html")
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def refuse_overwriting_deck(deck_path: str, *targets: Path) -> None:
+    """An output path that is the deck itself (``-o talk.md``, a deck named ``talk.html``,
+    a symlink to it) would destroy the user's deck: a usage error instead."""
+    if deck_path == "-":
+        return
+    for target in targets:
+        if _same_file(Path(deck_path), target):
+            raise SlidekitError("refusing to overwrite the deck with the export (choose another -o)", str(target))
+
+
 def export_once(deck_path: str, target: Path, *, theme: str | None, allow_html: bool,
                 allow_exec: bool, strict: bool, verify: bool, quiet: bool = False) -> HtmlResult:
     """Read, render and atomically write one export; returns the result."""
@@ -197,6 +214,7 @@ def command(deck: str, out: str | None, theme: str | None, allow_html: bool, ver
     b blank · ? help.  Deep link: deck.html#/N opens slide N (counted from 1).
     """
     target = Path(out) if out else default_output(deck)
+    refuse_overwriting_deck(deck, target, *([target.with_suffix(".pdf")] if pdf else []))
     if watch and deck == "-":
         raise SlidekitError("--watch needs a deck file, not stdin")
     kwargs = dict(theme=theme, allow_html=allow_html, allow_exec=allow_exec, strict=strict, verify=verify)

@@ -180,3 +180,22 @@ def test_pdf_without_chromium_is_a_clear_error(tmp_path: Path, monkeypatch: pyte
     err = capsys.readouterr().err
     assert err.startswith("error: --pdf needs ") and "chromium" in err and "Traceback" not in err
     assert (tmp_path / "talk.html").exists() and not (tmp_path / "talk.pdf").exists()
+
+
+@pytest.mark.parametrize("how", ["same-name", "symlink", "deck-named-html", "pdf"])
+def test_export_never_overwrites_the_deck(tmp_path: Path, capsys: pytest.CaptureFixture[str], how: str) -> None:
+    name = "talk.html" if how == "deck-named-html" else ("talk.pdf" if how == "pdf" else "talk.md")
+    deck = tmp_path / name
+    deck.write_text(DECK)
+    args = {
+        "same-name": ["export", str(deck), "-o", str(deck)],
+        "symlink": ["export", str(deck), "-o", str(tmp_path / "link.md")],
+        "deck-named-html": ["export", str(deck)],  # default output: the deck's name with .html
+        "pdf": ["export", str(deck), "-o", str(tmp_path / "talk.html"), "--pdf"],
+    }[how]
+    if how == "symlink":
+        (tmp_path / "link.md").symlink_to(deck)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "refusing to overwrite the deck" in err and err.count("\n") == 1 and err.startswith("error: ")
+    assert deck.read_text() == DECK
