@@ -103,6 +103,19 @@ def test_unknown_keys_are_warnings_not_errors(tmp_path: Path) -> None:
     assert len(loaded.warnings) == 2 and all(str(tmp_path / "extra.json") in w for w in loaded.warnings)
 
 
+def test_unparseable_colours_are_warnings_naming_the_field(tmp_path: Path) -> None:
+    theme = {"h1": {"color": "notacolor", "background_color": "#abc"}, "document": {"color": "300"},
+             "code_block": {"chroma": {"keyword": {"color": "#zzzzzz"}, "comment": {"color": "244"}}}}
+    (tmp_path / "colours.json").write_text(json.dumps(theme), encoding="utf-8")
+    loaded = load_theme("colours", tmp_path, tmp_path, env={})
+    assert loaded.path == tmp_path / "colours.json"
+    assert [w.split(": ", 1)[1] for w in loaded.warnings] == [
+        "`h1.color`: 'notacolor' is not a colour (ignored)",
+        "`document.color`: '300' is not a colour (ignored)",
+        "`code_block.chroma.keyword.color`: '#zzzzzz' is not a colour (ignored)",
+    ]
+
+
 def test_no_color_selects_notty(tmp_path: Path) -> None:
     assert load_theme(None, tmp_path, tmp_path, env={"NO_COLOR": "1"}).path == builtin_dir() / "notty.json"
     fallback = load_theme("missing", tmp_path, tmp_path, env={"NO_COLOR": "1"})

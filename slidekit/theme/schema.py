@@ -178,4 +178,23 @@ def _parse_field(key: str, item: object, where: str, warnings: list[str]) -> obj
         return item
     if not isinstance(item, str):
         raise SchemaError(where, "expected a string")
+    if key in ("color", "background_color") and item.strip() and not _is_colour(item):
+        warnings.append(f"`{where}`: {item!r} is not a colour (ignored)")
     return item
+
+
+def _is_colour(value: str) -> bool:
+    """Does :func:`slidekit.theme.colors.to_hex` understand ``value`` (an ANSI
+    index 0-255, ``#rgb``, ``#rrggbb`` or a colour name)?"""
+    from rich.color import Color, ColorParseError
+
+    value = value.strip()
+    if value.isdigit():
+        return int(value) <= 255
+    if value.startswith("#") and len(value) == 4:
+        value = "#" + "".join(c * 2 for c in value[1:])
+    try:
+        Color.parse(value)
+    except ColorParseError:
+        return False
+    return True
