@@ -101,6 +101,7 @@ def test_detect_color_system() -> None:
     assert detect_color_system({"COLORTERM": "24bit"}, True) == "truecolor"
     assert detect_color_system({"TERM": "xterm-256color"}, True) == "256"
     assert detect_color_system({"TERM": "xterm"}, True) == "standard"
+    assert detect_color_system({"TERM": "dumb"}, True) is None
 
 
 def test_text_attributes_map_to_rich() -> None:

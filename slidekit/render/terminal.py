@@ -133,10 +133,11 @@ def _reduce(style: RichStyle, color_system: str) -> RichStyle:
 
 
 def detect_color_system(env: Mapping[str, str], is_tty: bool) -> str | None:
-    """The colour depth to use: None under NO_COLOR or without a terminal."""
+    """The colour depth to use: None under NO_COLOR, without a terminal or on a
+    dumb one (TERM=dumb)."""
     if env.get("NO_COLOR"):
         return None
-    if not is_tty:
+    if not is_tty or env.get("TERM") == "dumb":
         return None
     if env.get("COLORTERM", "").lower() in ("truecolor", "24bit"):
         return "truecolor"
