@@ -156,6 +156,8 @@ class Screen:
         parts = ["\x1b[?2026h"]  # synchronized update (ignored where unsupported)
         for number, row in enumerate(rows, start=1):
             parts.append(f"\x1b[{number};1H\x1b[0m{row}\x1b[0m\x1b[K")
+        if len(rows) < self.size()[1]:  # a shorter frame (too small message) leaves nothing behind
+            parts.append(f"\x1b[{len(rows) + 1};1H\x1b[0m\x1b[J")
         parts.append("\x1b[?2026l")
         self.write("".join(parts))
 

@@ -114,6 +114,11 @@ def test_resize_rewraps_and_tiny_terminal_shows_message(tmux: Tmux, tmp_path: Pa
     tmux.resize(12, 4)
     screen = tmux.wait_for("too small")
     assert "12x4" in screen
+    message = " ".join(row.strip() for row in screen.split("\n") if row.strip())
+    assert message == "too small (12x4), need 20x5"  # nothing left over from the slide
+    tmux.resize(8, 3)
+    screen = tmux.wait_for("8x3")
+    assert " ".join(row.strip() for row in screen.split("\n") if row.strip()) == "8x3 < 20x5"
     tmux.resize(70, 20)
     screen = tmux.wait_for(on_slide(1, 3))
     assert "too small" not in screen
