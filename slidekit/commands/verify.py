@@ -12,7 +12,7 @@ from slidekit import output
 from slidekit.commands.common import open_deck, preprocess_options
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, SlidekitError
 from slidekit.files import write_atomic
-from slidekit.verify.model import VerifyReport
+from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
 
 
 def parse_image_maps(values: tuple[str, ...]) -> dict[str, str]:
@@ -53,7 +53,8 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
 
     \b
     Exit codes: 0 verified, 1 verification failed, 2 usage or input error,
-                3 Docker engine unavailable (static checks still reported).
+                3 Docker engine unavailable (static checks still reported),
+                4 a base image is neither local nor pullable (and nothing else failed).
     """
     mapping = parse_image_maps(image_maps)
     if context is not None and not context.is_dir():
@@ -70,8 +71,9 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
 
 
 def worst_exit(codes: list[int]) -> int:
-    """Several decks: a failure (1) outranks no engine (3); 0 only when every deck is 0."""
-    for code in (EXIT_FAILED, EXIT_DOCKER_UNAVAILABLE):
+    """Several decks: a failure (1) outranks a missing base image (4), which outranks
+    no engine (3); 0 only when every deck is 0."""
+    for code in (EXIT_FAILED, EXIT_BASE_MISSING, EXIT_DOCKER_UNAVAILABLE):
         if code in codes:
             return code
     return max(codes, default=0)

@@ -12,6 +12,10 @@ from enum import Enum
 
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, EXIT_OK
 
+#: ``slidekit verify``: nothing on the slides failed, but a base image is neither local
+#: nor pullable (a machine problem, like 3: fix with --image-map or by loading the image).
+EXIT_BASE_MISSING = 4
+
 
 @dataclass(frozen=True)
 class AssembledDockerfile:
@@ -121,9 +125,22 @@ class VerifyReport:
         )
 
     @property
+    def base_missing(self) -> bool:
+        return any(s.status is StageStatus.BASE_MISSING for s in self.stages)
+
+    @property
     def exit_code(self) -> int:
-        if self.failed:
+        """1 when something the deck says failed; else 4 when a base image is missing;
+        else 3 without an engine; else 0."""
+        slide_failure = (
+            any(f.severity is Severity.ERROR for f in self.findings)
+            or any(s.status is StageStatus.FAILED for s in self.stages)
+            or any(not s.passed for s in self.smoke)
+        )
+        if slide_failure:
             return EXIT_FAILED
+        if self.base_missing:
+            return EXIT_BASE_MISSING
         if not self.engine_available:
             return EXIT_DOCKER_UNAVAILABLE
         return EXIT_OK

@@ -26,7 +26,8 @@ import os
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from slidekit.verify.model import Finding, Severity, SmokeResult, StageResult, StageStatus, VerifyReport
+from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED
+from slidekit.verify.model import EXIT_BASE_MISSING, Finding, Severity, SmokeResult, StageResult, StageStatus, VerifyReport
 
 if TYPE_CHECKING:  # JUnit only: xml.etree is imported when a JUnit report is written
     from xml.etree import ElementTree as ET
@@ -83,7 +84,8 @@ def summary(report: VerifyReport) -> str:
         parts.append(f"{_plural(len(report.stages), 'stage')} ({detail})")
     if report.smoke:
         parts.append(f"{sum(s.passed for s in report.smoke)}/{len(report.smoke)} smoke checks passed")
-    verdict = "FAILED" if report.failed else ("not verified (no Docker engine)" if not report.engine_available else "verified")
+    verdict = {EXIT_FAILED: "FAILED", EXIT_BASE_MISSING: "NOT VERIFIED (base image missing)",
+               EXIT_DOCKER_UNAVAILABLE: "not verified (no Docker engine)"}.get(report.exit_code, "verified")
     cached = ", cached" if report.from_cache else ""
     return f"{verdict}: {'; '.join(parts)} in {report.seconds:.1f}s{cached}"
 

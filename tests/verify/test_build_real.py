@@ -123,7 +123,7 @@ def test_multi_dockerfile_deck_with_front_matter_image_map(docker_client, busybo
 def test_missing_base_image_then_image_map(docker_client, busybox_image, capsys) -> None:  # type: ignore[no-untyped-def]
     deck_path = str(FIXTURES / "missing" / "deck.md")
     code, data = _run(capsys, deck_path)
-    assert code == 1
+    assert code == 4 and data["exit_code"] == 4 and data["ok"] is False  # its own exit code, not a slide failure
     stages = _stages(data)
     assert stages["base"]["status"] == "base image missing" and stages["base"]["line"] == 6
     assert "registry.invalid/nothing/here:7" in stages["base"]["message"] and "--image-map" in stages["base"]["message"]

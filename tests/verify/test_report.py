@@ -121,3 +121,25 @@ def test_junit_testcase_names_are_unique() -> None:
     root = ET.fromstring(to_junit(VerifyReport("t.md", findings=twice)))
     names = [c.get("name") for c in root.iter("testcase")]
     assert names == ["CopySourceMissing at line 7", "CopySourceMissing at line 7 (2)"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "engine", "code", "verdict"),
+    [
+        ((), True, 4, "NOT VERIFIED (base image missing)"),
+        ((stage("app", StageStatus.FAILED, 44),), True, 1, "FAILED"),
+        ((), False, 4, "NOT VERIFIED (base image missing)"),
+    ],
+)
+def test_base_image_missing_has_its_own_exit_code(extra: tuple[StageResult, ...], engine: bool, code: int,
+                                                   verdict: str) -> None:
+    report = VerifyReport("talk.md", stages=(stage("base", StageStatus.BASE_MISSING, 25), *extra), engine_available=engine)
+    assert report.exit_code == code and json.loads(to_json(report))["ok"] is False
+    assert to_text(report).splitlines()[-1].startswith(verdict + ": ")
+    assert VerifyReport("talk.md", findings=(REPORT.findings[1],), stages=report.stages).exit_code == 1
+
+
+def test_several_decks_worst_exit() -> None:
+    from slidekit.commands.verify import worst_exit
+
+    assert worst_exit([0, 3, 4]) == 4 and worst_exit([4, 1]) == 1 and worst_exit([0, 3]) == 3 and worst_exit([]) == 0
