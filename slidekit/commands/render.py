@@ -55,9 +55,9 @@ def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
 
 
 @click.command("render")
-@click.argument("deck", type=click.Path(dir_okay=True, allow_dash=True))
+@click.argument("deck", type=click.Path(dir_okay=True, allow_dash=True))  # `-` = stdin
 @click.option("--width", "-w", type=click.IntRange(min=1), default=None,
-              help="Columns to render at (default: terminal width, or 80 in a pipe).")
+              help="Columns to render at (default: $COLUMNS, else the terminal's width, else 80).")
 @click.option("--slide", "-s", "slide", type=int, default=None, help="Render only slide N (1-based).")
 @click.option("--theme", "-t", default=None,
               help="Theme name or path (overrides the deck's `theme:`).")
