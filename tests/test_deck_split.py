@@ -88,3 +88,10 @@ def test_empty_front_matter_is_dropped_not_an_empty_slide(text: str) -> None:
     deck = load_deck(text, "t.md")
     assert [s.title for s in deck.slides] == ["one", "two"]
     assert deck.slides[0].span.first == text.split("\n").index("# one") + 1
+
+
+def test_speaker_note_inside_a_paragraph_is_a_note_not_lost() -> None:
+    deck = load_deck("intro\n\nsay <!-- speaker_note: two\n  lines --> this\n", "t.md")
+    slide = deck.slides[0]
+    assert [(n.text, n.span.first, n.span.last) for n in slide.notes] == [("two\nlines", 3, 4)]
+    assert "speaker_note" not in "".join(getattr(i, "text", "") for b in slide.blocks for i in b.inlines)

@@ -118,6 +118,7 @@ def _heading(node: Node, ctx: _Ctx) -> m.Block:
 
 
 def _paragraph(node: Node, ctx: _Ctx) -> m.Block | None:
+    _inline_notes(node, ctx)
     inlines = _inline_of(node)
     if not inlines:
         return None
@@ -216,6 +217,16 @@ def _html_block(node: Node, ctx: _Ctx) -> m.Block | None:
     if _COMMENT.match(raw):
         return None
     return m.HtmlBlock(raw, span)
+
+
+def _inline_notes(node: Node, ctx: _Ctx) -> None:
+    """A ``<!-- speaker_note: ... -->`` written inside a paragraph is a note too
+    (the comment itself is never shown)."""
+    for child in node.children:
+        for item in child.children if child.type == "inline" else ():
+            note = _NOTE.match(item.content) if item.type == "html_inline" else None
+            if note:
+                ctx.notes.append(m.Note(_note_text(note.group("body")), ctx.span(node)))
 
 
 def _note_text(body: str) -> str:
