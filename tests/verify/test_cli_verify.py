@@ -65,3 +65,10 @@ def test_allow_empty_skips_only_decks_with_nothing_to_verify(tmp_path: Path, cap
         capsys.readouterr()
         assert main(["verify", "--allow-empty", str(bad)]) == 2
         assert f"{bad}:{line}: `{attrs}`" in capsys.readouterr().err
+
+
+def test_front_matter_context_missing_names_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "deck.md"
+    path.write_text("---\ntheme: dark\ncontext: nope\n---\n\n# t\n\n```dockerfile\nFROM scratch\n```\n")
+    assert main(["verify", "--no-hadolint", str(path)]) == 2
+    assert f"{path}:3: build context {tmp_path / 'nope'} is not a directory" in capsys.readouterr().err
