@@ -233,11 +233,12 @@ def _note_text(body: str) -> str:
     body = body.strip("\n")
     first, _, rest = body.partition("\n")
     if first.strip() in ("|", ">", "|-", ">-"):
-        body = rest
-    lines = body.splitlines()
+        first = ""
+    # the first line starts right after `speaker_note:`; the others share an indent
+    lines = rest.splitlines()
     indents = [len(x) - len(x.lstrip()) for x in lines if x.strip()]
     cut = min(indents) if indents else 0
-    return "\n".join(x[cut:] for x in lines).strip()
+    return "\n".join([first.strip()] + [x[cut:] for x in lines]).strip()
 
 
 def _hr(node: Node, ctx: _Ctx) -> m.Block:
