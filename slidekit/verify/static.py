@@ -478,7 +478,14 @@ def check_dockerfile(
             if severity is not None:
                 findings.append(_finding(dockerfile, severity, hit.rule, hit.line, hit.message))
     for result in hadolint_results or ():
-        if result.code not in HADOLINT_DUPLICATES:
+        if result.code == "DL1000" and not any(f.rule == "ParseError" for f in findings):
+            # BuildKit accepts what hadolint's parser does not (e.g. `EXPOSE 127.0.0.1:80:80`):
+            # say that hadolint's checks were skipped rather than dropping them silently.
+            reason = result.message.splitlines()[0] if result.message else "parse error"
+            findings.append(_finding(dockerfile, Severity.INFO, result.code, result.line,
+                                     f"hadolint cannot parse this line ({reason}), so it checked nothing in "
+                                     f"{dockerfile.name}", "hadolint"))
+        elif result.code not in HADOLINT_DUPLICATES:
             severity = _HADOLINT_LEVEL.get(result.level, W)
             findings.append(_finding(dockerfile, severity, result.code, result.line, result.message, "hadolint"))
     return tuple(sorted(findings, key=lambda f: (f.line, f.source != "slidekit", f.rule)))

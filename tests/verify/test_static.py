@@ -188,3 +188,14 @@ def test_hadolint_missing_or_broken_gives_none(tmp_path: Path) -> None:
     broken.chmod(0o755)
     assert run_hadolint("FROM a\n", str(broken), use_cache=False) is None
     assert run_hadolint("FROM a\n", str(tmp_path / "absent"), use_cache=False) is None
+
+
+def test_hadolint_parse_failure_is_said_not_dropped() -> None:
+    (dockerfile,) = assemble(deck_with("FROM a\nEXPOSE 127.0.0.1:80:80\n"))
+    failed = (HadolintResult("DL1000", "error", "unexpected '.'\nexpecting a new line", 2),)
+    out = [(f.rule, f.severity, f.line, f.source) for f in check_dockerfile(dockerfile, hadolint_results=failed)]
+    assert ("DL1000", Severity.INFO, OFFSET + 2, "hadolint") in out
+    # When slidekit's own parser fails too, its ParseError says it already.
+    (broken,) = assemble(deck_with("FROM a\nCOPY x\n"))
+    out = [f.rule for f in check_dockerfile(broken, hadolint_results=(HadolintResult("DL1000", "error", "x", 2),))]
+    assert "ParseError" in out and "DL1000" not in out
