@@ -96,6 +96,14 @@ def test_invalid_theme_warns_naming_the_file(tmp_path: Path, content: str, reaso
     assert str(bad) in loaded.warnings[0] and reason in loaded.warnings[0]
 
 
+def test_non_utf8_theme_warns_with_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.json"
+    bad.write_bytes(b'{\n"h1": {"prefix": "\xe9"}}')
+    loaded = load_theme("latin1", tmp_path, tmp_path, env={})
+    assert loaded.path == builtin_dir() / "dark.json"
+    assert loaded.warnings[0].startswith(f"{bad}:2: theme is not valid UTF-8 (byte 0xe9)")
+
+
 def test_unknown_keys_are_warnings_not_errors(tmp_path: Path) -> None:
     (tmp_path / "extra.json").write_text(json.dumps({"h1": {"colour": "1"}, "sparkles": {}}), encoding="utf-8")
     loaded = load_theme("extra", tmp_path, tmp_path, env={})
