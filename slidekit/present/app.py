@@ -26,6 +26,7 @@ from slidekit.present.frame import (
     Row,
     banner_lines,
     compose,
+    crop_indicator,
     fit,
     help_overlay,
     is_too_small,
@@ -72,6 +73,7 @@ class Presenter:
         self.generation = 0
         #: (slide, step, width, deck generation) → the slide's rows as ANSI
         self.cache: dict[tuple[int, int, int, int], list[str]] = {}
+        self.widths: dict[tuple[int, int, int], int] = {}  # (slide, width, generation) → columns needed
         self.extra_lines: list[Text] = []  # live code output under the slide
         self.extra_slide = -1
         self.worker: threading.Thread | None = None
@@ -166,6 +168,35 @@ class Presenter:
             self.cache[key] = rows
         return rows
 
+    def needed_width(self, index: int, width: int) -> int:
+        """Columns the slide needs when its pre-processed output (cropped, never re-wrapped)
+        is cut at ``width``; 0 when nothing is cut. Cached per deck version and width."""
+        key = (index, width, self.generation)
+        if key not in self.widths:
+            self.widths[key] = self._needed_width(index, width)
+        return self.widths[key]
+
+    def _needed_width(self, index: int, width: int) -> int:
+        from slidekit.deck.model import CommandBlock
+
+        slide = self.deck.slides[index]
+        # the output alone: its notice is ordinary text that wraps
+        outputs = tuple(replace(b, notice=None) for b in slide.blocks if isinstance(b, CommandBlock) and b.output)
+        if not outputs:
+            return 0
+        only = replace(slide, blocks=outputs)
+        try:
+            whole = [line.plain.rstrip() for line in self.render.render_slide(only, self.theme.theme, 10_000)]
+            shown = [line.plain.rstrip() for line in self.render.render_slide(only, self.theme.theme, width)]
+        except Exception:  # noqa: BLE001 - a hint only; slide_lines reports render errors
+            return 0
+        cut = [(full, part) for full, part in zip(whole, shown) if full != part]
+        if not cut:
+            return 0
+        full, part = max(cut, key=lambda pair: Text(pair[0]).cell_len)
+        right_margin = max(width - Text(part).cell_len, 0)  # what the renderer keeps free at the right
+        return max(Text(full).cell_len + right_margin, width + 1)
+
     def frame(self) -> list[Row]:
         width, height = self.screen.size()
         if is_too_small(width, height):
@@ -181,7 +212,8 @@ class Presenter:
         self.max_scroll = max(len(body) - rows, 0)
         if st.scroll > self.max_scroll:
             self.state = st = replace(st, scroll=self.max_scroll)
-        extra = "  ".join(p for p in (self._badge(st.index), scroll_indicator(st.scroll, rows, len(body))) if p)
+        extra = "  ".join(p for p in (self._badge(st.index), crop_indicator(self.needed_width(st.index, width), width),
+                                      scroll_indicator(st.scroll, rows, len(body))) if p)
         footer = self.render.render_footer(self.deck, st.index, width, self.theme.theme, extra=extra)
         help_rows = help_overlay(width, rows) if st.mode is sm.Mode.HELP else None
         return compose(body, width, height, st.scroll, footer, chrome, help_rows)

@@ -102,6 +102,12 @@ def scroll_indicator(scroll: int, rows: int, total: int) -> str:
     return f"↑ ({last}/{total}) K scroll up"
 
 
+def crop_indicator(needed: int, width: int) -> str:
+    """``→ needs N cols`` when pre-processed output (a diagram, never re-wrapped) is
+    wider than the terminal and so is cut at the right edge; '' when it fits."""
+    return f"→ cut: needs {needed} cols" if needed > width else ""
+
+
 def help_overlay(width: int, rows: int) -> list[Text]:
     """The key bindings, generated from the dispatch table."""
     entries = help_lines()

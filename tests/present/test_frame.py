@@ -7,7 +7,7 @@ import time
 from rich.text import Text
 
 from slidekit.deck.load import load_deck
-from slidekit.present.frame import Chrome, banner_lines, compose, scroll_indicator, too_small
+from slidekit.present.frame import Chrome, banner_lines, compose, crop_indicator, scroll_indicator, too_small
 from slidekit.present.notes import NotesView, clock, notes_frame
 from slidekit.present.sync import Position, read_position, state_path, write_position
 
@@ -53,6 +53,11 @@ author: A
 
 # End
 """
+
+
+def test_crop_indicator() -> None:
+    assert crop_indicator(54, 40) == "→ cut: needs 54 cols"
+    assert crop_indicator(54, 54) == "" and crop_indicator(0, 20) == ""
 
 
 def test_notes_frame_shows_notes_next_title_and_timer() -> None:

@@ -269,3 +269,21 @@ def test_editing_the_theme_file_redraws(tmux: Tmux, tmp_path: Path) -> None:
     write(tmp_path / "mine.json", json.dumps(theme))
     screen = tmux.wait_for("=== Slide 1 title")
     assert "invalid JSON" not in screen
+
+
+def test_preprocessed_output_wider_than_the_terminal_says_it_is_cut(tmux: Tmux, tmp_path: Path) -> None:
+    """Diagram output is cropped, never re-wrapped: a narrow terminal says so and how wide it must be."""
+    wide = "+" + "-" * 56 + "+"
+    deck = write(tmp_path / "deck.md", deck_text(2, extra={1: f"```\n~~~cat\n{wide}\n~~~\n```\n"}))
+    tmux.start("present", str(deck), "--allow-exec")
+    screen = tmux.wait_for(lambda s: wide in s and "Slide 1 / 2" in footer(s))
+    assert "cut" not in footer(screen)  # 80 columns: it fits
+    tmux.resize(40, 24)
+    screen = tmux.wait_for(lambda s: "Slide 1 / 2" in footer(s) and len(s.split("\n")[0]) <= 40)
+    needed = int(footer(screen).split("needs ")[1].split()[0])
+    assert needed > 40 and "→ cut: needs" in footer(screen)
+    tmux.resize(needed, 24)
+    screen = tmux.wait_for(lambda s: "Slide 1 / 2" in footer(s) and "cut" not in footer(s))
+    assert wide in screen  # exactly that width shows it whole
+    tmux.keys("space")
+    assert "cut" not in footer(tmux.wait_for(on_slide(2, 2)))
