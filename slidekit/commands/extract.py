@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from slidekit import output
 from slidekit.commands.common import open_deck
+from slidekit.errors import SlidekitError
 from slidekit.files import write_atomic
+
+
+def refuse_deck_as_output(deck_path: str, target: str | Path, option: str) -> None:
+    """An output path that is the deck itself (or a link to it) would destroy the
+    user's deck: a usage error (exit 2) instead."""
+    if deck_path == "-":
+        return
+    deck, out = Path(deck_path), Path(target)
+    try:
+        same = deck.resolve() == out.resolve() or (deck.exists() and out.exists() and deck.samefile(out))
+    except OSError:
+        same = False
+    if same:
+        raise SlidekitError(f"{option}: refusing to overwrite the deck (choose another file)", str(target))
 
 
 @click.command("extract")
@@ -27,5 +44,6 @@ def command(deck: str, target: str | None, name: str | None) -> int:
     if target is None:
         output.out(dockerfile.text, end="")
     else:
+        refuse_deck_as_output(loaded.path, target, "-o")
         write_atomic(target, dockerfile.text)
     return 0

@@ -57,6 +57,11 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
                 4 a base image is neither local nor pullable (and nothing else failed).
     """
     mapping = parse_image_maps(image_maps)
+    if junit is not None:
+        from slidekit.commands.extract import refuse_deck_as_output
+
+        for path in decks:
+            refuse_deck_as_output(path, junit, "--junit")
     if context is not None and not context.is_dir():
         raise SlidekitError("--context: not a directory", str(context))
     options = dict(context=context, image_map=mapping, targets=set(targets) or None, use_cache=not no_cache,

@@ -72,3 +72,15 @@ def test_front_matter_context_missing_names_its_line(tmp_path: Path, capsys: pyt
     path.write_text("---\ntheme: dark\ncontext: nope\n---\n\n# t\n\n```dockerfile\nFROM scratch\n```\n")
     assert main(["verify", "--no-hadolint", str(path)]) == 2
     assert f"{path}:3: build context {tmp_path / 'nope'} is not a directory" in capsys.readouterr().err
+
+
+def test_outputs_never_overwrite_the_deck(deck: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = deck.read_text()
+    link = deck.parent / "link.md"
+    link.symlink_to(deck)
+    assert main(["extract", str(deck), "-o", str(deck)]) == 2
+    assert main(["verify", "--no-hadolint", "--junit", str(link), str(deck)]) == 2
+    assert "refusing to overwrite the deck" in capsys.readouterr().err
+    assert deck.read_text() == before
+    assert main(["extract", str(deck), "-o", str(deck.parent / "Dockerfile")]) == 0
+    assert (deck.parent / "Dockerfile").read_text() == "FROM scratch as base\nCOPY deck.md /deck.md\n"
