@@ -104,6 +104,13 @@ def test_non_utf8_theme_warns_with_file_and_line(tmp_path: Path) -> None:
     assert loaded.warnings[0].startswith(f"{bad}:2: theme is not valid UTF-8 (byte 0xe9)")
 
 
+def test_theme_with_bom_and_crlf_loads(tmp_path: Path) -> None:
+    (tmp_path / "win.json").write_bytes(b'\xef\xbb\xbf{\r\n"h1": {"prefix": "# "}\r\n}\r\n')
+    loaded = load_theme("win", tmp_path, tmp_path, env={})
+    assert loaded.path == tmp_path / "win.json" and loaded.warnings == ()
+    assert loaded.theme.elements["h1"].prefix == "# "
+
+
 def test_unknown_keys_are_warnings_not_errors(tmp_path: Path) -> None:
     (tmp_path / "extra.json").write_text(json.dumps({"h1": {"colour": "1"}, "sparkles": {}}), encoding="utf-8")
     loaded = load_theme("extra", tmp_path, tmp_path, env={})

@@ -71,7 +71,7 @@ def read_theme_file(path: Path) -> tuple[Theme, list[str]]:
     except OSError as exc:
         raise ValueError(f"{path}: cannot read theme: {exc.strerror or exc}") from None
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8-sig"))  # a BOM (Windows editors) is fine
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ValueError(f"{path}:{line}: theme is not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
