@@ -111,3 +111,10 @@ def test_slides_keys_keep_the_scalar_text_as_slides_does(line: str, key: str, ex
 def test_null_slides_keys_keep_their_defaults() -> None:
     deck = load_deck("---\nauthor: ~\ndate: null\ntimeout: 3\n---\n# one\n", "t.md")
     assert deck.meta.author is None and deck.meta.date is None and deck.meta.options["timeout"] == 3
+
+
+def test_a_repeated_slides_key_takes_its_last_value() -> None:
+    assert load_deck("---\ndate: ~\ndate: 2020-01-01\n---\n# one\n", "t.md").meta.date == "2020-01-01"
+    assert load_deck("---\ndate: 2020-01-01\ndate: ~\n---\n# one\n", "t.md").meta.date is None
+    with pytest.raises(DeckError, match="`date` must be a string"):
+        load_deck("---\ndate: 2020-01-01\ndate: [x]\n---\n# one\n", "t.md")

@@ -91,10 +91,11 @@ def _safe_load(yaml, text: str) -> object:  # type: ignore[no-untyped-def]
     finally:
         loader.dispose()
     if isinstance(node, yaml.MappingNode) and isinstance(data, dict):
-        for key, value in node.value:
-            if (isinstance(key, yaml.ScalarNode) and key.value in SLIDES_KEYS
-                    and isinstance(value, yaml.ScalarNode) and data.get(key.value) is not None):
-                data[key.value] = value.value
+        last = {key.value: value for key, value in node.value  # a repeated key: the last one counts
+                if isinstance(key, yaml.ScalarNode) and key.value in SLIDES_KEYS}
+        for key, value in last.items():
+            if isinstance(value, yaml.ScalarNode) and data.get(key) is not None:
+                data[key] = value.value
     return data
 
 
