@@ -48,6 +48,8 @@ OPTIONS: dict[str, OptionSpec] = {
     "aspect": OptionSpec(str, "HTML canvas aspect ratio, 16:9 (default) or 4:3"),
 }
 SLIDES_KEYS = ("theme", "author", "date", "paging")
+#: keys whose value is text: a scalar keeps its source text (`aspect: 4:3` is not YAML 1.1's 243)
+TEXT_KEYS = frozenset(SLIDES_KEYS) | {key for key, spec in OPTIONS.items() if spec.kind is str}
 
 
 def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, object] | None:
@@ -81,9 +83,10 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, 
 
 
 def _safe_load(yaml, text: str) -> object:  # type: ignore[no-untyped-def]
-    """``yaml.safe_load``, except that slides' four keys keep a scalar's source
-    text, as slides' yaml.v2 does for its string fields (``date: 2024-01-01``
-    stays that string rather than a date, ``author: yes`` stays ``yes``)."""
+    """``yaml.safe_load``, except that the text keys (slides' four and slidekit's
+    string options) keep a scalar's source text, as slides' yaml.v2 does for its
+    string fields (``date: 2024-01-01`` stays that string rather than a date,
+    ``author: yes`` stays ``yes``, ``aspect: 4:3`` is not the sexagesimal 243)."""
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -92,7 +95,7 @@ def _safe_load(yaml, text: str) -> object:  # type: ignore[no-untyped-def]
         loader.dispose()
     if isinstance(node, yaml.MappingNode) and isinstance(data, dict):
         last = {key.value: value for key, value in node.value  # a repeated key: the last one counts
-                if isinstance(key, yaml.ScalarNode) and key.value in SLIDES_KEYS}
+                if isinstance(key, yaml.ScalarNode) and key.value in TEXT_KEYS}
         for key, value in last.items():
             if isinstance(value, yaml.ScalarNode) and data.get(key) is not None:
                 data[key] = value.value
