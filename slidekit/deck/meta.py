@@ -48,8 +48,9 @@ OPTIONS: dict[str, OptionSpec] = {
     "aspect": OptionSpec(str, "HTML canvas aspect ratio, 16:9 (default) or 4:3"),
 }
 SLIDES_KEYS = ("theme", "author", "date", "paging")
-#: keys whose value is text: a scalar keeps its source text (`aspect: 4:3` is not YAML 1.1's 243)
-TEXT_KEYS = frozenset(SLIDES_KEYS) | {key for key, spec in OPTIONS.items() if spec.kind is str}
+#: keys whose scalar keeps its source text: slides' own (as yaml.v2 gives them) and `aspect`
+#: (`aspect: 4:3` is not YAML 1.1's sexagesimal 243)
+TEXT_KEYS = frozenset(SLIDES_KEYS) | {"aspect"}
 
 
 def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, object] | None:
@@ -83,10 +84,10 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, 
 
 
 def _safe_load(yaml, text: str) -> object:  # type: ignore[no-untyped-def]
-    """``yaml.safe_load``, except that the text keys (slides' four and slidekit's
-    string options) keep a scalar's source text, as slides' yaml.v2 does for its
-    string fields (``date: 2024-01-01`` stays that string rather than a date,
-    ``author: yes`` stays ``yes``, ``aspect: 4:3`` is not the sexagesimal 243)."""
+    """``yaml.safe_load``, except that the :data:`TEXT_KEYS` keep a scalar's source
+    text, as slides' yaml.v2 does for its string fields (``date: 2024-01-01``
+    stays that string rather than a date, ``author: yes`` stays ``yes``,
+    ``aspect: 4:3`` is not the sexagesimal 243)."""
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
