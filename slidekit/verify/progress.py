@@ -13,7 +13,8 @@ from typing import Any, TextIO
 
 @dataclass(frozen=True)
 class ProgressEvent:
-    """``kind``: "static", "build", "step", "stage", "cached", "smoke" or "done"."""
+    """``kind``: "static", "build", "step", "stage", "cached", "smoke" (a check starts),
+    "checked" (a check's verdict) or "done"."""
 
     kind: str
     dockerfile: str = ""
@@ -32,7 +33,8 @@ def _describe(event: ProgressEvent) -> str | None:
         "build": f"building {where}",
         "stage": f"{where}: {event.status} ({event.seconds:.1f}s)",
         "cached": "unchanged since the last verify: using the cached result",
-        "smoke": "running smoke checks",
+        "smoke": f"smoke check {where} ({event.text})" if event.stage else "running smoke checks",
+        "checked": f"{where}: {event.text} check {event.status} ({event.seconds:.1f}s)",
     }
     return lines.get(event.kind)
 
@@ -70,10 +72,9 @@ class RichProgress:
                 f"[bold]{event.dockerfile}[/]:[cyan]{event.stage}[/] step {event.step}/{event.total}: {_escape(instr)}"
             )
             return
-        if event.kind == "stage":
-            mark = "[green]✓[/]" if event.status == "built" else "[red]✗[/]"
-            self.console.print(f"{mark} {_escape(event.dockerfile)}:{_escape(event.stage)} {event.status} ({event.seconds:.1f}s)",
-                               highlight=False)
+        if event.kind in ("stage", "checked"):
+            mark = "[green]✓[/]" if event.status in ("built", "passed") else "[red]✗[/]"
+            self.console.print(f"{mark} {_escape(_describe(event) or '')}", highlight=False)
             return
         text = _describe(event)
         if text is not None:

@@ -541,4 +541,12 @@ def _smoke(client: object, deck: Deck, stages: tuple[StageResult, ...], run: _Ru
         return []
     images = {(s.dockerfile, s.stage): run.tags.get((s.dockerfile, s.stage)) or s.image_id or ""
               for s in stages if s.status is StageStatus.BUILT and (s.image_id or (s.dockerfile, s.stage) in run.tags)}
-    return list(run_checks(client, deck, images))
+    def on_check(check: object, dockerfile: str, result: SmokeResult | None) -> None:
+        kind = str(getattr(check, "kind", ""))
+        if result is None:
+            run.progress(ProgressEvent("smoke", dockerfile, str(getattr(check, "stage", "")), text=kind))
+        else:
+            run.progress(ProgressEvent("checked", dockerfile, result.stage, text=kind,
+                                       status="passed" if result.passed else "failed", seconds=result.seconds))
+
+    return list(run_checks(client, deck, images, on_check))

@@ -306,23 +306,30 @@ class _Run:
             pass
 
 
-def run_checks(client: Any, deck: Deck, stage_images: Mapping[tuple[str, str], str]) -> list[SmokeResult]:
+def run_checks(client: Any, deck: Deck, stage_images: Mapping[tuple[str, str], str],
+               on_check: Callable[[SmokeCheck, str, SmokeResult | None], None] | None = None) -> list[SmokeResult]:
     """Run the deck's smoke checks against built images, one container at a time.
 
     ``stage_images`` maps (Dockerfile name, stage name) → image id of every stage
     that built. A check whose stage did not build fails ("not built"); one that
-    names no stage at all fails like :func:`check_findings` says.
+    names no stage at all fails like :func:`check_findings` says. ``on_check``
+    (progress) is told (check, Dockerfile, None) before a container starts and
+    (check, Dockerfile, result) after each check.
     """
     results: list[SmokeResult] = []
     for check in parse_checks(deck):
         target, why = resolve_stage(check, stage_images)
         if target is None:
             results.append(_result(check, check.file or "Dockerfile", False, f"{why}: nothing to run", 0.0))
-            continue
-        start = time.monotonic()
-        runner = _RUNNERS[check.kind]
-        passed, detail = runner(client, check, stage_images[target], deck.path)
-        results.append(_result(check, target[0], passed, detail, time.monotonic() - start))
+        else:
+            if on_check is not None:
+                on_check(check, target[0], None)
+            start = time.monotonic()
+            runner = _RUNNERS[check.kind]
+            passed, detail = runner(client, check, stage_images[target], deck.path)
+            results.append(_result(check, target[0], passed, detail, time.monotonic() - start))
+        if on_check is not None:
+            on_check(check, results[-1].dockerfile, results[-1])
     return results
 
 

@@ -1,0 +1,54 @@
+"""Progress lines: builds, stages and smoke checks, plain (CI logs) and on a terminal (rich)."""
+
+from __future__ import annotations
+
+import io
+
+from slidekit.deck.load import load_deck
+from slidekit.verify.progress import PlainProgress, ProgressEvent, RichProgress, for_stream
+from slidekit.verify.smoke import run_checks
+
+EVENTS = [
+    ProgressEvent("static"),
+    ProgressEvent("build", "Dockerfile", "app"),
+    ProgressEvent("step", "Dockerfile", "app", 2, 3, "RUN make"),
+    ProgressEvent("stage", "Dockerfile", "app", status="built", seconds=1.25),
+    ProgressEvent("smoke", "Dockerfile", "app", text="http"),
+    ProgressEvent("checked", "Dockerfile", "app", text="http", status="failed", seconds=2.0),
+    ProgressEvent("done"),
+]
+
+
+def test_plain_lines() -> None:
+    stream = io.StringIO()
+    display = for_stream(stream)
+    assert isinstance(display, PlainProgress)
+    for event in EVENTS:
+        display(event)
+    assert stream.getvalue().splitlines() == [
+        "slidekit verify: static checks",
+        "slidekit verify: building Dockerfile:app",
+        "slidekit verify: Dockerfile:app: built (1.2s)",
+        "slidekit verify: smoke check Dockerfile:app (http)",
+        "slidekit verify: Dockerfile:app: http check failed (2.0s)",
+    ]
+
+
+def test_rich_prints_stage_and_check_verdicts() -> None:
+    stream = io.StringIO()
+    display = RichProgress(stream)
+    for event in EVENTS:
+        display(event)
+    display.close()
+    lines = [line for line in stream.getvalue().splitlines() if line.strip()]
+    assert "✓ Dockerfile:app: built (1.2s)" in lines
+    assert "✗ Dockerfile:app: http check failed (2.0s)" in lines
+
+
+def test_run_checks_reports_each_check() -> None:
+    deck = load_deck("---\nchecks:\n  app:\n    exit_code: 0\n---\n\n```dockerfile\nFROM scratch AS app\n```\n", "t.md")
+    seen: list[tuple[str, str, bool | None]] = []
+    results = run_checks(None, deck, {}, lambda check, df, result: seen.append(
+        (check.stage, df, None if result is None else result.passed)))
+    assert [r.passed for r in results] == [False]  # the stage did not build: nothing started
+    assert seen == [("app", "Dockerfile", False)]
