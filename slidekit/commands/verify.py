@@ -62,6 +62,9 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
 
         for path in decks:
             refuse_deck_as_output(path, junit, "--junit")
+        folder = junit.parent if str(junit.parent) else Path(".")
+        if not folder.is_dir():  # say so now, not after minutes of building
+            raise SlidekitError(f"--junit: folder {folder} does not exist", str(junit))
     if context is not None and not context.is_dir():
         raise SlidekitError("--context: not a directory", str(context))
     options = dict(context=context, image_map=mapping, targets=set(targets) or None, use_cache=not no_cache,

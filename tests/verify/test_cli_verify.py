@@ -24,6 +24,7 @@ def deck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     [
         (["--image-map", "no-equals-sign"], "expected NAME=REF"),
         (["--context", "/nonexistent/dir"], "not a directory"),
+        (["--junit", "/nonexistent/dir/report.xml"], "--junit: folder /nonexistent/dir does not exist"),
     ],
 )
 def test_usage_errors_exit_2(deck: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
