@@ -342,3 +342,15 @@ def test_overflowing_slides_shrink_to_fit_and_nothing_is_cut(export, open_page) 
     page.emulate_media(media="print")
     for n in (1, 3):
         assert page.evaluate(INSIDE, n) == 0
+
+
+def test_speaker_view_shows_overflowing_slides_fitted_too(export, context) -> None:  # type: ignore[no-untyped-def]
+    """The speaker window hides the audience stage, so it fits the copies it shows."""
+    path = export(TALL)
+    page = context.new_page()
+    page.goto(path.as_uri() + "?speaker#/1")
+    page.wait_for_function("window.slidekit !== undefined")
+    frame = page.locator("#sk-current").bounding_box()
+    last = page.locator("#sk-current li", has_text="item 60").bounding_box()
+    assert frame is not None and last is not None
+    assert frame["y"] <= last["y"] and last["y"] + last["height"] <= frame["y"] + frame["height"] + 0.5

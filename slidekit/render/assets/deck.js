@@ -40,7 +40,12 @@
     var hidden = body.querySelectorAll(".sk-step.sk-hidden");
     for (var i = 0; i < hidden.length; i++) hidden[i].style.visibility = "visible";
     var w = body.clientWidth, h = body.clientHeight, r = 1;
-    for (var pass = 0; pass < 4 && w > 0 && h > 0; pass++) {
+    if (!w || !h) {  /* not laid out (the speaker window hides the stage): fit the copy it shows */
+      for (i = 0; i < hidden.length; i++) hidden[i].style.visibility = "";
+      if (!shown) section.style.display = "";
+      return;
+    }
+    for (var pass = 0; pass < 4; pass++) {
       var ratio = overflowRatio(body);
       if (ratio >= 0.999) break;
       r = r * ratio;
@@ -133,6 +138,7 @@
       copy.textContent = "End of deck";
     }
     el.appendChild(copy);
+    if (section) fitContent(copy);
     var s = Math.min(el.clientWidth / W, el.clientHeight / H) || 0.3;
     copy.style.transform = "scale(" + s + ")";
   }
