@@ -24,8 +24,11 @@ LEAVE = "\x1b[0m\x1b[?25h\x1b[?1049l"
 ESC_WAIT = 0.03
 
 
-class Terminated(Exception):
-    """Raised from the SIGTERM/SIGHUP handler so ``finally`` blocks restore the terminal."""
+class Terminated(BaseException):
+    """Raised from the SIGTERM/SIGHUP handler so ``finally`` blocks restore the terminal.
+
+    A BaseException, like KeyboardInterrupt: the talk's ``except Exception`` guards
+    (a slide that cannot render, a broken reload) must not swallow it."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)

@@ -115,3 +115,33 @@ def test_a_slide_the_renderer_cannot_draw_shows_an_error_instead_of_ending_the_t
     rows = presenter.frame()
     text = "\n".join(r.plain if isinstance(r, Text) else r for r in rows)
     assert "talk.md:" in text and "cannot render slide 1" in text and "boom" in text
+
+
+def test_sigterm_during_a_slide_render_ends_the_talk_not_the_slide() -> None:
+    """SIGTERM raises Terminated wherever the main thread is; the broad error handling
+    around rendering (and reloading) must let it through so the terminal gets restored."""
+    import pytest
+
+    from slidekit.present.app import Options, Presenter
+    from slidekit.present.screen import Terminated
+    from slidekit.theme.load import load_theme
+
+    class Screen:
+        resized = False
+
+        def size(self) -> tuple[int, int]:
+            return (60, 10)
+
+        def wake(self) -> None:
+            pass
+
+    presenter = Presenter(Options("talk.md"), load_deck(DECK, "talk.md"), load_theme(None, None), Screen())  # type: ignore[arg-type]
+
+    def killed(*args: object, **kw: object) -> list[Text]:
+        raise Terminated(15)
+
+    presenter.render = type("R", (), {"render_slide": staticmethod(killed),
+                                      "render_footer": presenter.render.render_footer,
+                                      "to_ansi": presenter.render.to_ansi})
+    with pytest.raises(Terminated):
+        presenter.frame()
