@@ -74,7 +74,7 @@ def _build_cli() -> click.Group:
 
         \b
         Exit codes: 0 ok, 1 verification failed, 2 usage or input error,
-                    3 Docker engine unavailable.
+                    3 Docker engine unavailable, 4 a base image is missing (verify).
         """
 
     return cli

@@ -10,6 +10,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_DOCKER_UNAVAILABLE = 3
+EXIT_BASE_MISSING = 4
 
 
 class SlidekitError(Exception):

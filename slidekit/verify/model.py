@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, EXIT_OK
+from slidekit.errors import EXIT_BASE_MISSING, EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, EXIT_OK
 
 #: ``slidekit verify``: nothing on the slides failed, but a base image is neither local
 #: nor pullable (a machine problem, like 3: fix with --image-map or by loading the image).
-EXIT_BASE_MISSING = 4
 
 
 @dataclass(frozen=True)
