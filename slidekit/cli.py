@@ -114,9 +114,26 @@ def _click_error(exc: Exception) -> int | None:
     return None
 
 
+_GROUP_OPTIONS = frozenset(("-h", "--help", "-V", "--version"))
+
+
+def _looks_like_deck(arg: str) -> bool:
+    return arg == "-" or (not arg.startswith("-") and (arg.endswith(".md") or os.path.isfile(arg)))
+
+
+def with_shorthand(args: list[str]) -> list[str]:
+    """``slidekit [OPTIONS] DECK`` → ``slidekit present [OPTIONS] DECK``: options may
+    come before the deck (``slidekit --allow-exec talk.md``)."""
+    if not args or args[0] in _GROUP_OPTIONS or args[0] in _discover():
+        return args
+    if any(_looks_like_deck(arg) for arg in args):
+        return ["present", *args]
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (never raises for user errors)."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = with_shorthand(list(sys.argv[1:] if argv is None else argv))
     try:
         deck = _bare_present(args)
         if deck is not None:

@@ -165,3 +165,17 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     help_text = capsys.readouterr().out
     for flag in ("--width", "--slide", "--theme", "--color", "--allow-exec", "--strict"):
         assert flag in help_text
+
+
+def test_shorthand_accepts_options_before_the_deck(tmp_path) -> None:
+    """`slidekit --allow-exec talk.md` means `slidekit present --allow-exec talk.md`."""
+    from slidekit.cli import with_shorthand
+
+    deck = tmp_path / "talk.md"
+    deck.write_text("# hi\n")
+    assert with_shorthand(["--allow-exec", str(deck)]) == ["present", "--allow-exec", str(deck)]
+    assert with_shorthand([str(deck), "--notes"]) == ["present", str(deck), "--notes"]
+    assert with_shorthand(["render", str(deck)]) == ["render", str(deck)]
+    assert with_shorthand(["--help"]) == ["--help"]
+    assert with_shorthand(["--version"]) == ["--version"]
+    assert with_shorthand(["bogus"]) == ["bogus"]
