@@ -9,9 +9,9 @@ import pytest
 from slidekit.cli import main
 from slidekit.commands.common import open_deck
 from slidekit.errors import DeckError
-from slidekit.verify.build import DockerSdkBuilder
 from slidekit.verify.model import Severity, StageStatus
 from slidekit.verify.run import verify_deck
+from recording_builder import RecordingBuilder
 
 BODY = "# t\n\n---\n\n```dockerfile\nFROM slidekit-test/busybox:latest AS base\nRUN true\n```\n"
 
@@ -27,20 +27,6 @@ def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
-class RecordingBuilder(DockerSdkBuilder):
-    """The real SDK builder, recording what the engine was asked for."""
-
-    def __init__(self, client) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(client)
-        self.calls: list[str] = []
-
-    def resolve_base(self, ref: str) -> str | None:
-        self.calls.append(f"resolve {ref}")
-        return super().resolve_base(ref)
-
-    def build(self, request, on_step=None):  # type: ignore[no-untyped-def]
-        self.calls.append("build")
-        return super().build(request, on_step)
 
 
 def test_unknown_stage_is_reported_at_its_line_without_an_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

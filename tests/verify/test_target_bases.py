@@ -10,9 +10,9 @@ import pytest
 
 from slidekit.cli import main
 from slidekit.commands.common import open_deck
-from slidekit.verify.build import DockerSdkBuilder
 from slidekit.verify.model import StageStatus
 from slidekit.verify.run import verify_deck
+from recording_builder import RecordingBuilder
 
 pytestmark = pytest.mark.docker
 ABSENT = "registry.invalid/slidekit-test/absent:1"
@@ -34,18 +34,6 @@ RUN true
 """
 
 
-class RecordingBuilder(DockerSdkBuilder):
-    def __init__(self, client) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(client)
-        self.calls: list[str] = []
-
-    def resolve_base(self, ref: str) -> str | None:
-        self.calls.append(f"resolve {ref}")
-        return super().resolve_base(ref)
-
-    def build(self, request, on_step=None):  # type: ignore[no-untyped-def]
-        self.calls.append("build")
-        return super().build(request, on_step)
 
 
 @pytest.fixture()
