@@ -258,24 +258,24 @@ def check_findings(checks: Iterable[SmokeCheck], stages: Iterable[tuple[str, str
     return findings
 
 
+def _evaluate(label: str, got: int, wanted: int, pattern: str | None, text: str, what: str) -> tuple[bool, str]:
+    """The verdict shared by command and HTTP checks: status first, then the pattern."""
+    if got != wanted:
+        return False, f"{label}, expected {wanted}{_tail(text)}"
+    if pattern is not None and not re.search(pattern, text, re.MULTILINE):
+        return False, f"{label}, but the {what} does not match /{pattern}/{_tail(text)}"
+    matched = f", {what} matches /{pattern}/" if pattern else ""
+    return True, f"{label}{matched}"
+
+
 def evaluate_command(check: SmokeCheck, status: int, output: str) -> tuple[bool, str]:
     """Did a finished command pass? (pure)"""
-    if status != check.exit_code:
-        return False, f"exit {status}, expected {check.exit_code}{_tail(output)}"
-    if check.expect_output is not None and not re.search(check.expect_output, output, re.MULTILINE):
-        return False, f"exit {status}, but the output does not match /{check.expect_output}/{_tail(output)}"
-    matched = f", output matches /{check.expect_output}/" if check.expect_output else ""
-    return True, f"exit {status}{matched}"
+    return _evaluate(f"exit {status}", status, check.exit_code, check.expect_output, output, "output")
 
 
 def evaluate_http(probe: HttpProbe, status: int, body: str) -> tuple[bool, str]:
     """Did an HTTP answer pass? (pure)"""
-    if status != probe.status:
-        return False, f"HTTP {status}, expected {probe.status}{_tail(body)}"
-    if probe.expect is not None and not re.search(probe.expect, body, re.MULTILINE):
-        return False, f"HTTP {status}, but the body does not match /{probe.expect}/{_tail(body)}"
-    matched = f", body matches /{probe.expect}/" if probe.expect else ""
-    return True, f"HTTP {status}{matched}"
+    return _evaluate(f"HTTP {status}", status, probe.status, probe.expect, body, "body")
 
 
 def _tail(text: str) -> str:
