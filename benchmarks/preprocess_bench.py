@@ -8,6 +8,8 @@ temporary folder, opens it with --allow-exec twice (cold, then from
 
 from __future__ import annotations
 
+import argparse
+
 import shutil
 import sys
 import tempfile
@@ -32,7 +34,9 @@ def timed(path: Path, allow_exec: bool) -> tuple[float, int]:
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    parser = argparse.ArgumentParser(description="Pre-processing: cold run vs cache hit vs untrusted deck with cache.")
+    parser.add_argument("count", nargs="?", type=int, default=20, help="graph-easy corpus diagrams in the big deck")
+    count = parser.parse_args().count
     if shutil.which("graph-easy") is None:
         sys.exit("graph-easy is not installed (Debian package libgraph-easy-perl)")
     graphs = [p.read_text() for p in sorted(CORPUS.glob("*.txt")) if usable(p.read_text())][:count]
