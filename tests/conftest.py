@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from external_tools import CHROMIUM, IN_CI, require  # noqa: F401 - IN_CI re-exported
+from external_tools import CHROMIUM, IN_CI, require, require_local_image  # noqa: F401 - IN_CI re-exported
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,12 +42,7 @@ def docker_client():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def busybox_image(docker_client) -> str:  # type: ignore[no-untyped-def]
     """The locally built FROM-scratch busybox image (tests/env/image-busybox.sh)."""
-    name = "slidekit-test/busybox:latest"
-    try:
-        docker_client.images.get(name)
-    except Exception:  # noqa: BLE001
-        require(False, f"image {name} (run tests/env/setup.sh)")
-    return name
+    return require_local_image(docker_client, "slidekit-test/busybox:latest")
 
 
 @pytest.fixture(scope="session")

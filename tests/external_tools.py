@@ -22,3 +22,12 @@ def require(available: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required under CI=true but is not available (run tests/env/setup.sh)")
     pytest.skip(f"{what} not available")
+
+
+def require_local_image(client, name: str) -> str:  # type: ignore[no-untyped-def]
+    """``name`` if the engine has it (built by a tests/env/image-*.sh script), else skip/fail."""
+    try:
+        client.images.get(name)
+    except Exception:  # noqa: BLE001 - any failure means "not there"
+        require(False, f"image {name} (run tests/env/setup.sh)")
+    return name

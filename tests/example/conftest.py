@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from external_tools import require
+from external_tools import require_local_image
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,11 +24,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def python39_image(docker_client) -> str:  # type: ignore[no-untyped-def]
     """The local stand-in for python:3.9.10 (tests/env/image-python39.sh)."""
-    try:
-        docker_client.images.get(PYTHON39_IMAGE)
-    except Exception:  # noqa: BLE001
-        require(False, f"image {PYTHON39_IMAGE} (run tests/env/setup.sh)")
-    return PYTHON39_IMAGE
+    return require_local_image(docker_client, PYTHON39_IMAGE)
 
 
 @pytest.fixture(scope="session")
