@@ -114,13 +114,13 @@ def _finding_json(f: Finding) -> dict[str, object]:
 
 def _stage_json(s: StageResult) -> dict[str, object]:
     return {"dockerfile": s.dockerfile, "stage": s.stage, "status": s.status.value, "path": s.path,
-            "line": s.line, "slide": s.slide_index + 1, "seconds": round(s.seconds, 3),
+            "line": s.line, "slide": s.slide_index + 1, "seconds": round(s.seconds, 6),
             "image_id": s.image_id, "message": s.message, "log_tail": list(s.log_tail)}
 
 
 def _smoke_json(s: SmokeResult) -> dict[str, object]:
     return {"dockerfile": s.dockerfile, "stage": s.stage, "kind": s.kind, "passed": s.passed,
-            "detail": s.detail, "path": s.path, "line": s.line, "seconds": round(s.seconds, 3)}
+            "detail": s.detail, "path": s.path, "line": s.line, "seconds": round(s.seconds, 6)}
 
 
 def to_dict(report: VerifyReport) -> dict[str, object]:

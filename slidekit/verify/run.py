@@ -223,7 +223,7 @@ def _result(
     image_id: str | None = None, message: str = "", tail: tuple[str, ...] = (),
 ) -> StageResult:
     df = plan.dockerfile
-    return StageResult(df.name, stage.label, status, df.deck_line(line), df.deck_path, round(seconds, 3),
+    return StageResult(df.name, stage.label, status, df.deck_line(line), df.deck_path, round(seconds, 6),
                        image_id, message, tail, df.slide_index(line))
 
 
