@@ -30,9 +30,12 @@ def read_deck_text(path: str) -> str:
         raise DeckError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", path, line) from None
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
+def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` via a temporary file and rename, so a reader never
-    sees half a file and a failed write leaves the old file intact."""
+    sees half a file and a failed write leaves the old file intact.
+
+    ``durable=False`` skips the fsync, for small files rewritten often that only
+    matter while slidekit runs (the presenter's position file, on every key)."""
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     directory = target.parent if str(target.parent) else Path(".")
@@ -43,8 +46,9 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
         os.chmod(tmp, mode)
         os.replace(tmp, target)

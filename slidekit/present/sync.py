@@ -46,12 +46,12 @@ def state_path(deck_path: str, env: dict[str, str] | None = None) -> Path:
 
 
 def write_position(path: Path, position: Position) -> None:
-    """Write atomically (temporary file + rename) but without fsync: this runs on
-    every keypress and the file only matters while the talk is on."""
+    """Write atomically but without fsync: this runs on every keypress and the
+    file only matters while the talk is on."""
+    from slidekit.files import write_atomic
+
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(asdict(position)), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(asdict(position)), durable=False)
 
 
 def read_position(path: Path) -> Position | None:
