@@ -25,13 +25,3 @@ class Span:
     def __str__(self) -> str:
         return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
 
-
-def excerpt(text: str, line: int, context: int = 1) -> str:
-    """The source lines around ``line`` (1-based), numbered, for error context."""
-    lines = text.splitlines()
-    lo = max(1, line - context)
-    hi = min(len(lines), line + context)
-    width = len(str(hi))
-    return "\n".join(
-        f"{'>' if n == line else ' '} {n:>{width}} | {lines[n - 1]}" for n in range(lo, hi + 1)
-    )

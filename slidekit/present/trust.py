@@ -10,7 +10,3 @@ from slidekit.preprocess.trust import Trust, decide, gather
 
 def deck_trust(deck: Deck, allow_exec: bool) -> Trust:
     return decide(gather(deck.path, allow_exec))
-
-
-def deck_trusted(deck: Deck, allow_exec: bool) -> bool:
-    return deck_trust(deck, allow_exec).trusted

@@ -81,10 +81,6 @@ def rich_color(value: str | None) -> str | None:
     return to_hex(value)
 
 
-def token_for(key: str) -> _TokenType | None:
-    return CHROMA_TOKENS.get(key)
-
-
 def pygments_rules(chroma: Mapping[str, Style]) -> dict[_TokenType, str]:
     """Pygments style rules ("bold #268bd2 bg:#002b36") from a chroma map."""
     rules: dict[_TokenType, str] = {}
