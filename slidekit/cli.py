@@ -56,9 +56,7 @@ def _build_cli() -> click.Group:
             return command if isinstance(command, click.Command) else None
 
         def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[no-untyped-def]
-            if args and args[0] not in _discover() and not args[0].startswith("-"):
-                if (args[0] == "-" or os.path.exists(args[0]) or args[0].endswith(".md")) and "present" in _discover():
-                    args.insert(0, "present")
+            args[:] = with_shorthand(args)  # also when called as `cli` (click's test runner)
             return super().resolve_command(ctx, args)
 
     from slidekit import __version__
