@@ -8,6 +8,7 @@ error, 3 Docker engine unavailable.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Sequence
@@ -21,8 +22,10 @@ if TYPE_CHECKING:
     import click
 
 
+@functools.cache
 def _discover() -> dict[str, str]:
-    """Subcommand name → module path, from the modules in slidekit.commands."""
+    """Subcommand name → module path, from the modules in slidekit.commands
+    (scanned once per process)."""
     import pkgutil
 
     import slidekit.commands as pkg
