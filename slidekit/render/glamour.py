@@ -24,12 +24,13 @@ from urllib.parse import urlsplit
 from rich._emoji_codes import EMOJI
 from rich.cells import cell_len
 from rich.style import Style as RichStyle
+from pygments.token import Text as PygmentsText
 from rich.text import Text
 
 from slidekit.deck import model as m
 from slidekit.render import cells as c
 from slidekit.render.cells import Buf, Cell
-from slidekit.render.code import highlight
+from slidekit.render.code import highlight, style_for
 from slidekit.render.style import clean, to_rich
 from slidekit.theme.schema import Style, Theme
 
@@ -650,7 +651,7 @@ def _code_block(block: m.Block, ctx: Ctx, out: Buf, first: bool) -> None:
     body = Buf()
     if rules.theme or rules.chroma:
         render_text(body, ctx.current, rules.block_prefix)
-        rows = highlight(code.rstrip("\n"), lang, ctx.theme, RichStyle())
+        rows = highlight(code.rstrip("\n"), lang, ctx.theme, _code_text_style(ctx.theme))
         for i, row in enumerate(rows):
             if i:
                 body.write("\n")
@@ -681,6 +682,16 @@ def _runs(row: Text) -> list[tuple[str, RichStyle | None]]:
             out.append((plain[start:i], styles[start]))
             start = i
     return out
+
+
+def _code_text_style(theme: Theme) -> RichStyle:
+    """The colour of plain text in the code theme (chroma colours every token,
+    plain text included)."""
+    style = style_for(theme)
+    if style is None:
+        return RichStyle()
+    color = style.style_for_token(PygmentsText)["color"]
+    return RichStyle(color=f"#{color}") if color else RichStyle()
 
 
 def _no_background(style: RichStyle | None) -> RichStyle | None:
