@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
-from pathlib import Path
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -47,7 +46,12 @@ def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
     """The text `slidekit render` prints: each slide, its footer, separators
     between; ``bare``: only each slide's Markdown as glamour renders it.
     A block that fell back to its source is warned about (``path:line``)."""
-    from slidekit.render.terminal import render_footer, render_markdown, render_slide_result, to_ansi
+    from slidekit.render.terminal import (
+        render_footer,
+        render_markdown,
+        render_slide_result,
+        to_ansi,
+    )
 
     chunks: list[str] = []
     indexes = [only - 1] if only is not None else range(len(deck.slides))

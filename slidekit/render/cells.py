@@ -21,14 +21,25 @@ Cell = tuple[str, int, RichStyle | None]
 _NBSP = "\u00a0"
 
 
+class Verbatim(str):
+    """A whole line that no wrapper may break (pre-processed diagram output):
+    one cell as wide as the line."""
+
+
 def graphemes(text: str) -> list[tuple[str, int]]:
     """``text`` as (grapheme, cells) pairs; an emoji sequence stays whole."""
     try:
         from rich.cells import split_graphemes
     except ImportError:  # rich < 14
         return [(c, 0 if c == "\n" else get_character_cell_size(c)) for c in text]
-    spans, _ = split_graphemes(text)
-    return [(text[start:end], 0 if text[start:end] == "\n" else cells) for start, end, cells in spans]
+    out: list[tuple[str, int]] = []
+    for index, part in enumerate(text.split("\n")):
+        if index:
+            out.append(("\n", 0))
+        if part:
+            spans, _ = split_graphemes(part)
+            out.extend((part[start:end], cells) for start, end, cells in spans)
+    return out
 
 
 class Buf:
@@ -100,7 +111,12 @@ def wrap(cells: list[Cell], limit: int, breakpoints: str = "") -> list[Cell]:
 
     for cell in cells:
         g, w, _style = cell
-        if g == "\n":
+        if isinstance(g, Verbatim):
+            add_word()
+            add_space()
+            out.append(cell)
+            state["cur"] += w
+        elif g == "\n":
             if state["word_len"] == 0:
                 if state["cur"] + state["space_w"] > limit:
                     state["cur"] = 0

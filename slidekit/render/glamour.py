@@ -19,12 +19,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
+from pygments.token import Text as PygmentsText
 from rich._emoji_codes import EMOJI
 from rich.cells import cell_len
 from rich.style import Style as RichStyle
-from pygments.token import Text as PygmentsText
 from rich.text import Text
 
 from slidekit.deck import model as m
@@ -38,9 +39,10 @@ _ATTRS = ("color", "background_color", "underline", "bold", "upper", "title", "l
           "crossed_out", "faint", "conceal", "inverse", "blink", "overlined")
 _AFFIXES = ("block_prefix", "block_suffix", "prefix", "suffix")
 _PLACEHOLDER = re.compile(r"\{\{\s*\.text\s*\}\}")
-_TAGS = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
+_TAGS = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
 _EMOJI = re.compile(r":([a-z0-9_+\-]+):")
-_AUTOLINK = re.compile(r"(?<![\w/])(?:https?://|www\.)[^\s<]*[^\s<?!.,:*_~\"')\]]")
+_AUTOLINK = re.compile(r"(?<![\w/])(?:https?://|www\.)[^\s<]*[^\s<?!.,:*_~\"')\]]"
+                       r"|(?<![\w.+-])[\w.+-]+@[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.[A-Za-z0-9]+(?![\w@-])")
 _BLOCK_BREAKS = " ,.;-+|"
 EMPTY = Style()
 
@@ -56,7 +58,7 @@ def cascade(parent: Style, child: Style, to_block: bool = False) -> Style:
     """glamour's cascadeStyle: colours and attributes from ``parent`` unless
     ``child`` sets them; with ``to_block`` also the affixes, indent and margin
     (the child's margin is then ignored, as in glamour)."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     for name in _ATTRS:
         if getattr(child, name) is None:
             changes[name] = getattr(parent, name)
@@ -181,9 +183,9 @@ def _emoji(name: str) -> str | None:
     return char + "\ufe0f" if len(char) == 1 and cell_len(char) == 1 else char
 
 
-def _split_text(text: str) -> list[m.Inline]:
+def _split_text(text: str) -> list[object]:
     """A text node with GFM autolinks (bare http(s):// and www. URLs) made links."""
-    out: list[m.Inline] = []
+    out: list[object] = []
     last = 0
     for match in _AUTOLINK.finditer(text):
         url = match.group(0)
@@ -191,8 +193,10 @@ def _split_text(text: str) -> list[m.Inline]:
             url = url[:-1]
         if match.start() > last:
             out.append(m.Text(text[last:match.start()]))
-        href = url if "://" in url else "http://" + url
-        out.append(_Auto(href, url))
+        if "@" in url and "://" not in url:
+            out.append(_Auto("mailto:" + url, url, email=True))
+        else:
+            out.append(_Auto(url if "://" in url else "http://" + url, url))
         last = match.start() + len(url)
     if last < len(text):
         out.append(m.Text(text[last:]))
@@ -384,7 +388,7 @@ def _node_content(nodes: tuple[m.Inline, ...]) -> str:
     """The text of a link's children (glamour's nodeContent: text nodes only)."""
     parts: list[str] = []
     for node in nodes:
-        if isinstance(node, m.Text):
+        if isinstance(node, (m.Text, m.CodeSpan)):
             parts.append(node.text)
         elif isinstance(node, (m.Emph, m.Strong, m.Strike, m.Link)):
             parts.append(_node_content(node.children))
@@ -503,12 +507,12 @@ def _plain_source(block: m.Block, ctx: Ctx, out: Buf, first: bool, exc: Exceptio
     """A block whose renderer failed: its source, folded to the width, and a notice."""
     width = max(ctx.width(), 1)
     source = block_source(block)
-    body = Buf()
-    for line in source.split("\n"):
-        body.write(clean(line.expandtabs(4)) or "")
-        body.write("\n")
-    body.write(f"[this block could not be rendered: {type(exc).__name__}]")
-    lines = c.split(body.cells)
+    text = Buf()
+    for source_line in source.split("\n"):
+        text.write(clean(source_line.expandtabs(4)) or "")
+        text.write("\n")
+    text.write(f"[this block could not be rendered: {type(exc).__name__}]")
+    lines = c.split(text.cells)
     folded: list[Cell] = []
     for line in lines:
         start = 0
@@ -538,10 +542,10 @@ def block_source(block: m.Block) -> str:
         return block.raw.rstrip("\n")
     if isinstance(block, (m.Paragraph, m.Heading)):
         return m.plain_text(block.inlines)
-    if isinstance(block, (m.BlockQuote, m.ListItem)):
+    if isinstance(block, m.BlockQuote):
         return "\n".join(block_source(b) for b in block.blocks)
     if isinstance(block, m.ListBlock):
-        return "\n".join(block_source(item) for item in block.items)
+        return "\n".join(block_source(b) for item in block.items for b in item.blocks)
     if isinstance(block, m.Table):
         rows = (block.header, *block.rows)
         return "\n".join(" | ".join(m.plain_text(cell) for cell in row) for row in rows)
@@ -638,10 +642,10 @@ def _code_block(block: m.Block, ctx: Ctx, out: Buf, first: bool) -> None:
     assert isinstance(block, (m.CodeBlock, m.CommandBlock))
     if isinstance(block, m.CommandBlock):
         if block.output is not None:
-            code, lang = block.output if block.output.endswith("\n") else block.output + "\n", ""
-        else:
-            body = block.body if not block.body or block.body.endswith("\n") else block.body + "\n"
-            code, lang = f"~~~{block.command}\n{body}~~~\n", ""
+            _verbatim(block.output, ctx, out)
+            return
+        source = block.body if not block.body or block.body.endswith("\n") else block.body + "\n"
+        code, lang = f"~~~{block.command}\n{source}~~~\n", ""
     else:
         code, lang = block.code, block.lang
     out.write("\n")
@@ -663,6 +667,27 @@ def _code_block(block: m.Block, ctx: Ctx, out: Buf, first: bool) -> None:
     else:
         base_render(body, ctx, code, rules)
     c.margin_write(out, body.cells, indent=amount, token=" ", token_style=pad, pad_to=0, pad_style=None)
+
+
+def _verbatim(output: str, ctx: Ctx, out: Buf) -> None:
+    """Pre-processed output (a diagram): a code block whose lines are never
+    re-wrapped or highlighted (a narrow screen cuts them)."""
+    out.write("\n")
+    rules = ctx.s("code_block")
+    style = rich_of(cascade(ctx.current, _chroma_text(rules), False))
+    body: list[Cell] = []
+    for line in output.rstrip("\n").split("\n"):
+        text = clean(line.expandtabs(4))
+        if text:
+            body.append((c.Verbatim(text), cell_len(text), style))
+        body.append(("\n", 0, None))
+    c.margin_write(out, body, indent=(rules.indent or 0) + (rules.margin or 0), token=" ",
+                   token_style=rich_of(ctx.current), pad_to=0, pad_style=None)
+
+
+def _chroma_text(rules: Style) -> Style:
+    text = (rules.chroma or {}).get("text")
+    return text if text is not None else EMPTY
 
 
 def _runs(row: Text) -> list[tuple[str, RichStyle | None]]:

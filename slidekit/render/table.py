@@ -18,8 +18,17 @@ from slidekit.deck import model as m
 from slidekit.render import cells as c
 from slidekit.render.cells import Buf, Cell
 from slidekit.render.glamour import (
-    Ctx, TableLink, _Auto, autolink_label, base_render, cascade, prepare, render_inlines, render_text,
-    rich_of, _link_domain, _node_content,
+    Ctx,
+    TableLink,
+    _Auto,
+    _link_domain,
+    _node_content,
+    autolink_label,
+    base_render,
+    prepare,
+    render_inlines,
+    render_text,
+    rich_of,
 )
 from slidekit.theme.schema import Style
 
@@ -320,7 +329,7 @@ def _footer_links(ctx: Ctx, out: Buf) -> None:
             out.extend(text.cells)
             render_text(out, ctx.current, " ")
             room = max(term_width - c.width(text.cells) - 1, 0)
-            href = [(g, w, None) for g, w in c.graphemes(link.href)]
+            href: list[Cell] = [(g, w, None) for g, w in c.graphemes(link.href)]
             token_text = "".join(x[0] for x in c.truncate(href, room, "…"))
             base_render(out, ctx, token_text, href_style)
 
@@ -332,4 +341,4 @@ def _footer_links(ctx: Ctx, out: Buf) -> None:
     render_list(ctx.table_images)
 
 
-__all__ = ["render_table", "layout", "column_widths", "cascade"]
+__all__ = ["column_widths", "layout", "render_table"]

@@ -39,8 +39,17 @@ from slidekit.render.layout import crop, pad, width_of
 from slidekit.render.style import clean, to_rich
 from slidekit.theme.schema import Theme
 
-__all__ = ["render_slide", "render_slide_result", "render_markdown", "SlideRender", "Fallback", "render_footer",
-           "to_ansi", "detect_color_system", "plain_lines"]
+__all__ = [
+    "Fallback",
+    "SlideRender",
+    "detect_color_system",
+    "plain_lines",
+    "render_footer",
+    "render_markdown",
+    "render_slide",
+    "render_slide_result",
+    "to_ansi",
+]
 
 COLOR_SYSTEMS = ("truecolor", "256", "standard")
 _SYSTEMS = {"truecolor": ColorSystem.TRUECOLOR, "256": ColorSystem.EIGHT_BIT, "standard": ColorSystem.STANDARD}
@@ -101,7 +110,7 @@ def render_footer(deck: m.Deck, index: int, width: int, theme: Theme, *, extra: 
     margin = min(doc.margin or 0, max((width - 1) // 2, 0))
     room = width - 2 * margin
     if right and cell_len(right) > room:
-        left, right = "", right
+        left = ""
     elif cell_len(left) + cell_len(right) + 1 > room:
         cut = crop(Text(left), max(room - cell_len(right) - 2, 0)).plain
         left = cut + "…" if cut else ""
