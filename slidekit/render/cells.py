@@ -130,17 +130,16 @@ def wrap(cells: list[Cell], limit: int, breakpoints: str = "") -> list[Cell]:
             add_word()
             space.append(cell)
             state["space_w"] += w
+        elif g == "-" or any(ch in breakpoints for ch in g):
+            add_space()
+            if state["cur"] + state["word_len"] + w > limit:  # it cannot end this line
+                word.append(cell)
+                state["word_len"] += w
+            else:
+                add_word()
+                out.append(cell)
+                state["cur"] += w
         elif not g.isascii():  # a multi-byte grapheme
-            if any(c in breakpoints for c in g):
-                add_space()
-                if state["cur"] + state["word_len"] + w > limit:
-                    word.append(cell)
-                    state["word_len"] += w
-                else:
-                    add_word()
-                    out.append(cell)
-                    state["cur"] += w
-                continue
             if state["word_len"] + w > limit:
                 add_word()
             word.append(cell)
@@ -149,15 +148,6 @@ def wrap(cells: list[Cell], limit: int, breakpoints: str = "") -> list[Cell]:
                 add_newline()
             if state["word_len"] == limit:
                 add_word()
-        elif g == "-" or g in breakpoints:
-            add_space()
-            if state["cur"] + state["word_len"] >= limit:
-                word.append(cell)
-                state["word_len"] += w
-            else:
-                add_word()
-                out.append(cell)
-                state["cur"] += w
         else:
             if state["cur"] == limit:
                 add_newline()

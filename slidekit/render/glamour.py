@@ -451,15 +451,20 @@ class Fallback:
 def _finish_block(out: Buf, ctx: Ctx, own: Buf, *, newline: bool, breakpoints: str = _BLOCK_BREAKS) -> None:
     """BlockElement.Finish with a margin: wrap the block's buffer at its width,
     indent and pad it, then its suffixes; pops the block."""
-    style = ctx.current
     text = c.wrap(own.cells, ctx.width(), breakpoints)
-    if newline:
-        text = text + [("\n", 0, None)]
-    c.margin_write(out, text, indent=(style.indent or 0) + (style.margin or 0),
+    _close_block(out, ctx, text + [("\n", 0, None)] if newline else text, ctx.current.block_suffix)
+
+
+def _close_block(out: Buf, ctx: Ctx, flow: list[Cell], block_suffix: str | None) -> None:
+    """Write a block's wrapped text through its margin writer (indent tokens in
+    the parent's style, lines padded to the width in its own), then its suffix
+    and ``block_suffix``; pops the block."""
+    style = ctx.current
+    c.margin_write(out, flow, indent=(style.indent or 0) + (style.margin or 0),
                    token=style.indent_token if style.indent_token is not None else " ",
                    token_style=rich_of(ctx.parent), pad_to=ctx.width(), pad_style=rich_of(style))
     render_text(out, style, style.suffix)
-    render_text(out, ctx.parent, style.block_suffix)
+    render_text(out, ctx.parent, block_suffix)
     ctx.stack.pop()
 
 
@@ -559,16 +564,11 @@ def _paragraph(block: m.Block, ctx: Ctx, out: Buf, first: bool) -> None:
         out.write("\n")
     own = _open_block(out, ctx, cascade(ctx.current, rules, False), rules)
     render_inlines(own, ctx, block.inlines)
-    style = ctx.current
+    flow: list[Cell] = []
     if own.plain.strip():
         flat = [(" ", 1, s) if g == "\n" else (g, w, s) for g, w, s in own.cells]
-        flow = c.wrap(flat, ctx.width(), "") + [("\n", 0, None)]
-        c.margin_write(out, flow, indent=(style.indent or 0) + (style.margin or 0),
-                       token=style.indent_token if style.indent_token is not None else " ",
-                       token_style=rich_of(ctx.parent), pad_to=ctx.width(), pad_style=rich_of(style))
-    render_text(out, style, style.suffix)
-    render_text(out, ctx.parent, rules.block_suffix)
-    ctx.stack.pop()
+        flow = [*c.wrap(flat, ctx.width(), ""), ("\n", 0, None)]
+    _close_block(out, ctx, flow, rules.block_suffix)
 
 
 def heading_rules(theme: Theme, level: int) -> Style:
@@ -582,14 +582,7 @@ def _heading(block: m.Block, ctx: Ctx, out: Buf, first: bool) -> None:
         render_text(out, ctx.current, "\n")
     own = _open_block(out, ctx, cascade(ctx.current, rules, False), rules)
     render_inlines(own, ctx, block.inlines)
-    style = ctx.current
-    flow = c.wrap(own.cells, ctx.width(), "")
-    c.margin_write(out, flow, indent=(style.indent or 0) + (style.margin or 0),
-                   token=style.indent_token if style.indent_token is not None else " ",
-                   token_style=rich_of(ctx.parent), pad_to=ctx.width(), pad_style=rich_of(style))
-    render_text(out, style, style.suffix)
-    render_text(out, ctx.parent, rules.block_suffix)
-    ctx.stack.pop()
+    _close_block(out, ctx, c.wrap(own.cells, ctx.width(), ""), rules.block_suffix)
 
 
 def _block_quote(block: m.Block, ctx: Ctx, out: Buf, first: bool) -> None:
