@@ -129,6 +129,8 @@ class Ctx:
     table_links: list[TableLink] = field(default_factory=list)
     table_images: list[TableLink] = field(default_factory=list)
     list_depth: int = 0
+    #: code colours as chroma's terminal256 formatter picks them (glamour's own output)
+    chroma_256: bool = False
     #: None while inside a guarded block (only top-level blocks fall back)
     fallbacks: list[Fallback] | None = None
 
@@ -653,7 +655,10 @@ def _code_block(block: m.Block, ctx: Ctx, out: Buf, first: bool) -> None:
             if i:
                 body.write("\n")
             for span_text, span_style in _runs(row):
-                body.write(span_text.expandtabs(4), _no_background(span_style))
+                token_style = _no_background(span_style)
+                if ctx.chroma_256:
+                    token_style = _indexed(token_style)
+                body.write(span_text.expandtabs(4), token_style)
         if code.endswith("\n"):
             body.write("\n")
         render_text(body, ctx.current, rules.block_suffix)
@@ -712,6 +717,40 @@ def _code_text_style(theme: Theme) -> RichStyle:
     return RichStyle(color=f"#{color}") if color else RichStyle()
 
 
+def _xterm_palette() -> dict[tuple[int, int, int], int]:
+    """The 256 xterm colours, rgb -> index (a colour listed twice keeps its last index)."""
+    standard = ("000000", "800000", "008000", "808000", "000080", "800080", "008080", "c0c0c0",
+                "808080", "ff0000", "00ff00", "ffff00", "0000ff", "ff00ff", "00ffff", "ffffff")
+    levels = (0, 95, 135, 175, 215, 255)
+    colours = [tuple(int(h[i:i + 2], 16) for i in (0, 2, 4)) for h in standard]
+    colours += [(levels[r], levels[g], levels[b]) for r in range(6) for g in range(6) for b in range(6)]
+    colours += [(8 + 10 * i,) * 3 for i in range(24)]
+    return {rgb: index for index, rgb in enumerate(colours)}  # type: ignore[misc]
+
+
+_XTERM = _xterm_palette()
+
+
+@lru_cache(maxsize=1024)
+def chroma_index(rgb: tuple[int, int, int]) -> int:
+    """The xterm colour chroma's terminal256 formatter picks for ``rgb``: the
+    nearest by its "redmean" distance."""
+    def distance(other: tuple[int, int, int]) -> float:
+        rmean = (rgb[0] + other[0]) // 2
+        r, g, b = rgb[0] - other[0], rgb[1] - other[1], rgb[2] - other[2]
+        return float((((512 + rmean) * r * r) >> 8) + 4 * g * g + (((767 - rmean) * b * b) >> 8)) ** 0.5
+
+    best = min(_XTERM, key=distance)
+    return _XTERM[best]
+
+
+def _indexed(style: RichStyle | None) -> RichStyle | None:
+    if style is None or style.color is None or style.color.triplet is None:
+        return style
+    index = chroma_index(tuple(style.color.triplet))  # type: ignore[arg-type]
+    return style + RichStyle(color=f"color({index})")
+
+
 def _no_background(style: RichStyle | None) -> RichStyle | None:
     """chroma's terminal formatter colours tokens but never paints the style's
     background behind the code."""
@@ -762,9 +801,14 @@ class Rendered:
 
 
 def render_document(blocks: tuple[m.Block, ...], theme: Theme, width: int, *,
-                    table_wrap: bool = True, inline_table_links: bool = False) -> Rendered:
-    """``blocks`` as glamour renders a document at word wrap ``width``."""
-    ctx = Ctx(theme, max(width, 0), inline_table_links=inline_table_links, table_wrap=table_wrap)
+                    table_wrap: bool = True, inline_table_links: bool = False,
+                    chroma_256: bool = False) -> Rendered:
+    """``blocks`` as glamour renders a document at word wrap ``width``;
+    ``chroma_256``: code colours reduced to the xterm palette as glamour's
+    highlighter does (else the theme's exact colours, for the terminal to show
+    at its own depth)."""
+    ctx = Ctx(theme, max(width, 0), inline_table_links=inline_table_links, table_wrap=table_wrap,
+              chroma_256=chroma_256)
     ctx.fallbacks = []
     fallbacks = ctx.fallbacks
     out = Buf()

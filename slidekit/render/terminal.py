@@ -92,9 +92,10 @@ def render_slide(slide: m.Slide, theme: Theme, width: int, *, step: int | None =
 def render_markdown(blocks: tuple[m.Block, ...], theme: Theme, width: int, *, table_wrap: bool = True,
                     inline_table_links: bool = False) -> SlideRender:
     """``blocks`` exactly as glamour renders a document at word wrap ``width``
-    (lines are not cropped: glamour's own output may pass the width)."""
+    (lines are not cropped: glamour's own output may pass the width; code
+    colours are xterm-256 colours picked as glamour's highlighter picks them)."""
     result = render_document(blocks, theme, max(width, 1), table_wrap=table_wrap,
-                             inline_table_links=inline_table_links)
+                             inline_table_links=inline_table_links, chroma_256=True)
     return SlideRender(to_lines(result.cells), tuple(result.fallbacks))
 
 
