@@ -747,7 +747,7 @@ def chroma_index(rgb: tuple[int, int, int]) -> int:
 def _indexed(style: RichStyle | None) -> RichStyle | None:
     if style is None or style.color is None or style.color.triplet is None:
         return style
-    index = chroma_index(tuple(style.color.triplet))  # type: ignore[arg-type]
+    index = chroma_index(tuple(style.color.triplet))
     return style + RichStyle(color=f"color({index})")
 
 
