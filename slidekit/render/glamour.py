@@ -722,10 +722,10 @@ def _xterm_palette() -> dict[tuple[int, int, int], int]:
     standard = ("000000", "800000", "008000", "808000", "000080", "800080", "008080", "c0c0c0",
                 "808080", "ff0000", "00ff00", "ffff00", "0000ff", "ff00ff", "00ffff", "ffffff")
     levels = (0, 95, 135, 175, 215, 255)
-    colours = [tuple(int(h[i:i + 2], 16) for i in (0, 2, 4)) for h in standard]
+    colours = [(int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)) for h in standard]
     colours += [(levels[r], levels[g], levels[b]) for r in range(6) for g in range(6) for b in range(6)]
-    colours += [(8 + 10 * i,) * 3 for i in range(24)]
-    return {rgb: index for index, rgb in enumerate(colours)}  # type: ignore[misc]
+    colours += [(8 + 10 * i, 8 + 10 * i, 8 + 10 * i) for i in range(24)]
+    return {rgb: index for index, rgb in enumerate(colours)}
 
 
 _XTERM = _xterm_palette()
