@@ -32,7 +32,7 @@ def _discover() -> dict[str, str]:
 
     found: dict[str, str] = {}
     for info in pkgutil.iter_modules(pkg.__path__):
-        if not info.name.startswith("_") and info.name != "common":
+        if not info.name.startswith("_"):
             found[info.name.replace("_", "-")] = f"{pkg.__name__}.{info.name}"
     return found
 

@@ -1,8 +1,8 @@
 """Pre-process a loaded deck: decide trust, take outputs from the cache, run the
 rest (if trusted), store successes, and fold everything into a new Deck.
 
-:func:`slidekit.commands.common.open_deck` calls :func:`preprocess` right after
-``load_deck`` for every command (render, present and its reloads, export).
+:func:`slidekit.session.open_deck` calls :func:`preprocess` right after
+``load_deck`` for the commands that show slides (render, present and its reloads, export).
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from slidekit.commands.common import open_deck, open_theme
 from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.present import state as sm
@@ -37,6 +36,7 @@ from slidekit.present.frame import (
 )
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, state_path, write_position
+from slidekit.session import deck_dir, open_deck, open_theme
 from slidekit.theme.load import LoadedTheme
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ class Options:
     allow_exec: bool = False
     strict: bool = False
     theme: str | None = None
+    refresh: bool = False
 
 
 def _mtime(path: Path | str | None) -> float | None:
@@ -131,8 +132,8 @@ class Presenter:
             self.state = replace(self.state, message="a deck read from stdin cannot be reloaded")
             return
         try:
-            deck = open_deck(self.options.path, quiet=True, allow_exec=self.options.allow_exec,
-                             strict=self.options.strict)
+            deck = open_deck(self.options.path, preprocess=True, quiet=True, allow_exec=self.options.allow_exec,
+                             strict=self.options.strict, refresh=self.options.refresh)
         except SlidekitError as exc:
             self.banner = f"reload failed, showing the last good version — {exc}"
             self.mtimes = (_mtime(self.options.path), self.mtimes[1])
@@ -391,7 +392,6 @@ class Presenter:
 def _theme_file(deck: Deck, override: str | None) -> Path | None:
     """The theme file to watch: the one the deck names even when it is broken
     (the loaded theme is then a fallback, and fixing the file must reload)."""
-    from slidekit.commands.common import deck_dir
     from slidekit.theme.load import resolve_theme_path
 
     name = override or deck.meta.theme

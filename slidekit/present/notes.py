@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from slidekit.commands.common import open_deck
 from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.present.frame import banner_lines, is_too_small, too_small, wrap_plain
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, alive, read_position, state_path
+from slidekit.session import open_deck
 
 POLL = 0.2
 
@@ -79,7 +79,7 @@ def notes_frame(view: NotesView, width: int, height: int) -> list[Text]:
 
 
 def show_notes(path: str, deck: Deck, in_fd: int, out_fd: int, *, allow_exec: bool = False,
-               strict: bool = False) -> None:
+               strict: bool = False, refresh: bool = False) -> None:
     from slidekit.render.terminal import detect_color_system, to_ansi
 
     color_system = detect_color_system(dict(os.environ), True)
@@ -103,7 +103,8 @@ def show_notes(path: str, deck: Deck, in_fd: int, out_fd: int, *, allow_exec: bo
             if now_mtime != mtime:
                 mtime = now_mtime
                 try:
-                    deck, banner = open_deck(path, quiet=True, allow_exec=allow_exec, strict=strict), ""
+                    deck, banner = open_deck(path, preprocess=True, quiet=True, allow_exec=allow_exec, strict=strict,
+                                             refresh=refresh), ""
                 except SlidekitError as exc:
                     banner = f"reload failed, showing the last good version — {exc}"
     finally:
