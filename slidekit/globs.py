@@ -12,7 +12,7 @@ differ on purpose, because each copies the tool its users know:
 ``[!a]``                          negated class                ``!`` is literal (``[^a]`` negates)
 ``\\``                            a literal backslash           escapes the next character
 ``**`` inside a name (``**.md``)  any path (``.*``)            whole directories only (``(.*/)?``)
-``]`` right after ``[``           a literal ``]`` in the class  closes the class
+``]`` right after ``[``           a literal ``]`` in the class  closes an empty class (matches nothing)
 ================================  ===========================  ==========================================
 
 The result is unanchored; callers anchor it (``re.compile(glob_regex(p, PATHS) + r"\\Z")``).
@@ -66,7 +66,8 @@ def glob_regex(pattern: str, dialect: GlobDialect) -> str:
                 body = pattern[i + 1 : end]
                 if dialect.bang_negates and body.startswith("!"):
                     body = "^" + body[1:]
-                out.append(f"[{body.replace(chr(92), chr(92) * 2)}]")
+                # an empty class (Go's `[]`, a bad pattern there) matches nothing rather than breaking the regex
+                out.append(f"[{body.replace(chr(92), chr(92) * 2)}]" if body else "(?!)")
                 i = end
         elif char == "\\" and dialect.backslash_escapes and i + 1 < len(pattern):
             i += 1
