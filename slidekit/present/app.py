@@ -36,16 +36,13 @@ from slidekit.present.frame import (
 )
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, state_path, write_position
-from slidekit.session import deck_dir, open_deck, open_theme
+from slidekit.present.reload import POLL, DeckSource, FileWatch
+from slidekit.session import deck_dir, open_theme
 from slidekit.theme.load import LoadedTheme
 
 if TYPE_CHECKING:
     from slidekit.present.runcode import RunResult
     from slidekit.verify.model import StageStatus
-
-#: seconds between mtime checks of the deck and its theme
-POLL = 0.3
-
 
 @dataclass(frozen=True)
 class Options:
@@ -55,14 +52,9 @@ class Options:
     theme: str | None = None
     refresh: bool = False
 
-
-def _mtime(path: Path | str | None) -> float | None:
-    if path is None or str(path) == "-":
-        return None
-    try:
-        return os.stat(path).st_mtime_ns
-    except OSError:
-        return None
+    @property
+    def source(self) -> DeckSource:
+        return DeckSource(self.path, self.allow_exec, self.strict, self.refresh)
 
 
 class Presenter:
@@ -107,7 +99,7 @@ class Presenter:
         self.cache.clear()
         self.view = sm.View(tuple(s.steps for s in deck.slides), tuple(s.source for s in deck.slides))
         self.theme_file = _theme_file(deck, self.options.theme) or theme.path
-        self.mtimes = (_mtime(deck.path), _mtime(self.theme_file))
+        self.watch = FileWatch(self.options.path, self.theme_file)
         if badges:
             self.refresh_badges()
         self.state = sm.clamp_to(self.state, replace(self.view, max_scroll=10**9))
@@ -131,16 +123,10 @@ class Presenter:
         if self.options.path == "-":
             self.state = replace(self.state, message="a deck read from stdin cannot be reloaded")
             return
-        try:
-            deck = open_deck(self.options.path, preprocess=True, quiet=True, allow_exec=self.options.allow_exec,
-                             strict=self.options.strict, refresh=self.options.refresh)
-        except SlidekitError as exc:
-            self.banner = f"reload failed, showing the last good version — {exc}"
-            self.mtimes = (_mtime(self.options.path), self.mtimes[1])
-            return
-        except Exception as exc:  # noqa: BLE001 - a talk must survive any broken edit
-            self.banner = f"reload failed, showing the last good version — {self.options.path}: {exc}"
-            self.mtimes = (_mtime(self.options.path), self.mtimes[1])
+        deck, failure = self.options.source.reopen()
+        if deck is None:
+            self.banner = failure
+            self.watch.rearm(self.options.path)
             return
         theme = open_theme(deck, self.options.theme, quiet=True)
         self.banner = "; ".join(theme.warnings)
@@ -153,7 +139,7 @@ class Presenter:
     def changed_on_disk(self) -> bool:
         if self.options.path == "-":
             return False
-        return (_mtime(self.options.path), _mtime(self.theme_file)) != self.mtimes
+        return self.watch.changed()
 
     # ------------------------------------------------------------------ drawing
 

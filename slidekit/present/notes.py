@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from rich.text import Text
 
 from slidekit.deck.model import Deck
-from slidekit.errors import SlidekitError
 from slidekit.present.frame import banner_lines, is_too_small, too_small, wrap_plain
+from slidekit.present.reload import DeckSource, FileWatch
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, alive, read_position, state_path
-from slidekit.session import open_deck
 
 POLL = 0.2
 
@@ -86,7 +85,8 @@ def show_notes(path: str, deck: Deck, in_fd: int, out_fd: int, *, allow_exec: bo
     sync = state_path(path)
     screen = Screen(in_fd, out_fd)
     banner = ""
-    mtime = _mtime(path)
+    source = DeckSource(path, allow_exec, strict, refresh)
+    watch = FileWatch(path)
     try:
         screen.open()
         while True:
@@ -99,20 +99,9 @@ def show_notes(path: str, deck: Deck, in_fd: int, out_fd: int, *, allow_exec: bo
             keys = screen.read_keys(POLL)
             if any(k in ("q", "ctrl+c", "esc") for k in keys):
                 return
-            now_mtime = _mtime(path)
-            if now_mtime != mtime:
-                mtime = now_mtime
-                try:
-                    deck, banner = open_deck(path, preprocess=True, quiet=True, allow_exec=allow_exec, strict=strict,
-                                             refresh=refresh), ""
-                except SlidekitError as exc:
-                    banner = f"reload failed, showing the last good version — {exc}"
+            if watch.changed():
+                watch.rearm()
+                reloaded, banner = source.reopen()
+                deck = reloaded or deck
     finally:
         screen.close()
-
-
-def _mtime(path: str) -> int | None:
-    try:
-        return os.stat(path).st_mtime_ns if path != "-" else None
-    except OSError:
-        return None
