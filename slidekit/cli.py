@@ -2,8 +2,7 @@
 
 Subcommands live in :mod:`slidekit.commands` (one module each, exposing
 ``command``); this module only assembles them and turns errors into one line on
-stderr plus an exit code: 0 ok, 1 failed (verification), 2 usage or input
-error, 3 Docker engine unavailable.
+stderr plus an exit code (see :mod:`slidekit.errors` and ``slidekit --help``).
 """
 
 from __future__ import annotations

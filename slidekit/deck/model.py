@@ -313,10 +313,6 @@ class Deck:
     source: str
     warnings: tuple[str, ...] = ()
 
-    def blocks(self) -> list[tuple[Slide, Block]]:
-        """Every top-level block in deck order, with its slide."""
-        return [(slide, block) for slide in self.slides for block in slide.blocks]
-
     def code_blocks(self) -> list[tuple[Slide, CodeBlock]]:
         """Every code block, nested ones included, in deck order."""
         out: list[tuple[Slide, CodeBlock]] = []

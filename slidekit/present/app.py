@@ -398,10 +398,9 @@ def _same_theme_file(current: LoadedTheme, wanted: Path | None) -> bool:
 
 def _badges(deck: Deck) -> dict[int, StageStatus] | None:
     """Per-slide Docker stage status from the verifier's cache, if there is one."""
-    try:
-        from slidekit.verify.status import slide_statuses
-    except ImportError:
-        return None
+    # the verifier's planner loads in the background thread, after the first frame
+    from slidekit.verify.status import slide_statuses
+
     try:
         return slide_statuses(deck)
     except Exception:  # noqa: BLE001 - badges are decoration; never break the talk

@@ -521,10 +521,8 @@ def _collect(plans: tuple[DockerfilePlan, ...], done: Mapping[str, Mapping[int, 
 
 
 def _smoke(client: object, deck: Deck, stages: tuple[StageResult, ...], run: _Run) -> list[SmokeResult]:
-    try:
-        from slidekit.verify.smoke import run_checks
-    except ImportError:
-        return []
+    from slidekit.verify.smoke import run_checks
+
     if client is None:
         return []
     images = {(s.dockerfile, s.stage): run.tags.get((s.dockerfile, s.stage)) or s.image_id or ""
