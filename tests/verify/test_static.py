@@ -39,12 +39,11 @@ CASES = [
     ("UndefinedStage", "FROM a AS backend-common\nFROM backend-comon AS api\n", 2,
      "FROM a AS base\nFROM bash\nFROM a AS nodes\nFROM node\n"),
     ("CopyFromOwnStage", "FROM a AS b\nCOPY --from=b /x /y\n", 2, "FROM node AS node\n"),
-    ("DuplicateStageName", "FROM a AS b\nFROM a AS B\n", 2, "FROM a AS b\nFROM a AS c\n"),
     ("StageNameCasing", "FROM a AS Build\n", 1, "FROM a AS build\n"),
     ("FromAsCasing", "FROM a as b\n", 1, "from a as b\n"),
     ("ConsistentInstructionCasing", "FROM a\nRUN x\nrun y\n", 3, "FROM a\nRUN x\n"),
     ("ReservedStageName", "FROM a AS scratch\n", 1, "FROM scratch\n"),
-    ("NoEmptyContinuation", "FROM a\nRUN a \\\n\n  b\n", 3, "FROM a\nRUN a \\\n  # comment\n  b\n"),
+    ("NoEmptyContinuation", "FROM a\nRUN a \\\n\n  b\n", 4, "FROM a\nRUN a \\\n  # comment\n  b\n"),
     ("JSONArgsRecommended", "FROM a\nCMD echo hi\n", 2, 'FROM a\nCMD ["echo"]\nFROM a\nSHELL ["sh", "-c"]\nENTRYPOINT run\n'),
     ("MaintainerDeprecated", "FROM a\nMAINTAINER me\n", 2, "FROM a\nLABEL maintainer=me\n"),
     ("MultipleInstructionsDisallowed", 'FROM a\nCMD ["a"]\nCMD ["b"]\n', 2, 'FROM a\nCMD ["a"]\nFROM a\nCMD ["b"]\n'),
@@ -52,11 +51,17 @@ CASES = [
     ("WorkdirRelativePath", "FROM a\nWORKDIR app\n", 2, "FROM a\nWORKDIR /srv\nWORKDIR app\n"),
     ("ExposeInvalidFormat", "FROM a\nEXPOSE 8080:80\n", 2, "FROM a\nEXPOSE 80/tcp 443\n"),
     ("ExposeProtoCasing", "FROM a\nEXPOSE 80/TCP\n", 2, "FROM a\nEXPOSE 80/udp\n"),
-    ("UndefinedArgInFrom", "FROM a:$VERSION\n", 1, "ARG VERSION=1\nFROM a:${VERSION}\nFROM b:${X:-1}\n"),
+    ("UndefinedArgInFrom", "FROM a:$VERSION\n", 1, "ARG VERSION=1\nARG X\nFROM a:${VERSION}\nFROM b:${X:-1}-$TARGETARCH\n"),
     ("RedundantTargetPlatform", "FROM --platform=$TARGETPLATFORM a\n", 1, "FROM --platform=$BUILDPLATFORM a\n"),
     ("FromPlatformFlagConstDisallowed", "FROM --platform=linux/amd64 a AS build\n", 1,
      "FROM --platform=linux/amd64 a AS build-amd64\n"),
-    ("SecretsUsedInArgOrEnv", "FROM a\nARG API_TOKEN\n", 2, "FROM a\nARG PUBLIC_KEY\nENV VERSION=1\n"),
+    ("SecretsUsedInArgOrEnv", "FROM a\nARG API_TOKEN\n", 2,
+     "ARG GLOBAL_TOKEN\nFROM a\nARG PUBLIC_KEY\nENV VERSION=1 API_KEY_FILE=/run/k\n# check=skip=SecretsUsedInArgOrEnv\nARG TOKEN\n"),
+    ("DuplicateStageName", "FROM a AS b\nFROM a AS B\n", 2, "FROM a AS b\nFROM a AS c\n"),
+    ("UndefinedVar", "FROM a\nENV PATH=$PAHT:/x\n", 2, "FROM a AS base\nARG V=1\nFROM base\nENV PATH=$PATH:/x W=$V\n"),
+    ("InvalidDefaultArgInFrom", "ARG TAG\nFROM a:$TAG\n", 2, 'ARG TAG="1"\nFROM a:${TAG}\nFROM b:stable${TAG}\n'),
+    ("InvalidDefinitionDescription", "# check=experimental=InvalidDefinitionDescription\nFROM a\n# the version\nARG V\n", 4,
+     "# check=experimental=InvalidDefinitionDescription\nFROM a\n# V the version\nARG V\n#\nARG W\n"),
 ]
 
 
@@ -69,7 +74,8 @@ def test_rule_fires_at_the_deck_line_and_not_on_the_fixed_text(rule: str, bad: s
 
 
 def test_every_rule_is_covered_by_a_case() -> None:
-    assert set(RULE_INFO) - {c[0] for c in CASES} == {"CopySourceMissing"}  # tested with a context below
+    # tested with a context (and its .dockerignore) below
+    assert set(RULE_INFO) - {c[0] for c in CASES} == {"CopySourceMissing", "CopyIgnoredFile"}
 
 
 def test_suggestions_name_the_intended_stage_and_instruction() -> None:
