@@ -6,6 +6,7 @@ import pytest
 
 from slidekit.deck.load import load_deck
 from slidekit.verify.assemble import assemble
+from slidekit.verify.context import parse_dockerignore
 from slidekit.verify.hadolint import HadolintResult, hadolint_path, run_hadolint
 from slidekit.verify.model import Severity
 from slidekit.verify.static import RULE_INFO, check, check_dockerfile, is_image_reference
@@ -205,3 +206,34 @@ def test_hadolint_parse_failure_is_said_not_dropped() -> None:
     (broken,) = assemble(deck_with("FROM a\nCOPY x\n"))
     out = [f.rule for f in check_dockerfile(broken, hadolint_results=(HadolintResult("DL1000", "error", "x", 2),))]
     assert "ParseError" in out and "DL1000" not in out
+
+
+def test_check_skip_in_the_comments_before_an_instruction_applies_to_it_only() -> None:
+    text = ("FROM a\n# check=skip=LegacyKeyValueFormat // old style on purpose\nENV k v\nENV l w\n"
+            "# explains the next line\n# check=skip=all\n\nLABEL x y\n#\nLABEL z y\n")
+    assert [(f.rule, f.line - OFFSET) for f in findings(text)] == [
+        ("LegacyKeyValueFormat", 4), ("LegacyKeyValueFormat", 10)]
+
+
+def test_a_stage_inherits_shell_workdir_env_and_args_from_its_parent() -> None:
+    text = ('FROM a AS base\nSHELL ["/bin/bash", "-c"]\nWORKDIR /srv\nARG V\nENV HOME_DIR=/home\n'
+            "FROM base AS app\nWORKDIR app\nCOPY $V $HOME_DIR/\nCMD run\n"
+            "FROM a\nWORKDIR app\nCOPY $V /\nCMD run\n")
+    assert [(f.rule, f.line - OFFSET) for f in findings(text)] == [
+        ("WorkdirRelativePath", 11), ("UndefinedVar", 12), ("JSONArgsRecommended", 13)]
+
+
+def test_quoted_and_defaulted_from_arguments_resolve_as_in_buildkit() -> None:
+    # jenkinsci/docker style: FROM alpine:"${ALPINE_TAG}" is the image alpine:3.20, not a stage typo
+    text = 'ARG ALPINE_TAG=3.20\nARG JAVA=""\nFROM alpine:"${ALPINE_TAG}" AS base\nFROM eclipse-temurin:${JAVA:-21}-jdk AS jdk\n'
+    assert findings(text) == ()
+
+
+def test_copy_ignored_file_uses_the_context_dockerignore() -> None:
+    patterns = parse_dockerignore("secrets/\n*.log\n")
+    deck = assemble(deck_with("FROM a AS b\nCOPY secrets/key.pem app.log /x/\nCOPY src /src\nFROM a\nCOPY --from=b /app.log /y\n"))
+    hits = [(f.line - OFFSET, f.message) for f in check(deck, None, hadolint=False, dockerignore=patterns)]
+    assert hits == [(2, 'Attempting to Copy file "secrets/key.pem" that is excluded by .dockerignore'),
+                    (2, 'Attempting to Copy file "app.log" that is excluded by .dockerignore')]
+    # with a `!` re-include BuildKit cannot tell statically, and says nothing
+    assert check(deck, None, hadolint=False, dockerignore=parse_dockerignore("*.log\n!keep.log\n")) == ()
