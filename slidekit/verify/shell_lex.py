@@ -16,7 +16,7 @@ Pure functions only.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 _EOF = ""
@@ -156,7 +156,7 @@ class _Word:
         finally:
             self.raw_escapes = saved
 
-    def _special(self, ch: str):  # type: ignore[no-untyped-def]
+    def _special(self, ch: str) -> Callable[[], str] | None:
         if ch == "$":
             return self.process_dollar
         if ch == "<":
@@ -243,7 +243,7 @@ class _Word:
         self.unmatched[name] = None
         return "", False
 
-    def process_dollar(self) -> str:  # noqa: C901 - one branch per ${} form, as in BuildKit
+    def process_dollar(self) -> str:  # one branch per ${} form, as in BuildKit
         self.next()
         if self.peek() != "{":
             name = self.process_name()

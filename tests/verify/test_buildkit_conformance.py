@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ BUILDKIT_RULES = {name for name, info in RULE_INFO.items() if info.buildkit}
 Warning_ = tuple[str, int, str]
 
 
-def _case(folder: Path) -> tuple[dict, list[Warning_], list[Warning_]]:  # type: ignore[type-arg]
+def _case(folder: Path) -> tuple[dict[str, Any], list[Warning_], list[Warning_]]:
     expected = json.loads((folder / "expected.json").read_text("utf-8"))
     text = (folder / "Dockerfile").read_text("utf-8")
     lines = len(text.split("\n"))
