@@ -3,6 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from slidekit.deck.load import load_deck
 from slidekit.verify.assemble import assemble
@@ -108,6 +110,7 @@ def test_check_directive_skips_and_promotes_buildkit_rules_only() -> None:
     assert [f.rule for f in skipped] == ["UnknownInstruction"]
     promoted = findings("# check=error=true\nFROM a as b\n")
     assert [(f.rule, f.severity) for f in promoted] == [("FromAsCasing", Severity.ERROR)]
+    assert findings("# check=skip=DuplicateStageName\nFROM a AS b\nFROM a AS b\n") == ()
     everything = findings("# check=skip=all\nFROM a as Build\nRUN <<EOF\nEOF\n")
     assert [f.rule for f in everything] == ["HeredocNeedsBuildKit"]
 
@@ -237,3 +240,21 @@ def test_copy_ignored_file_uses_the_context_dockerignore() -> None:
                     (2, 'Attempting to Copy file "app.log" that is excluded by .dockerignore')]
     # with a `!` re-include BuildKit cannot tell statically, and says nothing
     assert check(deck, None, hadolint=False, dockerignore=parse_dockerignore("*.log\n!keep.log\n")) == ()
+
+
+LINES = st.sampled_from([
+    "FROM a AS b", "from ${X:?boom}", "FROM", "FROM $UNSET", 'FROM alpine:"${V', "ARG", "ARG =x", "ARG V=${V:-1}",
+    "ENV", "ENV k", "ENV a=$b c=${d%%*x}", "LABEL k v w", "EXPOSE 80/TCP 1:2:3:4 ${P}/udp", "EXPOSE '", "WORKDIR",
+    "WORKDIR ${W:+rel}", "COPY a", "COPY --from=b x ${Y/a/b} /d", 'RUN --mount=type=cache,"target=/x', "RUN --mount=",
+    "CMD x", "CMD [\"a\"]", "SHELL [\"sh\"]", "SHELL sh", "HEALTHCHECK NONE", "# check=skip=all", "# check=bogus",
+    "#", "# V doc", "RUN x \\", "", "COPY <<EOF /a", "$X", "EOF", "ONBUILD RUN x", "USER ${U:-root}", "ADD https://x/y /z",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINES, max_size=20))
+def test_the_checks_never_raise_and_stay_inside_the_dockerfile(lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n"
+    deck = assemble(deck_with(text))
+    result = check(deck, frozenset({"a", "x"}), hadolint=False, dockerignore=parse_dockerignore("x\n*.log\n"))
+    assert all(OFFSET < f.line <= OFFSET + max(len(lines), 1) for f in result)
