@@ -204,7 +204,7 @@ def merge(old: CacheEntry | None, new: CacheEntry) -> CacheEntry:
 # --------------------------------------------------------------------------- static findings by content
 
 #: The modules whose code decides the static findings: a change to them is a new key.
-_RULE_MODULES = ("static.py", "lint.py", "shell_lex.py", "dockerfile.py", "context.py", "hadolint.py", "model.py", "cache.py")
+_RULE_MODULES = ("static.py", "lint.py", "shell_lex.py", "image_env.py", "dockerfile.py", "context.py", "hadolint.py", "model.py", "cache.py")
 
 
 def findings_key(dockerfiles: Sequence[AssembledDockerfile], files: Iterable[str], hadolint: str | None,

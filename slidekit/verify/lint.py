@@ -11,8 +11,9 @@ ARGs, ``SHELL``, whether a ``WORKDIR`` was set). Words are expanded with
 BuildKit's lexer (:mod:`slidekit.verify.shell_lex`), so quotes and every
 ``${VAR…}`` form behave as in a real build.
 
-Not known statically: a base image's own environment (only ``PATH`` is
-assumed, as for ``scratch``), ``SHELL`` and ``WORKDIR``.
+Not known statically: a base image's own environment (``PATH``, plus what
+:mod:`slidekit.verify.image_env` lists for well-known official images),
+``SHELL`` and ``WORKDIR``.
 
 Each :class:`Hit` carries the comment lines just before its instruction: BuildKit
 applies a ``# check=skip=…`` found there to that instruction only. Hits whose
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 
 from slidekit.verify.context import IgnorePattern, is_excluded
 from slidekit.verify.dockerfile import Instruction, ParsedDockerfile, Stage, parse_words
+from slidekit.verify.image_env import image_env
 from slidekit.verify.shell_lex import Lex, LexError, WordResult, suggest
 
 
@@ -91,7 +93,8 @@ def is_valid_reference(name: str) -> bool:
         domain, remainder = head, name[slash + 1:]
     if domain == "docker.io" and "/" not in remainder:
         remainder = "library/" + remainder
-    if remainder.lower() != remainder:
+    remote = remainder.split(":", 1)[0]
+    if remote.lower() != remote:
         return False
     match = _REFERENCE.match(f"{domain}/{remainder}")
     return match is not None and len(match.group(1)) <= 255
@@ -304,6 +307,8 @@ class _Checker:
             base = self._from_checks(stage, global_env, known)
             parent = states.get(base) if base is not None else None
             state = parent.inherit() if parent is not None else _StageState()
+            if parent is None and base:
+                state.env.update(image_env(base))
             if stage.name:
                 states[stage.name] = state
             self._dispatch(stage, state, global_env)

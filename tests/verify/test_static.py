@@ -10,6 +10,7 @@ from slidekit.deck.load import load_deck
 from slidekit.verify.assemble import assemble
 from slidekit.verify.context import parse_dockerignore
 from slidekit.verify.hadolint import HadolintResult, hadolint_path, run_hadolint
+from slidekit.verify.lint import is_valid_reference
 from slidekit.verify.model import Severity
 from slidekit.verify.static import RULE_INFO, check, check_dockerfile, is_image_reference
 
@@ -258,3 +259,18 @@ def test_the_checks_never_raise_and_stay_inside_the_dockerfile(lines: list[str])
     deck = assemble(deck_with(text))
     result = check(deck, frozenset({"a", "x"}), hadolint=False, dockerignore=parse_dockerignore("x\n*.log\n"))
     assert all(OFFSET < f.line <= OFFSET + max(len(lines), 1) for f in result)
+
+
+def test_variables_a_known_official_base_image_defines_are_not_undefined() -> None:
+    text = "FROM golang:1.23 AS build\nWORKDIR $GOPATH/src/app\nENV X=$GOPTH\nFROM docker.io/library/python:3.12\nENV P=$PYTHON_VERSION Q=$GOPATH\n"
+    assert [(f.rule, f.line - OFFSET, f.message) for f in findings(text)] == [
+        ("UndefinedVar", 3, "Usage of undefined variable '$GOPTH' (did you mean $GOPATH?)"),
+        ("UndefinedVar", 5, "Usage of undefined variable '$GOPATH' (did you mean $PATH?)")]
+
+
+@pytest.mark.parametrize(("ref", "valid"), [
+    ("quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z", True), ("busybox:", False), ("", False), ("Busybox", False),
+    ("alpine@sha256:" + "a" * 64, True), ("a" * 64, False), ("ghcr.io/Org/img", False), ("localhost:5000/a/b:1", True),
+])
+def test_base_names_are_checked_as_docker_parses_references(ref: str, valid: bool) -> None:
+    assert is_valid_reference(ref) is valid
