@@ -364,25 +364,16 @@ def parse_words(rest: str, escape: str = "\\") -> list[str]:
             if ch.isspace():
                 continue
             in_word = True
-        if quote:
-            if ch == quote:
-                quote = ""
-            elif ch == escape and quote != "'":
-                if pos == len(rest):
-                    continue
-                buf.append(ch)
-                ch = rest[pos]
-                pos += 1
-            buf.append(ch)
-            continue
-        if ch.isspace():
+        if not quote and ch.isspace():
             if blank_ok or buf:
                 words.append("".join(buf))
             buf, blank_ok, in_word = [], False, False
             continue
-        if ch in ("'", '"'):
+        if quote and ch == quote:
+            quote = ""
+        elif not quote and ch in ("'", '"'):
             quote, blank_ok = ch, True
-        elif ch == escape:
+        elif ch == escape and quote != "'":  # the escape token keeps the next character (not inside '...')
             if pos == len(rest):
                 continue
             buf.append(ch)

@@ -169,21 +169,13 @@ class _Word:
         return None
 
     def process_single_quote(self) -> str:
-        out: list[str] = []
-        ch = self.next()
-        if self.lex.raw_quotes:
-            out.append(ch)
-        while True:
-            ch = self.next()
-            if ch == _EOF:
-                raise LexError("unexpected end of statement while looking for matching single-quote")
-            if ch == "'":
-                if self.lex.raw_quotes:
-                    out.append(ch)
-                return "".join(out)
-            out.append(ch)
+        # Everything up to the next ' is literal (a ' cannot be escaped).
+        return self._quoted("'", "single-quote", lambda out: out.append(self.next()))
 
     def process_double_quote(self) -> str:
+        return self._quoted('"', "double-quote", self._double_quoted_char)
+
+    def _quoted(self, quote: str, name: str, step: Callable[[list[str]], None]) -> str:
         out: list[str] = []
         ch = self.next()
         if self.lex.raw_quotes:
@@ -191,25 +183,29 @@ class _Word:
         while True:
             peek = self.peek()
             if peek == _EOF:
-                raise LexError("unexpected end of statement while looking for matching double-quote")
-            if peek == '"':
+                raise LexError(f"unexpected end of statement while looking for matching {name}")
+            if peek == quote:
                 ch = self.next()
                 if self.lex.raw_quotes:
                     out.append(ch)
                 return "".join(out)
-            if peek == "$":
-                out.append(self.process_dollar())
-                continue
-            ch = self.next()
-            if ch == self.lex.escape:
-                if self.raw_escapes:
-                    out.append(ch)
-                nxt = self.peek()
-                if nxt == _EOF:
-                    continue
-                if nxt in ('"', "$", self.lex.escape):
-                    ch = self.next()
-            out.append(ch)
+            step(out)
+
+    def _double_quoted_char(self, out: list[str]) -> None:
+        """Inside "...": ``$`` expands; the escape token escapes only ``"``, ``$`` and itself."""
+        if self.peek() == "$":
+            out.append(self.process_dollar())
+            return
+        ch = self.next()
+        if ch == self.lex.escape:
+            if self.raw_escapes:
+                out.append(ch)
+            nxt = self.peek()
+            if nxt == _EOF:
+                return
+            if nxt in ('"', "$", self.lex.escape):
+                ch = self.next()
+        out.append(ch)
 
     def process_possible_heredoc(self) -> str:
         self.next()
@@ -243,6 +239,15 @@ class _Word:
         self.unmatched[name] = None
         return "", False
 
+    def _until(self, stop: str, raw_escapes: bool, missing: str) -> str:
+        """The text up to ``stop`` (expanded); ``missing`` when the word ends first."""
+        try:
+            return self.process_stop_on(stop, raw_escapes)[0]
+        except LexError:
+            if self.peek() == _EOF:
+                raise LexError(missing) from None
+            raise
+
     def process_dollar(self) -> str:  # one branch per ${} form, as in BuildKit
         self.next()
         if self.peek() != "{":
@@ -275,12 +280,7 @@ class _Word:
             raw = ch in ("#", "%")
             if null_is_unset and raw:
                 raise LexError(f"unsupported modifier ({chs}) in substitution")
-            try:
-                word, _ = self.process_stop_on("}", raw)
-            except LexError:
-                if self.peek() == _EOF:
-                    raise LexError("syntax error: missing '}'") from None
-                raise
+            word = self._until("}", raw, "syntax error: missing '}'")
             value, found = self.get_env(name)
             if self.lex.skip_unset_env and not found:
                 return f"${{{name}{chs}{word}}}"
@@ -303,18 +303,8 @@ class _Word:
             replace_all = self.peek() == "/"
             if replace_all:
                 self.next()
-            try:
-                pattern, _ = self.process_stop_on("/", True)
-            except LexError:
-                if self.peek() == _EOF:
-                    raise LexError("syntax error: missing '/' in ${}") from None
-                raise
-            try:
-                replacement, _ = self.process_stop_on("}", True)
-            except LexError:
-                if self.peek() == _EOF:
-                    raise LexError("syntax error: missing '}'") from None
-                raise
+            pattern = self._until("/", True, "syntax error: missing '/' in ${}")
+            replacement = self._until("}", True, "syntax error: missing '}'")
             value, found = self.get_env(name)
             if self.lex.skip_unset_env and not found:
                 return f"${{{name}/{pattern}/{replacement}}}"
