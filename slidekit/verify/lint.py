@@ -67,6 +67,32 @@ def default_args(target: str) -> dict[str, str]:
     }
 
 
+def meta_args(
+    parsed: ParsedDockerfile, base: Mapping[str, str], build_args: Mapping[str, str]
+) -> tuple[dict[str, str], list[str]] | None:
+    """BuildKit's ``buildMetaArgs``: the global ARG values over ``base`` (None if one does
+    not expand), and every declared global ARG name."""
+    env = dict(base)
+    declared: list[str] = []
+    lex = Lex(escape=parsed.escape)
+    for ins in parsed.global_args:
+        for word in parse_words(ins.args, parsed.escape):
+            key, eq, value = word.partition("=")
+            declared.append(key)
+            if key in build_args:
+                env[key] = build_args[key]
+            elif eq:
+                try:
+                    env[key] = lex.process_word(value, env).result
+                except LexError:
+                    return None
+    return env, declared
+
+
+def target_name(parsed: ParsedDockerfile) -> str:
+    return parsed.stages[-1].name or "" if parsed.stages else ""
+
+
 # --------------------------------------------------------------------------- image references and platforms
 
 _ALNUM = r"[a-z0-9]+"
@@ -263,26 +289,9 @@ class _Checker:
                          f"Duplicate stage name {go_quote(stage.name)}, stage names should be unique", None)
             seen.add(stage.name)
 
-    def meta_args(self, base: dict[str, str], build_args: Mapping[str, str]) -> tuple[dict[str, str], list[str]] | None:
-        """BuildKit's ``buildMetaArgs``: the global ARG values, and every declared global ARG name."""
-        env = dict(base)
-        declared: list[str] = []
-        for ins in self.parsed.global_args:
-            for word in parse_words(ins.args, self.parsed.escape):
-                key, eq, value = word.partition("=")
-                declared.append(key)
-                if key in build_args:
-                    env[key] = build_args[key]
-                elif eq:
-                    try:
-                        env[key] = self.lex.process_word(value, env).result
-                    except LexError:
-                        return None
-        return env, declared
-
     def default_arg_images(self, target: str) -> None:
         """InvalidDefaultArgInFrom: the base names with only the ARGs' default values."""
-        meta = self.meta_args(default_args(target), {})
+        meta = meta_args(self.parsed, default_args(target), {})
         if meta is None:
             return
         for stage in self.parsed.stages:
@@ -297,7 +306,7 @@ class _Checker:
     # ------------------------------------------------------------------ stages
 
     def stages(self, target: str) -> None:
-        meta = self.meta_args(default_args(target), self.build_args)
+        meta = meta_args(self.parsed, default_args(target), self.build_args)
         if meta is None:
             return
         global_env, declared = meta
@@ -511,7 +520,7 @@ def buildkit_checks(
 ) -> Iterator[Hit]:
     """Every BuildKit check result for ``parsed`` (before ``# check=`` options are applied)."""
     checker = _Checker(parsed, dockerignore, build_args or {})
-    target = parsed.stages[-1].name or "" if parsed.stages else ""
+    target = target_name(parsed)
     checker.parse_time()
     checker.whole_file()
     checker.default_arg_images(target)

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from slidekit.verify.context import IgnorePattern, _translate
 from slidekit.verify.dockerfile import KNOWN_INSTRUCTIONS, Instruction, ParsedDockerfile, Stage, arg_defaults, expand, parse_dockerfile
 from slidekit.verify.hadolint import HadolintResult, run_hadolint
-from slidekit.verify.lint import Hit, buildkit_checks
+from slidekit.verify.lint import Hit, buildkit_checks, default_args, meta_args, parse_platform, target_name
 from slidekit.verify.model import AssembledDockerfile, Finding, Severity
+from slidekit.verify.shell_lex import Lex, LexError, suggest
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -52,6 +53,7 @@ RULE_INFO: dict[str, RuleInfo] = {
     "UndefinedStage": RuleInfo(E, "FROM / COPY --from names no stage and is no plausible image (typo?)"),
     "CopyFromOwnStage": RuleInfo(E, "COPY --from names the stage it is in"),
     "CopySourceMissing": RuleInfo(E, "a COPY/ADD source is not in the build context"),
+    "InvalidPlatform": RuleInfo(E, "FROM --platform expands to an empty or invalid platform"),
     "StageNameCasing": RuleInfo(W, "stage names should be lowercase", True),
     "FromAsCasing": RuleInfo(W, "the 'as' keyword should match the case of 'FROM'", True),
     "ConsistentInstructionCasing": RuleInfo(W, "instructions should be all upper or all lower case", True),
@@ -226,6 +228,31 @@ def rule_copy_source(c: CheckInput) -> Iterator[Hit]:
                               f"{ins.keyword} source `{source}` is not in the build context (missing, or excluded by .dockerignore)")
 
 
+def rule_platform(c: CheckInput) -> Iterator[Hit]:
+    """FROM --platform as the build expands it (global ARG defaults, predefined platform ARGs)."""
+    meta = meta_args(c.parsed, default_args(target_name(c.parsed)), {})
+    if meta is None:
+        return
+    env = meta[0]
+    lex = Lex(escape=c.parsed.escape)
+    for stage in c.parsed.stages:
+        flag = stage.from_instruction.flag("platform")
+        if flag is None or flag.value is None:
+            continue
+        try:
+            match = lex.process_word(flag.value, env)
+        except LexError as exc:
+            yield Hit("InvalidPlatform", stage.line, f"FROM --platform={flag.value}: {exc}")
+            continue
+        hint = next((h for h in (suggest(name, list(env)) for name in match.unmatched) if h), "")
+        tail = f" (did you mean {hint}?)" if hint else ""
+        if not match.result:
+            yield Hit("InvalidPlatform", stage.line, f"empty platform value from expression {flag.value}{tail}")
+        elif parse_platform(match.result) is None:
+            yield Hit("InvalidPlatform", stage.line,
+                      f"failed to parse platform {flag.value}: {match.result!r} is not a valid platform{tail}")
+
+
 def rule_buildkit(c: CheckInput) -> Iterator[Hit]:
     """BuildKit's own checks (:mod:`slidekit.verify.lint`)."""
     return buildkit_checks(c.parsed, c.dockerignore)
@@ -238,6 +265,7 @@ RULES: dict[str, Rule] = {
     "RequiresBuildKit": rule_buildkit_flags,
     "StageReferences": rule_stage_refs,  # StageUsedBeforeDefinition, UndefinedStage, CopyFromOwnStage
     "CopySourceMissing": rule_copy_source,
+    "InvalidPlatform": rule_platform,
     "BuildKit": rule_buildkit,  # every rule with buildkit=True in RULE_INFO
 }
 

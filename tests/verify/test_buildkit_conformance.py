@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from slidekit.verify.context import parse_dockerignore
-from slidekit.verify.model import AssembledDockerfile
+from slidekit.verify.model import AssembledDockerfile, Severity
 from slidekit.verify.shell_lex import Lex, LexError
 from slidekit.verify.static import RULE_INFO, check_dockerfile
 
@@ -36,6 +36,9 @@ def _case(folder: Path) -> tuple[dict[str, Any], list[Warning_], list[Warning_]]
     found = check_dockerfile(dockerfile, None, dockerignore=patterns)
     got = [(f.rule, f.line, f.message) for f in found if f.rule in BUILDKIT_RULES]
     want = [(w["rule"], w["line"], w["detail"]) for w in expected["expected"]]
+    if expected["build_err"] and not expected.get("excluded"):
+        # where BuildKit's build fails, slidekit reports an error too (exit 1)
+        assert any(f.severity is Severity.ERROR for f in found), (folder.name, expected["build_err"])
     return expected, got, want
 
 

@@ -62,6 +62,8 @@ CASES = [
     ("SecretsUsedInArgOrEnv", "FROM a\nARG API_TOKEN\n", 2,
      "ARG GLOBAL_TOKEN\nFROM a\nARG PUBLIC_KEY\nENV VERSION=1 API_KEY_FILE=/run/k\n# check=skip=SecretsUsedInArgOrEnv\nARG TOKEN\n"),
     ("DuplicateStageName", "FROM a AS b\nFROM a AS B\n", 2, "FROM a AS b\nFROM a AS c\n"),
+    ("InvalidPlatform", "FROM --platform=$BULIDPLATFORM a\n", 1,
+     "ARG P=linux/arm64\nFROM --platform=$BUILDPLATFORM a\nFROM --platform=${P} b AS arm64\n"),
     ("UndefinedVar", "FROM a\nENV PATH=$PAHT:/x\n", 2, "FROM a AS base\nARG V=1\nFROM base\nENV PATH=$PATH:/x W=$V\n"),
     ("InvalidDefaultArgInFrom", "ARG TAG\nFROM a:$TAG\n", 2, 'ARG TAG="1"\nFROM a:${TAG}\nFROM b:stable${TAG}\n'),
     ("InvalidDefinitionDescription", "# check=experimental=InvalidDefinitionDescription\nFROM a\n# the version\nARG V\n", 4,
