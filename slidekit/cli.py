@@ -2,8 +2,7 @@
 
 Subcommands live in :mod:`slidekit.commands` (one module each, exposing
 ``command``); this module only assembles them and turns errors into one line on
-stderr plus an exit code: 0 ok, 1 failed (verification), 2 usage or input
-error, 3 Docker engine unavailable.
+stderr plus an exit code (see :mod:`slidekit.errors` and ``slidekit --help``).
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ def _discover() -> dict[str, str]:
 
     found: dict[str, str] = {}
     for info in pkgutil.iter_modules(pkg.__path__):
-        if not info.name.startswith("_") and info.name != "common":
+        if not info.name.startswith("_"):
             found[info.name.replace("_", "-")] = f"{pkg.__name__}.{info.name}"
     return found
 

@@ -11,9 +11,9 @@ from typing import Any
 import click
 
 from slidekit import output
-from slidekit.commands.common import open_deck, preprocess_options
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, SlidekitError
-from slidekit.files import write_atomic
+from slidekit.files import refuse_overwriting_deck, write_atomic
+from slidekit.session import open_deck
 from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
 
 
@@ -46,10 +46,9 @@ FORMATS = {
 @click.option("--allow-empty", is_flag=True, help="A deck without Dockerfile code blocks is skipped instead of an error (pre-commit).")
 @click.option("--static", "static_only", is_flag=True,
               help="Run only the static checks (BuildKit's, slidekit's, hadolint's): no engine, nothing built; exit 1 on an error finding.")
-@preprocess_options
 def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str, ...], targets: tuple[str, ...],
             no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, allow_empty: bool,
-            static_only: bool, allow_exec: bool, strict: bool) -> int:
+            static_only: bool) -> int:
     """Verify the Dockerfile code blocks of DECK (or several decks) with a real Docker Engine.
 
     Static checks first, then every stage is built (the SDK's classic builder);
@@ -65,10 +64,8 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
     if static_only and run_checks:
         raise SlidekitError("--static and --run: smoke checks need built images; drop one of them")
     if junit is not None:
-        from slidekit.commands.extract import refuse_deck_as_output
-
         for path in decks:
-            refuse_deck_as_output(path, junit, "--junit")
+            refuse_overwriting_deck(path, junit, "--junit")
         folder = junit.parent if str(junit.parent) else Path(".")
         if not folder.is_dir():  # say so now, not after minutes of building
             raise SlidekitError(f"--junit: folder {folder} does not exist", str(junit))
@@ -80,7 +77,7 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
         options = {"context": context, "hadolint": not no_hadolint, "static_only": True}
     reports: list[VerifyReport] = []
     for path in decks:
-        report = _verify_one(path, options, allow_exec=allow_exec, strict=strict, allow_empty=allow_empty)
+        report = _verify_one(path, options, allow_empty=allow_empty)
         if report is not None:
             reports.append(report)
     _emit(reports, fmt, junit)
@@ -97,13 +94,13 @@ def worst_exit(codes: list[int]) -> int:
 
 
 def _verify_one(
-    path: str, options: dict[str, Any], *, allow_exec: bool, strict: bool, allow_empty: bool
+    path: str, options: dict[str, Any], *, allow_empty: bool
 ) -> VerifyReport | None:
     from slidekit.verify import progress as progress_mod
     from slidekit.verify.assemble import has_blocks_to_verify
     from slidekit.verify.run import verify_deck
 
-    opened = open_deck(path, allow_exec=allow_exec, strict=strict)
+    opened = open_deck(path, preprocess=False)  # ~~~ blocks are never needed to verify
     if allow_empty and not has_blocks_to_verify(opened):
         return None  # only "nothing to verify" is skipped: malformed attributes still fail (exit 2)
     if options.get("static_only"):

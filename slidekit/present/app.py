@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from slidekit.commands.common import open_deck, open_theme
 from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.present import state as sm
@@ -37,15 +36,13 @@ from slidekit.present.frame import (
 )
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, state_path, write_position
+from slidekit.present.reload import POLL, DeckSource, FileWatch
+from slidekit.session import deck_dir, open_theme
 from slidekit.theme.load import LoadedTheme
 
 if TYPE_CHECKING:
     from slidekit.present.runcode import RunResult
     from slidekit.verify.model import StageStatus
-
-#: seconds between mtime checks of the deck and its theme
-POLL = 0.3
-
 
 @dataclass(frozen=True)
 class Options:
@@ -53,15 +50,11 @@ class Options:
     allow_exec: bool = False
     strict: bool = False
     theme: str | None = None
+    refresh: bool = False
 
-
-def _mtime(path: Path | str | None) -> float | None:
-    if path is None or str(path) == "-":
-        return None
-    try:
-        return os.stat(path).st_mtime_ns
-    except OSError:
-        return None
+    @property
+    def source(self) -> DeckSource:
+        return DeckSource(self.path, self.allow_exec, self.strict, self.refresh)
 
 
 class Presenter:
@@ -106,7 +99,7 @@ class Presenter:
         self.cache.clear()
         self.view = sm.View(tuple(s.steps for s in deck.slides), tuple(s.source for s in deck.slides))
         self.theme_file = _theme_file(deck, self.options.theme) or theme.path
-        self.mtimes = (_mtime(deck.path), _mtime(self.theme_file))
+        self.watch = FileWatch(self.options.path, self.theme_file)
         if badges:
             self.refresh_badges()
         self.state = sm.clamp_to(self.state, replace(self.view, max_scroll=10**9))
@@ -130,16 +123,10 @@ class Presenter:
         if self.options.path == "-":
             self.state = replace(self.state, message="a deck read from stdin cannot be reloaded")
             return
-        try:
-            deck = open_deck(self.options.path, quiet=True, allow_exec=self.options.allow_exec,
-                             strict=self.options.strict)
-        except SlidekitError as exc:
-            self.banner = f"reload failed, showing the last good version — {exc}"
-            self.mtimes = (_mtime(self.options.path), self.mtimes[1])
-            return
-        except Exception as exc:  # noqa: BLE001 - a talk must survive any broken edit
-            self.banner = f"reload failed, showing the last good version — {self.options.path}: {exc}"
-            self.mtimes = (_mtime(self.options.path), self.mtimes[1])
+        deck, failure = self.options.source.reopen()
+        if deck is None:
+            self.banner = failure
+            self.watch.rearm(self.options.path)
             return
         theme = open_theme(deck, self.options.theme, quiet=True)
         self.banner = "; ".join(theme.warnings)
@@ -152,7 +139,7 @@ class Presenter:
     def changed_on_disk(self) -> bool:
         if self.options.path == "-":
             return False
-        return (_mtime(self.options.path), _mtime(self.theme_file)) != self.mtimes
+        return self.watch.changed()
 
     # ------------------------------------------------------------------ drawing
 
@@ -391,7 +378,6 @@ class Presenter:
 def _theme_file(deck: Deck, override: str | None) -> Path | None:
     """The theme file to watch: the one the deck names even when it is broken
     (the loaded theme is then a fallback, and fixing the file must reload)."""
-    from slidekit.commands.common import deck_dir
     from slidekit.theme.load import resolve_theme_path
 
     name = override or deck.meta.theme
@@ -412,10 +398,9 @@ def _same_theme_file(current: LoadedTheme, wanted: Path | None) -> bool:
 
 def _badges(deck: Deck) -> dict[int, StageStatus] | None:
     """Per-slide Docker stage status from the verifier's cache, if there is one."""
-    try:
-        from slidekit.verify.status import slide_statuses
-    except ImportError:
-        return None
+    # the verifier's planner loads in the background thread, after the first frame
+    from slidekit.verify.status import slide_statuses
+
     try:
         return slide_statuses(deck)
     except Exception:  # noqa: BLE001 - badges are decoration; never break the talk

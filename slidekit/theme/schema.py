@@ -11,7 +11,7 @@ reported as warnings, never fatal), but wrong *types* are errors.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 
 PRIMITIVE = frozenset(
     {
@@ -100,9 +100,6 @@ class Style:
             if getattr(self, name) is None and getattr(parent, name) is not None:
                 changes[name] = getattr(parent, name)
         return replace(self, **changes) if changes else self  # type: ignore[arg-type]  # values copied from a Style
-
-
-STYLE_FIELDS = frozenset(f.name for f in fields(Style))
 
 
 @dataclass(frozen=True)
