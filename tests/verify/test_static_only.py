@@ -70,3 +70,15 @@ def test_the_pre_commit_hook_command_line(decks: Path) -> None:
 def test_static_with_run_is_a_usage_error(decks: Path) -> None:
     code, _, _ = run(["verify", "--static", "--run", "clean.md"], decks)
     assert code == 2
+
+
+def test_the_context_dockerignore_reaches_the_checks(tmp_path: Path) -> None:
+    (tmp_path / "ctx").mkdir()
+    (tmp_path / "ctx" / "app.py").write_text("print()\n")
+    (tmp_path / "ctx" / "secret.txt").write_text("x\n")
+    (tmp_path / "ctx" / ".dockerignore").write_text("secret.txt\n")
+    (tmp_path / "deck.md").write_text("---\ncontext: ctx\n---\n\n```dockerfile\nFROM alpine\nCOPY app.py secret.txt /\n```\n")
+    code, out, loaded = run(["verify", "--static", "--no-hadolint", "--format", "json", "deck.md"], tmp_path)
+    findings = [(f["rule"], f["line"], f["severity"]) for f in json.loads(out)["findings"]]
+    assert (code, loaded) == (1, [])
+    assert sorted(findings) == [("CopyIgnoredFile", 7, "warning"), ("CopySourceMissing", 7, "error")]
