@@ -3,9 +3,12 @@
 Each rule takes a :class:`CheckInput` and yields :class:`Hit` values in
 *Dockerfile* lines; :func:`check` maps them to deck lines through the
 Dockerfile's line map and attaches the rule's severity. BuildKit's own checks
-keep BuildKit's names and severity (warning) and honour the ``# check=skip=...;
-error=true`` parser directive; slidekit's rules catch what would make the build
-fail. hadolint, when installed, adds its findings (``source="hadolint"``).
+(:mod:`slidekit.verify.lint`) keep BuildKit's names, messages and severity
+(warning) and honour ``# check=skip=…;error=true;experimental=…``: at the top
+of the file for all of it, in the comments just before an instruction for that
+instruction (:class:`CheckDirective`). slidekit's rules catch what would make
+the build fail; ``# check`` leaves them alone. hadolint, when installed, adds
+its findings (``source="hadolint"``).
 """
 
 from __future__ import annotations
