@@ -14,7 +14,11 @@ from slidekit import output
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, SlidekitError
 from slidekit.files import refuse_overwriting_deck, write_atomic
 from slidekit.session import open_deck
+from slidekit.verify import progress as progress_mod
+from slidekit.verify.assemble import has_blocks_to_verify
 from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
+from slidekit.verify.report import to_dict, to_github, to_junit
+from slidekit.verify.run import verify_deck
 
 
 def parse_image_maps(values: tuple[str, ...]) -> dict[str, str]:
@@ -96,10 +100,6 @@ def worst_exit(codes: list[int]) -> int:
 def _verify_one(
     path: str, options: dict[str, Any], *, allow_empty: bool
 ) -> VerifyReport | None:
-    from slidekit.verify import progress as progress_mod
-    from slidekit.verify.assemble import has_blocks_to_verify
-    from slidekit.verify.run import verify_deck
-
     opened = open_deck(path, preprocess=False)  # ~~~ blocks are never needed to verify
     if allow_empty and not has_blocks_to_verify(opened):
         return None  # only "nothing to verify" is skipped: malformed attributes still fail (exit 2)
@@ -115,8 +115,6 @@ def _verify_one(
 
 
 def _emit(reports: list[VerifyReport], fmt: str, junit: Path | None) -> None:
-    from slidekit.verify.report import to_dict, to_github, to_junit
-
     if fmt == "json" and len(reports) != 1:
         output.out(json.dumps([to_dict(r) for r in reports], indent=2, ensure_ascii=False))
     else:
@@ -134,7 +132,7 @@ def _emit(reports: list[VerifyReport], fmt: str, junit: Path | None) -> None:
 
 def _junit(reports: list[VerifyReport], to_junit: Callable[[VerifyReport], str]) -> str:
     """One document: the test suites of every deck under one <testsuites>."""
-    import xml.etree.ElementTree as ET
+    import xml.etree.ElementTree as ET  # noqa: PLC0415 - boundary: a warm verify never loads XML (test_warm_path)
 
     if len(reports) == 1:
         return to_junit(reports[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import getpass
 import os
+import pwd
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> FrontMatte
             if key in simple:
                 lines.setdefault((key,), chunk.first_line + offset)
         return FrontMatter(simple, lines)
-    import yaml  # only for front matter beyond plain `key: value` lines
+    import yaml  # noqa: PLC0415 - boundary: PyYAML only for front matter beyond plain `key: value` lines
 
     try:
         data, node = _safe_load(yaml, chunk.text)
@@ -254,8 +255,6 @@ def format_paging(spec: str | None, current: int, total: int) -> str:
 def default_author() -> str:
     """slides' default author: the OS user's full name (falls back to the login)."""
     try:
-        import pwd
-
         gecos = pwd.getpwuid(os.getuid()).pw_gecos.split(",")[0]
         if gecos:
             return gecos

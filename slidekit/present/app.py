@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from slidekit.deck.model import Deck
+from slidekit import output
+from slidekit.deck.model import CommandBlock, Deck
 from slidekit.errors import SlidekitError
+from slidekit.present import runcode
 from slidekit.present import state as sm
 from slidekit.present.frame import (
     Chrome,
@@ -34,11 +36,13 @@ from slidekit.present.frame import (
     too_small,
     wrap_plain,
 )
+from slidekit.present.reload import POLL, DeckSource, FileWatch
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, state_path, write_position
-from slidekit.present.reload import POLL, DeckSource, FileWatch
+from slidekit.present.trust import deck_trust
+from slidekit.render import terminal
 from slidekit.session import deck_dir, open_theme
-from slidekit.theme.load import LoadedTheme
+from slidekit.theme.load import LoadedTheme, resolve_theme_path
 
 if TYPE_CHECKING:
     from slidekit.present.runcode import RunResult
@@ -60,8 +64,6 @@ class Options:
 class Presenter:
     def __init__(self, options: Options, deck: Deck, theme: LoadedTheme, screen: Screen,
                  loader: Callable[[], Deck] | None = None) -> None:
-        from slidekit.render import terminal
-
         self.render = terminal
         self.options = options
         self.screen = screen
@@ -169,8 +171,6 @@ class Presenter:
         return self.widths[key]
 
     def _needed_width(self, index: int, width: int) -> int:
-        from slidekit.deck.model import CommandBlock
-
         slide = self.deck.slides[index]
         # the output alone: its notice is ordinary text that wraps
         outputs = tuple(replace(b, notice=None) for b in slide.blocks if isinstance(b, CommandBlock) and b.output)
@@ -260,9 +260,7 @@ class Presenter:
     # ------------------------------------------------------------------ live code
 
     def execute(self) -> None:
-        from slidekit.present import runcode
 
-        from slidekit.present.trust import deck_trust
 
         slide = self.deck.slides[self.state.index]
         trust = deck_trust(self.deck, self.options.allow_exec)  # decided now: chmod during a talk counts
@@ -281,7 +279,7 @@ class Presenter:
         index = self.state.index
         self.extra_slide = index
         if docker:
-            from slidekit.present import build
+            from slidekit.present import build  # noqa: PLC0415 - boundary: the verifier loads on ctrl+e only
 
             self.extra_lines = [Text("docker build: starting…", style="bold")]
             target: Callable[[], None] = partial(build.run_stage, self.deck, docker, self._progress(index))
@@ -378,7 +376,6 @@ class Presenter:
 def _theme_file(deck: Deck, override: str | None) -> Path | None:
     """The theme file to watch: the one the deck names even when it is broken
     (the loaded theme is then a fallback, and fixing the file must reload)."""
-    from slidekit.theme.load import resolve_theme_path
 
     name = override or deck.meta.theme
     if not name or name.startswith("http"):
@@ -398,8 +395,7 @@ def _same_theme_file(current: LoadedTheme, wanted: Path | None) -> bool:
 
 def _badges(deck: Deck) -> dict[int, StageStatus] | None:
     """Per-slide Docker stage status from the verifier's cache, if there is one."""
-    # the verifier's planner loads in the background thread, after the first frame
-    from slidekit.verify.status import slide_statuses
+    from slidekit.verify.status import slide_statuses  # noqa: PLC0415 - boundary: loads in the background
 
     try:
         return slide_statuses(deck)
@@ -409,8 +405,6 @@ def _badges(deck: Deck) -> dict[int, StageStatus] | None:
 
 def present(options: Options, deck: Deck, theme: LoadedTheme, in_fd: int, out_fd: int, *,
             loader: Callable[[], Deck] | None = None) -> None:
-    from slidekit import output
-
     screen = Screen(in_fd, out_fd)
     presenter: Presenter | None = None
     try:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from rich.text import Text
 
 from slidekit.deck.model import CodeBlock, Deck
+from slidekit.verify.run import verify_deck
 
 _FROM_AS_ANY = re.compile(r"^\s*FROM\s.*?\sAS\s+(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 
@@ -63,8 +64,6 @@ def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update) -> None:
 
     update([Text(f"docker build {label}: starting…", style="bold")])
     try:
-        from slidekit.verify.run import verify_deck
-
         report = verify_deck(deck, context=None, image_map={}, targets=set(stages) or None, progress=progress)
     except Exception as exc:  # noqa: BLE001 - shown on screen; the talk goes on
         update([Text(f"docker build {label}: {exc}", style="bold red")], True)
