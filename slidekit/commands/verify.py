@@ -48,12 +48,16 @@ FORMATS = {
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write a JUnit XML report (a testcase per stage).")
 @click.option("--no-hadolint", is_flag=True, help="Skip hadolint even when it is installed.")
 @click.option("--allow-empty", is_flag=True, help="A deck without Dockerfile code blocks is skipped instead of an error (pre-commit).")
+@click.option("--static", "static_only", is_flag=True,
+              help="Run only the static checks (BuildKit's, slidekit's, hadolint's): no engine, nothing built; exit 1 on an error finding.")
 def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str, ...], targets: tuple[str, ...],
-            no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, allow_empty: bool) -> int:
+            no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, allow_empty: bool,
+            static_only: bool) -> int:
     """Verify the Dockerfile code blocks of DECK (or several decks) with a real Docker Engine.
 
     Static checks first, then every stage is built (the SDK's classic builder);
-    an unchanged deck is answered from the cache.
+    an unchanged deck is answered from the cache. `--static` stops after the
+    static checks (pre-commit, fast CI): no Docker engine is needed.
 
     \b
     Exit codes: 0 verified, 1 verification failed, 2 usage or input error,
@@ -61,6 +65,8 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
                 4 a base image is neither local nor pullable (and nothing else failed).
     """
     mapping = parse_image_maps(image_maps)
+    if static_only and run_checks:
+        raise SlidekitError("--static and --run: smoke checks need built images; drop one of them")
     if junit is not None:
         for path in decks:
             refuse_overwriting_deck(path, junit, "--junit")
@@ -69,8 +75,10 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
             raise SlidekitError(f"--junit: folder {folder} does not exist", str(junit))
     if context is not None and not context.is_dir():
         raise SlidekitError("--context: not a directory", str(context))
-    options = {"context": context, "image_map": mapping, "targets": set(targets) or None, "use_cache": not no_cache,
-                   "run_checks": run_checks, "hadolint": not no_hadolint}
+    options: dict[str, Any] = {"context": context, "image_map": mapping, "targets": set(targets) or None,
+                               "use_cache": not no_cache, "run_checks": run_checks, "hadolint": not no_hadolint}
+    if static_only:
+        options = {"context": context, "hadolint": not no_hadolint, "static_only": True}
     reports: list[VerifyReport] = []
     for path in decks:
         report = _verify_one(path, options, allow_empty=allow_empty)
@@ -95,6 +103,10 @@ def _verify_one(
     opened = open_deck(path, preprocess=False)  # ~~~ blocks are never needed to verify
     if allow_empty and not has_blocks_to_verify(opened):
         return None  # only "nothing to verify" is skipped: malformed attributes still fail (exit 2)
+    if options.get("static_only"):
+        from slidekit.verify.static_only import verify_static
+
+        return verify_static(opened, context=options["context"], hadolint=options["hadolint"])
     display = progress_mod.for_stream(output.stderr())
     try:
         return verify_deck(opened, progress=display, **options)

@@ -111,6 +111,7 @@ class VerifyReport:
     from_cache: bool = False
     seconds: float = 0.0
     dockerfiles: tuple[str, ...] = field(default_factory=tuple)
+    static_only: bool = False  # `verify --static`: only the static checks ran, nothing was built
 
     @property
     def failed(self) -> bool:

@@ -32,6 +32,7 @@ from slidekit.verify.progress import ProgressEvent
 
 if TYPE_CHECKING:  # build.py (tarfile, the SDK builder) is imported only when something is built
     from slidekit.verify.build import BuildOutcome, ImageBuilder
+    from slidekit.verify.context import IgnorePattern
 
 Progress = Callable[[ProgressEvent], None]
 
@@ -258,7 +259,14 @@ def list_files(root: Path, limit: int | None = None) -> frozenset[str]:
     return list_context(root, limit)
 
 
-def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozenset[str], hadolint: bool) -> tuple[Finding, ...]:
+def read_dockerignore(root: Path) -> tuple[IgnorePattern, ...] | None:
+    from slidekit.verify.context import read_dockerignore as read
+
+    return read(root)
+
+
+def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozenset[str], hadolint: bool,
+                    dockerignore: tuple[IgnorePattern, ...] | None = None) -> tuple[Finding, ...]:
     """The static checks' findings, cached by content (:func:`cache.findings_key`): an
     unchanged deck neither imports the rules nor starts hadolint."""
     identity = None
@@ -266,7 +274,8 @@ def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozens
         from slidekit.verify.hadolint import identity as hadolint_identity
 
         identity = hadolint_identity()
-    key = result_cache.findings_key(dockerfiles, files, identity)
+    ignore = [("!" if p.exclusion else "") + p.pattern for p in dockerignore or ()]
+    key = result_cache.findings_key(dockerfiles, files, identity, ignore)
     cached = result_cache.load_findings(key)
     if cached is not None:
         return cached
@@ -275,7 +284,7 @@ def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozens
 
     # hadolint caches its own results by text: asked first, the check below reads them back.
     complete = identity is None or all(run_hadolint(d.text) is not None for d in dockerfiles)
-    findings = tuple(check(dockerfiles, files, hadolint=hadolint))
+    findings = tuple(check(dockerfiles, files, hadolint=hadolint, dockerignore=dockerignore))
     if complete:  # a hadolint that failed this time is asked again next time
         result_cache.store_findings(key, findings)
     return findings
@@ -398,7 +407,7 @@ def verify_deck(
     files = list_files(root)
     mapping = effective_image_map(deck, image_map)
     emit(ProgressEvent("static"))
-    findings = static_findings(dockerfiles, files, hadolint)
+    findings = static_findings(dockerfiles, files, hadolint, read_dockerignore(root))
     plans = tuple(plan_stages(d) for d in dockerfiles)
     checks = smoke_findings(deck, plans)
     wanted = _wanted(plans, targets, deck.path)
