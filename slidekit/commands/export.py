@@ -13,6 +13,7 @@ from slidekit import output
 from slidekit.commands.common import deck_dir, open_deck, open_theme, preprocess_options
 from slidekit.errors import SlidekitError
 from slidekit.files import write_atomic
+from slidekit.verify.vocab import StageStatus
 
 if TYPE_CHECKING:  # the renderer is imported when exporting (fast `--help`)
     from slidekit.deck.model import Deck
@@ -23,11 +24,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def _status_label(status: object) -> str:
-    return str(getattr(status, "value", status))
-
-
-def verification_statuses(deck: Deck, run: bool) -> Mapping[int, str] | None:
+def verification_statuses(deck: Deck, run: bool) -> Mapping[int, StageStatus] | None:
     """Slide index → stage status label, from a fresh verification (``run``) or the
     cached result of the last one; None when there is none (or the verifier is absent)."""
     if run:
@@ -38,22 +35,21 @@ def verification_statuses(deck: Deck, run: bool) -> Mapping[int, str] | None:
         report = verify_deck(deck, context=None, image_map={})
         if not report.engine_available:
             output.warn(f"--verify: {report.engine_message or 'Docker engine unavailable'}; stages not verified")
-        counts: dict[str, int] = {}
+        counts: dict[StageStatus, int] = {}
         for stage in report.stages:
-            label = _status_label(stage.status)
-            counts[label] = counts.get(label, 0) + 1
-        output.out("verify: " + (", ".join(f"{n} {label}" for label, n in counts.items()) or "no Dockerfile"))
+            counts[stage.status] = counts.get(stage.status, 0) + 1
+        output.out("verify: " + (", ".join(f"{n} {status.value}" for status, n in counts.items()) or "no Dockerfile"))
         cached = _cached_statuses(deck)
         if cached is not None:
             return cached
-        fresh: dict[int, str] = {}
+        fresh: dict[int, StageStatus] = {}
         for stage in report.stages:  # fallback: badge the slide holding each stage's FROM
-            fresh.setdefault(stage.slide_index, _status_label(stage.status))
+            fresh.setdefault(stage.slide_index, stage.status)
         return fresh
     return _cached_statuses(deck)
 
 
-def _cached_statuses(deck: Deck) -> Mapping[int, str] | None:
+def _cached_statuses(deck: Deck) -> Mapping[int, StageStatus] | None:
     from slidekit.render.html import has_dockerfile
 
     if not any(has_dockerfile(slide) for slide in deck.slides):
@@ -74,7 +70,7 @@ def _cached_statuses(deck: Deck) -> Mapping[int, str] | None:
     except Exception as exc:  # noqa: BLE001 - a broken cache must not stop an export
         output.warn(f"cannot read the cached verification result: {exc}")
         return None
-    return None if found is None else {i: _status_label(s) for i, s in found.items()}
+    return found
 
 
 def default_output(deck_path: str) -> Path:

@@ -13,6 +13,7 @@ from slidekit.commands.common import open_deck, preprocess_options
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, SlidekitError
 from slidekit.files import write_atomic
 from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
+from slidekit.verify.vocab import Builder
 
 
 def parse_image_maps(values: tuple[str, ...]) -> dict[str, str]:
@@ -41,15 +42,18 @@ FORMATS = {
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True, help="Report format on stdout.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write a JUnit XML report (a testcase per stage).")
 @click.option("--no-hadolint", is_flag=True, help="Skip hadolint even when it is installed.")
+@click.option("--builder", "builder", type=click.Choice([b.value for b in Builder]), default=None,
+              help="Engine builder: buildkit, classic, or auto (default: front matter `builder:`, else auto = BuildKit when the engine has it).")
 @click.option("--allow-empty", is_flag=True, help="A deck without Dockerfile code blocks is skipped instead of an error (pre-commit).")
 @preprocess_options
 def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str, ...], targets: tuple[str, ...],
-            no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, allow_empty: bool,
-            allow_exec: bool, strict: bool) -> int:
+            no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, builder: str | None,
+            allow_empty: bool, allow_exec: bool, strict: bool) -> int:
     """Verify the Dockerfile code blocks of DECK (or several decks) with a real Docker Engine.
 
-    Static checks first, then every stage is built (the SDK's classic builder);
-    an unchanged deck is answered from the cache.
+    Static checks first, then every stage is built (BuildKit when the engine has
+    it, independent stages at once; else the classic builder); an unchanged deck
+    is answered from the cache.
 
     \b
     Exit codes: 0 verified, 1 verification failed, 2 usage or input error,
@@ -68,7 +72,7 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
     if context is not None and not context.is_dir():
         raise SlidekitError("--context: not a directory", str(context))
     options = dict(context=context, image_map=mapping, targets=set(targets) or None, use_cache=not no_cache,
-                   run_checks=run_checks, hadolint=not no_hadolint)
+                   run_checks=run_checks, hadolint=not no_hadolint, builder_kind=Builder(builder) if builder else None)
     reports: list[VerifyReport] = []
     for path in decks:
         report = _verify_one(path, options, allow_exec=allow_exec, strict=strict, allow_empty=allow_empty)

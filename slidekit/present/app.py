@@ -37,6 +37,7 @@ from slidekit.present.frame import (
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, state_path, write_position
 from slidekit.theme.load import LoadedTheme
+from slidekit.verify.vocab import StageStatus
 
 #: seconds between mtime checks of the deck and its theme
 POLL = 0.3
@@ -80,7 +81,7 @@ class Presenter:
         self.max_scroll = 0
         self.page = 20
         self.started = time.time()
-        self.badges: dict | None = None  # type: ignore[type-arg]
+        self.badges: dict[int, StageStatus] | None = None
         self.changed = False  # set by background threads: redraw
         self._last_written: tuple[int, int] | None = None
         self.loader = loader  # the full deck, when ``deck`` is only the first-frame stand-in
@@ -232,9 +233,7 @@ class Presenter:
         status = self.badges.get(index) if self.badges else None
         if status is None:
             return ""
-        value = getattr(status, "value", str(status))
-        mark = {"built": "✓", "failed": "✗"}.get(value, "·")
-        return f"docker: {value} {mark}"
+        return f"docker: {status.value} {status.mark}"
 
     def draw(self) -> None:
         rows = self.frame()
@@ -403,7 +402,7 @@ def _same_theme_file(current: LoadedTheme, wanted: Path | None) -> bool:
         return False
 
 
-def _badges(deck: Deck) -> dict | None:  # type: ignore[type-arg]
+def _badges(deck: Deck) -> dict[int, StageStatus] | None:
     """Per-slide Docker stage status from the verifier's cache, if there is one."""
     try:
         from slidekit.verify.status import slide_statuses

@@ -7,15 +7,16 @@ import io
 from slidekit.deck.load import load_deck
 from slidekit.verify.progress import PlainProgress, ProgressEvent, RichProgress, for_stream
 from slidekit.verify.smoke import run_checks
+from slidekit.verify.vocab import CheckStatus, ProgressKind, StageStatus
 
 EVENTS = [
-    ProgressEvent("static"),
-    ProgressEvent("build", "Dockerfile", "app"),
-    ProgressEvent("step", "Dockerfile", "app", 2, 3, "RUN make"),
-    ProgressEvent("stage", "Dockerfile", "app", status="built", seconds=1.25),
-    ProgressEvent("smoke", "Dockerfile", "app", text="http"),
-    ProgressEvent("checked", "Dockerfile", "app", text="http", status="failed", seconds=2.0),
-    ProgressEvent("done"),
+    ProgressEvent(ProgressKind.STATIC),
+    ProgressEvent(ProgressKind.BUILD, "Dockerfile", "app"),
+    ProgressEvent(ProgressKind.STEP, "Dockerfile", "app", 2, 3, "RUN make"),
+    ProgressEvent(ProgressKind.STAGE, "Dockerfile", "app", status=StageStatus.BUILT, seconds=1.25),
+    ProgressEvent(ProgressKind.SMOKE, "Dockerfile", "app", text="http"),
+    ProgressEvent(ProgressKind.CHECKED, "Dockerfile", "app", text="http", status=CheckStatus.FAILED, seconds=2.0),
+    ProgressEvent(ProgressKind.DONE),
 ]
 
 
