@@ -115,7 +115,8 @@ def trace_results(
             out[index] = stage_result(plan, stage, StageStatus.NOT_REACHED, stage.first_line, took, steps=timings,
                                       message=f"not reached: stage {culprit} failed")
         else:
-            cached = bool(mine) and all(s.vertex.cached for s in mine)
+            work = [s for s in mine if not _instruction(s.vertex.name).upper().startswith("FROM ")] or mine
+            cached = bool(work) and all(s.vertex.cached for s in work)
             status = StageStatus.CACHED if cached else StageStatus.BUILT
             image = outcome.image_id if index == closure[-1] else None
             out[index] = stage_result(plan, stage, status, stage.first_line, took, image_id=image, steps=timings)

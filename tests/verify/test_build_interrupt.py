@@ -34,7 +34,7 @@ def test_sigint_during_build_cleans_up(docker_client, busybox_image, tmp_path: P
     label = {"label": marker}
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "slidekit", "verify", "--no-hadolint", str(deck)],
+        [sys.executable, "-m", "slidekit", "verify", "--no-hadolint", "--builder", "classic", str(deck)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a background shell may ignore it
     )
@@ -48,5 +48,44 @@ def test_sigint_during_build_cleans_up(docker_client, busybox_image, tmp_path: P
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130, err
+    assert docker_client.api.containers(all=True, filters=label) == []
+    assert docker_client.api.images(all=True, filters=label) == []
+
+
+def _sleeping(seconds: str) -> bool:
+    """Whether a process runs ``sleep <seconds>`` (BuildKit runs RUN steps with runc, not as engine containers)."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if cmdline.read_bytes().split(b"\0")[:2] == [b"sleep", seconds.encode()]:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def test_sigint_during_buildkit_build_cancels_it(docker_client, busybox_image, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    marker = f"slidekit.test.sigint={uuid.uuid4().hex}"
+    seconds = f"{uuid.uuid4().int % 9000 + 1000}"  # a unique `sleep N` to find the step's process by
+    deck = tmp_path / "deck.md"
+    deck.write_text(
+        "# Slow\n\n---\n\n```dockerfile\n"
+        f"FROM {busybox_image} AS slow\nLABEL {marker}\nRUN echo started && sleep {seconds}\n```\n"
+    )
+    label = {"label": marker}
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "slidekit", "verify", "--no-hadolint", "--builder", "buildkit", str(deck)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        assert _wait(lambda: _sleeping(seconds), 90), "build never started"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert _wait(lambda: not _sleeping(seconds), 30), "the engine went on building after Ctrl-C"
     assert docker_client.api.containers(all=True, filters=label) == []
     assert docker_client.api.images(all=True, filters=label) == []
