@@ -161,6 +161,17 @@ class BuildKitBuilder(DockerSdkBuilder):
         self._lock = threading.Lock()
         self._open: set[Any] = set()
         self._aborted = threading.Event()
+        self._engine_version: str | None = None
+
+    @property
+    def engine_version(self) -> str:
+        """The engine's version (``/version``), which says what its built-in Dockerfile frontend parses."""
+        if self._engine_version is None:
+            try:
+                self._engine_version = str(self.api.version().get("Version", ""))
+            except docker.errors.DockerException:
+                self._engine_version = ""
+        return self._engine_version
 
     def build_target(self, request: TargetRequest, on_vertex: VertexCallback | None = None) -> TraceOutcome:
         """Build ``request``; failures come back in the outcome, not as exceptions.

@@ -241,11 +241,14 @@ class _Run:
     # ---- BuildKit: leaf targets concurrently, then the other stages tagged from its cache
 
     def build_buildkit(self, plan: DockerfilePlan, wanted: tuple[int, ...], missing: set[tuple[str, int]]) -> dict[int, StageResult]:
-        from slidekit.verify.trace_map import unsupported_reasons
+        from slidekit.verify.buildkit import BuildKitBuilder
+        from slidekit.verify.trace_map import builtin_frontend, unsupported_reasons
 
+        assert isinstance(self.builder, BuildKitBuilder)
+        frontend = builtin_frontend(self.builder.engine_version)
         done = {index: self._missing(plan, index) for index in self._blocked(plan, missing)}
         needed = {i for target in wanted for i in plan.closure(target)}
-        for index, (line, reason) in unsupported_reasons(plan).items():
+        for index, (line, reason) in unsupported_reasons(plan, frontend).items():
             if index in needed and index not in done:
                 done[index] = stage_result(plan, plan.stages[index], StageStatus.UNSUPPORTED, line, message=reason)
         pending = [t for t in wanted if t not in done and not self._skip_blocked(plan, plan.closure(t), done)]

@@ -33,6 +33,39 @@ SESSION_MOUNTS = frozenset({"secret", "ssh"})
 
 
 @dataclass(frozen=True)
+class BuiltinFrontend:
+    """What the engine's built-in Dockerfile frontend parses (``/build?version=2`` without ``# syntax=``).
+
+    ``flags``: per instruction, the BuildKit-only flags it knows (None: all of them).
+    """
+
+    name: str
+    flags: Mapping[str, frozenset[str]] | None
+    heredocs: bool
+
+
+#: Docker 20.10 (checked on 20.10.24): RUN --mount (cache, bind, tmpfs; secret and ssh need a
+#: session) and COPY/ADD --chmod; "Unknown flag" for COPY --link/--parents/--exclude, RUN
+#: --network/--security, ADD --checksum/--keep-git-dir; heredocs are read as instructions.
+FRONTEND_20_10 = BuiltinFrontend("Docker 20.10", {"RUN": frozenset({"mount"}), "COPY": frozenset({"chmod"}),
+                                                  "ADD": frozenset({"chmod"})}, heredocs=False)
+#: Docker 23 and later bundle a Dockerfile 1.5+ frontend (heredocs, COPY --link, RUN --network ...).
+FRONTEND_MODERN = BuiltinFrontend("Docker 23+", None, heredocs=True)
+#: BuildKit-only flags (the classic builder rejects them): the ones a built-in frontend may lack.
+BUILDKIT_FLAGS = {
+    "RUN": frozenset({"mount", "network", "security", "device"}),
+    "COPY": frozenset({"chmod", "link", "parents", "exclude"}),
+    "ADD": frozenset({"chmod", "link", "keep-git-dir", "checksum", "exclude", "unpack"}),
+}
+
+
+def builtin_frontend(engine_version: str) -> BuiltinFrontend:
+    """The built-in frontend of an engine version such as ``20.10.24+dfsg1`` (unknown: the newer one)."""
+    match = re.match(r"(\d+)\.", engine_version)
+    return FRONTEND_20_10 if match and int(match.group(1)) < 23 else FRONTEND_MODERN
+
+
+@dataclass(frozen=True)
 class StageStep:
     """A vertex of one stage: which instruction (Dockerfile line) it is."""
 
@@ -157,13 +190,13 @@ def _failed_stage(
 # --------------------------------------------------------------------------- what this path cannot build
 
 
-def unsupported_reasons(plan: DockerfilePlan) -> dict[int, tuple[int, str]]:
+def unsupported_reasons(plan: DockerfilePlan, frontend: BuiltinFrontend = FRONTEND_20_10) -> dict[int, tuple[int, str]]:
     """Stage index → (Dockerfile line, reason) for stages BuildKit cannot build through ``/build?version=2``.
 
     - a ``# syntax=`` directive: the frontend image must be pulled from a registry (every stage);
     - ``RUN --mount=type=secret|ssh``: needs a client session, which the Engine API path has none of;
-    - heredocs (``RUN <<EOF``): the engine's built-in Dockerfile frontend (Docker 20.10) reads the
-      body as instructions (``unknown instruction``); they need the ``docker/dockerfile:1.4+`` frontend.
+    - what ``frontend`` (the engine's built-in one) does not parse: on Docker 20.10 heredocs
+      (``RUN <<EOF``: the body is read as instructions) and flags such as ``COPY --link``.
     """
     syntax = plan.parsed.directives.get("syntax")
     if syntax:
@@ -173,16 +206,21 @@ def unsupported_reasons(plan: DockerfilePlan) -> dict[int, tuple[int, str]]:
     out: dict[int, tuple[int, str]] = {}
     for stage in plan.parsed.stages:
         for ins in stage.instructions:
-            why = _instruction_reason(ins)
+            why = _instruction_reason(ins, frontend)
             if why is not None:
                 out.setdefault(stage.index, (ins.start, why))
     return out
 
 
-def _instruction_reason(ins: Instruction) -> str | None:
-    if ins.heredocs:
-        return (f"{ins.keyword} <<{ins.heredocs[0].name}: the engine's built-in Dockerfile frontend does not support "
-                "heredocs (it reads the body as instructions); they need the docker/dockerfile:1.4+ frontend")
+def _instruction_reason(ins: Instruction, frontend: BuiltinFrontend) -> str | None:
+    if ins.heredocs and not frontend.heredocs:
+        return (f"{ins.keyword} <<{ins.heredocs[0].name}: the built-in Dockerfile frontend of {frontend.name} does not "
+                "support heredocs (it reads the body as instructions); they need the docker/dockerfile:1.4+ frontend")
+    known = frontend.flags.get(ins.keyword, frozenset()) if frontend.flags is not None else None
+    for flag in ins.flags:
+        if known is not None and flag.name in BUILDKIT_FLAGS.get(ins.keyword, ()) and flag.name not in known:
+            return (f"{ins.keyword} --{flag.name}: the built-in Dockerfile frontend of {frontend.name} does not know "
+                    "this flag; it needs a newer docker/dockerfile frontend")
     if ins.keyword != "RUN":
         return None
     for flag in ins.flags:

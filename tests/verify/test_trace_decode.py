@@ -20,7 +20,7 @@ from slidekit.verify.buildkit import TraceState
 from slidekit.verify.model import StageStatus
 from slidekit.verify.plan import plan_stages
 from slidekit.verify.trace import MESSAGES, TRACE_ID, StatusResponse, decode, parse
-from slidekit.verify.trace_map import trace_results, unsupported_reasons
+from slidekit.verify.trace_map import FRONTEND_20_10, FRONTEND_MODERN, builtin_frontend, trace_results, unsupported_reasons
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "buildkit"
 PROTO = Path(__file__).resolve().parents[2] / "slidekit" / "verify" / "buildkit_status.proto"
@@ -112,6 +112,9 @@ def test_descriptors_match_the_proto_file() -> None:
     ("FROM scratch AS a\nRUN --mount=type=ssh true\n", 7, "type=ssh needs a client session"),
     ("FROM scratch AS a\nRUN <<EOF\necho hi\nEOF\n", 7, "does not support heredocs"),
     ("# syntax=docker/dockerfile:1\nFROM scratch AS a\nRUN true\n", 6, "frontend image from a registry"),
+    ("FROM scratch AS a\nCOPY --link x /x\n", 7, "COPY --link: the built-in Dockerfile frontend of Docker 20.10"),
+    ("FROM scratch AS a\nRUN --network=none true\n", 7, "RUN --network: the built-in Dockerfile frontend"),
+    ("FROM scratch AS a\nADD --checksum=sha256:00 x /x\n", 7, "ADD --checksum: the built-in"),
 ])
 def test_unsupported_reasons(block: str, line: int, why: str) -> None:
     deck = load_deck("# t\n\n---\n\n```dockerfile\n" + block + "```\n", "deck.md")
@@ -124,3 +127,18 @@ def test_unsupported_reasons(block: str, line: int, why: str) -> None:
 def test_cache_and_bind_mounts_are_supported() -> None:
     deck = load_deck("# t\n\n---\n\n```dockerfile\nFROM scratch AS a\nRUN --mount=type=cache,target=/c --mount=type=bind,target=/b true\n```\n", "d.md")
     assert unsupported_reasons(plan_stages(assemble(deck)[0])) == {}
+
+
+def test_frontend_by_engine_version() -> None:
+    assert builtin_frontend("20.10.24+dfsg1") is FRONTEND_20_10
+    assert builtin_frontend("27.3.1") is FRONTEND_MODERN
+    deck = load_deck("# t\n\n---\n\n```dockerfile\nFROM scratch AS a\nCOPY --link x /x\nRUN <<EOF\ntrue\nEOF\n```\n", "d.md")
+    plan = plan_stages(assemble(deck)[0])
+    assert unsupported_reasons(plan, FRONTEND_MODERN) == {}
+    assert list(unsupported_reasons(plan, FRONTEND_20_10)) == [0]
+
+
+def test_chmod_and_cache_mounts_are_known_to_20_10() -> None:
+    deck = load_deck("# t\n\n---\n\n```dockerfile\nFROM scratch AS a\nCOPY --chmod=755 x /x\n"
+                     "RUN --mount=type=tmpfs,target=/t true\n```\n", "d.md")
+    assert unsupported_reasons(plan_stages(assemble(deck)[0]), FRONTEND_20_10) == {}
