@@ -12,8 +12,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -38,6 +39,10 @@ from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, state_path, write_position
 from slidekit.theme.load import LoadedTheme
 from slidekit.verify.vocab import StageStatus
+
+if TYPE_CHECKING:
+    from slidekit.present.runcode import RunResult
+    from slidekit.verify.model import StageStatus
 
 #: seconds between mtime checks of the deck and its theme
 POLL = 0.3
@@ -201,7 +206,7 @@ class Presenter:
     def frame(self) -> list[Row]:
         width, height = self.screen.size()
         if is_too_small(width, height):
-            return too_small(width, height)
+            return [*too_small(width, height)]
         banner = banner_lines(self.banner, width) if self.banner else ()
         chrome = Chrome(banner, self._status(width))
         rows = chrome.body_rows(height)
@@ -291,14 +296,16 @@ class Presenter:
             from slidekit.present import build
 
             self.extra_lines = [Text("docker build: starting…", style="bold")]
-            target = lambda: build.run_stage(self.deck, docker, self._progress(index))  # noqa: E731
+            target: Callable[[], None] = partial(build.run_stage, self.deck, docker, self._progress(index))
         else:
             self.extra_lines = [Text(f"running {len(blocks)} block(s)…", style="bold")]
-            target = lambda: self._show_runs(index, runcode.run_slide(slide))  # noqa: E731
+
+            def target() -> None:
+                self._show_runs(index, runcode.run_slide(slide))
         self.worker = threading.Thread(target=target, daemon=True)
         self.worker.start()
 
-    def _progress(self, index: int):  # type: ignore[no-untyped-def]
+    def _progress(self, index: int) -> Callable[..., None]:
         def update(lines: list[Text], done: bool = False) -> None:
             if self.extra_slide == index:
                 self.extra_lines = [Text("")] + lines
@@ -309,7 +316,7 @@ class Presenter:
 
         return update
 
-    def _show_runs(self, index: int, results: list) -> None:  # type: ignore[type-arg]
+    def _show_runs(self, index: int, results: list[RunResult]) -> None:
         width = self.screen.size()[0]
         lines: list[Text] = []
         for result in results:

@@ -255,7 +255,8 @@ def _stage_to(result: StageResult) -> dict[str, object]:
 def _stage_from(data: Mapping[str, object]) -> StageResult:
     fields = dict(data)
     fields["status"] = StageStatus(fields["status"])
-    fields["log_tail"] = tuple(fields.get("log_tail") or ())  # type: ignore[arg-type]
-    fields["steps"] = tuple(StepTiming(**step) for step in fields.get("steps") or ())  # type: ignore[attr-defined]
+    fields["log_tail"] = tuple(fields.get("log_tail") or ())  # type: ignore[arg-type]  # a JSON list
+    steps = fields.get("steps") or ()
+    fields["steps"] = tuple(StepTiming(**step) for step in steps)  # type: ignore[attr-defined]  # our own JSON: a list of dicts
     known = StageResult.__dataclass_fields__
-    return StageResult(**{k: v for k, v in fields.items() if k in known})  # type: ignore[arg-type]
+    return StageResult(**{k: v for k, v in fields.items() if k in known})  # type: ignore[arg-type]  # our own JSON
