@@ -50,16 +50,19 @@ class RichProgress:
         self._lock = threading.Lock()
         self._status = "verifying…"
         self._rows: dict[str, tuple[str, float]] = {}  # "dockerfile:stage" -> (instruction, since)
-        self._live = Live(self._view(), console=self.console, refresh_per_second=8, transient=True)
+        self._live = Live(self.view(), console=self.console, refresh_per_second=8, transient=True)
         self._live.start()
 
-    def _view(self) -> RenderableType:
+    def view(self) -> RenderableType:
         from rich.console import Group
         from rich.markup import escape
         from rich.spinner import Spinner
         from rich.table import Table
 
         table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True, justify="right")
+        table.add_column(no_wrap=True, overflow="ellipsis")
         now = time.monotonic()
         for where, (text, since) in list(self._rows.items()):
             instr = text if len(text) <= 60 else text[:59] + "…"
@@ -69,7 +72,7 @@ class RichProgress:
     def __call__(self, event: ProgressEvent) -> None:
         with self._lock:
             self._apply(event)
-            self._live.update(self._view())
+            self._live.update(self.view())
 
     def _apply(self, event: ProgressEvent) -> None:
         from rich.markup import escape
