@@ -29,10 +29,10 @@ def verification_statuses(deck: Deck, run: bool) -> Mapping[int, StageStatus] | 
     cached result of the last one; None when there is none (or the verifier is absent)."""
     if run:
         try:
-            from slidekit.verify.run import verify_deck
+            from slidekit.verify.run import VerifyOptions, verify
         except ImportError:
             raise SlidekitError("--verify: the verifier is not available in this installation") from None
-        report = verify_deck(deck, context=None, image_map={})
+        report = verify(deck, VerifyOptions())
         if not report.engine_available:
             output.warn(f"--verify: {report.engine_message or 'Docker engine unavailable'}; stages not verified")
         counts: dict[StageStatus, int] = {}

@@ -7,6 +7,7 @@ lines to show under the slide as the build progresses.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable
 
@@ -45,10 +46,16 @@ def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update) -> None:
     start = time.monotonic()
     log: list[str] = []
 
+    lock = threading.Lock()  # BuildKit builds independent stages at once: events come from several threads
+
     def progress(event: ProgressEvent) -> None:
         line = describe(event, start)
         if line is None:
             return
+        with lock:
+            _show(event, line)
+
+    def _show(event: ProgressEvent, line: str) -> None:
         if event.kind is ProgressKind.STEP and log and " step " in log[-1]:
             log[-1] = line  # one live line for the step counter
         else:
@@ -57,9 +64,9 @@ def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update) -> None:
 
     update([Text(f"docker build {label}: starting…", style="bold")])
     try:
-        from slidekit.verify.run import verify_deck
+        from slidekit.verify.run import VerifyOptions, verify
 
-        report = verify_deck(deck, context=None, image_map={}, targets=set(stages) or None, progress=progress)
+        report = verify(deck, VerifyOptions(targets=frozenset(stages) or None), progress=progress)
     except Exception as exc:  # noqa: BLE001 - shown on screen; the talk goes on
         update([Text(f"docker build {label}: {exc}", style="bold red")], True)
         return
