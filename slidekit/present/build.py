@@ -15,6 +15,7 @@ from rich.text import Text
 
 from slidekit.deck.model import CodeBlock, Deck
 from slidekit.verify.model import Severity, VerifyReport
+from slidekit.verify.run import VerifyOptions, verify
 from slidekit.verify.vocab import ProgressEvent, ProgressKind
 from slidekit.verify.vocab import describe as describe_event
 
@@ -64,8 +65,6 @@ def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update) -> None:
 
     update([Text(f"docker build {label}: starting…", style="bold")])
     try:
-        from slidekit.verify.run import VerifyOptions, verify
-
         report = verify(deck, VerifyOptions(targets=frozenset(stages) or None), progress=progress)
     except Exception as exc:  # noqa: BLE001 - shown on screen; the talk goes on
         update([Text(f"docker build {label}: {exc}", style="bold red")], True)

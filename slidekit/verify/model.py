@@ -16,9 +16,6 @@ from slidekit.verify.vocab import Builder, CheckStatus, StageStatus
 __all__ = ["AssembledDockerfile", "Builder", "CheckStatus", "Finding", "Severity", "SmokeResult", "StageResult",
            "StageStatus", "StepTiming", "VerifyReport"]
 
-#: ``slidekit verify``: nothing on the slides failed, but a base image is neither local
-#: nor pullable (a machine problem, like 3: fix with --image-map or by loading the image).
-
 
 @dataclass(frozen=True)
 class AssembledDockerfile:
@@ -127,6 +124,7 @@ class VerifyReport:
     seconds: float = 0.0
     dockerfiles: tuple[str, ...] = field(default_factory=tuple)
     builder: Builder | None = None  # the builder that built (None: nothing was built)
+    static_only: bool = False  # `verify --static`: only the static checks ran, nothing was built
 
     @property
     def failed(self) -> bool:

@@ -42,7 +42,6 @@ from slidekit.verify.plan import (
     collect,
     context_root,
     effective_image_map,
-    front_matter_line,
     list_files,
     map_image,
     missing_message,
@@ -59,6 +58,7 @@ if TYPE_CHECKING:
     # The modules that build (tarfile, the docker SDK, protobuf) load only when something is built:
     # an unchanged deck is answered from the cache without them (tests/verify/test_warm_path.py).
     from slidekit.verify.build import ImageBuilder
+    from slidekit.verify.context import IgnorePattern
 
 # Re-exported: tests and benchmarks import the pure plan API from here too.
 __all__ = ["VerifyOptions", "build_text", "map_image", "plan_stages", "stage_results", "static_findings", "step_table",
@@ -96,10 +96,17 @@ def chosen_builder(deck: Deck, option: Builder | None) -> Builder:
         return Builder(str(value).strip().lower())
     except ValueError:
         raise SlidekitError(f"builder: {value!r} is not one of auto, buildkit, classic", deck.path,
-                            front_matter_line(deck, "builder")) from None
+                            deck.meta.key_line("builder")) from None
 
 
-def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozenset[str], hadolint: bool) -> tuple[Finding, ...]:
+def read_dockerignore(root: Path) -> tuple[IgnorePattern, ...] | None:
+    from slidekit.verify.context import read_dockerignore as read
+
+    return read(root)
+
+
+def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozenset[str], hadolint: bool,
+                    dockerignore: tuple[IgnorePattern, ...] | None = None) -> tuple[Finding, ...]:
     """The static checks' findings, cached by content (:func:`cache.findings_key`): an
     unchanged deck neither imports the rules nor starts hadolint."""
     identity = None
@@ -107,7 +114,8 @@ def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozens
         from slidekit.verify.hadolint import identity as hadolint_identity
 
         identity = hadolint_identity()
-    key = result_cache.findings_key(dockerfiles, files, identity)
+    ignore = [("!" if p.exclusion else "") + p.pattern for p in dockerignore or ()]
+    key = result_cache.findings_key(dockerfiles, files, identity, ignore)
     cached = result_cache.load_findings(key)
     if cached is not None:
         return cached
@@ -116,7 +124,7 @@ def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozens
 
     # hadolint caches its own results by text: asked first, the check below reads them back.
     complete = identity is None or all(run_hadolint(d.text) is not None for d in dockerfiles)
-    findings = tuple(check(dockerfiles, files, hadolint=hadolint))
+    findings = tuple(check(dockerfiles, files, hadolint=hadolint, dockerignore=dockerignore))
     if complete:  # a hadolint that failed this time is asked again next time
         result_cache.store_findings(key, findings)
     return findings
@@ -339,7 +347,7 @@ def verify(deck: Deck, options: VerifyOptions, *, image_builder: ImageBuilder | 
     files = list_files(root)
     mapping = effective_image_map(deck, options.image_map)
     emit(ProgressEvent(ProgressKind.STATIC))
-    all_findings = static_findings(dockerfiles, files, options.hadolint)
+    all_findings = static_findings(dockerfiles, files, options.hadolint, read_dockerignore(root))
     plans = tuple(plan_stages(d) for d in dockerfiles)
     checks = smoke_findings(deck, plans)
     targets = set(options.targets) if options.targets is not None else None
