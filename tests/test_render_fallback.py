@@ -11,6 +11,8 @@ from slidekit.cli import main
 from slidekit.deck import model as m
 from slidekit.deck.load import load_deck
 from slidekit.render import glamour
+from slidekit.render.cells import Buf
+from slidekit.render.elements import EMPTY, Ctx
 from slidekit.render.terminal import plain_lines, render_slide_result
 from slidekit.theme.load import load_theme
 
@@ -26,9 +28,9 @@ After the code.
 """
 
 
-def _explode(block: m.Block, ctx: glamour.Ctx, out: glamour.Buf, first: bool) -> None:
+def _explode(block: m.Block, ctx: Ctx, out: Buf, first: bool) -> None:
     out.write("half-written output that must not reach the screen")
-    ctx.stack.append(glamour.EMPTY)  # and a stack left dirty
+    ctx.stack.append(EMPTY)  # and a stack left dirty
     raise KeyError("Literal.Scalar.Plain")
 
 

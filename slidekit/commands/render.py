@@ -11,10 +11,21 @@ from typing import TYPE_CHECKING
 import click
 
 from slidekit import output
-from slidekit.commands.common import open_deck, open_theme, preprocess_options
+from slidekit.commands._options import preprocess_options
 from slidekit.errors import SlidekitError
+from slidekit.deck.build import build_blocks
+from slidekit.files import read_deck_text
+from slidekit.render.terminal import (
+    detect_color_system,
+    render_footer,
+    render_markdown,
+    render_slide_result,
+    to_ansi,
+)
+from slidekit.session import open_deck, open_theme
+from slidekit.theme.load import load_theme
 
-if TYPE_CHECKING:  # the renderer is imported when rendering (fast `--help`)
+if TYPE_CHECKING:
     from slidekit.deck.model import Deck
     from slidekit.render.glamour import Fallback
     from slidekit.theme.schema import Theme
@@ -26,7 +37,6 @@ def color_system_for(choice: str, env: Mapping[str, str], is_tty: bool) -> str |
     """``--color``: never → None; auto → what the terminal supports (None for
     pipes and under NO_COLOR); always → colour even in a pipe: 256 colours when
     TERM says so (and COLORTERM does not say truecolor), else truecolor."""
-    from slidekit.render.terminal import detect_color_system
 
     if choice == "never":
         return None
@@ -46,12 +56,6 @@ def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
     """The text `slidekit render` prints: each slide, its footer, separators
     between; ``bare``: only each slide's Markdown as glamour renders it.
     A block that fell back to its source is warned about (``path:line``)."""
-    from slidekit.render.terminal import (
-        render_footer,
-        render_markdown,
-        render_slide_result,
-        to_ansi,
-    )
 
     chunks: list[str] = []
     indexes = [only - 1] if only is not None else range(len(deck.slides))
@@ -72,10 +76,6 @@ def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
 def render_document_text(path: str, theme: Theme, width: int, color_system: str | None, *,
                          table_wrap: bool = True, inline_table_links: bool = False) -> str:
     """``--bare --no-split``: the whole file as one Markdown document, as glamour renders it."""
-    from slidekit.deck.build import build_blocks
-    from slidekit.files import read_deck_text
-    from slidekit.render.terminal import render_markdown, to_ansi
-
     text = read_deck_text(path).replace("\r\n", "\n").lstrip("\ufeff")
     blocks, _notes = build_blocks(text, 1)
     result = render_markdown(blocks, theme, width, table_wrap=table_wrap, inline_table_links=inline_table_links)
@@ -109,7 +109,7 @@ def _warn_fallbacks(path: str, fallbacks: Sequence[Fallback]) -> None:
 @preprocess_options
 def command(deck: str, width: int | None, slide: int | None, theme: str | None, color: str,
             bare: bool, no_split: bool, table_wrap: bool, inline_table_links: bool,
-            allow_exec: bool, strict: bool) -> int:
+            allow_exec: bool, strict: bool, refresh: bool) -> int:
     """Print a deck's slides to stdout, rendered for a terminal (for pipes and CI).
 
     The output is the same every time at a given --width; slides are separated by
@@ -120,8 +120,6 @@ def command(deck: str, width: int | None, slide: int | None, theme: str | None, 
         raise click.UsageError("--no-split needs --bare")
     depth = color_system_for(color, os.environ, output.stdout().isatty())
     if no_split:
-        from slidekit.theme.load import load_theme
-
         deck_folder = None if deck == "-" else Path(deck).resolve().parent
         loaded = load_theme(theme, deck_folder)
         for warning in loaded.warnings:
@@ -129,7 +127,7 @@ def command(deck: str, width: int | None, slide: int | None, theme: str | None, 
         output.out(render_document_text(deck, loaded.theme, width or default_width(), depth,
                                         table_wrap=table_wrap, inline_table_links=inline_table_links))
         return 0
-    loaded_deck = open_deck(deck, allow_exec=allow_exec, strict=strict)
+    loaded_deck = open_deck(deck, preprocess=True, allow_exec=allow_exec, strict=strict, refresh=refresh)
     if slide is not None and not 1 <= slide <= len(loaded_deck.slides):
         last = loaded_deck.slides[-1].span.last
         raise SlidekitError(f"--slide {slide} is out of range: the deck has "

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import rich.cells
 from rich.cells import cell_len, get_character_cell_size
 from rich.style import Style as RichStyle
 from rich.text import Text
 
+#: rich >= 14 splits text into graphemes (an emoji ZWJ sequence is one)
+_split_graphemes = getattr(rich.cells, "split_graphemes", None)
 #: one grapheme, its width in cells, its style ("\n" has width 0)
 Cell = tuple[str, int, RichStyle | None]
 _NBSP = "\u00a0"
@@ -28,16 +31,14 @@ class Verbatim(str):
 
 def graphemes(text: str) -> list[tuple[str, int]]:
     """``text`` as (grapheme, cells) pairs; an emoji sequence stays whole."""
-    try:
-        from rich.cells import split_graphemes
-    except ImportError:  # rich < 14
-        return [(c, 0 if c == "\n" else get_character_cell_size(c)) for c in text]
+    if _split_graphemes is None:  # rich < 14: one character at a time
+        return [(ch, 0 if ch == "\n" else get_character_cell_size(ch)) for ch in text]
     out: list[tuple[str, int]] = []
     for index, part in enumerate(text.split("\n")):
         if index:
             out.append(("\n", 0))
         if part:
-            spans, _ = split_graphemes(part)
+            spans, _ = _split_graphemes(part)
             out.extend((part[start:end], cells) for start, end, cells in spans)
     return out
 

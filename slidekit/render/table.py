@@ -17,12 +17,12 @@ from rich.style import Style as RichStyle
 from slidekit.deck import model as m
 from slidekit.render import cells as c
 from slidekit.render.cells import Buf, Cell
-from slidekit.render.glamour import (
+from slidekit.render.elements import (
     Ctx,
     TableLink,
-    _Auto,
-    _link_domain,
-    _node_content,
+    Autolink,
+    link_domain,
+    node_content,
     autolink_label,
     base_render,
     prepare,
@@ -115,12 +115,12 @@ def _collect(rows: list[list[tuple[m.Inline, ...]]]) -> tuple[list[TableLink], l
 
     def walk(nodes: list[object]) -> None:
         for node in nodes:
-            if isinstance(node, _Auto):
-                links.append(TableLink(node.href, autolink_label(node.href) or _link_domain(node.href), "auto"))
+            if isinstance(node, Autolink):
+                links.append(TableLink(node.href, autolink_label(node.href) or link_domain(node.href), "auto"))
             elif isinstance(node, m.Image):
-                images.append(TableLink(node.src, node.alt or _link_domain(node.src), "image"))
+                images.append(TableLink(node.src, node.alt or link_domain(node.src), "image"))
             elif isinstance(node, m.Link):
-                links.append(TableLink(node.href, _node_content(node.children), "regular"))
+                links.append(TableLink(node.href, node_content(node.children), "regular"))
                 walk(prepare(node.children))
             elif isinstance(node, (m.Emph, m.Strong, m.Strike)):
                 walk(prepare(node.children))
