@@ -14,6 +14,7 @@ from slidekit.deck import model as m
 from slidekit.deck.load import load_deck
 from slidekit.render.terminal import (
     detect_color_system,
+    render_markdown,
     plain_lines,
     render_footer,
     render_slide,
@@ -67,7 +68,12 @@ def test_dockerfile_keyword_gets_chroma_keyword_colour() -> None:
     from_style = style_at(lines, "FROM")
     assert hexcolor(from_style) == keyword.color == "#859900"
     assert from_style.bold
-    assert from_style.bgcolor is None  # glamour's chroma formatter paints no background behind code
+    # on a slide, code sits on the document's background (glamour's own output paints none: below)
+    assert hexcolor(from_style, bg=True) == SOLARIZED.get("document").background_color
+    exact = render_markdown(slide("```dockerfile\nFROM busybox AS base\n```\n").blocks, SOLARIZED, 60).lines
+    glamour_from = style_at(exact, "FROM")
+    assert glamour_from.bgcolor is None and glamour_from.bold
+    assert glamour_from.color is not None and glamour_from.color.number == 100  # chroma's xterm pick for #859900
     assert hexcolor(style_at(lines, "busybox")) == SOLARIZED.chroma["literal_string"].color
 
 

@@ -122,8 +122,9 @@ class Ctx:
     table_links: list[TableLink] = field(default_factory=list)
     table_images: list[TableLink] = field(default_factory=list)
     list_depth: int = 0
-    #: code colours as chroma's terminal256 formatter picks them (glamour's own output)
-    chroma_256: bool = False
+    #: glamour's exact output: code colours as chroma's terminal256 formatter picks them and
+    #: nothing under the code; else the theme's exact colours over the enclosing background
+    exact: bool = False
     #: None while inside a guarded block (only top-level blocks fall back)
     fallbacks: list[Fallback] | None = None
 

@@ -252,13 +252,17 @@ def _code_block(block: m.Block, ctx: Ctx, out: Buf, first: bool) -> None:
     if rules.theme or rules.chroma:
         render_text(body, ctx.current, rules.block_prefix)
         rows = highlight(code.rstrip("\n"), lang, ctx.theme, _code_text_style(ctx.theme))
+        background = ctx.current.background_color
+        under = rich_of(Style(background_color=background)) if background else None
         for i, row in enumerate(rows):
             if i:
                 body.write("\n")
             for span_text, span_style in _runs(row):
                 token_style = _no_background(span_style)
-                if ctx.chroma_256:
+                if ctx.exact:
                     token_style = _indexed(token_style)
+                elif under is not None:
+                    token_style = under + token_style if token_style else under
                 body.write(span_text.expandtabs(4), token_style)
         if code.endswith("\n"):
             body.write("\n")
@@ -401,13 +405,17 @@ class Rendered:
 
 def render_document(blocks: tuple[m.Block, ...], theme: Theme, width: int, *,
                     table_wrap: bool = True, inline_table_links: bool = False,
-                    chroma_256: bool = False) -> Rendered:
-    """``blocks`` as glamour renders a document at word wrap ``width``;
-    ``chroma_256``: code colours reduced to the xterm palette as glamour's
-    highlighter does (else the theme's exact colours, for the terminal to show
-    at its own depth)."""
+                    exact: bool = False) -> Rendered:
+    """``blocks`` as glamour renders a document at word wrap ``width``.
+
+    ``exact``: byte for byte glamour's choices where they are a terminal's
+    rather than the layout's: code colours reduced to the xterm palette as
+    glamour's highlighter reduces them, and no background under code. Without
+    it (the slide view), code keeps the theme's exact colours, for the terminal
+    to show at its own depth, over the document's background.
+    """
     ctx = Ctx(theme, max(width, 0), inline_table_links=inline_table_links, table_wrap=table_wrap,
-              chroma_256=chroma_256)
+              exact=exact)
     ctx.fallbacks = []
     fallbacks = ctx.fallbacks
     out = Buf()

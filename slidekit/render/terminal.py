@@ -95,7 +95,7 @@ def render_markdown(blocks: tuple[m.Block, ...], theme: Theme, width: int, *, ta
     (lines are not cropped: glamour's own output may pass the width; code
     colours are xterm-256 colours picked as glamour's highlighter picks them)."""
     result = render_document(blocks, theme, max(width, 1), table_wrap=table_wrap,
-                             inline_table_links=inline_table_links, chroma_256=True)
+                             inline_table_links=inline_table_links, exact=True)
     return SlideRender(to_lines(result.cells), tuple(result.fallbacks))
 
 
