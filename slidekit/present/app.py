@@ -41,6 +41,7 @@ from slidekit.present.sync import Position, state_path, write_position
 from slidekit.render import terminal
 from slidekit.session import deck_dir, open_theme
 from slidekit.theme.load import LoadedTheme, resolve_theme_path
+from slidekit.verify.vocab import StageStatus
 
 if TYPE_CHECKING:
     from slidekit.present.runcode import RunResult
@@ -222,9 +223,7 @@ class Presenter:
         status = self.badges.get(index) if self.badges else None
         if status is None:
             return ""
-        value = getattr(status, "value", str(status))
-        mark = {"built": "✓", "failed": "✗"}.get(value, "·")
-        return f"docker: {value} {mark}"
+        return f"docker: {status.value} {status.mark}"
 
     def draw(self) -> None:
         rows = self.frame()
