@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from rich.color import Color, ColorParseError
-
 PRIMITIVE = frozenset(
     {
         "block_prefix", "block_suffix", "prefix", "suffix", "color", "background_color",
@@ -174,6 +172,8 @@ def _parse_field(key: str, item: object, where: str, warnings: list[str]) -> obj
 def _is_colour(value: str) -> bool:
     """Does :func:`slidekit.theme.colors.to_hex` understand ``value`` (an ANSI
     index 0-255, ``#rgb``, ``#rrggbb`` or a colour name)?"""
+    # boundary: rich loads when a theme is read, not wherever slidekit.theme is imported (a warm verify)
+    from rich.color import Color, ColorParseError  # noqa: PLC0415 - boundary, see above
 
     value = value.strip()
     if value.isdigit():
