@@ -18,7 +18,6 @@ from slidekit.verify import progress as progress_mod
 from slidekit.verify.assemble import has_blocks_to_verify
 from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
 from slidekit.verify.report import to_dict, to_github, to_junit
-from slidekit.verify.run import verify_deck
 from slidekit.verify.vocab import Builder
 
 
@@ -109,11 +108,13 @@ def _verify_one(
     if allow_empty and not has_blocks_to_verify(opened):
         return None  # only "nothing to verify" is skipped: malformed attributes still fail (exit 2)
     if options.get("static_only"):
-        from slidekit.verify.static_only import verify_static
+        from slidekit.verify.static_only import verify_static  # noqa: PLC0415 - boundary: a warm verify skips the rules
 
         return verify_static(opened, context=options["context"], hadolint=options["hadolint"])
     display = progress_mod.for_stream(output.stderr())
     try:
+        from slidekit.verify.run import verify_deck  # noqa: PLC0415 - boundary: --static never loads the orchestrator or engine
+
         return verify_deck(opened, progress=display, **options)
     finally:
         display.close()

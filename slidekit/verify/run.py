@@ -21,7 +21,7 @@ from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.verify import cache as result_cache
 from slidekit.verify.assemble import assemble
-from slidekit.verify.findings import read_dockerignore, smoke_findings, static_findings
+from slidekit.verify.checks import read_dockerignore, smoke_findings, static_findings
 from slidekit.verify.model import (
     Builder,
     Severity,
@@ -116,7 +116,7 @@ def verify(deck: Deck, options: VerifyOptions, *, image_builder: ImageBuilder | 
         findings = all_findings if builder is Builder.CLASSIC else tuple(
             f for f in all_findings if f.rule not in CLASSIC_ONLY_RULES)
         base = VerifyReport(deck.path, findings + checks, dockerfiles=tuple(d.name for d in dockerfiles), builder=builder)
-        return replace(base, seconds=time.monotonic() - started, **changes)  # type: ignore[arg-type]
+        return replace(base, seconds=time.monotonic() - started, **changes)  # type: ignore[arg-type]  # changes are VerifyReport fields passed through by name
 
     if any(f.severity is Severity.ERROR for f in checks):
         # A check naming no stage is a deck error: report it now rather than after minutes of building.
