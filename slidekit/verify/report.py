@@ -118,7 +118,8 @@ def _stage_json(s: StageResult) -> dict[str, object]:
     return {"dockerfile": s.dockerfile, "stage": s.stage, "status": s.status.value, "path": s.path,
             "line": s.line, "slide": s.slide_index + 1, "seconds": round(s.seconds, 6),
             "image_id": s.image_id, "message": s.message, "log_tail": list(s.log_tail),
-            "steps": [{"line": t.line, "instruction": t.instruction, "seconds": round(t.seconds, 6), "cached": t.cached}
+            "steps": [{"line": t.line, "instruction": t.instruction, "seconds": round(t.seconds, 6), "cached": t.cached,
+                       "started": t.started}
                       for t in s.steps]}
 
 
