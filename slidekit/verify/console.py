@@ -18,7 +18,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from slidekit.files import write_atomic
 from slidekit.verify.cache import cache_dir, hash_context
 from slidekit.verify.console_match import CommandRun, check_block
 from slidekit.verify.console_result import CommandOutput, ConsoleResult, ConsoleStatus
-from slidekit.verify.model import StageResult
+from slidekit.verify.model import StageResult, VerifyReport
 
 FORMAT = 1
 _SUCCEEDED = ("built", "cached")
@@ -97,7 +97,8 @@ def _check_one(deck: Deck, block: ConsoleBlock, stages: Sequence[StageResult], o
     started = time.monotonic()
     if block.kind == "host":
         if not options.trusted:
-            return _result(deck, block, ConsoleStatus.NOT_RUN, f"host: {options.trust_notice}")
+            notice = options.trust_notice.removeprefix("not run: ")
+            return _result(deck, block, ConsoleStatus.NOT_RUN, f"`host` runs only in a trusted deck: {notice}")
         from slidekit.verify.console_run import run_on_host
 
         ran = run_on_host(commands, cwd=str(options.deck_dir), stderr=block.stderr, timeout=block.timeout)
@@ -234,3 +235,44 @@ def store_runs(key: str, runs: Sequence[CommandRun]) -> None:
         write_atomic(path, json.dumps(data), durable=False)
     except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
         pass
+
+
+# --------------------------------------------------------------------------- in verify
+
+
+def has_console_checks(deck: Deck) -> bool:
+    """Whether the deck has a console block to check (one with a target)."""
+    return any(block.checked for block in console_blocks(deck))
+
+
+def deck_trust(deck: Deck, allow_exec: bool) -> tuple[bool, str]:
+    """The pre-processing trust rule (stdin never; --allow-exec, the deck's execute bits, trusted_decks)."""
+    from slidekit.preprocess.trust import decide, gather
+
+    verdict = decide(gather(deck.path, allow_exec))
+    return verdict.trusted, verdict.notice
+
+
+def with_console(report: VerifyReport, deck: Deck, *, image_map: Mapping[str, str], use_cache: bool = True,
+                 allow_exec: bool = False, client: Any = None, on_block: OnBlock | None = None,
+                 blocks: Sequence[ConsoleBlock] | None = None) -> VerifyReport:
+    """``report`` plus the verdicts of the deck's console blocks, checked against its stages' images.
+
+    ``client`` None connects to the engine only if a block must really run (an uncached one)."""
+    blocks = console_blocks(deck) if blocks is None else blocks
+    if not blocks:
+        return report
+    trusted, notice = deck_trust(deck, allow_exec) if any(b.kind == "host" for b in blocks) else (False, "")
+
+    def connect() -> tuple[Any, str]:
+        if client is not None:
+            return client, ""
+        from slidekit.verify.engine import connect as connect_engine
+
+        engine = connect_engine()
+        return engine.client, engine.message
+
+    deck_dir = Path.cwd() if deck.path == "-" else Path(deck.path).resolve().parent
+    options = ConsoleOptions(deck_dir, trusted, notice, image_map, use_cache, connect, on_block)
+    results = check_console(deck, report.stages, options, blocks)
+    return replace(report, console=results)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from slidekit.errors import EXIT_BASE_MISSING, EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, EXIT_OK
+from slidekit.verify.console_result import ConsoleResult
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class VerifyReport:
     seconds: float = 0.0
     dockerfiles: tuple[str, ...] = field(default_factory=tuple)
     static_only: bool = False  # `verify --static`: only the static checks ran, nothing was built
+    console: tuple[ConsoleResult, ...] = ()  # console blocks (```console), in deck order
 
     @property
     def failed(self) -> bool:
@@ -119,6 +121,7 @@ class VerifyReport:
             any(f.severity is Severity.ERROR for f in self.findings)
             or any(s.status in (StageStatus.FAILED, StageStatus.BASE_MISSING) for s in self.stages)
             or any(not s.passed for s in self.smoke)
+            or any(c.status.failing for c in self.console)
         )
 
     @property
@@ -133,6 +136,7 @@ class VerifyReport:
             any(f.severity is Severity.ERROR for f in self.findings)
             or any(s.status is StageStatus.FAILED for s in self.stages)
             or any(not s.passed for s in self.smoke)
+            or any(c.status.failing for c in self.console)
         )
         if slide_failure:
             return EXIT_FAILED

@@ -391,6 +391,40 @@ def verify_deck(
     builder: ImageBuilder | None = None,
     progress: Progress | None = None,
     hadolint: bool = True,
+    console: bool = True,
+    allow_exec: bool = False,
+) -> VerifyReport:
+    """Verify ``deck``'s Dockerfiles, then check its console blocks (``console``) against the images built
+    (``allow_exec``: run ``host`` blocks even if the deck is not otherwise trusted). With ``targets``, only the
+    console blocks of those stages are checked."""
+    from slidekit.verify.assemble import has_blocks_to_verify
+    from slidekit.verify.console import console_blocks, with_console
+
+    started = time.monotonic()
+    blocks = [b for b in console_blocks(deck) if targets is None or (b.kind == "stage" and b.target in targets)] if console else []
+    if any(b.checked for b in blocks) and not has_blocks_to_verify(deck):
+        report = VerifyReport(deck.path)  # console blocks only: nothing to build
+    else:
+        report = _verify_dockerfiles(deck, context=context, image_map=image_map, targets=targets, use_cache=use_cache,
+                                     run_checks=run_checks, builder=builder, progress=progress, hadolint=hadolint)
+    if not blocks:
+        return report
+    report = with_console(report, deck, image_map=effective_image_map(deck, image_map), use_cache=use_cache,
+                          allow_exec=allow_exec, client=getattr(builder, "client", None), blocks=blocks)
+    return replace(report, seconds=time.monotonic() - started)
+
+
+def _verify_dockerfiles(
+    deck: Deck,
+    *,
+    context: Path | None,
+    image_map: dict[str, str],
+    targets: set[str] | None = None,
+    use_cache: bool = True,
+    run_checks: bool = False,
+    builder: ImageBuilder | None = None,
+    progress: Progress | None = None,
+    hadolint: bool = True,
 ) -> VerifyReport:
     """Verify ``deck``'s Dockerfiles; see the module docstring.
 
