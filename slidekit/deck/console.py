@@ -169,6 +169,8 @@ def parse_console(block: CodeBlock, slide_index: int = 0) -> ConsoleBlock:
             if match:
                 status, exit_line = int(match.group(1)), expected[-1].line
                 expected.pop()
+                while expected and not expected[-1].text.strip():
+                    expected.pop()
                 if status > 255 and not error:
                     error, error_line = f"console block: [exit: {status}]: an exit status is 0-255", exit_line
         for item in expected:
