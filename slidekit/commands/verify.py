@@ -23,6 +23,7 @@ from slidekit.verify.console_result import ConsoleStatus
 from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
 from slidekit.verify.report import to_dict, to_github, to_junit
 from slidekit.verify.run import verify_deck
+from slidekit.verify.vocab import Builder
 
 
 def parse_image_maps(values: tuple[str, ...]) -> dict[str, str]:
@@ -51,6 +52,8 @@ FORMATS = {
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True, help="Report format on stdout.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write a JUnit XML report (a testcase per stage).")
 @click.option("--no-hadolint", is_flag=True, help="Skip hadolint even when it is installed.")
+@click.option("--builder", "builder", type=click.Choice([b.value for b in Builder]), default=None,
+              help="Engine builder: buildkit, classic, or auto (default: front matter `builder:`, else auto = BuildKit when the engine has it).")
 @click.option("--allow-empty", is_flag=True, help="A deck without Dockerfile code blocks is skipped instead of an error (pre-commit).")
 @click.option("--static", "static_only", is_flag=True,
               help="Run only the static checks (BuildKit's, slidekit's, hadolint's): no engine, nothing built; exit 1 on an error finding.")
@@ -58,14 +61,14 @@ FORMATS = {
               help="Write what differing ```console blocks really printed back into the deck (atomically; only those lines change).")
 @click.option("--allow-exec", is_flag=True, help="Run ```console host blocks even if the deck is not trusted otherwise.")
 def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str, ...], targets: tuple[str, ...],
-            no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, allow_empty: bool,
-            static_only: bool, accept: bool, allow_exec: bool) -> int:
+            no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, builder: str | None,
+            allow_empty: bool, static_only: bool, accept: bool, allow_exec: bool) -> int:
     """Verify the Dockerfile code blocks of DECK (or several decks) with a real Docker Engine.
 
-    Static checks first, then every stage is built (the SDK's classic builder),
-    then the ```console blocks run in their stage images and their output is
-    compared with the slide; an unchanged deck is answered from the cache. `--static` stops after the
-    static checks (pre-commit, fast CI): no Docker engine is needed.
+    Static checks first, then every stage is built (BuildKit when the engine has
+    it, independent stages at once; else the classic builder); an unchanged deck
+    is answered from the cache. `--static` stops after the static checks
+    (pre-commit, fast CI): no Docker engine is needed.
 
     \b
     Exit codes: 0 verified, 1 verification failed, 2 usage or input error,
@@ -89,7 +92,7 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
         raise SlidekitError("--context: not a directory", str(context))
     options: dict[str, Any] = {"context": context, "image_map": mapping, "targets": set(targets) or None,
                                "use_cache": not no_cache, "run_checks": run_checks, "hadolint": not no_hadolint,
-                               "allow_exec": allow_exec}
+                               "builder_kind": Builder(builder) if builder else None, "allow_exec": allow_exec}
     if static_only:
         options = {"context": context, "hadolint": not no_hadolint, "static_only": True}
     reports: list[VerifyReport] = []
@@ -136,7 +139,7 @@ def _verify_one(
     if allow_empty and not has_blocks_to_verify(opened):
         return None  # only "nothing to verify" is skipped: malformed attributes still fail (exit 2)
     if options.get("static_only"):
-        from slidekit.verify.static_only import verify_static
+        from slidekit.verify.static_only import verify_static  # noqa: PLC0415 - boundary: a warm verify skips the rules
 
         return verify_static(opened, context=options["context"], hadolint=options["hadolint"])
     display = progress_mod.for_stream(output.stderr())

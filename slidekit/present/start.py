@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from slidekit.deck import cache as deck_cache
 from slidekit.errors import SlidekitError
 from slidekit.files import read_deck_text
 from slidekit.present.app import Options, present
 from slidekit.present.notes import show_notes
-from slidekit.present.quick import quick_deck
 from slidekit.present.screen import Terminated, open_tty
 from slidekit.session import open_deck, open_theme
 
@@ -23,12 +23,15 @@ if TYPE_CHECKING:
 
 def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, allow_exec: bool = False,
                  strict: bool = False, refresh: bool = False) -> int:
-    """Present (or with ``notes``, follow as the speaker view) the deck at ``deck``; the exit code."""
+    """Present (or with ``notes``, follow as the speaker view) the deck at ``deck``; the exit code.
 
+    A deck parsed before comes from the parsed-deck cache (:mod:`slidekit.deck.cache`); otherwise slide 1 is
+    drawn from a partial parse and the full deck loads right after the first frame."""
     loader = None
     loaded = None
-    if not notes and deck != "-":
-        # draw slide 1 from a partial parse; the full deck loads right after the first frame
+    if not notes and deck != "-" and not deck_cache.has(read_deck_text(deck), deck):
+        from slidekit.present.quick import quick_deck  # noqa: PLC0415 - boundary: the parser, on a cache miss only
+
         loaded = quick_deck(read_deck_text(deck), deck)
         if loaded is not None:
             def loader() -> Deck:

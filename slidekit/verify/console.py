@@ -31,7 +31,6 @@ from slidekit.verify.console_result import CommandOutput, ConsoleResult, Console
 from slidekit.verify.model import StageResult, VerifyReport
 
 FORMAT = 1
-_SUCCEEDED = ("built", "cached")
 
 #: A docker SDK client, or why there is none (called at most once, on the first block that must run).
 Connect = Callable[[], tuple[Any, str]]
@@ -159,11 +158,11 @@ def _image_for(block: ConsoleBlock, stages: Sequence[StageResult], options: Cons
         stage, why = find_stage(block.target, stages)
         if stage is None:
             return None, why, ConsoleStatus.ERROR
-        if stage.status.value not in _SUCCEEDED or not stage.image_id:
+        if not stage.status.succeeded or not stage.image_id:
             return None, f"stage {stage.stage} is {stage.status.value}: nothing to run in", ConsoleStatus.NOT_RUN
         return stage.image_id, "", ConsoleStatus.CHECKED
     from slidekit.verify.engine import local_image_ids
-    from slidekit.verify.run import map_image
+    from slidekit.verify.plan import map_image
 
     ref = map_image(block.target, options.image_map)
     shown = f"`{ref}` (mapped from `{block.target}`)" if ref != block.target else f"`{ref}`"
