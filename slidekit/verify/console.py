@@ -47,6 +47,7 @@ class ConsoleOptions:
     use_cache: bool = True
     connect: Connect | None = None
     on_block: OnBlock | None = None
+    offline: bool = False  # only cached outputs: a block that would have to run is `not checked`
 
 
 @dataclass
@@ -95,6 +96,8 @@ def _check_one(deck: Deck, block: ConsoleBlock, stages: Sequence[StageResult], o
     commands = [c.text for c in block.commands]
     started = time.monotonic()
     if block.kind == "host":
+        if options.offline:
+            return _result(deck, block, ConsoleStatus.NOT_CHECKED, "host blocks are checked when they run")
         if not options.trusted:
             notice = options.trust_notice.removeprefix("not run: ")
             return _result(deck, block, ConsoleStatus.NOT_RUN, f"`host` runs only in a trusted deck: {notice}")
@@ -104,7 +107,7 @@ def _check_one(deck: Deck, block: ConsoleBlock, stages: Sequence[StageResult], o
         return _verdict(deck, block, ran.runs, ran.error, time.monotonic() - started, None, False)
     image, why, status = _image_for(block, stages, options, engine)
     if image is None:
-        return _result(deck, block, status, why)
+        return _result(deck, block, ConsoleStatus.NOT_CHECKED if options.offline else status, why)
     mounts, mount_hash, why = _mounts(block, options.deck_dir)
     if why:
         return _result(deck, block, ConsoleStatus.ERROR, why, block.line)
@@ -112,6 +115,8 @@ def _check_one(deck: Deck, block: ConsoleBlock, stages: Sequence[StageResult], o
     cached = load_runs(key) if options.use_cache else None
     if cached is not None:
         return _verdict(deck, block, cached, "", time.monotonic() - started, image, True)
+    if options.offline:
+        return _result(deck, block, ConsoleStatus.NOT_CHECKED, "not checked yet: run `slidekit verify`")
     client = engine.get()
     if client is None:
         return _result(deck, block, ConsoleStatus.NOT_RUN, f"Docker engine unavailable: {engine.message}")
@@ -275,3 +280,52 @@ def with_console(report: VerifyReport, deck: Deck, *, image_map: Mapping[str, st
     options = ConsoleOptions(deck_dir, trusted, notice, image_map, use_cache, connect, on_block)
     results = check_console(deck, report.stages, options, blocks)
     return replace(report, console=results)
+
+
+# --------------------------------------------------------------------------- cached verdicts (badges)
+
+
+def cached_stage_results(deck: Deck, image_map: Mapping[str, str] | None = None) -> tuple[StageResult, ...]:
+    """The stages of the verify cache entry for the deck's current content (none: empty)."""
+    from slidekit.errors import SlidekitError
+    from slidekit.verify import cache as result_cache
+    from slidekit.verify.assemble import assemble, has_blocks_to_verify
+    from slidekit.verify.plan import context_root, effective_image_map, list_files
+
+    try:
+        if not has_blocks_to_verify(deck):
+            return ()
+        dockerfiles = assemble(deck)
+        root = context_root(deck, None)
+        files = list_files(root, 50_000)
+    except (SlidekitError, OSError):
+        return ()
+    mapping = effective_image_map(deck, dict(image_map or {}))
+    entry = result_cache.load(result_cache.content_key(dockerfiles, result_cache.hash_context(root, files), mapping))
+    return entry.stages if entry is not None else ()
+
+
+def cached_console(deck: Deck, image_map: Mapping[str, str] | None = None) -> tuple[ConsoleResult, ...]:
+    """Every console block's verdict from cached outputs only (no engine, nothing runs): a block
+    whose outputs are not cached for its current image is ``not checked``."""
+    blocks = console_blocks(deck)
+    if not blocks:
+        return ()
+    stages = cached_stage_results(deck, image_map) if any(b.kind == "stage" for b in blocks) else ()
+    from slidekit.verify.plan import effective_image_map
+
+    options = ConsoleOptions(Path(deck.path).resolve().parent, False, "", effective_image_map(deck, dict(image_map or {})),
+                             True, None, None, offline=True)
+    return check_console(deck, stages, options, blocks)
+
+
+def slide_console_statuses(results: Sequence[ConsoleResult]) -> dict[int, ConsoleStatus]:
+    """Slide index → the worst console status among its blocks."""
+    order = (ConsoleStatus.DIFFERS, ConsoleStatus.ERROR, ConsoleStatus.NOT_RUN, ConsoleStatus.NOT_CHECKED,
+             ConsoleStatus.CHECKED)
+    out: dict[int, ConsoleStatus] = {}
+    for result in results:
+        current = out.get(result.slide_index)
+        if current is None or order.index(result.status) < order.index(current):
+            out[result.slide_index] = result.status
+    return out
