@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from slidekit.deck.console import ConsoleBlock
-from slidekit.verify.console_match import CommandRun, actual_transcript, expected_transcript
+from slidekit.verify.console_match import actual_transcript, command_runs, expected_transcript
 from slidekit.verify.console_result import ConsoleResult, ConsoleStatus
 
 _BREAK = re.compile(r"(\r\n|\r|\n)")
@@ -61,7 +61,7 @@ def accept(data: bytes, blocks: Sequence[ConsoleBlock], results: Sequence[Consol
         result = by_line.get(block.line)
         if result is None or result.status is not ConsoleStatus.DIFFERS or not result.outputs:
             continue
-        runs = [CommandRun(o.output, o.status) for o in result.outputs]
+        runs = command_runs(result.outputs)
         old = expected_transcript(block)
         new = actual_transcript(block, runs)
         start = block.code.code_start - 1  # 0-based index of the block's first code line

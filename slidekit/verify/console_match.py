@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from slidekit.deck.console import ConsoleBlock, ConsoleCommand
+from slidekit.verify.console_result import CommandOutput
 
 ANY_LINES = "..."
 ANY_TEXT = "[..]"
@@ -37,6 +39,11 @@ class Mismatch:
     line: int  # deck line of the first differing expected line
     message: str
     diff: str
+
+
+def command_runs(outputs: Iterable[CommandOutput]) -> list[CommandRun]:
+    """The runs recorded in a :class:`ConsoleResult`'s ``outputs``."""
+    return [CommandRun(o.output, o.status) for o in outputs]
 
 
 def output_lines(text: str) -> list[str]:
