@@ -397,7 +397,7 @@ def _verify_dockerfiles(deck: Deck, options: VerifyOptions, *, image_builder: Im
         findings = all_findings if builder is Builder.CLASSIC else tuple(
             f for f in all_findings if f.rule not in CLASSIC_ONLY_RULES)
         base = VerifyReport(deck.path, findings + checks, dockerfiles=tuple(d.name for d in dockerfiles), builder=builder)
-        return replace(base, seconds=time.monotonic() - started, **changes)  # type: ignore[arg-type]
+        return replace(base, seconds=time.monotonic() - started, **changes)  # type: ignore[arg-type]  # changes are VerifyReport fields passed through by name
 
     if any(f.severity is Severity.ERROR for f in checks):
         # A check naming no stage is a deck error: report it now rather than after minutes of building.
@@ -471,7 +471,7 @@ def _make_builder(client: object, choice: Builder) -> tuple[ImageBuilder, Builde
     from slidekit.verify.buildkit import BuildKitBuilder, supports_buildkit
 
     if choice is Builder.AUTO:
-        choice = Builder.BUILDKIT if supports_buildkit(client.api) else Builder.CLASSIC  # type: ignore[attr-defined]
+        choice = Builder.BUILDKIT if supports_buildkit(client.api) else Builder.CLASSIC  # type: ignore[attr-defined]  # docker-stubs do not declare DockerClient.api
     if choice is Builder.BUILDKIT:
         return BuildKitBuilder(client), choice
     return DockerSdkBuilder(client), choice
