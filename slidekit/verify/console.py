@@ -48,6 +48,7 @@ class ConsoleOptions:
     connect: Connect | None = None
     on_block: OnBlock | None = None
     offline: bool = False  # only cached outputs: a block that would have to run is `not checked`
+    jobs: int = 4  # blocks run at once (each in its own container)
 
 
 @dataclass
@@ -69,17 +70,59 @@ class _Engine:
 
 def check_console(deck: Deck, stages: Sequence[StageResult], options: ConsoleOptions,
                   blocks: Sequence[ConsoleBlock] | None = None) -> tuple[ConsoleResult, ...]:
-    """Check ``blocks`` (default: every console block of the deck) against ``stages``' images."""
+    """Check ``blocks`` (default: every console block of the deck) against ``stages``' images.
+
+    Blocks answered without running (cached, not checked, refused...) are decided first; the
+    others run ``options.jobs`` at a time, each in its own container. Ctrl-C or SIGTERM removes
+    every container still running before the exception goes on."""
     engine = _Engine(options.connect)
-    out: list[ConsoleResult] = []
-    for block in console_blocks(deck) if blocks is None else blocks:
-        if options.on_block is not None and block.checked and not block.error:
-            options.on_block(block, None)
-        result = _check_one(deck, block, stages, options, engine)
-        if options.on_block is not None:
-            options.on_block(block, result)
-        out.append(result)
-    return tuple(out)
+    chosen = console_blocks(deck) if blocks is None else list(blocks)
+    out: list[ConsoleResult | None] = []
+    jobs: list[tuple[int, ConsoleBlock, Callable[[], ConsoleResult]]] = []
+    for block in chosen:
+        prepared = _prepare(deck, block, stages, options, engine)
+        if isinstance(prepared, ConsoleResult):
+            _tell(options, block, prepared)
+            out.append(prepared)
+        else:
+            jobs.append((len(out), block, prepared))
+            out.append(None)
+    if jobs:
+        for index, result in _run_jobs(jobs, options):
+            out[index] = result
+    return tuple(r for r in out if r is not None)
+
+
+def _tell(options: ConsoleOptions, block: ConsoleBlock, result: ConsoleResult | None) -> None:
+    if options.on_block is not None:
+        options.on_block(block, result)
+
+
+def _run_jobs(jobs: list[tuple[int, ConsoleBlock, Callable[[], ConsoleResult]]],
+              options: ConsoleOptions) -> list[tuple[int, ConsoleResult]]:
+    from slidekit.verify.console_run import abort_all, terminate_as_interrupt
+
+    def work(block: ConsoleBlock, job: Callable[[], ConsoleResult]) -> ConsoleResult:
+        _tell(options, block, None)
+        result = job()
+        _tell(options, block, result)
+        return result
+
+    with terminate_as_interrupt():
+        if options.jobs <= 1 or len(jobs) == 1:
+            return [(index, work(block, job)) for index, block, job in jobs]
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=min(options.jobs, len(jobs)), thread_name_prefix="slidekit-console")
+        try:
+            futures = [(index, pool.submit(work, block, job)) for index, block, job in jobs]
+            return [(index, future.result()) for index, future in futures]
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            abort_all()  # the workers' containers: removed now, not when their commands end
+            raise
+        finally:
+            pool.shutdown(wait=True)
 
 
 def _result(deck: Deck, block: ConsoleBlock, status: ConsoleStatus, message: str = "", line: int = 0, **more: Any) -> ConsoleResult:
@@ -87,8 +130,9 @@ def _result(deck: Deck, block: ConsoleBlock, status: ConsoleStatus, message: str
                          slide_index=block.slide_index, **more)
 
 
-def _check_one(deck: Deck, block: ConsoleBlock, stages: Sequence[StageResult], options: ConsoleOptions,
-               engine: _Engine) -> ConsoleResult:
+def _prepare(deck: Deck, block: ConsoleBlock, stages: Sequence[StageResult], options: ConsoleOptions,
+             engine: _Engine) -> ConsoleResult | Callable[[], ConsoleResult]:
+    """The block's verdict when nothing has to run, else the job that runs it."""
     if not block.checked:
         return _result(deck, block, ConsoleStatus.NOT_CHECKED, "no stage=, image= or host: only shown")
     if block.error:
@@ -101,10 +145,14 @@ def _check_one(deck: Deck, block: ConsoleBlock, stages: Sequence[StageResult], o
         if not options.trusted:
             notice = options.trust_notice.removeprefix("not run: ")
             return _result(deck, block, ConsoleStatus.NOT_RUN, f"`host` runs only in a trusted deck: {notice}")
-        from slidekit.verify.console_run import run_on_host
+        def on_host() -> ConsoleResult:
+            from slidekit.verify.console_run import run_on_host
 
-        ran = run_on_host(commands, cwd=str(options.deck_dir), stderr=block.stderr, timeout=block.timeout)
-        return _verdict(deck, block, ran.runs, ran.error, time.monotonic() - started, None, False)
+            begun = time.monotonic()
+            ran = run_on_host(commands, cwd=str(options.deck_dir), stderr=block.stderr, timeout=block.timeout)
+            return _verdict(deck, block, ran.runs, ran.error, time.monotonic() - begun, None, False)
+
+        return on_host
     image, why, status = _image_for(block, stages, options, engine)
     if image is None:
         return _result(deck, block, ConsoleStatus.NOT_CHECKED if options.offline else status, why)
@@ -120,13 +168,17 @@ def _check_one(deck: Deck, block: ConsoleBlock, stages: Sequence[StageResult], o
     client = engine.get()
     if client is None:
         return _result(deck, block, ConsoleStatus.NOT_RUN, f"Docker engine unavailable: {engine.message}")
-    from slidekit.verify.console_run import run_in_container
+    def in_container() -> ConsoleResult:
+        from slidekit.verify.console_run import run_in_container
 
-    ran = run_in_container(client, image, commands, stderr=block.stderr, timeout=block.timeout, mounts=mounts,
-                           labels={"io.slidekit.console.deck": deck.path})
-    if not ran.error:
-        store_runs(key, ran.runs)
-    return _verdict(deck, block, ran.runs, ran.error, time.monotonic() - started, image, False)
+        begun = time.monotonic()
+        ran = run_in_container(client, image, commands, stderr=block.stderr, timeout=block.timeout, mounts=mounts,
+                               labels={"io.slidekit.console.deck": deck.path})
+        if not ran.error:
+            store_runs(key, ran.runs)
+        return _verdict(deck, block, ran.runs, ran.error, time.monotonic() - begun, image, False)
+
+    return in_container
 
 
 def _verdict(deck: Deck, block: ConsoleBlock, runs: Sequence[CommandRun], error: str, seconds: float,

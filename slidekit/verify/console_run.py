@@ -72,8 +72,21 @@ def new_token() -> str:
     return f"@@slidekit-{secrets.token_hex(8)}@@"
 
 
+#: containers running now (name → client), so that Ctrl-C/SIGTERM can remove them from the main thread
+_LIVE: dict[str, Any] = {}
+_LIVE_LOCK = threading.Lock()
+
+
+def abort_all() -> None:
+    """Force-remove every console container still running (their commands end with them)."""
+    with _LIVE_LOCK:
+        live = list(_LIVE.items())
+    for name, client in live:
+        _remove(client, None, name)
+
+
 @contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
+def terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM raises KeyboardInterrupt while a container runs, so ``finally`` removes it
     (only in the main thread: signal handlers cannot be set elsewhere)."""
     if threading.current_thread() is not threading.main_thread():
@@ -99,8 +112,10 @@ def run_in_container(client: Any, image: str, commands: list[str], *, stderr: bo
     name = f"slidekit-console-{uuid.uuid4().hex[:12]}"
     volumes = {src: {"bind": dest, "mode": "ro"} for src, dest in (mounts or {}).items()}
     container = None
-    with _terminate_as_interrupt():
+    with terminate_as_interrupt():
         try:
+            with _LIVE_LOCK:
+                _LIVE[name] = client
             container = client.containers.create(
                 image, entrypoint=["sh", "-c", script(commands, token, stderr)], command=[], name=name,
                 labels={LABEL: "1", **(labels or {})}, detach=True, stdin_open=False, tty=False,
@@ -121,6 +136,8 @@ def run_in_container(client: Any, image: str, commands: list[str], *, stderr: bo
             return BlockRun((), f"could not run the container: {_one_line(exc)}")
         finally:
             _remove(client, container, name)
+            with _LIVE_LOCK:
+                _LIVE.pop(name, None)
 
 
 def _remove(client: Any, container: Any, name: str) -> None:
