@@ -22,7 +22,6 @@ from slidekit.verify.console_accept import accept
 from slidekit.verify.console_result import ConsoleStatus
 from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
 from slidekit.verify.report import to_dict, to_github, to_junit
-from slidekit.verify.run import verify_deck
 from slidekit.verify.vocab import Builder
 
 
@@ -144,6 +143,8 @@ def _verify_one(
         return verify_static(opened, context=options["context"], hadolint=options["hadolint"])
     display = progress_mod.for_stream(output.stderr())
     try:
+        from slidekit.verify.run import verify_deck  # noqa: PLC0415 - boundary: --static never loads the orchestrator or engine
+
         return verify_deck(opened, progress=display, **options)
     finally:
         display.close()
