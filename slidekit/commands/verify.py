@@ -12,13 +12,11 @@ from typing import Any
 import click
 
 from slidekit import output
-from slidekit.deck.console import console_blocks
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, SlidekitError
 from slidekit.files import refuse_overwriting_deck, write_atomic
 from slidekit.session import open_deck
 from slidekit.verify import progress as progress_mod
 from slidekit.verify.assemble import has_blocks_to_verify
-from slidekit.verify.console_accept import accept
 from slidekit.verify.console_result import ConsoleStatus
 from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
 from slidekit.verify.report import to_dict, to_github, to_junit
@@ -109,6 +107,9 @@ def write_accepted(report: VerifyReport) -> VerifyReport:
     differing = [c for c in report.console if c.status is ConsoleStatus.DIFFERS and c.outputs]
     if not differing:
         return report
+    from slidekit.deck.console import console_blocks  # noqa: PLC0415 - boundary: only --accept edits a deck
+    from slidekit.verify.console_accept import accept  # noqa: PLC0415 - boundary: only --accept edits a deck
+
     path = Path(report.deck_path)
     data = path.read_bytes()
     new, changes = accept(data, console_blocks(open_deck(report.deck_path, preprocess=False)), differing)
