@@ -311,7 +311,7 @@ def deck_trust(deck: Deck, allow_exec: bool) -> tuple[bool, str]:
 
 def with_console(report: VerifyReport, deck: Deck, *, image_map: Mapping[str, str], use_cache: bool = True,
                  allow_exec: bool = False, client: Any = None, on_block: OnBlock | None = None,
-                 blocks: Sequence[ConsoleBlock] | None = None) -> VerifyReport:
+                 blocks: Sequence[ConsoleBlock] | None = None, jobs: int = 4) -> VerifyReport:
     """``report`` plus the verdicts of the deck's console blocks, checked against its stages' images.
 
     ``client`` None connects to the engine only if a block must really run (an uncached one)."""
@@ -329,7 +329,7 @@ def with_console(report: VerifyReport, deck: Deck, *, image_map: Mapping[str, st
         return engine.client, engine.message
 
     deck_dir = Path.cwd() if deck.path == "-" else Path(deck.path).resolve().parent
-    options = ConsoleOptions(deck_dir, trusted, notice, image_map, use_cache, connect, on_block)
+    options = ConsoleOptions(deck_dir, trusted, notice, image_map, use_cache, connect, on_block, jobs=jobs)
     results = check_console(deck, report.stages, options, blocks)
     return replace(report, console=results)
 

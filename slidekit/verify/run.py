@@ -319,7 +319,8 @@ def verify(deck: Deck, options: VerifyOptions, *, image_builder: ImageBuilder | 
 
     result = with_console(result, deck, image_map=effective_image_map(deck, options.image_map),
                           use_cache=options.use_cache, allow_exec=options.allow_exec,
-                          client=getattr(image_builder, "client", None), on_block=on_block, blocks=blocks)
+                          client=getattr(image_builder, "client", None), on_block=on_block, blocks=blocks,
+                          jobs=options.jobs)
     emit(ProgressEvent(ProgressKind.DONE))
     return replace(result, seconds=time.monotonic() - started)
 
