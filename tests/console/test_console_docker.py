@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from slidekit.cli import main
+from tests.console.helpers import remove_stage_images
 
 pytestmark = pytest.mark.docker
 
@@ -101,10 +101,7 @@ def deck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, docker_client, busybox
     path = folder / "deck.md"
     path.write_text(DECK.format(image=busybox_image))
     yield path
-    deck_id = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
-    for image in docker_client.images.list(name=f"slidekit-verify/{deck_id}"):
-        for tag in image.tags:
-            docker_client.images.remove(tag, force=True)
+    remove_stage_images(docker_client, path)
     label = f"io.slidekit.console.deck={path}"
     assert docker_client.api.containers(all=True, filters={"label": label}) == []  # every container removed
 

@@ -3,7 +3,6 @@ and actual output on a ✗ (a real Docker Engine)."""
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from slidekit.cli import main
+from tests.console.helpers import remove_stage_images
 
 pytestmark = pytest.mark.docker
 
@@ -70,7 +70,4 @@ def test_export_verify_badges_console_blocks(tmp_path: Path, monkeypatch: pytest
         assert main(["export", str(deck), "-o", str(out)]) == 0
         assert _badges(out.read_text()) == ["checked ✓", "differs ✗", "not checked"]
     finally:
-        deck_id = hashlib.sha256(str(deck.resolve()).encode()).hexdigest()[:12]
-        for image in docker_client.images.list(name=f"slidekit-verify/{deck_id}"):
-            for tag in image.tags:
-                docker_client.images.remove(tag, force=True)
+        remove_stage_images(docker_client, deck)

@@ -3,12 +3,12 @@ and the footer badge follows (a real Docker Engine)."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
 from external_tools import require
+from tests.console.helpers import remove_stage_images
 from tests.present.harness import TMUX, Tmux, footer, on_slide
 
 pytestmark = pytest.mark.docker
@@ -53,7 +53,6 @@ def test_ctrl_e_runs_the_console_block_live_and_badges_follow(tmp_path: Path, do
     deck = talk / "deck.md"
     deck.write_text(DECK.format(image=busybox_image))
     deck.chmod(0o755)  # trusted by its execute bits
-    deck_id = hashlib.sha256(str(deck.resolve()).encode()).hexdigest()[:12]
     tmux = Tmux(tmp_path, width=100, height=30)
     tmux.env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     try:
@@ -74,6 +73,4 @@ def test_ctrl_e_runs_the_console_block_live_and_badges_follow(tmp_path: Path, do
         tmux.wait_for("console: differs ✗")
     finally:
         tmux.kill()
-        for image in docker_client.images.list(name=f"slidekit-verify/{deck_id}"):
-            for tag in image.tags:
-                docker_client.images.remove(tag, force=True)
+        remove_stage_images(docker_client, deck)

@@ -3,13 +3,13 @@ console sessions in two stage images, a local image, a graph-easy diagram render
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
 from slidekit.cli import main
+from tests.console.helpers import remove_stage_images
 
 ROOT = Path(__file__).resolve().parents[2]
 DECK = ROOT / "slides" / "verified-examples.md"
@@ -42,7 +42,4 @@ def test_verifies_with_the_local_busybox(tmp_path: Path, monkeypatch: pytest.Mon
         assert [(c["target"], c["status"]) for c in report["console"]] == [
             ("stage app", "checked"), ("stage builder", "checked"), ("image busybox:1.36", "checked"), ("", "not checked")]
     finally:
-        deck_id = hashlib.sha256(str(DECK.resolve()).encode()).hexdigest()[:12]
-        for image in docker_client.images.list(name=f"slidekit-verify/{deck_id}"):
-            for tag in image.tags:
-                docker_client.images.remove(tag, force=True)
+        remove_stage_images(docker_client, DECK)
