@@ -45,7 +45,7 @@ FORMATS = {
 @click.option("--image-map", "image_maps", multiple=True, metavar="NAME=REF", help="Substitute a base image (repeatable; wins over front matter `image_map:`).")
 @click.option("--target", "targets", multiple=True, metavar="STAGE", help="Build only this stage and what it needs (repeatable; `FILE:STAGE` picks a Dockerfile).")
 @click.option("--no-cache", is_flag=True, help="Ignore cached results and build without the engine's layer cache.")
-@click.option("--run", "run_checks", is_flag=True, help="Also run the smoke checks of front matter `checks:` against the built images.")
+@click.option("--run", "run_checks", is_flag=True, help="Also run the smoke checks of front matter `checks:` against the built images (console blocks always run).")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True, help="Report format on stdout.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write a JUnit XML report (a testcase per stage).")
 @click.option("--no-hadolint", is_flag=True, help="Skip hadolint even when it is installed.")
@@ -64,8 +64,10 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
 
     Static checks first, then every stage is built (BuildKit when the engine has
     it, independent stages at once; else the classic builder); an unchanged deck
-    is answered from the cache. `--static` stops after the static checks
-    (pre-commit, fast CI): no Docker engine is needed.
+    is answered from the cache. Then the ```console blocks run in their stage
+    images (or `image=`, or `host` in a trusted deck) and their output is
+    compared with the slide; `--accept` writes the real output back. `--static`
+    stops after the static checks (pre-commit, fast CI): no Docker engine is needed.
 
     \b
     Exit codes: 0 verified, 1 verification failed, 2 usage or input error,
