@@ -176,7 +176,10 @@ def _prepare(deck: Deck, block: ConsoleBlock, stages: Sequence[StageResult], opt
                                labels={"io.slidekit.console.deck": deck.path})
         if not ran.error:
             store_runs(key, ran.runs)
-        return _verdict(deck, block, ran.runs, ran.error, time.monotonic() - begun, image, False)
+        error = ran.error
+        if "No such image" in error and block.kind == "stage":
+            error = f"the image of stage {block.target} is gone (removed since verify built it): verify with --no-cache"
+        return _verdict(deck, block, ran.runs, error, time.monotonic() - begun, image, False)
 
     return in_container
 
