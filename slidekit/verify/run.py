@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from slidekit.deck.console import ConsoleBlock
 from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.verify import cache as result_cache
@@ -28,6 +29,7 @@ from slidekit.verify.model import (
     StageResult,
     VerifyReport,
 )
+from slidekit.verify.console_result import ConsoleResult, ConsoleStatus
 from slidekit.verify.plan import (
     DockerfilePlan,
     base_refs,
@@ -73,6 +75,8 @@ class VerifyOptions:
     hadolint: bool = True
     builder: Builder | None = None  # None: front matter `builder:`, else auto
     jobs: int = 4  # leaf targets built at once (BuildKit)
+    console: bool = True  # check the ```console blocks after the builds
+    allow_exec: bool = False  # run ```console host blocks even in a deck not trusted otherwise
 
 
 def chosen_builder(deck: Deck, option: Builder | None) -> Builder:
@@ -91,6 +95,43 @@ def chosen_builder(deck: Deck, option: Builder | None) -> Builder:
 
 def verify(deck: Deck, options: VerifyOptions, *, image_builder: ImageBuilder | None = None,
            progress: Progress | None = None) -> VerifyReport:
+    """Verify ``deck``'s Dockerfiles, then check its console blocks against the images built
+    (:mod:`slidekit.verify.console`; with ``targets``, only the blocks of those stages)."""
+    from slidekit.verify.assemble import has_blocks_to_verify
+    from slidekit.verify.console import console_blocks, with_console
+
+    started = time.monotonic()
+    targets = options.targets
+    blocks = [b for b in console_blocks(deck) if targets is None or (b.kind == "stage" and b.target in targets)]
+    if not options.console:
+        blocks = []
+    if any(b.checked for b in blocks) and not has_blocks_to_verify(deck):
+        result = VerifyReport(deck.path)  # console blocks only: nothing to build
+    else:
+        result = _verify_dockerfiles(deck, options, image_builder=image_builder, progress=progress)
+    if not blocks:
+        return result
+    emit: Progress = progress or (lambda event: None)
+
+    def on_block(block: ConsoleBlock, done: ConsoleResult | None) -> None:
+        where = f"{Path(deck.path).name}:{block.line}"
+        if done is None:
+            emit(ProgressEvent(ProgressKind.CONSOLE, where, text=block.describe()))
+        elif done.status is not ConsoleStatus.NOT_CHECKED:
+            status = CheckStatus.FAILED if done.status.failing else CheckStatus.PASSED
+            emit(ProgressEvent(ProgressKind.CHECKED, where, text="console", status=status,
+                               seconds=done.seconds))
+
+    result = with_console(result, deck, image_map=effective_image_map(deck, options.image_map),
+                          use_cache=options.use_cache, allow_exec=options.allow_exec,
+                          client=getattr(image_builder, "client", None), on_block=on_block, blocks=blocks,
+                          jobs=options.jobs)
+    emit(ProgressEvent(ProgressKind.DONE))
+    return replace(result, seconds=time.monotonic() - started)
+
+
+def _verify_dockerfiles(deck: Deck, options: VerifyOptions, *, image_builder: ImageBuilder | None = None,
+                        progress: Progress | None = None) -> VerifyReport:
     """Verify ``deck``'s Dockerfiles as ``options`` say.
 
     ``image_builder`` None connects to the engine from the environment and picks the
@@ -159,10 +200,12 @@ def verify_deck(
     progress: Progress | None = None,
     hadolint: bool = True,
     builder_kind: Builder | None = None,
+    console: bool = True,
+    allow_exec: bool = False,
 ) -> VerifyReport:
     """:func:`verify` with the options as keywords (``builder``: an image builder to use instead of the engine's)."""
     options = VerifyOptions(context, dict(image_map), frozenset(targets) if targets is not None else None, use_cache,
-                            run_checks, hadolint, builder_kind)
+                            run_checks, hadolint, builder_kind, console=console, allow_exec=allow_exec)
     return verify(deck, options, image_builder=builder, progress=progress)
 
 
