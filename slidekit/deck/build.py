@@ -24,6 +24,8 @@ from slidekit.source import Span
 _NOTE = re.compile(r"^\s*<!--\s*speaker_note\s*:(?P<body>.*?)-->\s*$", re.S)
 _PAUSE = re.compile(r"^\s*<!--\s*pause\s*-->\s*$")
 _COMMENT = re.compile(r"^\s*<!--.*-->\s*$", re.S)
+#: ``<!-- name -->`` or ``<!-- name: value -->``: a presenterm-style comment command
+_DIRECTIVE = re.compile(r"^\s*<!--\s*(?P<name>[a-z][a-z0-9_]*)\s*(?::(?P<value>[^\n]*?))?\s*-->\s*$")
 _WRAPPED_CMD = re.compile(r"^~~~(?P<cmd>[^\n`~][^\n]*)\n(?P<body>(?:.*\n)?)~~~\s*$", re.S)
 _TASK = re.compile(r"^\[([ xX])\]\s")
 
@@ -170,7 +172,8 @@ def _fence(node: Node, ctx: _Ctx) -> m.Block:
     if wrapped:
         return m.CommandBlock(wrapped.group("cmd").strip(), wrapped.group("body"), span, span.first + 2, wrapped=True)
     parsed = parse_info(info)
-    return m.CodeBlock(parsed.lang, code, span, span.first + 1, info, parsed.attrs, parsed.flags, markup)
+    return m.CodeBlock(parsed.lang, code, span, span.first + 1, info, parsed.attrs, parsed.flags, markup,
+                       parsed.highlight, "line_numbers" in parsed.flags)
 
 
 def _is_command_info(info: str) -> bool:
@@ -213,6 +216,9 @@ def _html_block(node: Node, ctx: _Ctx) -> m.Block | None:
     if note:
         ctx.notes.append(m.Note(_note_text(note.group("body")), span))
         return None
+    directive = _DIRECTIVE.match(raw)
+    if directive:
+        return m.Directive(directive.group("name"), (directive.group("value") or "").strip(), span)
     if _COMMENT.match(raw):
         return None
     return m.HtmlBlock(raw, span)

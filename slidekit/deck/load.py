@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from slidekit.deck.build import build_blocks
+from slidekit.deck.layout import directive_warnings
 from slidekit.deck.meta import build_meta, parse_front_matter
 from slidekit.deck.model import Deck, DeckMeta, Slide
 from slidekit.deck.split import Chunk, normalise, split_chunks
@@ -38,7 +39,9 @@ def load_deck(text: str, path: str = "<stdin>") -> Deck:
     slides = _slides(chunks)
     if not any(slide.source.strip() for slide in slides):
         raise DeckError("the deck has no slides", path, max(len(text.splitlines()), 1))
-    return Deck(path, meta, slides, text, tuple(warnings))
+    deck = Deck(path, meta, slides, text, tuple(warnings))
+    extra = directive_warnings(deck)
+    return Deck(path, meta, slides, text, tuple(warnings + extra)) if extra else deck
 
 
 def _slides(chunks: list[Chunk]) -> tuple[Slide, ...]:

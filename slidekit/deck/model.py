@@ -9,7 +9,7 @@ original file, so any later message can point at ``deck.md:LINE``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from slidekit.source import Span
 
@@ -161,6 +161,20 @@ class CodeBlock:
     attrs: Mapping[str, str] = field(default_factory=dict)
     flags: frozenset[str] = frozenset()
     fence: str = "```"
+    #: presenterm's ``{1,3-5}`` / ``{1|2-3|all}``: the line groups to highlight, one per step
+    #: (None in a group means every line); empty when the info string has none
+    highlight: tuple[frozenset[int] | None, ...] = ()
+    #: ``+line_numbers``
+    line_numbers: bool = False
+    #: which of ``highlight``'s groups is shown (set per reveal step by :meth:`Slide.visible_blocks`)
+    group: int = 0
+
+    @property
+    def shown_lines(self) -> frozenset[int] | None:
+        """The 1-based code lines drawn highlighted; None when all are (nothing dimmed)."""
+        if not self.highlight:
+            return None
+        return self.highlight[min(self.group, len(self.highlight) - 1)]
 
 
 @dataclass(frozen=True)
@@ -202,6 +216,18 @@ class Pause:
     span: Span
 
 
+@dataclass(frozen=True)
+class Directive:
+    """A presenterm comment command (``<!-- column_layout: [2, 1] -->``, ``<!-- column: 0 -->``,
+    ``<!-- reset_layout -->``, ``<!-- jump_to_middle -->``, ``<!-- alignment: center -->``, ``<!-- new_line -->``,
+    ``<!-- no_footer -->``, ``<!-- title_slide -->``, ``<!-- theme: NAME -->``); never drawn itself, it shapes
+    the slide's layout (:mod:`slidekit.deck.layout`)."""
+
+    name: str
+    value: str
+    span: Span
+
+
 Block = (
     Heading
     | Paragraph
@@ -213,6 +239,7 @@ Block = (
     | HtmlBlock
     | ThematicBreak
     | Pause
+    | Directive
 )
 
 
@@ -250,23 +277,49 @@ class Slide:
 
     @property
     def steps(self) -> int:
-        """How many reveal steps the slide has (1 + the number of pauses)."""
-        return 1 + sum(1 for b in self.blocks if isinstance(b, Pause))
+        """How many reveal steps the slide has: 1 + the number of pauses + one per extra
+        highlight group of a ``{1|2-3|all}`` code block."""
+        return 1 + sum(_events(b) for b in self.blocks)
 
     def visible_blocks(self, step: int | None = None) -> tuple[Block, ...]:
-        """The blocks shown at reveal ``step`` (0-based); None shows everything."""
-        if step is None:
-            return tuple(b for b in self.blocks if not isinstance(b, Pause))
+        """The blocks shown at reveal ``step`` (0-based); None shows everything (code blocks at
+        their last highlight group). Layout directives are never shown."""
+        return tuple(b for b in self.staged_blocks(step) if not isinstance(b, (Pause, Directive)))
+
+    def staged_blocks(self, step: int | None = None) -> tuple[Block, ...]:
+        """Every block up to reveal ``step`` with pauses and directives kept (layouts need them),
+        each stepping code block set to the highlight group of that step."""
         out: list[Block] = []
         seen = 0
         for block in self.blocks:
             if isinstance(block, Pause):
                 seen += 1
-                if seen > step:
+                if step is not None and seen > step:
                     break
-                continue
+            elif isinstance(block, CodeBlock) and len(block.highlight) > 1:
+                group = len(block.highlight) - 1 if step is None else min(step - seen, len(block.highlight) - 1)
+                block = replace(block, group=group)
+                seen += len(block.highlight) - 1
             out.append(block)
         return tuple(out)
+
+    def step_of(self, index: int) -> int:
+        """The reveal step at which ``self.blocks[index]`` first shows (that of the last pause before it)."""
+        seen = shown = 0
+        for block in self.blocks[:index]:
+            seen += _events(block)
+            if isinstance(block, Pause):
+                shown = seen
+        return shown
+
+
+def _events(block: Block) -> int:
+    """How many reveal steps a top-level block adds."""
+    if isinstance(block, Pause):
+        return 1
+    if isinstance(block, CodeBlock) and len(block.highlight) > 1:
+        return len(block.highlight) - 1
+    return 0
 
 
 #: a front matter key's place in the YAML: keys and list indexes from the top (``("checks", "web", 0)``)

@@ -1,6 +1,7 @@
 """Cut source text into front matter and slide chunks, keeping line numbers.
 
-slides splits on the literal ``\\n---\\n``; slidekit does the same except that a
+slides splits on the literal ``\\n---\\n`` (and slidekit also on presenterm's
+``<!-- end_slide -->`` line); slidekit does the same except that a
 ``---`` line inside a fenced code block (```` ``` ```` or ``~~~``) does not split,
 so a YAML snippet or a ``~~~`` block on a slide stays whole.
 """
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 
 from slidekit.errors import DeckError
 
+#: presenterm's alternative slide separator
+_END_SLIDE = re.compile(r"^\s*<!--\s*end_slide\s*-->\s*$")
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 
 
@@ -78,7 +81,7 @@ def split_chunks(text: str, path: str) -> list[Chunk]:
     current: list[str] = []
     start = 1
     for number, (line, fenced) in enumerate(zip(lines, inside), start=1):
-        if line == "---" and not fenced:
+        if (line == "---" or _END_SLIDE.match(line)) and not fenced:
             chunks.append(Chunk(tuple(current), start))
             current = []
             start = number + 1

@@ -254,15 +254,24 @@ def _code_block(block: m.Block, ctx: Ctx, out: Buf, first: bool) -> None:
         rows = highlight(code.rstrip("\n"), lang, ctx.theme, _code_text_style(ctx.theme))
         background = ctx.current.background_color
         under = rich_of(Style(background_color=background)) if background else None
+        shown = block.shown_lines if isinstance(block, m.CodeBlock) else None
+        dim = _dim_style(ctx.theme)
+        numbers = isinstance(block, m.CodeBlock) and block.line_numbers
+        digits = len(str(len(rows)))
         for i, row in enumerate(rows):
             if i:
                 body.write("\n")
+            dimmed = shown is not None and i + 1 not in shown
+            if numbers:
+                body.write(f"{i + 1:>{digits}} ", dim if under is None else under + dim)
             for span_text, span_style in _runs(row):
                 token_style = _no_background(span_style)
                 if ctx.exact:
                     token_style = _indexed(token_style)
                 elif under is not None:
                     token_style = under + token_style if token_style else under
+                if dimmed:  # presenterm's {1,3-5}: the other lines are dimmed
+                    token_style = token_style + dim if token_style else dim
                 body.write(span_text.expandtabs(4), token_style)
         if code.endswith("\n"):
             body.write("\n")
@@ -270,6 +279,12 @@ def _code_block(block: m.Block, ctx: Ctx, out: Buf, first: bool) -> None:
     else:
         base_render(body, ctx, code, rules)
     c.margin_write(out, body.cells, indent=amount, token=" ", token_style=pad, pad_to=0, pad_style=None)
+
+
+def _dim_style(theme: Theme) -> RichStyle:
+    """How dimmed code lines look: the theme's ``slidekit_dimmed`` (slidekit's extension), else faint."""
+    own = theme.get("slidekit_dimmed")
+    return rich_of(own) if own != Style() else RichStyle(dim=True)
 
 
 def _verbatim(output: str, ctx: Ctx, out: Buf) -> None:

@@ -27,6 +27,7 @@ from pygments.util import ClassNotFound
 
 from slidekit.deck import model as m
 from slidekit.deck.console import is_console, parse_console
+from slidekit.deck.layout import Item, Region, slide_layout
 from slidekit.deck.meta import footer_parts
 from slidekit.render.html_css import theme_css
 from slidekit.render.html_images import ImageLookup, ImageResolver
@@ -68,6 +69,8 @@ class _Ctx:
     options: HtmlOptions
     resolve: ImageResolver
     line: int = 1
+    #: the reveal step of the block being rendered (stepping code blocks count from it)
+    step: int = 0
     warnings: list[str] = field(default_factory=list)
 
 
@@ -231,10 +234,33 @@ def highlight(code: str, lang: str) -> str:
 
 def _code(b: m.CodeBlock, ctx: _Ctx) -> str:
     lang = attr("data-lang", b.lang) if b.lang else ""
-    code = f'<pre class="sk-code"{lang}{_lines(b.span)}><code>{highlight(b.code, b.lang)}</code></pre>'
+    body = highlight(b.code, b.lang)
+    extra = ""
+    if b.highlight or b.line_numbers:
+        body = _code_lines(b, body)
+        if b.highlight:
+            extra = attr("data-hl-base", str(ctx.step)) + attr("data-hl-groups", str(len(b.highlight)))
+    code = f'<pre class="sk-code"{lang}{extra}{_lines(b.span)}><code>{body}</code></pre>'
     if ctx.options.console is None or not is_console(b):
         return code
     return code + _console_badge(b, ctx.options.console.get(b.span.first))
+
+
+def _code_lines(b: m.CodeBlock, html: str) -> str:
+    """Highlighted code cut into ``.sk-line`` spans (Pygments closes its spans at each line end): a line's
+    ``data-hl`` lists the highlight groups that show it bright (the script dims the others at each step),
+    ``+line_numbers`` puts an ``.sk-ln`` number before it."""
+    rows = html.removesuffix("\n").split("\n")
+    digits = len(str(len(rows)))
+    out: list[str] = []
+    for number, row in enumerate(rows, start=1):
+        hl = ""
+        if b.highlight:
+            groups = [str(i) for i, lines in enumerate(b.highlight) if lines is None or number in lines]
+            hl = attr("data-hl", " ".join(groups))
+        ln = f'<span class="sk-ln">{number:>{digits}} </span>' if b.line_numbers else ""
+        out.append(f'<span class="sk-line"{hl}>{ln}{row}</span>')
+    return "\n".join(out)
 
 
 def _console_badge(b: m.CodeBlock, result: ConsoleResult | None) -> str:
@@ -282,21 +308,46 @@ _BLOCK: dict[type, Callable[..., str]] = {
     m.HtmlBlock: _html_block,
     m.ThematicBreak: lambda b, c: f"<hr{_lines(b.span)}>",
     m.Pause: lambda b, c: "",
+    m.Directive: lambda b, c: "",
 }
 
 
 # --------------------------------------------------------------------------- slides
 
 
-def steps_of(slide: m.Slide) -> list[tuple[m.Block, ...]]:
-    """The slide's blocks grouped by reveal step (a Pause starts a new group)."""
-    groups: list[list[m.Block]] = [[]]
-    for block in slide.blocks:
-        if isinstance(block, m.Pause):
-            groups.append([])
+def _items(items: tuple[Item, ...], ctx: _Ctx) -> str:
+    """Blocks in ``.sk-step`` groups (one per run of the same reveal step and alignment)."""
+    out: list[str] = []
+    run: list[str] = []
+    key: tuple[int, str] | None = None
+
+    def flush() -> None:
+        if run and key is not None:
+            align = f" sk-align-{key[1]}" if key[1] != "left" else ""
+            out.append(f'<div class="sk-step{align}"{attr("data-step", str(key[0]))}>\n' + "\n".join(run) + "\n</div>")
+        run.clear()
+
+    for item in items:
+        if (item.step, item.align) != key:
+            flush()
+            key = (item.step, item.align)
+        ctx.step = item.step
+        if item.block is None:
+            run.append('<div class="sk-newline"></div>')
         else:
-            groups[-1].append(block)
-    return [tuple(g) for g in groups]
+            ctx.line = item.block.span.first
+            run.append(_BLOCK[type(item.block)](item.block, ctx))
+    flush()
+    return "\n".join(out)
+
+
+def _region(region: Region, ctx: _Ctx) -> str:
+    if not region.weights:
+        middle = " sk-middle" if region.middle else ""
+        return f'<div class="sk-region{middle}">\n{_items(region.cells[0], ctx)}\n</div>'
+    columns = " ".join(f"{w}fr" for w in region.weights)
+    cells = "\n".join(f'<div class="sk-col">\n{_items(cell, ctx)}\n</div>' for cell in region.cells)
+    return f'<div class="sk-cols"{attr("style", f"grid-template-columns: {columns}")}>\n{cells}\n</div>'
 
 
 def has_dockerfile(slide: m.Slide) -> bool:
@@ -318,15 +369,13 @@ def _footer(deck: m.Deck, slide: m.Slide, today: _dt.date | None) -> str:
 
 
 def render_slide(deck: m.Deck, slide: m.Slide, ctx: _Ctx) -> str:
-    groups = steps_of(slide)
-    body = "\n".join(
-        f'<div class="sk-step"{attr("data-step", str(i))}>\n{_blocks(group, ctx)}\n</div>'
-        for i, group in enumerate(groups)
-    )
+    layout = slide_layout(slide)
+    body = "\n".join(_region(region, ctx) for region in layout.regions)
     label = f"Slide {slide.number}" + (f": {slide.title}" if slide.title else "")
+    kind = (attr("data-kind", "title") if layout.title else "") + (attr("data-footer", "none") if layout.no_footer else "")
     return (
-        f'<section class="sk-slide" id="slide-{slide.number}"{attr("data-slide", str(slide.number))}'
-        f'{attr("data-lines", f"{slide.span.first}-{slide.span.last}")}{attr("data-steps", str(len(groups)))}'
+        f'<section class="sk-slide"{kind} id="slide-{slide.number}"{attr("data-slide", str(slide.number))}'
+        f'{attr("data-lines", f"{slide.span.first}-{slide.span.last}")}{attr("data-steps", str(slide.steps))}'
         f' aria-roledescription="slide"{attr("aria-label", label)}>\n'
         f'<div class="sk-body">\n{body}\n</div>\n'
         f"{_badge(slide, ctx.options.statuses)}{_footer(deck, slide, ctx.options.today)}\n</section>"

@@ -35,7 +35,9 @@ from slidekit.deck import model as m
 from slidekit.deck.meta import footer_parts
 from slidekit.render.cells import to_lines
 from slidekit.render.glamour import Fallback, render_document
+from slidekit.deck.layout import slide_layout
 from slidekit.render.layout import crop, pad, width_of
+from slidekit.render.slide_layout import column_gap, layout_lines
 from slidekit.render.style import clean, to_rich
 from slidekit.theme.schema import Theme
 
@@ -67,26 +69,36 @@ class SlideRender:
     fallbacks: tuple[Fallback, ...] = ()
 
 
-def render_slide_result(slide: m.Slide, theme: Theme, width: int, *, step: int | None = None) -> SlideRender:
+def render_slide_result(slide: m.Slide, theme: Theme, width: int, *, step: int | None = None,
+                        height: int | None = None) -> SlideRender:
     """``slide`` as styled screen lines (no newlines inside, each ≤ ``width`` cells).
 
     ``step`` is the reveal step for ``<!-- pause -->`` (0 = up to the first
-    pause); None shows every block.
+    pause); None shows every block. ``height`` (the rows the slide body has) lets
+    a title slide centre vertically and ``<!-- jump_to_middle -->`` work; without
+    it the layout is laid out from the top.
     """
     width = max(width, 1)
     doc = theme.get("document")
-    result = render_document(slide.visible_blocks(step), theme, width)
-    lines = to_lines(result.cells)
+    layout = slide_layout(slide, step)
+    if layout.plain:
+        result = render_document(slide.visible_blocks(step), theme, width)
+        lines = to_lines(result.cells)
+        fallbacks = tuple(result.fallbacks)
+    else:
+        lines, found = layout_lines(layout, theme, width, height, column_gap(theme))
+        fallbacks = tuple(found)
     while lines and not lines[-1].plain.strip() and not lines[-1].spans:  # glamour ends with a newline
         lines.pop()
     fill = to_rich(doc) if doc.background_color else None
     framed = [pad(crop(line, width), width, fill) if fill else crop(line, width) for line in lines]
-    return SlideRender(framed, tuple(result.fallbacks))
+    return SlideRender(framed, fallbacks)
 
 
-def render_slide(slide: m.Slide, theme: Theme, width: int, *, step: int | None = None) -> list[Text]:
+def render_slide(slide: m.Slide, theme: Theme, width: int, *, step: int | None = None,
+                 height: int | None = None) -> list[Text]:
     """The lines of :func:`render_slide_result`."""
-    return render_slide_result(slide, theme, width, step=step).lines
+    return render_slide_result(slide, theme, width, step=step, height=height).lines
 
 
 def render_markdown(blocks: tuple[m.Block, ...], theme: Theme, width: int, *, table_wrap: bool = True,

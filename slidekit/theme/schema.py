@@ -36,6 +36,11 @@ ELEMENTS: dict[str, frozenset[str]] = {
     "code": BLOCK, "code_block": CODE_BLOCK, "table": TABLE,
     "definition_list": BLOCK, "definition_term": PRIMITIVE, "definition_description": PRIMITIVE,
     "html_block": BLOCK, "html_span": BLOCK,
+    # slidekit's extensions (glamour ignores them; a theme without them gets the defaults):
+    # the gap between layout columns (``margin``), code lines a ``{1,3}`` highlight dims, the timer's colours
+    # (normal, the last 5 minutes, over time)
+    "slidekit_columns": BLOCK, "slidekit_dimmed": PRIMITIVE,
+    "slidekit_timer": PRIMITIVE, "slidekit_timer_warning": PRIMITIVE, "slidekit_timer_over": PRIMITIVE,
 }
 
 #: glamour's chroma sub-keys (each a primitive; colour, background, bold, italic, underline used)

@@ -65,6 +65,15 @@
     for (var i = 0; i < groups.length; i++) {
       groups[i].classList.toggle("sk-hidden", Number(groups[i].getAttribute("data-step")) > step);
     }
+    /* {1|2-3|all} code: the group of this step is bright, the other lines dimmed */
+    var codes = section.querySelectorAll("pre[data-hl-base]");
+    for (var c = 0; c < codes.length; c++) {
+      var k = clamp(step - Number(codes[c].getAttribute("data-hl-base")), 0, Number(codes[c].getAttribute("data-hl-groups")) - 1);
+      var lines = codes[c].querySelectorAll(".sk-line[data-hl]");
+      for (var j = 0; j < lines.length; j++) {
+        lines[j].classList.toggle("sk-dim", (" " + lines[j].getAttribute("data-hl") + " ").indexOf(" " + k + " ") < 0);
+      }
+    }
   }
   function show() {
     for (var i = 0; i < total; i++) slides[i].classList.toggle("sk-current", i === state.slide);
