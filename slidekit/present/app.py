@@ -20,6 +20,7 @@ from rich.text import Text
 
 from slidekit import output
 from slidekit.deck.console import slide_console_blocks
+from slidekit.deck.layout import slide_layout
 from slidekit.deck.model import CommandBlock, Deck
 from slidekit.errors import SlidekitError
 from slidekit.present import state as sm
@@ -41,7 +42,8 @@ from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, state_path, write_position
 from slidekit.render import terminal
 from slidekit.session import deck_dir, open_theme
-from slidekit.theme.load import LoadedTheme, resolve_theme_path
+from slidekit.theme.load import LoadedTheme, load_theme, resolve_theme_path
+from slidekit.theme.schema import Theme
 from slidekit.verify.console_result import ConsoleStatus
 from slidekit.verify.vocab import StageStatus
 
@@ -73,7 +75,8 @@ class Presenter:
         self.banner = ""
         self.generation = 0
         #: (slide, step, width, deck generation) → the slide's rows as ANSI
-        self.cache: dict[tuple[int, int, int, int], list[str]] = {}
+        self.cache: dict[tuple[int, int, int, int | None, int], list[str]] = {}
+        self.slide_themes: dict[str, Theme] = {}
         self.widths: dict[tuple[int, int, int], int] = {}  # (slide, width, generation) → columns needed
         self.extra_lines: list[Text] = []  # live code output under the slide
         self.extra_slide = -1
@@ -101,6 +104,7 @@ class Presenter:
         self.theme = theme
         self.generation += 1
         self.cache.clear()
+        self.slide_themes.clear()
         self.view = sm.View(tuple(s.steps for s in deck.slides), tuple(s.source for s in deck.slides))
         self.theme_file = _theme_file(deck, self.options.theme) or theme.path
         self.watch = FileWatch(self.options.path, self.theme_file)
@@ -149,16 +153,28 @@ class Presenter:
 
     # ------------------------------------------------------------------ drawing
 
-    def slide_lines(self, index: int, step: int, width: int) -> list[str]:
-        """The slide rendered at ``width`` and converted to ANSI rows (cached: turning
-        styled text into escape codes costs more than laying it out)."""
+    def slide_theme(self, index: int) -> Theme:
+        """The theme a slide is drawn with: its ``<!-- theme: NAME -->`` (looked up as the deck's theme is;
+        one that does not load falls back to the deck's), else the deck's."""
+        name = slide_layout(self.deck.slides[index]).theme
+        if name is None:
+            return self.theme.theme
+        if name not in self.slide_themes:
+            loaded = load_theme(name, deck_dir(self.deck))
+            self.slide_themes[name] = self.theme.theme if loaded.warnings else loaded.theme
+        return self.slide_themes[name]
+
+    def slide_lines(self, index: int, step: int, width: int, height: int | None = None) -> list[str]:
+        """The slide rendered at ``width`` (``height``: the body rows, for centred and ``jump_to_middle``
+        layouts) and converted to ANSI rows (cached: turning styled text into escape codes costs more than
+        laying it out)."""
         slide = self.deck.slides[index]
         step_arg = step if slide.steps > 1 else None
-        key = (index, step if step_arg is not None else -1, width, self.generation)
+        key = (index, step if step_arg is not None else -1, width, height, self.generation)
         rows = self.cache.get(key)
         if rows is None:
             try:
-                lines = self.render.render_slide(slide, self.theme.theme, width, step=step_arg)
+                lines = self.render.render_slide(slide, self.slide_theme(index), width, step=step_arg, height=height)
             except Exception as exc:  # noqa: BLE001 - one bad slide must not end the talk
                 lines = wrap_plain(f"{self.deck.path}:{slide.span.first}: cannot render slide {slide.number}: "
                                    f"{type(exc).__name__}: {exc}", width, "bold red")
@@ -203,14 +219,17 @@ class Presenter:
         st = self.state
         if self.extra_slide != st.index:
             self.extra_lines, self.extra_slide = [], st.index
-        body: list[Row] = [*self.slide_lines(st.index, st.step, width), *fit(self.extra_lines, width)]
+        body: list[Row] = [*self.slide_lines(st.index, st.step, width, rows), *fit(self.extra_lines, width)]
         self.page = rows
         self.max_scroll = max(len(body) - rows, 0)
         if st.scroll > self.max_scroll:
             self.state = st = replace(st, scroll=self.max_scroll)
         extra = "  ".join(p for p in (self._badge(st.index), crop_indicator(self.needed_width(st.index, width), width),
                                       scroll_indicator(st.scroll, rows, len(body))) if p)
-        footer = self.render.render_footer(self.deck, st.index, width, self.theme.theme, extra=extra)
+        if slide_layout(self.deck.slides[st.index]).no_footer:  # <!-- no_footer -->: only the indicators
+            footer = Text(extra.rjust(width))
+        else:
+            footer = self.render.render_footer(self.deck, st.index, width, self.slide_theme(st.index), extra=extra)
         help_rows = help_overlay(width, rows) if st.mode is sm.Mode.HELP else None
         return compose(body, width, height, st.scroll, footer, chrome, help_rows)
 
@@ -258,7 +277,7 @@ class Presenter:
         if st.index + 1 < self.view.count:
             targets.append((st.index + 1, 0))
         for index, step in targets:
-            self.slide_lines(index, step, width)
+            self.slide_lines(index, step, width, self.page)
 
     # ------------------------------------------------------------------ live code
 

@@ -284,7 +284,7 @@ def _code_block(block: m.Block, ctx: Ctx, out: Buf, first: bool) -> None:
 def _dim_style(theme: Theme) -> RichStyle:
     """How dimmed code lines look: the theme's ``slidekit_dimmed`` (slidekit's extension), else faint."""
     own = theme.get("slidekit_dimmed")
-    return rich_of(own) if own != Style() else RichStyle(dim=True)
+    return (rich_of(own) if own != Style() else None) or RichStyle(dim=True)
 
 
 def _verbatim(output: str, ctx: Ctx, out: Buf) -> None:
