@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from slidekit.commands._options import preprocess_options
+from slidekit.commands._options import duration_option, preprocess_options
 from slidekit.present.start import present_deck
 
 
@@ -14,15 +14,19 @@ from slidekit.present.start import present_deck
               help="Show the speaker view (notes, next slide, timer) following a presenter in another terminal.")
 @click.option("--theme", "theme", metavar="THEME", default=None,
               help="Theme name or JSON file (overrides the deck's `theme:`).")
+@duration_option
 @preprocess_options
-def command(deck: str, notes: bool, theme: str | None, allow_exec: bool, strict: bool, refresh: bool) -> int:
+def command(deck: str, notes: bool, theme: str | None, duration: float | None, allow_exec: bool, strict: bool,
+            refresh: bool) -> int:
     """Present DECK full-screen. Keys: ? shows them all; q quits.
 
     \b
     next: space right down enter n j l pgdown   prev: left up p h k N pgup
     <n>G go to slide n, gg first, G last, / search, ctrl+n next match,
     J/K or ctrl+d/ctrl+u scroll, ctrl+e run code, r reload, ? help.
-    Run `slidekit present DECK --notes` in a second terminal for speaker notes.
+    Run `slidekit present DECK --notes` in a second terminal for speaker notes;
+    with --duration 20m it shows a countdown (p pauses, r resets it there).
     """
 
-    return present_deck(deck, notes=notes, theme=theme, allow_exec=allow_exec, strict=strict, refresh=refresh)
+    return present_deck(deck, notes=notes, theme=theme, allow_exec=allow_exec, strict=strict, refresh=refresh,
+                        duration=duration)

@@ -23,6 +23,7 @@ class ExportOptions:
     allow_exec: bool = False  # the pre-processing choices, see slidekit.session.open_deck
     strict: bool = False
     refresh: bool = False
+    duration: float | None = None  # --duration in seconds: the speaker window's countdown
 
 
 def default_output(deck_path: str) -> Path:
@@ -38,7 +39,8 @@ def export_once(deck_path: str, target: Path, options: ExportOptions, *, quiet: 
                      refresh=options.refresh, quiet=quiet)
     loaded = open_theme(deck, options.theme, quiet=quiet)
     statuses, console = verification(deck, options.verify)
-    html_options = HtmlOptions(allow_html=options.allow_html, statuses=statuses, console=console)
+    html_options = HtmlOptions(allow_html=options.allow_html, statuses=statuses, console=console,
+                               duration=options.duration)
     result = render_html(deck, loaded.theme, html_options, make_resolver(deck_dir(deck)))
     for warning in result.warnings:
         output.warn(warning)

@@ -39,6 +39,7 @@ from slidekit.present.frame import (
 )
 from slidekit.present.reload import POLL, DeckSource, FileWatch
 from slidekit.present.screen import Screen
+from slidekit.present.timer import Countdown
 from slidekit.present.sync import Position, state_path, write_position
 from slidekit.render import terminal
 from slidekit.session import deck_dir, open_theme
@@ -58,6 +59,8 @@ class Options:
     strict: bool = False
     theme: str | None = None
     refresh: bool = False
+    #: ``--duration`` in seconds: the footer shows the countdown
+    duration: float | None = None
 
     @property
     def source(self) -> DeckSource:
@@ -84,6 +87,7 @@ class Presenter:
         self.max_scroll = 0
         self.page = 20
         self.started = time.time()
+        self.last_tick = 0
         self.badges: dict[int, StageStatus] | None = None
         self.console_badges: dict[int, ConsoleStatus] = {}
         self.changed = False  # set by background threads: redraw
@@ -226,6 +230,9 @@ class Presenter:
             self.state = st = replace(st, scroll=self.max_scroll)
         extra = "  ".join(p for p in (self._badge(st.index), crop_indicator(self.needed_width(st.index, width), width),
                                       scroll_indicator(st.scroll, rows, len(body))) if p)
+        if self.options.duration is not None:
+            countdown = Countdown(self.options.duration, self.started)
+            extra = "  ".join(p for p in (countdown.label(time.time(), st.index, len(self.deck.slides)), extra) if p)
         if slide_layout(self.deck.slides[st.index]).no_footer:  # <!-- no_footer -->: only the indicators
             footer = Text(extra.rjust(width))
         else:
@@ -388,6 +395,9 @@ class Presenter:
                 next_poll = time.monotonic() + POLL
                 if self.changed_on_disk():
                     self.reload()
+                    dirty = True
+                if self.options.duration is not None and int(time.time()) != self.last_tick:  # the footer countdown
+                    self.last_tick = int(time.time())
                     dirty = True
             if self.screen.resized:
                 self.screen.resized = False

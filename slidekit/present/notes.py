@@ -1,7 +1,9 @@
 """``slidekit present DECK --notes``: the speaker's view in a second terminal.
 
 Follows the presenter through the position file (:mod:`slidekit.present.sync`):
-shows the current slide's notes, the next slide's title and the talk timer.
+shows the current slide's notes, the next slide's title and the talk timer; with
+``--duration`` also a countdown (:mod:`slidekit.present.timer`) that ``p`` pauses and
+``r`` resets.
 """
 
 from __future__ import annotations
@@ -17,9 +19,13 @@ from slidekit.present.frame import banner_lines, is_too_small, too_small, wrap_p
 from slidekit.present.reload import DeckSource, FileWatch
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, alive, read_position, state_path
+from slidekit.present.timer import Countdown, timer_style
 from slidekit.render.terminal import detect_color_system, to_ansi
+from slidekit.theme.schema import Theme
 
 POLL = 0.2
+#: the notes view's timer keys (the presenter's p and r mean previous and reload)
+_TIMER_KEYS = {"p": Countdown.toggle, "r": Countdown.reset}
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,8 @@ class NotesView:
     position: Position | None
     now: float
     banner: str = ""
+    countdown: Countdown | None = None
+    theme: Theme | None = None
 
 
 def clock(seconds: float) -> str:
@@ -52,6 +60,11 @@ def notes_frame(view: NotesView, width: int, height: int) -> list[Text]:
     head.append(" " * max(width - head.cell_len - right.cell_len, 1))
     head.append_text(right)
     lines.append(head)
+    if view.countdown is not None:
+        phase = view.countdown.phase(view.now)
+        line = Text(view.countdown.label(view.now, index, len(deck.slides)), style=timer_style(view.theme, phase))
+        line.append("   p pause · r reset", style="dim")
+        lines.append(line)
     lines.append(Text(slide.title or "(untitled slide)", style="bold cyan"))
     lines.append(Text("─" * width, style="dim"))
     notes = "\n\n".join(note.text.strip() for note in slide.notes)
@@ -79,25 +92,34 @@ def notes_frame(view: NotesView, width: int, height: int) -> list[Text]:
 
 
 def show_notes(path: str, deck: Deck, in_fd: int, out_fd: int, *, allow_exec: bool = False,
-               strict: bool = False, refresh: bool = False) -> None:
+               strict: bool = False, refresh: bool = False, duration: float | None = None,
+               theme: Theme | None = None) -> None:
+    """The notes view's loop; with ``duration`` (seconds) a countdown that ``p`` pauses and ``r`` resets."""
     color_system = detect_color_system(dict(os.environ), True)
     sync = state_path(path)
     screen = Screen(in_fd, out_fd)
     banner = ""
     source = DeckSource(path, allow_exec, strict, refresh)
     watch = FileWatch(path)
+    countdown: Countdown | None = None
     try:
         screen.open()
         while True:
             position = read_position(sync)
             if position is not None and not alive(position.pid):
                 position = None
+            now = time.time()
+            if duration is not None and countdown is None:  # counts from the presenter's start, or from now
+                countdown = Countdown(duration, position.started if position is not None else now)
             width, height = screen.size()
-            lines = notes_frame(NotesView(deck, position, time.time(), banner), width, height)
+            lines = notes_frame(NotesView(deck, position, now, banner, countdown, theme), width, height)
             screen.draw(to_ansi(lines, color_system).split("\n")[: len(lines)])
             keys = screen.read_keys(POLL)
             if any(k in ("q", "ctrl+c", "esc") for k in keys):
                 return
+            for key in keys:
+                if countdown is not None and key in _TIMER_KEYS:
+                    countdown = _TIMER_KEYS[key](countdown, time.time())
             if watch.changed():
                 watch.rearm()
                 reloaded, banner = source.reopen()

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, allow_exec: bool = False,
-                 strict: bool = False, refresh: bool = False) -> int:
+                 strict: bool = False, refresh: bool = False, duration: float | None = None) -> int:
     """Present (or with ``notes``, follow as the speaker view) the deck at ``deck``; the exit code.
 
     A deck parsed before comes from the parsed-deck cache (:mod:`slidekit.deck.cache`); otherwise slide 1 is
@@ -45,9 +45,10 @@ def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, al
         raise SlidekitError("presenting needs a terminal (no tty available)", deck) from None
     try:
         if notes:
-            show_notes(deck, loaded, in_fd, out_fd, allow_exec=allow_exec, strict=strict, refresh=refresh)
+            show_notes(deck, loaded, in_fd, out_fd, allow_exec=allow_exec, strict=strict, refresh=refresh,
+                       duration=duration, theme=open_theme(loaded, theme, quiet=True).theme)
         else:
-            present(Options(deck, allow_exec, strict, theme, refresh), loaded, open_theme(loaded, theme), in_fd, out_fd,
+            present(Options(deck, allow_exec, strict, theme, refresh, duration), loaded, open_theme(loaded, theme), in_fd, out_fd,
                     loader=loader)
     except Terminated as exc:
         return exc.exit_code

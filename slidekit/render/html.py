@@ -32,6 +32,7 @@ from slidekit.deck.meta import footer_parts
 from slidekit.render.html_css import theme_css
 from slidekit.render.html_images import ImageLookup, ImageResolver
 from slidekit.render.html_safe import attr, esc, filter_html, safe_url, script_json
+from slidekit.theme.colors import to_hex
 from slidekit.theme.schema import Theme
 from slidekit.verify.console_match import actual_transcript, command_runs
 from slidekit.verify.console_result import ConsoleResult
@@ -54,6 +55,8 @@ class HtmlOptions:
     title: str | None = None
     #: console block fence line → its verdict; None = no console verification at all
     console: Mapping[int, ConsoleResult] | None = None
+    #: ``--duration`` in seconds: the speaker window counts down
+    duration: float | None = None
 
 
 @dataclass(frozen=True)
@@ -382,6 +385,28 @@ def render_slide(deck: m.Deck, slide: m.Slide, ctx: _Ctx) -> str:
     )
 
 
+def extension_css(theme: Theme) -> str:
+    """slidekit's theme extensions as CSS variables: ``slidekit_columns.margin`` (the column gap, in
+    terminal cells → ``ch``), ``slidekit_dimmed.color`` (dimmed code lines in that colour instead of faint), ``slidekit_timer*.color``/``background_color``.
+    Absent keys leave the stylesheet's defaults."""
+    rules: list[str] = []
+    gap = theme.get("slidekit_columns").margin
+    if gap is not None:
+        rules.append(f"--sk-column-gap: {gap}ch")
+    dimmed = to_hex(theme.get("slidekit_dimmed").color)
+    for element, var in (("slidekit_timer", "--sk-timer"), ("slidekit_timer_warning", "--sk-timer-warning"),
+                         ("slidekit_timer_over", "--sk-timer-over")):
+        color, background = to_hex(theme.get(element).color), to_hex(theme.get(element).background_color)
+        if color:
+            rules.append(f"{var}: {color}")
+        if background:
+            rules.append(f"{var}-bg: {background}")
+    css = "\n:root { " + "; ".join(rules) + "; }\n" if rules else ""
+    if dimmed:
+        css += f"\n.sk-code .sk-line.sk-dim, .sk-code .sk-line.sk-dim span {{ opacity: 1; color: {dimmed}; }}\n"
+    return css
+
+
 def deck_title(deck: m.Deck, options: HtmlOptions) -> str:
     if options.title or deck.meta.title:
         return str(options.title or deck.meta.title)
@@ -406,6 +431,7 @@ def render_html(deck: m.Deck, theme: Theme, options: HtmlOptions = HtmlOptions()
         "title": deck_title(deck, options),
         "width": width,
         "height": height,
+        "duration": options.duration,
         "slides": [
             {"title": s.title, "steps": s.steps, "notes": "\n\n".join(n.text for n in s.notes),
              "lines": [s.span.first, s.span.last]}
@@ -418,7 +444,7 @@ def render_html(deck: m.Deck, theme: Theme, options: HtmlOptions = HtmlOptions()
         csp=esc(csp(script)),
         title=esc(str(data["title"])),
         css=css,
-        theme_css=theme_css(theme),
+        theme_css=theme_css(theme) + extension_css(theme),
         sections=sections,
         count=len(deck.slides),
         data=script_json(data),
@@ -437,6 +463,7 @@ _HELP = "".join(
         ("digits then Enter", "go to slide N"),
         ("o / Esc", "overview"),
         ("s / p", "speaker window (notes, next slide, timer)"),
+        ("p / r (speaker window)", "pause / reset the --duration countdown"),
         ("f", "fullscreen"),
         ("b", "blank screen"),
         ("?", "this help"),
@@ -465,7 +492,7 @@ _PAGE = """<!DOCTYPE html>
 </div>
 <div id="sk-speaker" class="sk-speaker" hidden>
 <header class="sk-speaker-bar"><span id="sk-timer" class="sk-timer" title="click to restart">00:00</span>
-<span id="sk-clock" class="sk-clock"></span><span id="sk-position" class="sk-position"></span></header>
+<span id="sk-pace" class="sk-pace"></span><span id="sk-clock" class="sk-clock"></span><span id="sk-position" class="sk-position"></span></header>
 <div class="sk-pane sk-pane-current"><div class="sk-pane-label">Current</div><div id="sk-current" class="sk-frame"></div></div>
 <div class="sk-pane sk-pane-next"><div class="sk-pane-label">Next</div><div id="sk-next" class="sk-frame"></div></div>
 <div class="sk-pane sk-pane-notes"><div class="sk-pane-label">Notes</div><div id="sk-notes" class="sk-notes"></div></div>

@@ -125,11 +125,22 @@
   });
 
   /* ---------------------------------------------------------------- speaker view */
-  var started = Date.now();
+  var started = Date.now(), pausedAt = null, pausedFor = 0;
   function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function hms(s) { return (s >= 3600 ? Math.floor(s / 3600) + ":" : "") + pad(Math.floor(s / 60) % 60) + ":" + pad(s % 60); }
+  function elapsed() { return Math.floor(((pausedAt || Date.now()) - started - pausedFor) / 1000); }
+  /* --duration: a countdown, "warning" in the last 5 minutes, "over" at 0, and the pace against an even
+     per-slide budget; in the speaker window p pauses it and r resets it */
   function tick() {
-    var s = Math.floor((Date.now() - started) / 1000);
-    $("sk-timer").textContent = (s >= 3600 ? Math.floor(s / 3600) + ":" : "") + pad(Math.floor(s / 60) % 60) + ":" + pad(s % 60);
+    var s = elapsed(), el = $("sk-timer");
+    if (data.duration) {
+      var left = data.duration - s, budget = data.duration / total, pace = Math.round(state.slide * budget - s);
+      el.textContent = (left < 0 ? "-" : "") + hms(Math.abs(left));
+      el.setAttribute("data-phase", left <= 0 ? "over" : left <= 300 ? "warning" : "normal");
+      $("sk-pace").textContent = hms(Math.abs(pace)) + (pace >= 0 ? " ahead" : " behind") + (pausedAt ? " (paused)" : "");
+    } else {
+      el.textContent = hms(s);
+    }
     var d = new Date();
     $("sk-clock").textContent = pad(d.getHours()) + ":" + pad(d.getMinutes());
   }
@@ -212,6 +223,8 @@
     else if (key === "f" || key === "F") toggleFullscreen();
     else if (key === "b" || key === "B" || key === ".") toggle("sk-blank");
     else if (key === "?") toggle("sk-help");
+    else if (speaker && key === "p") { if (pausedAt) { pausedFor += Date.now() - pausedAt; pausedAt = null; } else pausedAt = Date.now(); tick(); }
+    else if (speaker && key === "r") { started = Date.now(); pausedFor = 0; pausedAt = pausedAt ? started : null; tick(); }
     else if (key === "s" || key === "S" || key === "p" || key === "P") openSpeaker();
     else handled = false;
     if (handled) ev.preventDefault();
@@ -234,7 +247,7 @@
     touch = null;
     if (Math.abs(dx) > 40 && Math.abs(dx) > Math.abs(dy)) { dx < 0 ? next() : prev(); }
   });
-  $("sk-timer").addEventListener("click", function () { started = Date.now(); tick(); });
+  $("sk-timer").addEventListener("click", function () { started = Date.now(); pausedFor = 0; pausedAt = null; tick(); });
 
   /* ---------------------------------------------------------------- hash */
   function fromHash() {
