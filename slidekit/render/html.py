@@ -19,15 +19,18 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from pygments.token import _TokenType
+
 from slidekit.deck import model as m
 from slidekit.deck.meta import footer_parts
+from slidekit.highlight import is_dockerfile_lang
+from slidekit.highlight.tokens import css_class, tokenize
 from slidekit.render.html_css import theme_css
 from slidekit.render.html_images import ImageLookup, ImageResolver
 from slidekit.render.html_safe import attr, esc, filter_html, safe_url, script_json
 from slidekit.theme.schema import Theme
 
 CANVAS = {"16:9": (1280, 720), "4:3": (960, 720)}
-DOCKERFILE_LANGS = frozenset({"dockerfile", "docker", "containerfile"})
 #: verification status → badge class
 BADGE_CLASS: dict[str, str] = {
     "built": "ok", "failed": "fail", "base image missing": "fail", "not reached": "warn",
@@ -196,32 +199,18 @@ def _table(b: m.Table, ctx: _Ctx) -> str:
     return f"<table{_lines(b.span)}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-@lru_cache(maxsize=128)
-def _lexer(lang: str):  # type: ignore[no-untyped-def]
-    from pygments.lexers import TextLexer, get_lexer_by_name
-    from pygments.util import ClassNotFound
-
-    try:
-        return get_lexer_by_name(lang or "text", stripnl=False, ensurenl=False)
-    except ClassNotFound:
-        return TextLexer(stripnl=False, ensurenl=False)
-
-
-@lru_cache(maxsize=1)
-def _formatter():  # type: ignore[no-untyped-def]
-    from pygments.formatters import HtmlFormatter
-
-    return HtmlFormatter(nowrap=True)
-
-
 @lru_cache(maxsize=4096)
 def highlight(code: str, lang: str) -> str:
-    """Pygments HTML spans (token classes; colours come from the theme stylesheet).
+    """Code as HTML spans with Pygments' token classes (colours come from the theme
+    stylesheet), from the highlighting service's token lines; memoised, so ``--watch``
+    re-renders only the code blocks that changed."""
+    lines = tokenize(code.rstrip("\n"), lang)
+    return "\n".join("".join(_span(token, text) for token, text in line) for line in lines)
 
-    Memoised, so ``--watch`` re-lexes only the code blocks that changed."""
-    from pygments import highlight as _hl
 
-    return _hl(code.rstrip("\n"), _lexer(lang), _formatter())
+def _span(token: _TokenType, text: str) -> str:
+    cls = css_class(token)
+    return f'<span class="{cls}">{esc(text)}</span>' if cls else esc(text)
 
 
 def _code(b: m.CodeBlock, ctx: _Ctx) -> str:
@@ -275,7 +264,7 @@ def steps_of(slide: m.Slide) -> list[tuple[m.Block, ...]]:
 
 
 def has_dockerfile(slide: m.Slide) -> bool:
-    return any(isinstance(b, m.CodeBlock) and b.lang in DOCKERFILE_LANGS for b in m.walk(slide.blocks))
+    return any(isinstance(b, m.CodeBlock) and is_dockerfile_lang(b.lang) for b in m.walk(slide.blocks))
 
 
 def _badge(slide: m.Slide, statuses: Mapping[int, str] | None) -> str:
