@@ -12,7 +12,7 @@ from pygments.util import ClassNotFound
 #: one source line: its runs of (token type, text), no newlines inside
 Line = tuple[tuple[_TokenType, str], ...]
 
-_OPTIONS = {"stripnl": False, "ensurenl": False, "tabsize": 0}
+_OPTIONS = {"stripnl": False, "ensurenl": True, "tabsize": 0}
 
 
 @lru_cache(maxsize=256)
@@ -38,12 +38,15 @@ def tokenize(code: str, lang: str) -> tuple[Line, ...]:
     """``code`` as exactly one :data:`Line` per source line (memoised on code and language,
     so a redraw or a ``--watch`` re-export re-lexes only code that changed).
 
-    Plain text (no lexer) is one ``Token.Text`` run per line."""
+    Plain text (no lexer) is one ``Token.Text`` run per line; so is code a lexer would
+    change (some line-based lexers drop an unterminated last line): the text on a slide
+    is always the author's."""
     source_lines = code.split("\n")
     lexer = lexer_for(lang)
     if lexer is None:
-        return tuple(((Token.Text, line),) if line else () for line in source_lines)
+        return _plain(source_lines)
     lines: list[list[tuple[_TokenType, str]]] = [[]]
+    # lexers see newline-terminated text (line-based ones need it); the extra line is cut below
     for token, value in lexer.get_tokens(code):
         for i, piece in enumerate(value.split("\n")):
             if i:
@@ -52,8 +55,13 @@ def tokenize(code: str, lang: str) -> tuple[Line, ...]:
                 lines[-1].append((token, piece))
     # some lexers add a final newline of their own: keep exactly the source's lines
     lines = lines[: len(source_lines)]
-    lines.extend([] for _ in range(len(source_lines) - len(lines)))
+    if ["".join(text for _, text in line) for line in lines] != source_lines:
+        return _plain(source_lines)
     return tuple(tuple(line) for line in lines)
+
+
+def _plain(source_lines: list[str]) -> tuple[Line, ...]:
+    return tuple(((Token.Text, line),) if line else () for line in source_lines)
 
 
 @lru_cache(maxsize=1024)

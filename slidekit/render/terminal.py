@@ -6,7 +6,7 @@ The public API (used by the presenter and the HTML export):
   ``width`` cells wide; pure.
 * :func:`render_footer` — author, date and paging on one line.
 * :func:`to_ansi` — lines → a string with escape codes for a colour depth
-  (rich does the truecolor → 256 → 16 downgrade).
+  (:mod:`slidekit.render.ansi`: perceptual downgrade, theme-pinned values).
 * :func:`detect_color_system` — the colour depth a terminal environment supports.
 
 Each block type has one renderer in :data:`_BLOCKS`; :func:`render_block` wraps
@@ -19,17 +19,14 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Mapping
-from functools import lru_cache
-from io import StringIO
 
 from rich.cells import cell_len
-from rich.color import ColorSystem
-from rich.console import Console
 from rich.style import Style as RichStyle
 from rich.text import Text
 
 from slidekit.deck import model as m
 from slidekit.deck.meta import footer_parts
+from slidekit.render.ansi import to_ansi
 from slidekit.render.code import TAB_SIZE, highlight
 from slidekit.render.inline import render_inlines
 from slidekit.render.layout import crop, fold, indent, pad, split_lines, width_of, wrap
@@ -41,8 +38,6 @@ __all__ = ["render_slide", "render_footer", "to_ansi", "detect_color_system", "r
 
 #: (block, theme, the block's effective style, inner width) -> content lines
 BlockRenderer = Callable[[m.Block, Theme, Style, int], list[Text]]
-COLOR_SYSTEMS = ("truecolor", "256", "standard")
-_SYSTEMS = {"truecolor": ColorSystem.TRUECOLOR, "256": ColorSystem.EIGHT_BIT, "standard": ColorSystem.STANDARD}
 _HR_RULE = "─"
 
 
@@ -84,52 +79,6 @@ def render_footer(deck: m.Deck, index: int, width: int, theme: Theme, *, extra: 
     line = Text(" " * margin + left + " " * gap + right, style=style)
     line = crop(line, width)
     return pad(line, width, to_rich(doc)) if doc.background_color else line
-
-
-def to_ansi(lines: list[Text], color_system: str | None) -> str:
-    """``lines`` joined with newlines, with escape codes for ``color_system``
-    ("truecolor", "256", "standard") or none at all (None)."""
-    if color_system is not None and color_system not in COLOR_SYSTEMS:
-        raise ValueError(f"unknown colour system {color_system!r}")
-    widest = max((width_of(line) for line in lines), default=1)
-    buffer = StringIO()
-    console = Console(file=buffer, force_terminal=True, color_system=color_system,  # type: ignore[arg-type]
-                      width=max(widest, 1), _environ={}, emoji=False, markup=False,
-                      highlight=False, soft_wrap=True, legacy_windows=False)
-    for line in lines:
-        if color_system is not None:
-            line = _downgraded(line, color_system)
-        console.print(line, end="\n", soft_wrap=True, no_wrap=True, overflow="ignore", crop=False)
-    return buffer.getvalue()[:-1] if lines else ""
-
-
-def _downgraded(line: Text, color_system: str) -> Text:
-    """``line`` with colours already reduced to ``color_system``.
-
-    rich caches a Style's escape codes on first use whatever the colour system,
-    so the same style printed at two depths would reuse the first one's codes;
-    reducing the colours first makes the codes depend on the style alone.
-    """
-    out = Text(line.plain, style=_reduce(_as_style(line.style), color_system), end="")
-    for span in line.spans:
-        out.stylize(_reduce(_as_style(span.style), color_system), span.start, span.end)
-    return out
-
-
-def _as_style(style: str | RichStyle) -> RichStyle:
-    return RichStyle.parse(style) if isinstance(style, str) else style
-
-
-@lru_cache(maxsize=4096)
-def _reduce(style: RichStyle, color_system: str) -> RichStyle:
-    system = _SYSTEMS[color_system]
-    return RichStyle(
-        color=style.color.downgrade(system) if style.color else None,
-        bgcolor=style.bgcolor.downgrade(system) if style.bgcolor else None,
-        bold=style.bold, dim=style.dim, italic=style.italic, underline=style.underline,
-        blink=style.blink, reverse=style.reverse, conceal=style.conceal, strike=style.strike,
-        overline=style.overline,
-    )
 
 
 def detect_color_system(env: Mapping[str, str], is_tty: bool) -> str | None:

@@ -1,0 +1,107 @@
+"""Styled lines → text with ANSI escape codes, for one colour depth.
+
+slidekit writes the escape codes itself rather than through a rich Console: the
+colour reduction must be perceptual and may be pinned by the theme
+(:mod:`slidekit.theme.palette`), where rich's is RGB-based; and a presenter frame
+or a sweep converts tens of thousands of lines, which a Console does slowly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from itertools import pairwise
+
+from rich.color import Color, ColorType
+from rich.style import Style
+from rich.text import Text
+
+from slidekit.theme.palette import RGB, reduce, xterm_rgb
+
+COLOR_SYSTEMS = ("truecolor", "256", "standard")
+_EMPTY: Mapping[RGB, Mapping[str, int]] = {}
+_ATTRS = (("bold", "1"), ("dim", "2"), ("italic", "3"), ("underline", "4"), ("blink", "5"),
+          ("reverse", "7"), ("conceal", "8"), ("strike", "9"), ("overline", "53"))
+
+
+def to_ansi(lines: list[Text], color_system: str | None,
+            palette: Mapping[RGB, Mapping[str, int]] | None = None) -> str:
+    """``lines`` joined with newlines, with escape codes for ``color_system``
+    ("truecolor", "256", "standard" = 16 colours) or none at all (None).
+    ``palette`` is the theme's pinned 256/16-colour values for its hex colours."""
+    if color_system is not None and color_system not in COLOR_SYSTEMS:
+        raise ValueError(f"unknown colour system {color_system!r}")
+    if color_system is None:
+        return "\n".join(line.plain for line in lines)
+    pinned = _freeze(palette or _EMPTY)
+    return "\n".join(_line(line, color_system, pinned) for line in lines)
+
+
+def _freeze(palette: Mapping[RGB, Mapping[str, int]]) -> tuple[tuple[RGB, tuple[tuple[str, int], ...]], ...]:
+    return tuple(sorted((rgb, tuple(sorted(v.items()))) for rgb, v in palette.items()))
+
+
+def _line(line: Text, depth: str, pinned: tuple) -> str:  # type: ignore[type-arg]
+    plain = line.plain
+    if not plain:
+        return ""
+    base = _style(line.style)
+    spans = [(s.start, s.end, _style(s.style)) for s in line.spans if s.end > s.start]
+    if not spans:
+        return _wrap(plain, _sgr(base, depth, pinned))
+    cuts = sorted({0, len(plain), *(min(s, len(plain)) for s, _, _ in spans),
+                   *(min(e, len(plain)) for _, e, _ in spans)})
+    out: list[str] = []
+    for start, end in pairwise(cuts):
+        if start >= end:
+            continue
+        active = tuple(style for s, e, style in spans if s <= start and e >= end)
+        out.append(_wrap(plain[start:end], _sgr(_combine((base, *active)), depth, pinned)))
+    return "".join(out)
+
+
+def _wrap(text: str, sgr: str) -> str:
+    return f"\x1b[{sgr}m{text}\x1b[0m" if sgr else text
+
+
+def _style(style: str | Style) -> Style:
+    return _parse(style) if isinstance(style, str) else style
+
+
+@lru_cache(maxsize=1024)
+def _parse(style: str) -> Style:
+    return Style.parse(style) if style else Style()
+
+
+@lru_cache(maxsize=8192)
+def _combine(styles: tuple[Style, ...]) -> Style:
+    return Style.combine(styles)
+
+
+@lru_cache(maxsize=8192)
+def _sgr(style: Style, depth: str, pinned: tuple) -> str:  # type: ignore[type-arg]
+    codes = [code for name, code in _ATTRS if getattr(style, name)]
+    if style.color is not None:
+        codes.append(_color(style.color, depth, dict(pinned), foreground=True))
+    if style.bgcolor is not None:
+        codes.append(_color(style.bgcolor, depth, dict(pinned), foreground=False))
+    return ";".join(code for code in codes if code)
+
+
+def _color(color: Color, depth: str, pinned: dict, *, foreground: bool) -> str:  # type: ignore[type-arg]
+    if color.type is ColorType.DEFAULT:
+        return "39" if foreground else "49"
+    if color.type is ColorType.TRUECOLOR and color.triplet is not None:
+        rgb = (color.triplet.red, color.triplet.green, color.triplet.blue)
+        if depth == "truecolor":
+            return f"{38 if foreground else 48};2;{rgb[0]};{rgb[1]};{rgb[2]}"
+        index = reduce(rgb, depth, {k: dict(v) for k, v in pinned.items()})
+    else:
+        index = color.number if color.number is not None else 0
+        if depth == "standard" and index >= 16:
+            index = reduce(xterm_rgb(index), depth, _EMPTY)
+    if index < 8:
+        return str((30 if foreground else 40) + index)
+    if index < 16:
+        return str((90 if foreground else 100) + index - 8)
+    return f"{38 if foreground else 48};5;{index}"
