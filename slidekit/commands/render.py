@@ -50,7 +50,7 @@ def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
     for index in indexes:
         lines = render_slide(deck.slides[index], theme, width)
         lines.append(render_footer(deck, index, width, theme))
-        chunks.append(to_ansi(lines, color_system))
+        chunks.append(to_ansi(lines, color_system, theme.palette))
     return f"\n{SEPARATOR * width}\n".join(chunks)
 
 

@@ -29,12 +29,14 @@ from slidekit.present.frame import (
     crop_indicator,
     fit,
     help_overlay,
+    paint,
     is_too_small,
     scroll_indicator,
     too_small,
     wrap_plain,
 )
 from slidekit.present.screen import Screen
+from slidekit.render.style import screen_fill
 from slidekit.present.sync import Position, state_path, write_position
 from slidekit.theme.load import LoadedTheme
 
@@ -164,7 +166,7 @@ class Presenter:
             except Exception as exc:  # noqa: BLE001 - one bad slide must not end the talk
                 lines = wrap_plain(f"{self.deck.path}:{slide.span.first}: cannot render slide {slide.number}: "
                                    f"{type(exc).__name__}: {exc}", width, "bold red")
-            rows = self.render.to_ansi(lines, self.color_system).split("\n")[: len(lines)] if lines else []
+            rows = self.render.to_ansi(lines, self.color_system, self.theme.theme.palette).split("\n")[: len(lines)] if lines else []
             self.cache[key] = rows
         return rows
 
@@ -216,7 +218,8 @@ class Presenter:
                                       scroll_indicator(st.scroll, rows, len(body))) if p)
         footer = self.render.render_footer(self.deck, st.index, width, self.theme.theme, extra=extra)
         help_rows = help_overlay(width, rows) if st.mode is sm.Mode.HELP else None
-        return compose(body, width, height, st.scroll, footer, chrome, help_rows)
+        screen = compose(body, width, height, st.scroll, footer, chrome, help_rows)
+        return paint(screen, width, screen_fill(self.theme.theme.get("document")))
 
     def _status(self, width: int) -> Text | None:
         st = self.state
@@ -239,7 +242,7 @@ class Presenter:
     def draw(self) -> None:
         rows = self.frame()
         styled = [row for row in rows if isinstance(row, Text)]
-        converted = iter(self.render.to_ansi(styled, self.color_system).split("\n") if styled else [])
+        converted = iter(self.render.to_ansi(styled, self.color_system, self.theme.theme.palette).split("\n") if styled else [])
         self.screen.draw([next(converted) if isinstance(row, Text) else row for row in rows])
         self._publish()
 

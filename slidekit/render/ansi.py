@@ -51,13 +51,17 @@ def _line(line: Text, depth: str, pinned: tuple) -> str:  # type: ignore[type-ar
         return _wrap(plain, _sgr(base, depth, pinned))
     cuts = sorted({0, len(plain), *(min(s, len(plain)) for s, _, _ in spans),
                    *(min(e, len(plain)) for _, e, _ in spans)})
-    out: list[str] = []
+    runs: list[tuple[str, str]] = []  # (sgr, text), neighbours with equal codes merged
     for start, end in pairwise(cuts):
         if start >= end:
             continue
         active = tuple(style for s, e, style in spans if s <= start and e >= end)
-        out.append(_wrap(plain[start:end], _sgr(_combine((base, *active)), depth, pinned)))
-    return "".join(out)
+        sgr = _sgr(_combine((base, *active)), depth, pinned)
+        if runs and runs[-1][0] == sgr:
+            runs[-1] = (sgr, runs[-1][1] + plain[start:end])
+        else:
+            runs.append((sgr, plain[start:end]))
+    return "".join(_wrap(text, sgr) for sgr, text in runs)
 
 
 def _wrap(text: str, sgr: str) -> str:

@@ -51,6 +51,14 @@ def _to_rich(color: str | None, bg: str | None, bold: bool | None, italic: bool 
     )
 
 
+def screen_fill(document: Style) -> RichStyle | None:
+    """The style that paints the screen outside the slide's text: the document's colours,
+    when the theme gives the document a background (None: the terminal's own)."""
+    if not document.background_color:
+        return None
+    return to_rich(Style(color=document.color, background_color=document.background_color))
+
+
 def transform(text: str, style: Style) -> str:
     """Apply ``upper``/``lower``/``title`` (in glamour's order of precedence)."""
     if style.upper:
