@@ -21,6 +21,7 @@ from slidekit.commands.common import open_deck, open_theme
 from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.present import state as sm
+from slidekit.present.captions import slide_captions
 from slidekit.present.frame import (
     Chrome,
     Row,
@@ -101,7 +102,8 @@ class Presenter:
         self.theme = theme
         self.generation += 1
         self.cache.clear()
-        self.view = sm.View(tuple(s.steps for s in deck.slides), tuple(s.source for s in deck.slides))
+        self.view = sm.View(tuple(s.steps for s in deck.slides), tuple(s.source for s in deck.slides),
+                            captions=tuple(slide_captions(s) for s in deck.slides))
         self.theme_file = _theme_file(deck, self.options.theme) or theme.path
         self.mtimes = (_mtime(deck.path), _mtime(self.theme_file))
         if badges:
@@ -182,8 +184,7 @@ class Presenter:
         from slidekit.deck.model import CommandBlock
 
         slide = self.deck.slides[index]
-        # the output alone: its notice is ordinary text that wraps
-        outputs = tuple(replace(b, notice=None) for b in slide.blocks if isinstance(b, CommandBlock) and b.output)
+        outputs = tuple(b for b in slide.blocks if isinstance(b, CommandBlock) and b.output)
         if not outputs:
             return 0
         only = replace(slide, blocks=outputs)

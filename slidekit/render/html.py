@@ -183,7 +183,12 @@ def _list(b: m.ListBlock, ctx: _Ctx) -> str:
             items.append(f"<li>{box}{first}{rest}</li>")
         else:
             items.append(f"<li>{box}{_blocks(inner, ctx)}</li>")
-    cls = ' class="sk-tasks"' if any(i.checked is not None for i in b.items) else ""
+    classes = ["sk-tasks"] if any(i.checked is not None for i in b.items) else []
+    if b.ordered:  # room for the widest number, so 10., 11. … are never clipped
+        digits = len(str(abs(b.start + len(b.items) - 1)))
+        if digits > 1:
+            classes.append(f"sk-d{min(digits, 9)}")
+    cls = attr("class", " ".join(classes)) if classes else ""
     return f"<{tag}{start}{cls}{_lines(b.span)}>\n" + "\n".join(items) + f"\n</{tag}>"
 
 

@@ -253,7 +253,9 @@ def _code_block(block: m.Block, theme: Theme, style: Style, width: int) -> list[
 
 def _command(block: m.Block, theme: Theme, style: Style, width: int) -> list[Text]:
     """A ~~~cmd block: its output verbatim (clipped, never re-wrapped or
-    highlighted), or, before pre-processing, its source plus the notice."""
+    highlighted), or, before pre-processing, its source plus the notice. A caption
+    that comes with an output ("cached output…") is the presenter's, not the
+    audience's: it is in the notes view and on key ``i``, never on the slide."""
     assert isinstance(block, m.CommandBlock)
     base = _code_base(theme, style)
     if block.output is not None:
@@ -264,7 +266,7 @@ def _command(block: m.Block, theme: Theme, style: Style, width: int) -> list[Tex
         body = block.body if not block.body or block.body.endswith("\n") else block.body + "\n"
         source = f"~~~{block.command}\n{body}~~~"
         out = _code_box(highlight(source, "", theme, base), theme, base, width, wrap_lines=True)
-    if block.notice:
+    if block.notice and block.output is None:
         notice_style = to_rich(style) + RichStyle(italic=True, dim=True)
         out.extend(wrap(Text(clean(block.notice), style=notice_style), width))
     return out
