@@ -177,7 +177,8 @@ def test_long_lines_wrap_words_and_fold_code() -> None:
     prose = plain_lines(render_slide(slide("alpha beta gamma delta epsilon zeta\n"), notty, 20))
     assert prose == ["", "  alpha beta gamma", "  delta epsilon", "  zeta"]
     code = plain_lines(render_slide(slide("```\n0123456789abcdefghij\n```\n"), notty, 18))
-    assert code == ["", "    0123456789", "    abcdefghij"]
+    # a folded code line ends each piece but the last with the continuation mark
+    assert code == ["", "    012345678↩", "    9abcdefgh↩", "    ij"]
 
 
 def test_wide_characters_are_measured_in_cells() -> None:

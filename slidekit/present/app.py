@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.text import Text
 
 from slidekit.commands.common import open_deck, open_theme
-from slidekit.deck.model import Deck
+from slidekit.deck.model import CodeBlock, Deck
 from slidekit.errors import SlidekitError
 from slidekit.present import state as sm
 from slidekit.present.captions import slide_captions
@@ -210,7 +210,7 @@ class Presenter:
         st = self.state
         if self.extra_slide != st.index:
             self.extra_lines, self.extra_slide = [], st.index
-        body: list[Row] = [*self.slide_lines(st.index, st.step, width), *fit(self.extra_lines, width)]
+        body: list[Row] = [*self.slide_lines(st.index, st.step, width), *self._extra_rows(st.index, width)]
         self.page = rows
         self.max_scroll = max(len(body) - rows, 0)
         if st.scroll > self.max_scroll:
@@ -221,6 +221,20 @@ class Presenter:
         help_rows = help_overlay(width, rows) if st.mode is sm.Mode.HELP else None
         screen = compose(body, width, height, st.scroll, footer, chrome, help_rows)
         return paint(screen, width, screen_fill(self.theme.theme.get("document")))
+
+    def _extra_rows(self, index: int, width: int) -> list[Row]:
+        """ctrl+e output inside the slide: the text set as a code block of the slide, in
+        the theme's code colours and the document's margins."""
+        text = "\n".join(line.plain for line in self.extra_lines).strip("\n")
+        if not text:
+            return []
+        slide = self.deck.slides[index]
+        block = CodeBlock("", text, slide.span, slide.span.first)
+        try:
+            lines = self.render.render_slide(replace(slide, blocks=(block,)), self.theme.theme, width)
+        except Exception:  # noqa: BLE001 - the output still shows, unthemed
+            return list(fit(self.extra_lines, width))
+        return list(lines)
 
     def _status(self, width: int) -> Text | None:
         st = self.state
@@ -315,7 +329,6 @@ class Presenter:
         return update
 
     def _show_runs(self, index: int, results: list) -> None:  # type: ignore[type-arg]
-        width = self.screen.size()[0]
         lines: list[Text] = []
         for result in results:
             lines.append(Text(""))
@@ -326,7 +339,7 @@ class Presenter:
                 lines.append(Text(f"▶ {result.lang}: exit status {result.status} ({result.seconds:.2f}s)", style=style))
             for text, style in ((result.stdout, ""), (result.stderr, "red")):
                 if text.strip():
-                    lines.extend(wrap_plain(text.rstrip("\n"), max(width - 2, 10), style))
+                    lines.extend(Text(row, style=style) for row in text.rstrip("\n").split("\n"))
         if self.extra_slide == index:
             self.extra_lines = lines
             self.changed = True

@@ -17,7 +17,6 @@ the same way for every block, and the element's style cascades to children
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Callable, Mapping
 
 from rich.cells import cell_len
@@ -25,9 +24,9 @@ from rich.style import Style as RichStyle
 from rich.text import Text
 
 from slidekit.deck import model as m
-from slidekit.deck.meta import footer_parts
 from slidekit.render.ansi import to_ansi
-from slidekit.render.code import TAB_SIZE, highlight
+from slidekit.render.code import TAB_SIZE, fold_code, highlight
+from slidekit.render.footer import render_footer
 from slidekit.render.inline import render_inlines
 from slidekit.render.layout import crop, fold, indent, pad, split_lines, width_of, wrap
 from slidekit.render.style import clean, decorate, merge, to_rich
@@ -57,28 +56,6 @@ def render_slide(slide: m.Slide, theme: Theme, width: int, *, step: int | None =
                    lambda inner: _stack(blocks, theme, doc, inner))
     fill = to_rich(doc) if doc.background_color else None
     return [pad(crop(line, width), width, fill) if fill else crop(line, width) for line in lines]
-
-
-def render_footer(deck: m.Deck, index: int, width: int, theme: Theme, *, extra: str = "",
-                  today: _dt.date | None = None) -> Text:
-    """One line: author and date on the left, ``extra`` and paging on the right."""
-    width = max(width, 1)
-    author, date, paging = footer_parts(deck.meta, index + 1, len(deck.slides), today)
-    left = "  ".join(clean(p) for p in (author, date) if p)
-    right = "  ".join(clean(p) for p in (extra, paging) if p)
-    doc = theme.get("document")
-    style = to_rich(doc) + RichStyle(dim=True)
-    margin = min(doc.margin or 0, max((width - 1) // 2, 0))
-    room = width - 2 * margin
-    if right and cell_len(right) > room:
-        left, right = "", right
-    elif cell_len(left) + cell_len(right) + 1 > room:
-        cut = crop(Text(left), max(room - cell_len(right) - 2, 0)).plain
-        left = cut + "…" if cut else ""
-    gap = max(room - cell_len(left) - cell_len(right), 1 if left and right else 0)
-    line = Text(" " * margin + left + " " * gap + right, style=style)
-    line = crop(line, width)
-    return pad(line, width, to_rich(doc)) if doc.background_color else line
 
 
 def detect_color_system(env: Mapping[str, str], is_tty: bool) -> str | None:
@@ -291,7 +268,7 @@ def _code_box(rows: list[Text], theme: Theme, base: RichStyle, width: int, *, wr
     inner = width - 2 if filled else width
     lines: list[Text] = []
     for row in rows:
-        lines.extend(fold(row, inner) if wrap_lines else [crop(row, inner)])
+        lines.extend(fold_code(row, inner, base) if wrap_lines else [crop(row, inner)])
     if not filled:
         return lines
     box = max((width_of(line) for line in lines), default=0)
