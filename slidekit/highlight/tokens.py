@@ -12,7 +12,7 @@ from pygments.util import ClassNotFound
 #: one source line: its runs of (token type, text), no newlines inside
 Line = tuple[tuple[_TokenType, str], ...]
 
-_OPTIONS = {"stripnl": False, "ensurenl": True, "tabsize": 0}
+_OPTIONS: dict[str, bool | int] = {"stripnl": False, "ensurenl": True, "tabsize": 0}
 
 
 @lru_cache(maxsize=256)
@@ -28,7 +28,7 @@ def lexer_for(lang: str) -> Lexer | None:
         pass
     filename = f"x{name}" if name.startswith(".") else name
     try:
-        return get_lexer_for_filename(filename, **_OPTIONS)
+        return get_lexer_for_filename(filename, None, **_OPTIONS)
     except ClassNotFound:
         return None
 

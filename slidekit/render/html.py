@@ -15,7 +15,7 @@ import datetime as _dt
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, cache
 from importlib import resources
 from pathlib import Path
 
@@ -70,7 +70,7 @@ def _no_images(src: str) -> ImageLookup:
 # --------------------------------------------------------------------------- assets
 
 
-@lru_cache(maxsize=None)
+@cache
 def asset(name: str) -> str:
     """A file of ``slidekit/render/assets`` (shipped inside the wheel)."""
     return (resources.files("slidekit.render") / "assets" / name).read_text(encoding="utf-8")
@@ -158,7 +158,7 @@ def _blocks(blocks: tuple[m.Block, ...], ctx: _Ctx) -> str:
     return "\n".join(out)
 
 
-def _lines(span: m.Span) -> str:  # type: ignore[name-defined]
+def _lines(span: m.Span) -> str:
     return attr("data-lines", f"{span.first}-{span.last}")
 
 
@@ -336,7 +336,7 @@ def render_html(deck: m.Deck, theme: Theme, options: HtmlOptions = HtmlOptions()
     css = asset("deck.css").replace("1280px", f"{width}px").replace("720px", f"{height}px")
     page = _PAGE.format(
         csp=esc(csp(script)),
-        title=esc(data["title"]),
+        title=esc(str(data["title"])),
         css=css,
         theme_css=theme_css(theme),
         sections=sections,

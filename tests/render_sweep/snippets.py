@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 
 from pygments.lexer import Lexer, RegexLexer, default, include, words
 from pygments.lexers import get_all_lexers, find_lexer_class_by_name
@@ -136,7 +136,7 @@ def _rules(cls: type[Lexer]) -> Iterator[str | words]:
             yield rule[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def snippet(alias: str) -> str:
     """The sweep's input for the lexer called ``alias``."""
     cls = find_lexer_class_by_name(alias)
