@@ -49,14 +49,22 @@ def _line(line: Text, depth: str, pinned: tuple) -> str:  # type: ignore[type-ar
     spans = [(s.start, s.end, _style(s.style)) for s in line.spans if s.end > s.start]
     if not spans:
         return _wrap(plain, _sgr(base, depth, pinned))
-    cuts = sorted({0, len(plain), *(min(s, len(plain)) for s, _, _ in spans),
-                   *(min(e, len(plain)) for _, e, _ in spans)})
+    size = len(plain)
+    starts: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}
+    for number, (start, end, _) in enumerate(spans):
+        starts.setdefault(min(start, size), []).append(number)
+        ends.setdefault(min(end, size), []).append(number)
+    cuts = sorted({0, size, *starts, *ends})
+    active: set[int] = set()
     runs: list[tuple[str, str]] = []  # (sgr, text), neighbours with equal codes merged
     for start, end in pairwise(cuts):
+        active.difference_update(ends.get(start, ()))
+        active.update(starts.get(start, ()))
         if start >= end:
             continue
-        active = tuple(style for s, e, style in spans if s <= start and e >= end)
-        sgr = _sgr(_combine((base, *active)), depth, pinned)
+        styles = (base, *(spans[number][2] for number in sorted(active)))
+        sgr = _sgr(_combine(styles), depth, pinned)
         if runs and runs[-1][0] == sgr:
             runs[-1] = (sgr, runs[-1][1] + plain[start:end])
         else:
