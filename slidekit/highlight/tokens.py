@@ -9,6 +9,8 @@ from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.token import STANDARD_TYPES, Token, _TokenType
 from pygments.util import ClassNotFound
 
+from slidekit.highlight.store import active_store
+
 #: one source line: its runs of (token type, text), no newlines inside
 Line = tuple[tuple[_TokenType, str], ...]
 
@@ -17,8 +19,8 @@ _OPTIONS: dict[str, bool | int] = {"stripnl": False, "ensurenl": True, "tabsize"
 
 @lru_cache(maxsize=256)
 def lexer_for(lang: str) -> Lexer | None:
-    """The lexer for a fence language: a lexer name or alias (``python``, ``yml``), else a
-    file name or extension (``Dockerfile``, ``main.go``, ``.rs``); None = plain text."""
+    """The lexer for a fence language: a lexer name or alias (``python``, ``yaml``), else a
+    file name or extension (``Dockerfile``, ``main.go``, ``.rs``, ``yml``); None = plain text."""
     name = lang.strip()
     if not name:
         return None
@@ -26,17 +28,34 @@ def lexer_for(lang: str) -> Lexer | None:
         return get_lexer_by_name(name.lower(), **_OPTIONS)
     except ClassNotFound:
         pass
-    filename = f"x{name}" if name.startswith(".") else name
-    try:
-        return get_lexer_for_filename(filename, None, **_OPTIONS)
-    except ClassNotFound:
-        return None
+    # a file name (``Dockerfile``, ``main.go``), an extension (``.rs``) or a bare one (``yml``)
+    candidates = [f"x{name}"] if name.startswith(".") else [name, f"x.{name}"]
+    for filename in candidates:
+        try:
+            return get_lexer_for_filename(filename, None, **_OPTIONS)
+        except ClassNotFound:
+            continue
+    return None
 
 
 @lru_cache(maxsize=4096)
 def tokenize(code: str, lang: str) -> tuple[Line, ...]:
     """``code`` as exactly one :data:`Line` per source line (memoised on code and language,
-    so a redraw or a ``--watch`` re-export re-lexes only code that changed).
+    and, with :func:`slidekit.highlight.store.use_store`, kept on disk)."""
+    store = active_store() if lang.strip() else None
+    if store is not None:
+        found = store.load(code, lang)
+        if found is not None:
+            return found
+    lines = _lex(code, lang)
+    if store is not None:
+        store.save(code, lang, lines)
+    return lines
+
+
+def _lex(code: str, lang: str) -> tuple[Line, ...]:
+    """``code`` lexed, exactly one :data:`Line` per source line (a redraw or a ``--watch``
+    re-export re-lexes only code that changed: :func:`tokenize` memoises).
 
     Plain text (no lexer) is one ``Token.Text`` run per line; so is code a lexer would
     change (some line-based lexers drop an unterminated last line): the text on a slide
