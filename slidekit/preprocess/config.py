@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from slidekit import globs
 
 CONFIG_KEY = "trusted_decks"
@@ -47,7 +49,6 @@ def display_path(path: Path, home: Path) -> str:
 def parse_config(text: str, path: Path) -> TrustConfig:
     """The trust entries in a config file's text; problems become warnings (fail safe:
     a broken config trusts nothing)."""
-    import yaml  # only when a config file exists
 
     try:
         data = yaml.safe_load(text) if text.strip() else None

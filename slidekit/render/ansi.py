@@ -20,6 +20,8 @@ from slidekit.theme.palette import RGB, reduce, xterm_rgb
 
 COLOR_SYSTEMS = ("truecolor", "256", "standard")
 _EMPTY: Mapping[RGB, Mapping[str, int]] = {}
+#: a theme's pinned values in a hashable form (a cache key): ((rgb, ((depth, index), ...)), ...)
+Pinned = tuple[tuple[RGB, tuple[tuple[str, int], ...]], ...]
 _ATTRS = (("bold", "1"), ("dim", "2"), ("italic", "3"), ("underline", "4"), ("blink", "5"),
           ("reverse", "7"), ("conceal", "8"), ("strike", "9"), ("overline", "53"))
 
@@ -37,11 +39,11 @@ def to_ansi(lines: list[Text], color_system: str | None,
     return "\n".join(_line(line, color_system, pinned) for line in lines)
 
 
-def _freeze(palette: Mapping[RGB, Mapping[str, int]]) -> tuple[tuple[RGB, tuple[tuple[str, int], ...]], ...]:
+def _freeze(palette: Mapping[RGB, Mapping[str, int]]) -> Pinned:
     return tuple(sorted((rgb, tuple(sorted(v.items()))) for rgb, v in palette.items()))
 
 
-def _line(line: Text, depth: str, pinned: tuple) -> str:  # type: ignore[type-arg]
+def _line(line: Text, depth: str, pinned: Pinned) -> str:
     plain = line.plain
     if not plain:
         return ""
@@ -91,23 +93,24 @@ def _combine(styles: tuple[Style, ...]) -> Style:
 
 
 @lru_cache(maxsize=8192)
-def _sgr(style: Style, depth: str, pinned: tuple) -> str:  # type: ignore[type-arg]
+def _sgr(style: Style, depth: str, pinned: Pinned) -> str:
     codes = [code for name, code in _ATTRS if getattr(style, name)]
+    palette = {rgb: dict(values) for rgb, values in pinned}
     if style.color is not None:
-        codes.append(_color(style.color, depth, dict(pinned), foreground=True))
+        codes.append(_color(style.color, depth, palette, foreground=True))
     if style.bgcolor is not None:
-        codes.append(_color(style.bgcolor, depth, dict(pinned), foreground=False))
+        codes.append(_color(style.bgcolor, depth, palette, foreground=False))
     return ";".join(code for code in codes if code)
 
 
-def _color(color: Color, depth: str, pinned: dict, *, foreground: bool) -> str:  # type: ignore[type-arg]
+def _color(color: Color, depth: str, pinned: Mapping[RGB, Mapping[str, int]], *, foreground: bool) -> str:
     if color.type is ColorType.DEFAULT:
         return "39" if foreground else "49"
     if color.type is ColorType.TRUECOLOR and color.triplet is not None:
         rgb = (color.triplet.red, color.triplet.green, color.triplet.blue)
         if depth == "truecolor":
             return f"{38 if foreground else 48};2;{rgb[0]};{rgb[1]};{rgb[2]}"
-        index = reduce(rgb, depth, {k: dict(v) for k, v in pinned.items()})
+        index = reduce(rgb, depth, pinned)
     else:
         index = color.number if color.number is not None else 0
         if depth == "standard" and index >= 16:

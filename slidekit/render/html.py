@@ -15,7 +15,7 @@ import datetime as _dt
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache, cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -29,20 +29,16 @@ from slidekit.render.html_css import theme_css
 from slidekit.render.html_images import ImageLookup, ImageResolver
 from slidekit.render.html_safe import attr, esc, filter_html, safe_url, script_json
 from slidekit.theme.schema import Theme
+from slidekit.verify.vocab import StageStatus
 
 CANVAS = {"16:9": (1280, 720), "4:3": (960, 720)}
-#: verification status → badge class
-BADGE_CLASS: dict[str, str] = {
-    "built": "ok", "failed": "fail", "base image missing": "fail", "not reached": "warn",
-    "not verified": "unknown",
-}
 
 
 @dataclass(frozen=True)
 class HtmlOptions:
     allow_html: bool = False
-    #: slide index → verification status label; None = no verification result at all
-    statuses: Mapping[int, str] | None = None
+    #: slide index → verification status; None = no verification result at all
+    statuses: Mapping[int, StageStatus] | None = None
     today: _dt.date | None = None
     title: str | None = None
 
@@ -272,11 +268,11 @@ def has_dockerfile(slide: m.Slide) -> bool:
     return any(isinstance(b, m.CodeBlock) and is_dockerfile_lang(b.lang) for b in m.walk(slide.blocks))
 
 
-def _badge(slide: m.Slide, statuses: Mapping[int, str] | None) -> str:
+def _badge(slide: m.Slide, statuses: Mapping[int, StageStatus] | None) -> str:
     if statuses is None or not has_dockerfile(slide):
         return ""
-    label = statuses.get(slide.index, "not verified")
-    cls = BADGE_CLASS.get(label, "unknown")
+    status = statuses.get(slide.index, StageStatus.NOT_VERIFIED)
+    label, cls = status.value, status.badge
     return f'<div class="sk-badge sk-badge-{cls}"{attr("title", "Dockerfile: " + label)}>{esc(label)}</div>'
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from rich.color import Color, ColorParseError
+
 from slidekit.theme.palette import parse_palette
 
 PRIMITIVE = frozenset(
@@ -195,7 +197,6 @@ def _parse_field(key: str, item: object, where: str, warnings: list[str]) -> obj
 def _is_colour(value: str) -> bool:
     """Does :func:`slidekit.theme.colors.to_hex` understand ``value`` (an ANSI
     index 0-255, ``#rgb``, ``#rrggbb`` or a colour name)?"""
-    from rich.color import Color, ColorParseError
 
     value = value.strip()
     if value.isdigit():
