@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from external_tools import require
 
 from slidekit.deck import model as m
 from slidekit.deck.load import load_deck
@@ -23,7 +24,10 @@ from slidekit.render.html import HtmlOptions, render_html
 from slidekit.render.terminal import render_slide, to_ansi
 from tests.render_sweep.common import DEPTHS, builtin_themes, check_width
 
-SPEC = Path("/work/shared/conformance/commonmark/commonmark.json")
+ROOT = Path(__file__).resolve().parents[2]
+#: the conformance data next to the checkout (``../shared/conformance``), or the shared copy on this machine
+CANDIDATES = (ROOT.parent / "shared" / "conformance" / "commonmark" / "commonmark.json",
+              Path("/work/shared/conformance/commonmark/commonmark.json"))
 WIDTH = 48
 #: every tag slidekit's HTML export writes inside a slide
 OWN_TAGS = frozenset({
@@ -42,7 +46,10 @@ _SECTION = re.compile(r'<section class="sk-slide.*?</section>', re.S)
 
 
 def examples() -> list[dict[str, object]]:
-    return json.loads(SPEC.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    spec = next((path for path in CANDIDATES if path.is_file()), None)
+    require(spec is not None, "the CommonMark spec examples (../shared/conformance/commonmark/commonmark.json)")
+    assert spec is not None
+    return json.loads(spec.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 class _Text(HTMLParser):
