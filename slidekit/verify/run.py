@@ -45,7 +45,7 @@ from slidekit.verify.plan import (
     unverified,
     wanted_stages,
 )
-from slidekit.verify.vocab import ProgressEvent, ProgressKind
+from slidekit.verify.vocab import CheckStatus, ProgressEvent, ProgressKind
 
 if TYPE_CHECKING:
     # The modules that build (tarfile, the docker SDK, protobuf) load only when something is built:
