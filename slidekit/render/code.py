@@ -11,13 +11,10 @@ from rich.text import Text
 
 from slidekit.highlight.styles import style_for, token_style
 from slidekit.highlight.tokens import tokenize
-from slidekit.render.layout import fold, pad, width_of
 from slidekit.render.style import clean
 from slidekit.theme.schema import Theme
 
 TAB_SIZE = 4
-#: ends a code line's piece that continues on the next screen line
-CONTINUATION = "↩"
 _RICH: dict[tuple[type[PygmentsStyle], _TokenType], RichStyle] = {}
 
 
@@ -52,15 +49,3 @@ def highlight(code: str, lang: str, theme: Theme, base: RichStyle) -> list[Text]
         out.append(line)
     return out
 
-
-def fold_code(row: Text, width: int, base: RichStyle) -> list[Text]:
-    """A code line hard-wrapped to ``width`` cells; every piece but the last ends in
-    :data:`CONTINUATION` (dim), so a wrapped line never reads as two lines."""
-    if width_of(row) <= width or width < 2:
-        return fold(row, width)
-    pieces = fold(row, width - 1)
-    mark = base + RichStyle(dim=True)
-    out = [pad(piece, width - 1, base) for piece in pieces[:-1]]
-    for piece in out:
-        piece.append(CONTINUATION, style=mark)
-    return [*out, pieces[-1]]
