@@ -1,0 +1,303 @@
+"""Draw a :class:`Layout` as text: ``boxart`` (Unicode box drawing) or ``ascii``.
+
+Each grid column is as wide as its widest cell, each row as tall as its tallest; empty
+columns and rows take no space. A node fills its cells with a border and its label
+centred; an edge cell draws its line through the middle row (``h // 2``) and at column 2
+of its cell, with one blank between the line and a node it touches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slidekit.diagram.layout import EdgeCell, Layout, Placed
+from slidekit.diagram.model import Graph, Node
+
+
+@dataclass(frozen=True)
+class Border:
+    top: str  # left corner, fill, right corner
+    side: str  # left, right
+    bottom: str
+
+
+_BORDERS_BOX = {
+    "solid": Border("┌─┐", "││", "└─┘"),
+    "dotted": Border("┌⋯┐", "⋮⋮", "└⋯┘"),
+    "dashed": Border("┌−┐", "╎╎", "└−┘"),
+    "double": Border("╔═╗", "║║", "╚═╝"),
+    "bold": Border("┏━┓", "┃┃", "┗━┛"),
+    "wave": Border("┌∼┐", "≀≀", "└∼┘"),
+    "dot-dash": Border("┌-·┐", "!!", "└-·┘"),
+    "dot-dot-dash": Border("┌·-·┐", "││", "└·-·┘"),
+    "double-dash": Border("╔ ═╗", "∥∥", "╚ ═╝"),
+    "none": Border("   ", "  ", "   "),
+    "rounded": Border("╭─╮", "││", "╰─╯"),
+}
+_BORDERS_ASCII = {
+    "solid": Border("+-+", "||", "+-+"),
+    "dotted": Border("...", "::", ":.:"),
+    "dashed": Border("+ -+", "''", "+ -+"),
+    "double": Border("#=#", "HH", "#=#"),
+    "bold": Border("###", "##", "###"),
+    "wave": Border("+~+", "{{", "+~+"),
+    "dot-dash": Border("+-.+", "!!", "+-.+"),
+    "dot-dot-dash": Border("+.-.+", "||", "+.-.+"),
+    "double-dash": Border("# =#", '""', "# =#"),
+    "none": Border("   ", "  ", "   "),
+    "rounded": Border(" - ", "||", " - "),
+}
+
+# edge line styles: horizontal pattern, vertical char
+_LINES_BOX = {
+    "solid": ("─", "│"),
+    "double": ("═", "║"),
+    "dotted": ("·", ":"),
+    "dashed": ("╴", "╵"),
+    "dot-dash": ("·-", "!"),
+    "dot-dot-dash": ("··-", "┆"),
+    "wave": ("∼", "≀"),
+    "bold": ("━", "┃"),
+    "double-dash": ("═ ", "║"),
+}
+_LINES_ASCII = {
+    "solid": ("-", "|"),
+    "double": ("=", '"'),
+    "dotted": (".", ":"),
+    "dashed": ("- ", "'"),
+    "dot-dash": (".-", "!"),
+    "dot-dot-dash": ("..-", "!"),
+    "wave": ("~", "{"),
+    "bold": ("#", "#"),
+    "double-dash": ("= ", '"'),
+}
+_ARROWS_BOX = {"E": ">", "W": "<", "N": "∧", "S": "∨"}
+_ARROWS_ASCII = {"E": ">", "W": "<", "N": "^", "S": "v"}
+_CORNERS_BOX = {
+    frozenset("ES"): "┌", frozenset("WS"): "┐", frozenset("EN"): "└", frozenset("WN"): "┘",
+    frozenset("NSE"): "├", frozenset("NSW"): "┤", frozenset("EWS"): "┬", frozenset("EWN"): "┴",
+    frozenset("NSEW"): "┼",
+}
+
+
+@dataclass(frozen=True)
+class Style:
+    boxart: bool
+
+    def border(self, name: str) -> Border:
+        table = _BORDERS_BOX if self.boxart else _BORDERS_ASCII
+        return table.get(name, table["solid"])
+
+    def line(self, name: str) -> tuple[str, str]:
+        table = _LINES_BOX if self.boxart else _LINES_ASCII
+        return table.get(name, table["solid"])
+
+    def arrow(self, side: str) -> str:
+        return (_ARROWS_BOX if self.boxart else _ARROWS_ASCII)[side]
+
+    def corner(self, sides: frozenset[str], style: str) -> str:
+        if not self.boxart:
+            return "." if style == "dotted" else "+"
+        if style == "double":
+            return {frozenset("ES"): "╔", frozenset("WS"): "╗", frozenset("EN"): "╚", frozenset("WN"): "╝"}.get(sides, "╬")
+        return _CORNERS_BOX.get(sides, "┼")
+
+
+def label_lines(raw: str, align: str = "c") -> list[tuple[str, str]]:
+    """A raw label's lines, each with its alignment (l, r, c); ``\\l`` ``\\r`` ``\\c`` ``\\n`` end a line
+    and set the next line's alignment (``\\n``: the default)."""
+    out: list[tuple[str, str]] = []
+    cur: list[str] = []
+    cur_align = align
+    i = 0
+    while i < len(raw):
+        ch = raw[i]
+        if ch == "\\" and i + 1 < len(raw):
+            nxt = raw[i + 1]
+            if nxt in "nlrc":
+                out.append(("".join(cur).strip(), cur_align))
+                cur = []
+                cur_align = align if nxt == "n" else nxt
+            else:
+                cur.append(nxt)
+            i += 2
+            continue
+        cur.append(ch)
+        i += 1
+    out.append(("".join(cur).strip(), cur_align))
+    return out
+
+
+def node_label(graph: Graph, node: Node) -> list[tuple[str, str]]:
+    label = graph.node_attr(node, "label")
+    if not label:
+        label = " " if node.anonymous else node.name
+    return label_lines(label)
+
+
+def _node_border(graph: Graph, node: Node) -> str:
+    border = graph.node_attr(node, "border-style") or graph.node_attr(node, "border")
+    name = border.split()[0].lower() if border.split() else "solid"
+    if name not in _BORDERS_BOX:
+        name = "solid"
+    if name == "solid" and graph.node_attr(node, "shape") == "rounded":
+        return "rounded"
+    return name
+
+
+class _Canvas:
+    def __init__(self, width: int, height: int) -> None:
+        self.rows = [[" "] * width for _ in range(height)]
+
+    def put(self, x: int, y: int, text: str) -> None:
+        if 0 <= y < len(self.rows):
+            row = self.rows[y]
+            for i, ch in enumerate(text):
+                if 0 <= x + i < len(row):
+                    row[x + i] = ch
+
+    def text(self) -> str:
+        lines = ["".join(r).rstrip() for r in self.rows]
+        return "\n".join(lines) + "\n"
+
+
+def _cell_size(graph: Graph, cell: Placed | EdgeCell) -> tuple[int, int]:
+    if isinstance(cell, Placed):
+        lines = node_label(graph, cell.node)
+        return max(len(line) for line, _ in lines) + 4, len(lines) + 2
+    if "loop" in cell.sides:
+        return 8, 3
+    lines = label_lines(cell.label, "l") if cell.label else []
+    width = max((len(t) for t, _ in lines), default=0)
+    if cell.sides == {"E", "W"}:
+        return (width + 5 if lines else 5), len(lines) + 2 if lines else 2
+    if cell.sides == {"N", "S"}:
+        return (width + 5 if lines else 3), max(3, len(lines) + 2)
+    return 3, 3
+
+
+def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
+    style = Style(boxart)
+    if not lay.cells:
+        return "\n"
+    xs = sorted({p[0] for p in lay.cells})
+    ys = sorted({p[1] for p in lay.cells})
+    widths = dict.fromkeys(range(xs[0], xs[-1] + 1), 0)
+    heights = dict.fromkeys(range(ys[0], ys[-1] + 1), 0)
+    for pos, cell in lay.cells.items():
+        w, h = _cell_size(graph, cell)
+        widths[pos[0]] = max(widths[pos[0]], w)
+        heights[pos[1]] = max(heights[pos[1]], h)
+    colx, rowy = {}, {}
+    acc = 0
+    for x in sorted(widths):
+        colx[x] = acc
+        acc += widths[x]
+    total_w = acc
+    acc = 0
+    for y in sorted(heights):
+        rowy[y] = acc
+        acc += heights[y]
+    canvas = _Canvas(total_w, acc)
+    for pos, cell in lay.cells.items():
+        x0, y0 = colx[pos[0]], rowy[pos[1]]
+        w, h = widths[pos[0]], heights[pos[1]]
+        if isinstance(cell, Placed):
+            _draw_node(canvas, style, graph, cell.node, x0, y0, w, h)
+        else:
+            _draw_edge(canvas, style, graph, cell, x0, y0, w, h)
+    return canvas.text()
+
+
+def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
+    b = style.border(_node_border(graph, node))
+    top = _border_line(b.top, w)
+    bottom = _border_line(b.bottom, w)
+    canvas.put(x0, y0, top)
+    canvas.put(x0, y0 + h - 1, bottom)
+    for y in range(y0 + 1, y0 + h - 1):
+        canvas.put(x0, y, b.side[0] + " " * (w - 2) + b.side[1])
+    lines = node_label(graph, node)
+    inner = w - 2
+    top_y = y0 + 1 + (h - 2 - len(lines)) // 2
+    for i, (line, align) in enumerate(lines):
+        x = {"l": 1, "r": inner - 1 - len(line)}.get(align, (inner - len(line)) // 2)
+        canvas.put(x0 + 1 + x, top_y + i, line)
+
+
+def _border_line(spec: str, w: int) -> str:
+    left, fill, right = spec[0], spec[1:-1], spec[-1]
+    body = (fill * w)[: w - 2]
+    return left + body + right
+
+
+def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int) -> None:
+    edge_style = graph.edge_attr(cell.edge, "style") or cell.edge.style
+    hpat, vch = style.line(edge_style)
+    cy = y0 + h // 2
+    cx = x0 + 2
+    sides = cell.sides
+    if "loop" in sides:
+        canvas.put(cx, cy, style.corner(frozenset("ES"), edge_style) + hpat[0] * 2 + style.corner(frozenset("WS"), edge_style))
+        for y in range(cy + 1, y0 + h):
+            canvas.put(cx, y, style.arrow("S") if y == y0 + h - 1 else vch)
+            canvas.put(cx + 3, y, vch)
+        return
+    if sides == {"E", "W"} or (cell.cross and {"E", "W"} <= sides):
+        start = x0 + (1 if "W" in cell.gaps else 0)
+        end = x0 + w - (1 if "E" in cell.gaps else 0)
+        run = "".join(hpat[i % len(hpat)] for i in range(end - start))
+        chars = list(run)
+        if "W" in cell.arrows and chars:
+            chars[0] = style.arrow("W")
+        if "E" in cell.arrows and chars:
+            chars[-1] = style.arrow("E")
+        if cell.label:
+            cy = y0 + h - 2
+            _put_label(canvas, cell.label, start + 1, cy - 1, upward=True)
+        canvas.put(start, cy, "".join(chars))
+        if not cell.cross:
+            return
+    if sides == {"N", "S"} or cell.cross:
+        for y in range(y0, y0 + h):
+            ch = vch
+            if y == y0 and "N" in cell.arrows:
+                ch = style.arrow("N")
+            if y == y0 + h - 1 and "S" in cell.arrows:
+                ch = style.arrow("S")
+            canvas.put(cx, y, ch)
+        if cell.cross:
+            canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
+        if cell.label:
+            _put_label(canvas, cell.label, cx + 2, cy, upward=False)
+        return
+    # a corner (or joint): arms from the centre point
+    if "N" in sides:
+        for y in range(y0, cy):
+            canvas.put(cx, y, style.arrow("N") if y == y0 and "N" in cell.arrows else vch)
+    if "S" in sides:
+        for y in range(cy + 1, y0 + h):
+            canvas.put(cx, y, style.arrow("S") if y == y0 + h - 1 and "S" in cell.arrows else vch)
+    if "W" in sides:
+        for x in range(x0, cx):
+            canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
+        if "W" in cell.arrows:
+            canvas.put(x0 + 1, cy, style.arrow("W"))
+            canvas.put(x0, cy, " ")
+    if "E" in sides:
+        for x in range(cx + 1, x0 + w):
+            canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
+        if "E" in cell.arrows:
+            canvas.put(x0 + w - 2, cy, style.arrow("E"))
+            canvas.put(x0 + w - 1, cy, " ")
+    canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
+
+
+def _put_label(canvas: _Canvas, raw: str, x: int, y: int, *, upward: bool) -> None:
+    """An edge label: its last line at ``y`` (upward) or its first line at ``y``."""
+    lines = label_lines(raw, "l")
+    width = max(len(t) for t, _ in lines)
+    top = y - len(lines) + 1 if upward else y
+    for i, (text, align) in enumerate(lines):
+        dx = {"r": width - len(text), "c": (width - len(text)) // 2}.get(align, 0)
+        canvas.put(x + dx, top + i, text)
