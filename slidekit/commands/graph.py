@@ -11,7 +11,9 @@ from slidekit.commands.common import open_deck
 @click.command("graph")
 @click.argument("deck", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--file", "name", metavar="NAME", help="Only the Dockerfile NAME (default: all, one group each).")
-def command(deck: str, name: str | None) -> int:
+@click.option("--as", "fmt", type=click.Choice(["graph-easy", "boxart", "ascii", "svg"]), default="graph-easy",
+              show_default=True, help="Output: graph-easy syntax, or the graph drawn (no external program).")
+def command(deck: str, name: str | None, fmt: str) -> int:
     """Print DECK's stage graph in graph-easy syntax.
 
     One node per stage and per external image; FROM edges are solid (-->),
@@ -25,5 +27,11 @@ def command(deck: str, name: str | None) -> int:
     dockerfiles = assemble(loaded)
     if name is not None:
         dockerfiles = (pick(dockerfiles, name, loaded.path),)
-    output.out(to_graph_easy(tuple(stage_graph(d) for d in dockerfiles)), end="")
+    text = to_graph_easy(tuple(stage_graph(d) for d in dockerfiles))
+    if fmt != "graph-easy":
+        from slidekit.diagram import render
+
+        text = render(text, fmt)
+        text = text if text.endswith("\n") else text + "\n"
+    output.out(text, end="")
     return 0

@@ -13,7 +13,7 @@ from slidekit.diagram.render import draw
 
 FORMATS = ("boxart", "ascii", "svg")
 
-__all__ = ["FORMATS", "DiagramError", "Graph", "parse", "render", "supports"]
+__all__ = ["FORMATS", "DiagramError", "Graph", "layout", "parse", "render", "supports"]
 
 
 def supports(fmt: str) -> bool:

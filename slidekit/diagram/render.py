@@ -176,10 +176,22 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell) -> tuple[int, int]:
     return 3, 3
 
 
-def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
-    style = Style(boxart)
-    if not lay.cells:
-        return "\n"
+@dataclass(frozen=True)
+class Geometry:
+    """Where each grid column and row starts (in characters) and how big it is."""
+
+    colx: dict[int, int]
+    rowy: dict[int, int]
+    widths: dict[int, int]
+    heights: dict[int, int]
+    width: int
+    height: int
+
+    def rect(self, pos: tuple[int, int]) -> tuple[int, int, int, int]:
+        return self.colx[pos[0]], self.rowy[pos[1]], self.widths[pos[0]], self.heights[pos[1]]
+
+
+def geometry(graph: Graph, lay: Layout) -> Geometry:
     xs = sorted({p[0] for p in lay.cells})
     ys = sorted({p[1] for p in lay.cells})
     widths = dict.fromkeys(range(xs[0], xs[-1] + 1), 0)
@@ -188,7 +200,8 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
         w, h = _cell_size(graph, cell)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
-    colx, rowy = {}, {}
+    colx: dict[int, int] = {}
+    rowy: dict[int, int] = {}
     acc = 0
     for x in sorted(widths):
         colx[x] = acc
@@ -198,10 +211,17 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     for y in sorted(heights):
         rowy[y] = acc
         acc += heights[y]
-    canvas = _Canvas(total_w, acc)
+    return Geometry(colx, rowy, widths, heights, total_w, acc)
+
+
+def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
+    style = Style(boxart)
+    if not lay.cells:
+        return "\n"
+    geo = geometry(graph, lay)
+    canvas = _Canvas(geo.width, geo.height)
     for pos, cell in lay.cells.items():
-        x0, y0 = colx[pos[0]], rowy[pos[1]]
-        w, h = widths[pos[0]], heights[pos[1]]
+        x0, y0, w, h = geo.rect(pos)
         if isinstance(cell, Placed):
             _draw_node(canvas, style, graph, cell.node, x0, y0, w, h)
         else:

@@ -105,6 +105,7 @@ def preprocess(deck: Deck, *, allow_exec: bool = False, refresh: bool = False,
     if not blocks:
         return Processed(deck)
     from slidekit.preprocess import apply, cache, runner
+    from slidekit.preprocess.native import native_resolution
     from slidekit.preprocess.trust import decide, gather
 
     env = os.environ if env is None else env
@@ -117,6 +118,10 @@ def preprocess(deck: Deck, *, allow_exec: bool = False, refresh: bool = False,
     cached = 0
     for block in blocks:
         line = block.span.first
+        native = native_resolution(block.command, block.body, block.body_start)
+        if native is not None:  # drawn in process: no command runs, trusted or not
+            resolutions[line] = native
+            continue
         try:
             argv = runner.split_command(block.command)
         except ValueError as exc:
