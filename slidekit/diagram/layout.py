@@ -53,13 +53,30 @@ class EdgeCell:
     gaps: set[str] = field(default_factory=set)  # sides that touch a node
     label: str = ""
     cross: bool = False
+    port: tuple[Node, str, str] | None = None  # edges sharing a start port share their cells
 
 
-@dataclass
+@dataclass(eq=False)
 class Placed:
     node: Node
     pos: Pos
     size: tuple[int, int] = (1, 1)
+
+    def covers(self) -> list[Pos]:
+        x, y = self.pos
+        return [(x + i, y + j) for i in range(self.size[0]) for j in range(self.size[1])]
+
+    def side_cells(self, side: str) -> list[Pos]:
+        """The cells just outside the node on ``side``, in order."""
+        x, y = self.pos
+        w, h = self.size
+        if side == "E":
+            return [(x + w, y + j) for j in range(h)]
+        if side == "W":
+            return [(x - 1, y + j) for j in range(h)]
+        if side == "S":
+            return [(x + i, y + h) for i in range(w)]
+        return [(x + i, y - 1) for i in range(w)]
 
 
 @dataclass
@@ -69,14 +86,17 @@ class Layout:
     unrouted: list[Edge] = field(default_factory=list)
 
 
-def _side_of(graph: Graph, edge: Edge, key: str, flow: str) -> str | None:
+def _port(graph: Graph, edge: Edge, key: str, flow: str) -> tuple[str | None, str | None]:
+    """(side, slot) of an edge's ``start``/``end`` attribute."""
     value = graph.edge_attr(edge, key)
     if not value:
-        return None
-    side = value.split(",")[0].strip().lower()
-    if side in ("front", "forward", "back", "left", "right"):
-        return {"front": flow, "forward": flow, "back": turn(flow, 2), "left": turn(flow, 3), "right": turn(flow, 1)}[side]
-    return {"north": "N", "south": "S", "east": "E", "west": "W", "up": "N", "down": "S"}.get(side)
+        return None, None
+    side_name, _, slot = value.partition(",")
+    side_name = side_name.strip().lower()
+    relative = {"front": flow, "forward": flow, "back": turn(flow, 2), "left": turn(flow, 3), "right": turn(flow, 1)}
+    side = relative.get(side_name) or {"north": "N", "south": "S", "east": "E", "west": "W", "up": "N",
+                                       "down": "S"}.get(side_name)
+    return side, (slot.strip() or None) if side else None
 
 
 class _Layouter:
@@ -90,89 +110,187 @@ class _Layouter:
             self.succ[e.source].append(e)
             self.pred[e.target].append(e)
         self.routed: set[Edge] = set()
-        self._depth: dict[Node, int] = {}
         self.entered: dict[Node, str] = {}  # the direction of the edge a node was placed along
+        self._depth = self._depths()
+
+    def _depths(self) -> dict[Node, int]:
+        """Longest path (in edges) from each node, back edges of a depth-first search ignored."""
+        depth: dict[Node, int] = {}
+        state: dict[Node, int] = {}
+        for root in sorted(self.g.nodes.values(), key=lambda n: n.name):
+            if root in state:
+                continue
+            stack: list[tuple[Node, int]] = [(root, 0)]
+            state[root] = 1
+            while stack:
+                node, i = stack.pop()
+                edges = self.succ[node]
+                if i < len(edges):
+                    stack.append((node, i + 1))
+                    t = edges[i].target
+                    if t not in state:
+                        state[t] = 1
+                        stack.append((t, 0))
+                    continue
+                state[node] = 2
+                depth[node] = max((1 + depth[e.target] for e in edges
+                                   if state.get(e.target) == 2 and e.target in depth and e.target is not node),
+                                  default=0)
+        return depth
+
+    def depth(self, node: Node) -> int:
+        return self._depth.get(node, 0)
 
     # -- placement ---------------------------------------------------------------------------
-    def free(self, pos: Pos, size: tuple[int, int] = (1, 1)) -> bool:
-        x, y = pos
-        return all((x + i, y + j) not in self.out.cells for i in range(size[0]) for j in range(size[1]))
+    def free(self, pos: Pos) -> bool:
+        return pos not in self.out.cells
 
-    def put(self, node: Node, pos: Pos) -> None:
+    def put(self, node: Node, pos: Pos) -> Placed:
         placed = Placed(node, pos)
         self.out.nodes[node] = placed
         self.out.cells[pos] = placed
-
-    def depth(self, node: Node, seen: frozenset[Node] = frozenset()) -> int:
-        """Length of the longest simple successor chain from ``node`` (cycles cut)."""
-        if node in self._depth:
-            return self._depth[node]
-        best = 0
-        for e in self.succ[node]:
-            t = e.target
-            if t is node or t in seen or t in self.out.nodes:
-                continue
-            best = max(best, 1 + self.depth(t, seen | {node}))
-        if not seen:
-            self._depth[node] = best
-        return best
+        return placed
 
     def node_flow(self, node: Node) -> str:
         base = self.entered.get(node, self.flow)
         value = self.g.node_attr(node, "flow")
         return flow_of(value, base) if value else base
 
-    def candidates(self, anchor: Placed, flow: str) -> list[Pos]:
-        x, y = anchor.pos
-        out = []
-        for side in (flow, turn(flow, 1), turn(flow, 2), turn(flow, 3)):
-            dx, dy = DELTA[side]
-            out.append((x + 2 * dx, y + 2 * dy))
-        return out
+    def edge_flow(self, edge: Edge) -> str:
+        flow_attr = self.g.edge_attr(edge, "flow")
+        base = self.node_flow(edge.source)
+        return flow_of(flow_attr, base) if flow_attr else base
 
     def place_from(self, edge: Edge) -> bool:
+        """Place ``edge.target`` next to its placed source."""
         anchor = self.out.nodes[edge.source]
-        flow_attr = self.g.edge_attr(edge, "flow")
-        flow = flow_of(flow_attr, self.node_flow(edge.source)) if flow_attr else self.node_flow(edge.source)
-        for pos in self.candidates(anchor, flow):
-            mid = ((pos[0] + anchor.pos[0]) // 2, (pos[1] + anchor.pos[1]) // 2)
+        flow = self.edge_flow(edge)
+        side, slot = _port(self.g, edge, "start", flow)
+        if side is not None:
+            return self.place_at_port(edge, anchor, side, slot is not None)
+        ax, ay = anchor.pos
+        for d in (flow, turn(flow, 1), turn(flow, 2), turn(flow, 3)):
+            dx, dy = DELTA[d]
+            if d in "ES":
+                dx, dy = dx * (anchor.size[0] + 1), dy * (anchor.size[1] + 1)
+            else:
+                dx, dy = dx * 2, dy * 2
+            pos = (ax + dx, ay + dy)
+            mid = anchor.side_cells(d)[0]
             if self.free(pos) and self.free(mid):
                 self.put(edge.target, pos)
-                self.entered[edge.target] = _dir(anchor.pos, pos)
+                self.entered[edge.target] = d
                 self.route(edge)
                 return True
         return False
 
-    def best_edges(self, node: Node) -> list[Edge]:
-        edges = [e for e in self.succ[node] if e.target not in self.out.nodes and e.target is not node]
-        edges.sort(key=lambda e: (-self.depth(e.target), e.target.name))
-        return edges
+    def place_at_port(self, edge: Edge, anchor: Placed, side: str, shared: bool) -> bool:
+        """A fixed start side: targets stack along that side (the source grows to reach them);
+        a shared port (``side,N``) leaves one more cell for the joint."""
+        dist = 3 if shared else 2
+        dx, dy = DELTA[side]
+        px, py = (0, 1) if side in "EW" else (1, 0)
+        base = anchor.side_cells(side)[0]
+        for k in range(0, 64):
+            pos = (base[0] + dx * (dist - 1) + px * k, base[1] + dy * (dist - 1) + py * k)
+            if not self.free(pos):
+                continue
+            if not shared and not self.grow_to(anchor, k + 1, side):
+                continue
+            self.put(edge.target, pos)
+            self.entered[edge.target] = side
+            self.route(edge)
+            return True
+        return False
 
-    def grow(self, node: Node) -> None:
-        """Place the chain from a placed node (its deepest successor, repeatedly), then the branches."""
-        chain = [node]
-        cur = node
+    def grow_to(self, anchor: Placed, cells: int, side: str) -> bool:
+        """Make ``anchor`` at least ``cells`` long along ``side`` (if the cells are free)."""
+        w, h = anchor.size
+        along = h if side in "EW" else w
+        if along >= cells:
+            return True
+        x, y = anchor.pos
+        extra = [(x + i, y + j) for i in range(w if side in "EW" else cells) for j in range(cells if side in "EW" else h)]
+        extra = [c for c in extra if c not in anchor.covers()]
+        if not all(self.free(c) for c in extra):
+            return False
+        anchor.size = (w, cells) if side in "EW" else (cells, h)
+        for c in extra:
+            self.out.cells[c] = anchor
+        return True
+
+    def place_pred(self, edge: Edge) -> bool:
+        """Place ``edge.source`` next to its placed target."""
+        anchor = self.out.nodes[edge.target]
+        flow = self.node_flow(edge.target)
+        ax, ay = anchor.pos
+        for d in (flow, turn(flow, 1), turn(flow, 2), turn(flow, 3)):
+            dx, dy = DELTA[d]
+            pos = (ax + 2 * dx, ay + 2 * dy) if d in "NW" else (ax + dx * (anchor.size[0] + 1), ay + dy * (anchor.size[1] + 1))
+            mid = anchor.side_cells(d)[0]
+            if self.free(pos) and self.free(mid):
+                self.put(edge.source, pos)
+                self.route(edge)
+                return True
+        return False
+
+    def chain_from(self, root: Node) -> list[Node]:
+        chain = [root]
+        seen = {root}
+        cur = root
         while True:
-            edges = self.best_edges(cur)
-            if not edges or not self.place_from(edges[0]):
-                break
+            edges = [e for e in self.succ[cur] if e.target not in seen and e.target not in self.out.nodes]
+            if not edges:
+                return chain
+            edges.sort(key=lambda e: (not self.g.edge_attr(e, "flow"), -self.depth(e.target), e.target.name))
             cur = edges[0].target
+            seen.add(cur)
             chain.append(cur)
-        for n in chain:
-            for e in self.best_edges(n):
-                if e.target not in self.out.nodes and self.place_from(e):
-                    self.grow(e.target)
+
+    def route_placed(self, node: Node) -> None:
+        for e in sorted(self.succ[node] + self.pred[node], key=lambda e: e.order):
+            if e.source in self.out.nodes and e.target in self.out.nodes:
+                self.route(e)
 
     def place_all(self) -> None:
         nodes = list(self.g.nodes.values())
-        roots = [n for n in nodes if not any(e.source is not n for e in self.pred[n])]
-        roots.sort(key=lambda n: (-self.depth(n), n.name))
-        rest = sorted(nodes, key=lambda n: (n.order,))
-        for n in roots + rest:
-            if n in self.out.nodes:
+        while len(self.out.nodes) < len(nodes):
+            unplaced = [n for n in nodes if n not in self.out.nodes]
+            roots = [n for n in unplaced if not any(e.source is not n for e in self.pred[n])] or unplaced
+            root = min(roots, key=lambda n: (-self.depth(n), n.name))
+            chain = self.chain_from(root)
+            self.put(root, self.new_component_pos())
+            for a, b in zip(chain, chain[1:]):
+                edge = next(e for e in self.succ[a] if e.target is b)
+                if not self.place_from(edge):
+                    break
+            for e in sorted(self.g.edges, key=lambda e: e.order):
+                if e.source in self.out.nodes and e.target in self.out.nodes:
+                    self.route(e)
+            self.place_near()
+
+    def place_near(self) -> None:
+        """The nodes linked to placed ones: successors first (by name), then predecessors
+        (last name first)."""
+        while True:
+            unplaced = sorted((n for n in self.g.nodes.values() if n not in self.out.nodes), key=lambda n: n.name)
+            done = False
+            for n in unplaced:
+                preds = sorted((e for e in self.pred[n] if e.source in self.out.nodes), key=lambda e: e.order)
+                if any(self.place_from(e) for e in preds[:1]):
+                    self.route_placed(n)
+                    done = True
+                    break
+            if done:
                 continue
-            self.put(n, self.new_component_pos())
-            self.grow(n)
+            for n in reversed(unplaced):
+                succs = sorted((e for e in self.succ[n] if e.target in self.out.nodes), key=lambda e: e.order)
+                if any(self.place_pred(e) for e in succs[:1]):
+                    self.route_placed(n)
+                    done = True
+                    break
+            if not done:
+                return
 
     def new_component_pos(self) -> Pos:
         if not self.out.cells:
@@ -190,51 +308,89 @@ class _Layouter:
         if src is dst:
             self.self_loop(edge, src)
             return
-        path = self.straight(edge, src, dst) or self.astar(edge, src, dst)
+        flow = self.edge_flow(edge)
+        start, slot = _port(self.g, edge, "start", flow)
+        port = (edge.source, start, slot) if start is not None and slot is not None else None
+        path = None
+        if port is not None:
+            path = self.port_path(src, dst, start or "E", port)
+        path = path or self.straight(edge, src, dst) or self.astar(edge, src, dst)
         if path is None:
             self.out.unrouted.append(edge)
             return
-        self.lay(edge, path, src, dst)
+        self.lay(edge, path, src, dst, port)
+
+    def port_path(self, src: Placed, dst: Placed, side: str, port: tuple[Node, str, str]) -> list[Pos] | None:
+        """Out of the shared port cell, along the joint line, then straight into the target."""
+        p = src.side_cells(side)[0]
+        back = OPPOSITE[side]
+        entries = [c for c in dst.side_cells(back)]
+        path = [p]
+        entry = entries[0]
+        cur = p
+        if side in "EW":
+            step = 1 if entry[1] > cur[1] else -1
+            while cur[1] != entry[1]:
+                cur = (cur[0], cur[1] + step)
+                path.append(cur)
+            sx = 1 if entry[0] > cur[0] else -1
+            while cur[0] != entry[0]:
+                cur = (cur[0] + sx, cur[1])
+                path.append(cur)
+        else:
+            step = 1 if entry[0] > cur[0] else -1
+            while cur[0] != entry[0]:
+                cur = (cur[0] + step, cur[1])
+                path.append(cur)
+            sy = 1 if entry[1] > cur[1] else -1
+            while cur[1] != entry[1]:
+                cur = (cur[0], cur[1] + sy)
+                path.append(cur)
+        for c in path:
+            occupant = self.out.cells.get(c)
+            if occupant is not None and not (isinstance(occupant, EdgeCell) and occupant.port == port):
+                return None
+        return path
 
     def straight(self, edge: Edge, src: Placed, dst: Placed) -> list[Pos] | None:
-        (sx, sy), (tx, ty) = src.pos, dst.pos
-        start = _side_of(self.g, edge, "start", self.flow)
-        end = _side_of(self.g, edge, "end", self.flow)
-        if sx == tx and sy != ty:
-            step = 1 if ty > sy else -1
-            side = "S" if step > 0 else "N"
-            cells = [(sx, y) for y in range(sy + step, ty, step)]
-        elif sy == ty and sx != tx:
-            step = 1 if tx > sx else -1
-            side = "E" if step > 0 else "W"
-            cells = [(x, sy) for x in range(sx + step, tx, step)]
-        else:
-            return None
-        if (start and start != side) or (end and end != OPPOSITE[side]):
-            return None
-        if cells and all(c not in self.out.cells for c in cells):
-            return cells
+        flow = self.edge_flow(edge)
+        start, _ = _port(self.g, edge, "start", flow)
+        end, _ = _port(self.g, edge, "end", flow)
+        for side in ("E", "W", "S", "N"):
+            if (start and start != side) or (end and end != OPPOSITE[side]):
+                continue
+            dx, dy = DELTA[side]
+            targets = set(dst.covers())
+            for c in src.side_cells(side):
+                cells: list[Pos] = []
+                cur = c
+                while cur not in targets and cur not in self.out.cells and len(cells) < 64:
+                    cells.append(cur)
+                    cur = (cur[0] + dx, cur[1] + dy)
+                if cur in targets and cells:
+                    return cells
         return None
 
     def astar(self, edge: Edge, src: Placed, dst: Placed) -> list[Pos] | None:
-        start_side = _side_of(self.g, edge, "start", self.flow)
-        end_side = _side_of(self.g, edge, "end", self.flow)
+        flow = self.edge_flow(edge)
+        start_side, _ = _port(self.g, edge, "start", flow)
+        end_side, _ = _port(self.g, edge, "end", flow)
         order = ["N", "S", "E", "W"]
-        starts = [(s, self.neighbour(src, s)) for s in order if start_side in (None, s)]
-        goals = {self.neighbour(dst, s): s for s in order if end_side in (None, s)}
+        starts = [(s, c) for s in order if start_side in (None, s) for c in src.side_cells(s)]
+        goals = {c: s for s in order if end_side in (None, s) for c in dst.side_cells(s)}
         heap: list[tuple[int, int, Pos, str, tuple[Pos, ...]]] = []
         tie = 0
         for side, cell in starts:
             if self.passable(cell, side):
                 tie += 1
-                heapq.heappush(heap, (self.h(cell, goals), tie, cell, side, (cell,)))
+                heapq.heappush(heap, (1 + self.h(cell, goals), tie, cell, side, (cell,)))
         seen: dict[tuple[Pos, str], int] = {}
-        limit = 4000
+        limit = 6000
         while heap and limit:
             limit -= 1
             f, _, cell, heading, path = heapq.heappop(heap)
             cost = f - self.h(cell, goals)
-            if cell in goals and self.enter_ok(cell, goals[cell], heading):
+            if cell in goals and cell not in self.out.cells:
                 return list(path)
             if seen.get((cell, heading), 1 << 30) <= cost:
                 continue
@@ -242,20 +398,12 @@ class _Layouter:
             for side in order:
                 dx, dy = DELTA[side]
                 nxt = (cell[0] + dx, cell[1] + dy)
-                if nxt in path or not self.passable(nxt, side):
-                    continue
-                if side == OPPOSITE[heading]:
+                if side == OPPOSITE[heading] or nxt in path or not self.passable(nxt, side):
                     continue
                 step = 1 + (6 if side != heading else 0) + (30 if nxt in self.out.cells else 0)
                 tie += 1
                 heapq.heappush(heap, (cost + step + self.h(nxt, goals), tie, nxt, side, path + (nxt,)))
         return None
-
-    def enter_ok(self, cell: Pos, goal_side: str, heading: str) -> bool:
-        # the path's last step must point into the target: heading == opposite of the goal side
-        if cell in self.out.cells:
-            return False
-        return heading == OPPOSITE[goal_side] or True
 
     @staticmethod
     def h(cell: Pos, goals: dict[Pos, str]) -> int:
@@ -265,59 +413,66 @@ class _Layouter:
         occupant = self.out.cells.get(cell)
         if occupant is None:
             return True
-        if isinstance(occupant, EdgeCell) and not occupant.cross and not occupant.label:
+        if isinstance(occupant, EdgeCell) and not occupant.cross and not occupant.label and not occupant.gaps:
             if occupant.sides == {"N", "S"} and heading in "EW":
-                return not occupant.gaps
+                return True
             if occupant.sides == {"E", "W"} and heading in "NS":
-                return not occupant.gaps
+                return True
         return False
 
-    @staticmethod
-    def neighbour(node: Placed, side: str) -> Pos:
-        dx, dy = DELTA[side]
-        return (node.pos[0] + dx, node.pos[1] + dy)
-
-    def lay(self, edge: Edge, path: list[Pos], src: Placed, dst: Placed) -> None:
-        full = [src.pos, *path, dst.pos]
+    def lay(self, edge: Edge, path: list[Pos], src: Placed, dst: Placed,
+            port: tuple[Node, str, str] | None = None) -> None:
+        first = _toward(path[0], src)
+        last = _toward(path[-1], dst)
         label_done = False
-        for i in range(1, len(full) - 1):
-            prev, cur, nxt = full[i - 1], full[i], full[i + 1]
-            a = _dir(cur, prev)
-            b = _dir(cur, nxt)
+        for i, cur in enumerate(path):
+            a = first if i == 0 else _dir(cur, path[i - 1])
+            b = last if i == len(path) - 1 else _dir(cur, path[i + 1])
             existing = self.out.cells.get(cur)
             if isinstance(existing, EdgeCell):
-                existing.cross = True
+                if port is None or existing.port != port:
+                    existing.cross = True
                 existing.sides |= {a, b}
+                if i == len(path) - 1:
+                    existing.gaps.add(b)
+                    if edge.directed:
+                        existing.arrows.add(b)
                 continue
-            cell = EdgeCell(edge, {a, b})
-            if i == 1:
+            cell = EdgeCell(edge, {a, b}, port=port)
+            if i == 0:
                 cell.gaps.add(a)
                 if edge.bidirectional:
                     cell.arrows.add(a)
-            if i == len(full) - 2:
+            if i == len(path) - 1:
                 cell.gaps.add(b)
                 if edge.directed:
                     cell.arrows.add(b)
-            if edge.label and not label_done and (cell.sides == {"E", "W"} or cell.sides == {"N", "S"}):
+            if edge.label and not label_done and cell.sides in ({"E", "W"}, {"N", "S"}):
                 cell.label = edge.label
                 label_done = True
             self.out.cells[cur] = cell
 
     def self_loop(self, edge: Edge, node: Placed) -> None:
-        pos = self.neighbour(node, turn(self.flow, 3))
-        if pos in self.out.cells:
-            pos = self.neighbour(node, turn(self.flow, 1))
-        if pos in self.out.cells:
-            self.out.unrouted.append(edge)
-            return
-        cell = EdgeCell(edge, {"loop"}, label=edge.label)
-        self.out.cells[pos] = cell
+        for side in (turn(self.flow, 3), turn(self.flow, 1)):
+            pos = node.side_cells(side)[0]
+            if pos not in self.out.cells:
+                self.out.cells[pos] = EdgeCell(edge, {"loop"}, label=edge.label)
+                return
+        self.out.unrouted.append(edge)
 
     def run(self) -> Layout:
         self.place_all()
         for e in sorted(self.g.edges, key=lambda e: e.order):
             self.route(e)
         return self.out
+
+
+def _toward(cell: Pos, node: Placed) -> str:
+    """The side of ``cell`` that faces ``node`` (a neighbour of one of its cells)."""
+    for c in node.covers():
+        if abs(c[0] - cell[0]) + abs(c[1] - cell[1]) == 1:
+            return _dir(cell, c)
+    return "W"
 
 
 def _dir(cur: Pos, other: Pos) -> str:

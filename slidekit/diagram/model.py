@@ -64,11 +64,14 @@ class Graph:
         if key in own:
             return own[key]
         cls = own.get("class", "")
-        for name in cls.split():
+        for name in cls.lower().split():
             value = self.classes.get(f"{kind}.{name}", {}).get(key)
             if value is not None:
                 return value
         return self.classes.get(kind, {}).get(key, default)
+
+    def add_class(self, selector: str, attrs: Attrs) -> None:
+        self.classes.setdefault(selector.lower(), {}).update(attrs)
 
     def node_attr(self, node: Node, key: str, default: str = "") -> str:
         return self.attr("node", node.attrs, key, default)

@@ -298,7 +298,7 @@ class _Parser:
                     sel = sel.strip()
                     kinds = ("node", "edge", "group") if sel.startswith(".") else ("",)
                     for kind in kinds:
-                        self.graph.classes.setdefault(kind + sel, {}).update(attrs)
+                        self.graph.add_class(kind + sel, attrs)
                 last = []
             elif ch == "[":
                 last = self.endpoint_list()

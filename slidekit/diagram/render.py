@@ -173,6 +173,8 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell) -> tuple[int, int]:
         return (width + 5 if lines else 5), len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
         return (width + 5 if lines else 3), max(3, len(lines) + 2)
+    if len(cell.sides) >= 3 or (cell.gaps & {"E", "W"}):
+        return 5, 3
     return 3, 3
 
 
@@ -187,8 +189,11 @@ class Geometry:
     width: int
     height: int
 
-    def rect(self, pos: tuple[int, int]) -> tuple[int, int, int, int]:
-        return self.colx[pos[0]], self.rowy[pos[1]], self.widths[pos[0]], self.heights[pos[1]]
+    def rect(self, pos: tuple[int, int], size: tuple[int, int] = (1, 1)) -> tuple[int, int, int, int]:
+        x, y = pos
+        w = sum(self.widths[x + i] for i in range(size[0]))
+        h = sum(self.heights[y + j] for j in range(size[1]))
+        return self.colx[x], self.rowy[y], w, h
 
 
 def geometry(graph: Graph, lay: Layout) -> Geometry:
@@ -196,10 +201,21 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
     ys = sorted({p[1] for p in lay.cells})
     widths = dict.fromkeys(range(xs[0], xs[-1] + 1), 0)
     heights = dict.fromkeys(range(ys[0], ys[-1] + 1), 0)
+    multi = []
     for pos, cell in lay.cells.items():
+        if isinstance(cell, Placed) and cell.size != (1, 1):
+            multi.append(cell)
+            continue
         w, h = _cell_size(graph, cell)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
+    for placed in {id(p): p for p in multi}.values():
+        w, h = _cell_size(graph, placed)
+        (x, y), (cw, ch) = placed.pos, placed.size
+        have_w = sum(widths[x + i] for i in range(cw))
+        have_h = sum(heights[y + j] for j in range(ch))
+        widths[x + cw - 1] += max(0, w - have_w)
+        heights[y + ch - 1] += max(0, h - have_h)
     colx: dict[int, int] = {}
     rowy: dict[int, int] = {}
     acc = 0
@@ -221,11 +237,10 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     geo = geometry(graph, lay)
     canvas = _Canvas(geo.width, geo.height)
     for pos, cell in lay.cells.items():
-        x0, y0, w, h = geo.rect(pos)
-        if isinstance(cell, Placed):
-            _draw_node(canvas, style, graph, cell.node, x0, y0, w, h)
-        else:
-            _draw_edge(canvas, style, graph, cell, x0, y0, w, h)
+        if isinstance(cell, EdgeCell):
+            _draw_edge(canvas, style, graph, cell, *geo.rect(pos))
+    for placed in lay.nodes.values():
+        _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size))
     return canvas.text()
 
 
@@ -299,17 +314,15 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         for y in range(cy + 1, y0 + h):
             canvas.put(cx, y, style.arrow("S") if y == y0 + h - 1 and "S" in cell.arrows else vch)
     if "W" in sides:
-        for x in range(x0, cx):
+        for x in range(x0 + (1 if "W" in cell.gaps else 0), cx):
             canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
         if "W" in cell.arrows:
             canvas.put(x0 + 1, cy, style.arrow("W"))
-            canvas.put(x0, cy, " ")
     if "E" in sides:
-        for x in range(cx + 1, x0 + w):
+        for x in range(cx + 1, x0 + w - (1 if "E" in cell.gaps else 0)):
             canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
         if "E" in cell.arrows:
             canvas.put(x0 + w - 2, cy, style.arrow("E"))
-            canvas.put(x0 + w - 1, cy, " ")
     canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
 
 

@@ -28,11 +28,11 @@ def draw_svg(graph: Graph, lay: Layout, title: str = "") -> str:
         return '<svg xmlns="http://www.w3.org/2000/svg" class="sk-diagram-svg" width="0" height="0" role="img"></svg>'
     geo = geometry(graph, lay)
     parts: list[str] = []
-    for pos, cell in sorted(lay.cells.items(), key=lambda kv: (isinstance(kv[1], Placed), kv[0])):
-        if isinstance(cell, Placed):
-            parts.append(_node(graph, cell, geo))
-        else:
+    for pos, cell in sorted(lay.cells.items()):
+        if isinstance(cell, EdgeCell):
             parts.append(_edge(graph, cell, pos, geo))
+    for placed in lay.nodes.values():
+        parts.append(_node(graph, placed, geo))
     w, h = geo.width * CW, geo.height * CH
     desc = f"<desc>{_t(title)}</desc>" if title else ""
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="sk-diagram-svg" viewBox="0 0 {w} {h}" '
@@ -41,7 +41,7 @@ def draw_svg(graph: Graph, lay: Layout, title: str = "") -> str:
 
 
 def _node(graph: Graph, placed: Placed, geo: Geometry) -> str:
-    x0, y0, w, h = geo.rect(placed.pos)
+    x0, y0, w, h = geo.rect(placed.pos, placed.size)
     border = graph.node_attr(placed.node, "border-style") or graph.node_attr(placed.node, "border")
     style = border.split()[0] if border.split() else "solid"
     dash = f' stroke-dasharray="{_DASH[style]}"' if style in _DASH else ""
