@@ -10,6 +10,7 @@ another edge 30).
 from __future__ import annotations
 
 import heapq
+import re
 from dataclasses import dataclass, field
 
 from slidekit.diagram.model import Edge, Graph, Node
@@ -53,7 +54,7 @@ class EdgeCell:
     gaps: set[str] = field(default_factory=set)  # sides that touch a node
     label: str = ""
     cross: bool = False
-    port: tuple[Node, str, str] | None = None  # edges sharing a start port share their cells
+    port: tuple[object, ...] | None = None  # edges sharing a start (or end) port share their cells
 
 
 @dataclass(eq=False)
@@ -112,6 +113,7 @@ class _Layouter:
         self.routed: set[Edge] = set()
         self.entered: dict[Node, str] = {}  # the direction of the edge a node was placed along
         self._depth = self._depths()
+        self.clusters = self._clusters()
 
     def _depths(self) -> dict[Node, int]:
         """Longest path (in edges) from each node, back edges of a depth-first search ignored."""
@@ -145,11 +147,67 @@ class _Layouter:
     def free(self, pos: Pos) -> bool:
         return pos not in self.out.cells
 
+    def _clusters(self) -> dict[Node, dict[Node, Pos]]:
+        """For nodes placed relative to others (``origin`` + ``offset``): each member's
+        cluster, as positions relative to that member."""
+        parent: dict[Node, tuple[Node, Pos]] = {}
+        for node in self.g.nodes.values():
+            origin = self.g.node_attr(node, "origin")
+            base = self.g.nodes.get(re.sub(r"\s+", " ", origin.strip())) if origin else None
+            if base is None or base is node:
+                continue
+            try:
+                dx, dy = (int(float(v)) for v in self.g.node_attr(node, "offset", "0,0").split(",")[:2])
+            except ValueError:
+                dx, dy = 0, 0
+            parent[node] = (base, (dx, dy))
+        if not parent:
+            return {}
+        children: dict[Node, list[tuple[Node, Pos]]] = {}
+        for child, (base, off) in parent.items():
+            children.setdefault(base, []).append((child, off))
+        out: dict[Node, dict[Node, Pos]] = {}
+        for node in {*parent, *children}:
+            if node in out:
+                continue
+            root = node
+            seen = {root}
+            while root in parent and parent[root][0] not in seen:
+                root = parent[root][0]
+                seen.add(root)
+            rel: dict[Node, Pos] = {root: (0, 0)}
+            todo = [root]
+            while todo:
+                cur = todo.pop()
+                for child, (dx, dy) in children.get(cur, []):
+                    if child not in rel:
+                        rel[child] = (rel[cur][0] + dx, rel[cur][1] + dy)
+                        todo.append(child)
+            for member, (mx, my) in rel.items():
+                out[member] = {m: (x - mx, y - my) for m, (x, y) in rel.items()}
+        return out
+
+    def members(self, node: Node, pos: Pos) -> list[tuple[Node, Pos]]:
+        rel = self.clusters.get(node)
+        if not rel:
+            return [(node, pos)]
+        return [(m, (pos[0] + dx, pos[1] + dy)) for m, (dx, dy) in rel.items() if m not in self.out.nodes]
+
+    def fits(self, node: Node, pos: Pos) -> bool:
+        return all(self.free(p) for _, p in self.members(node, pos))
+
     def put(self, node: Node, pos: Pos) -> Placed:
-        placed = Placed(node, pos)
-        self.out.nodes[node] = placed
-        self.out.cells[pos] = placed
-        return placed
+        if node in self.out.nodes:
+            return self.out.nodes[node]
+        first = None
+        for member, mpos in self.members(node, pos):
+            placed = Placed(member, mpos)
+            self.out.nodes[member] = placed
+            self.out.cells[mpos] = placed
+            if member is node:
+                first = placed
+        assert first is not None
+        return first
 
     def node_flow(self, node: Node) -> str:
         base = self.entered.get(node, self.flow)
@@ -177,7 +235,7 @@ class _Layouter:
                 dx, dy = dx * 2, dy * 2
             pos = (ax + dx, ay + dy)
             mid = anchor.side_cells(d)[0]
-            if self.free(pos) and self.free(mid):
+            if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values():
                 self.put(edge.target, pos)
                 self.entered[edge.target] = d
                 self.route(edge)
@@ -193,7 +251,7 @@ class _Layouter:
         base = anchor.side_cells(side)[0]
         for k in range(0, 64):
             pos = (base[0] + dx * (dist - 1) + px * k, base[1] + dy * (dist - 1) + py * k)
-            if not self.free(pos):
+            if not self.fits(edge.target, pos):
                 continue
             if not shared and not self.grow_to(anchor, k + 1, side):
                 continue
@@ -228,7 +286,7 @@ class _Layouter:
             dx, dy = DELTA[d]
             pos = (ax + 2 * dx, ay + 2 * dy) if d in "NW" else (ax + dx * (anchor.size[0] + 1), ay + dy * (anchor.size[1] + 1))
             mid = anchor.side_cells(d)[0]
-            if self.free(pos) and self.free(mid):
+            if self.fits(edge.source, pos) and self.free(mid) and mid not in dict(self.members(edge.source, pos)).values():
                 self.put(edge.source, pos)
                 self.route(edge)
                 return True
@@ -259,9 +317,11 @@ class _Layouter:
             roots = [n for n in unplaced if not any(e.source is not n for e in self.pred[n])] or unplaced
             root = min(roots, key=lambda n: (-self.depth(n), n.name))
             chain = self.chain_from(root)
-            self.put(root, self.new_component_pos())
+            self.put(root, self.new_component_pos(root))
             for a, b in zip(chain, chain[1:]):
                 edge = next(e for e in self.succ[a] if e.target is b)
+                if b in self.out.nodes:
+                    continue
                 if not self.place_from(edge):
                     break
             for e in sorted(self.g.edges, key=lambda e: e.order):
@@ -292,11 +352,16 @@ class _Layouter:
             if not done:
                 return
 
-    def new_component_pos(self) -> Pos:
+    def new_component_pos(self, node: Node) -> Pos:
+        rel = self.clusters.get(node, {node: (0, 0)})
+        min_x = min(x for x, _ in rel.values())
+        min_y = min(y for _, y in rel.values())
         if not self.out.cells:
-            return (0, 0)
-        ys = [p[1] for p in self.out.cells]
-        return (0, max(ys) + 1)
+            return (-min_x, -min_y)
+        y = max(p[1] for p in self.out.cells) + 1 - min_y
+        while not self.fits(node, (-min_x, y)):
+            y += 1
+        return (-min_x, y)
 
     # -- routing ------------------------------------------------------------------------------
     def route(self, edge: Edge) -> None:
@@ -310,17 +375,24 @@ class _Layouter:
             return
         flow = self.edge_flow(edge)
         start, slot = _port(self.g, edge, "start", flow)
-        port = (edge.source, start, slot) if start is not None and slot is not None else None
+        port: tuple[object, ...] | None = (edge.source, start, slot) if start is not None and slot is not None else None
         path = None
         if port is not None:
             path = self.port_path(src, dst, start or "E", port)
-        path = path or self.straight(edge, src, dst) or self.astar(edge, src, dst)
+        end, end_slot = _port(self.g, edge, "end", flow)
+        join = (edge.target, end, end_slot, "end") if end is not None and end_slot is not None else None
+        joinable = {c for c, o in self.out.cells.items() if isinstance(o, EdgeCell) and join is not None
+                    and o.port == join and not o.cross and len(o.sides) == 2 and not o.label}
+        path = (path or self.straight(edge, src, dst) or self.astar(edge, src, dst, joinable=joinable)
+                or self.astar(edge, src, dst, ports=False))
         if path is None:
             self.out.unrouted.append(edge)
             return
-        self.lay(edge, path, src, dst, port)
+        if port is None and join is not None:
+            port = join
+        self.lay(edge, path, src, dst, port, joined=path[-1] in joinable)
 
-    def port_path(self, src: Placed, dst: Placed, side: str, port: tuple[Node, str, str]) -> list[Pos] | None:
+    def port_path(self, src: Placed, dst: Placed, side: str, port: tuple[object, ...]) -> list[Pos] | None:
         """Out of the shared port cell, along the joint line, then straight into the target."""
         p = src.side_cells(side)[0]
         back = OPPOSITE[side]
@@ -371,17 +443,19 @@ class _Layouter:
                     return cells
         return None
 
-    def astar(self, edge: Edge, src: Placed, dst: Placed) -> list[Pos] | None:
+    def astar(self, edge: Edge, src: Placed, dst: Placed, *, ports: bool = True,
+              joinable: set[Pos] | frozenset[Pos] = frozenset()) -> list[Pos] | None:
         flow = self.edge_flow(edge)
-        start_side, _ = _port(self.g, edge, "start", flow)
-        end_side, _ = _port(self.g, edge, "end", flow)
+        start_side, _ = _port(self.g, edge, "start", flow) if ports else (None, None)
+        end_side, _ = _port(self.g, edge, "end", flow) if ports else (None, None)
         order = ["N", "S", "E", "W"]
         starts = [(s, c) for s in order if start_side in (None, s) for c in src.side_cells(s)]
         goals = {c: s for s in order if end_side in (None, s) for c in dst.side_cells(s)}
+        goals.update({c: "J" for c in joinable})
         heap: list[tuple[int, int, Pos, str, tuple[Pos, ...]]] = []
         tie = 0
         for side, cell in starts:
-            if self.passable(cell, side):
+            if self.passable(cell, side, joinable):
                 tie += 1
                 heapq.heappush(heap, (1 + self.h(cell, goals), tie, cell, side, (cell,)))
         seen: dict[tuple[Pos, str], int] = {}
@@ -390,7 +464,7 @@ class _Layouter:
             limit -= 1
             f, _, cell, heading, path = heapq.heappop(heap)
             cost = f - self.h(cell, goals)
-            if cell in goals and cell not in self.out.cells:
+            if cell in goals and (cell not in self.out.cells or cell in joinable):
                 return list(path)
             if seen.get((cell, heading), 1 << 30) <= cost:
                 continue
@@ -398,7 +472,7 @@ class _Layouter:
             for side in order:
                 dx, dy = DELTA[side]
                 nxt = (cell[0] + dx, cell[1] + dy)
-                if side == OPPOSITE[heading] or nxt in path or not self.passable(nxt, side):
+                if side == OPPOSITE[heading] or nxt in path or not self.passable(nxt, side, joinable):
                     continue
                 step = 1 + (6 if side != heading else 0) + (30 if nxt in self.out.cells else 0)
                 tie += 1
@@ -409,9 +483,9 @@ class _Layouter:
     def h(cell: Pos, goals: dict[Pos, str]) -> int:
         return min(abs(cell[0] - g[0]) + abs(cell[1] - g[1]) for g in goals) if goals else 0
 
-    def passable(self, cell: Pos, heading: str) -> bool:
+    def passable(self, cell: Pos, heading: str, joinable: set[Pos] | frozenset[Pos] = frozenset()) -> bool:
         occupant = self.out.cells.get(cell)
-        if occupant is None:
+        if occupant is None or cell in joinable:
             return True
         if isinstance(occupant, EdgeCell) and not occupant.cross and not occupant.label and not occupant.gaps:
             if occupant.sides == {"N", "S"} and heading in "EW":
@@ -421,19 +495,25 @@ class _Layouter:
         return False
 
     def lay(self, edge: Edge, path: list[Pos], src: Placed, dst: Placed,
-            port: tuple[Node, str, str] | None = None) -> None:
+            port: tuple[object, ...] | None = None, joined: bool = False) -> None:
         first = _toward(path[0], src)
         last = _toward(path[-1], dst)
         label_done = False
+        path_end = path[-1]
+        if joined:  # the path ends on a cell of an edge sharing its end port: a joint
+            join_cell = self.out.cells[path[-1]]
+            assert isinstance(join_cell, EdgeCell)
+            join_cell.sides.add(_dir(path[-1], path[-2]) if len(path) > 1 else first)
+            path = path[:-1]
         for i, cur in enumerate(path):
             a = first if i == 0 else _dir(cur, path[i - 1])
-            b = last if i == len(path) - 1 else _dir(cur, path[i + 1])
+            b = (last if not joined else _dir(cur, path_end)) if i == len(path) - 1 else _dir(cur, path[i + 1])
             existing = self.out.cells.get(cur)
             if isinstance(existing, EdgeCell):
                 if port is None or existing.port != port:
                     existing.cross = True
                 existing.sides |= {a, b}
-                if i == len(path) - 1:
+                if i == len(path) - 1 and not joined:
                     existing.gaps.add(b)
                     if edge.directed:
                         existing.arrows.add(b)
@@ -443,7 +523,7 @@ class _Layouter:
                 cell.gaps.add(a)
                 if edge.bidirectional:
                     cell.arrows.add(a)
-            if i == len(path) - 1:
+            if i == len(path) - 1 and not joined:
                 cell.gaps.add(b)
                 if edge.directed:
                     cell.arrows.add(b)
@@ -453,7 +533,7 @@ class _Layouter:
             self.out.cells[cur] = cell
 
     def self_loop(self, edge: Edge, node: Placed) -> None:
-        for side in (turn(self.flow, 3), turn(self.flow, 1)):
+        for side in (turn(self.flow, 3), turn(self.flow, 1), turn(self.flow, 2), self.flow):
             pos = node.side_cells(side)[0]
             if pos not in self.out.cells:
                 self.out.cells[pos] = EdgeCell(edge, {"loop"}, label=edge.label)
