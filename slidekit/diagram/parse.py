@@ -121,6 +121,7 @@ class _Parser:
         self.pos = 0
         self.graph = Graph()
         self.group_stack: list[Group] = []
+        self.group_starts: list[int] = []
         self.anon = 0
         self.edge_order = 0
 
@@ -244,6 +245,7 @@ class _Parser:
                 self.graph.edges.append(edge)
 
     def group_open(self) -> None:
+        self.group_starts.append(self.pos)
         self.pos += 1
         m = re.compile(r"[^:\[\(\)\n]*").match(self.text, self.pos)
         assert m is not None
@@ -310,6 +312,7 @@ class _Parser:
                     raise self.error("')' without an open group")
                 self.pos += 1
                 group = self.group_stack.pop()
+                self.group_starts.pop()
                 self.skip_ws()
                 if self.peek() == "{":
                     group.attrs.update(self.attrs())
@@ -339,7 +342,7 @@ class _Parser:
             else:
                 raise self.error(f"unexpected {ch!r}")
         if self.group_stack:
-            raise self.error("unclosed group: missing ')'")
+            raise self.error("unclosed group: missing ')'", self.group_starts[-1])
         for sources, spec, attrs, index in self._pending:
             group = self.graph.groups[index]
             if group.nodes:
