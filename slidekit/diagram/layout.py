@@ -459,7 +459,10 @@ class _Layouter:
                 tie += 1
                 heapq.heappush(heap, (1 + self.h(cell, goals), tie, cell, side, (cell,)))
         seen: dict[tuple[Pos, str], int] = {}
-        limit = 6000
+        xs = [p[0] for p in self.out.cells] + [p[0] for p in goals]
+        ys = [p[1] for p in self.out.cells] + [p[1] for p in goals]
+        x_lo, x_hi, y_lo, y_hi = min(xs) - 2, max(xs) + 2, min(ys) - 2, max(ys) + 2
+        limit = 20000
         while heap and limit:
             limit -= 1
             f, _, cell, heading, path = heapq.heappop(heap)
@@ -472,7 +475,9 @@ class _Layouter:
             for side in order:
                 dx, dy = DELTA[side]
                 nxt = (cell[0] + dx, cell[1] + dy)
-                if side == OPPOSITE[heading] or nxt in path or not self.passable(nxt, side, joinable):
+                if side == OPPOSITE[heading] or not (x_lo <= nxt[0] <= x_hi and y_lo <= nxt[1] <= y_hi):
+                    continue
+                if nxt in path or not self.passable(nxt, side, joinable):
                     continue
                 step = 1 + (6 if side != heading else 0) + (30 if nxt in self.out.cells else 0)
                 tie += 1
