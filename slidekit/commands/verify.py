@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -67,8 +69,8 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
             raise SlidekitError(f"--junit: folder {folder} does not exist", str(junit))
     if context is not None and not context.is_dir():
         raise SlidekitError("--context: not a directory", str(context))
-    options = dict(context=context, image_map=mapping, targets=set(targets) or None, use_cache=not no_cache,
-                   run_checks=run_checks, hadolint=not no_hadolint)
+    options = {"context": context, "image_map": mapping, "targets": set(targets) or None, "use_cache": not no_cache,
+                   "run_checks": run_checks, "hadolint": not no_hadolint}
     reports: list[VerifyReport] = []
     for path in decks:
         report = _verify_one(path, options, allow_exec=allow_exec, strict=strict, allow_empty=allow_empty)
@@ -87,7 +89,9 @@ def worst_exit(codes: list[int]) -> int:
     return max(codes, default=0)
 
 
-def _verify_one(path: str, options: dict, *, allow_exec: bool, strict: bool, allow_empty: bool) -> VerifyReport | None:  # type: ignore[type-arg]
+def _verify_one(
+    path: str, options: dict[str, Any], *, allow_exec: bool, strict: bool, allow_empty: bool
+) -> VerifyReport | None:
     from slidekit.verify import progress as progress_mod
     from slidekit.verify.assemble import has_blocks_to_verify
     from slidekit.verify.run import verify_deck
@@ -120,12 +124,12 @@ def _emit(reports: list[VerifyReport], fmt: str, junit: Path | None) -> None:
                 emit(line)
 
 
-def _junit(reports: list[VerifyReport], to_junit) -> str:  # type: ignore[no-untyped-def]
+def _junit(reports: list[VerifyReport], to_junit: Callable[[VerifyReport], str]) -> str:
     """One document: the test suites of every deck under one <testsuites>."""
-    import xml.etree.ElementTree as ET  # noqa: N817 - only when a JUnit file is asked for
+    import xml.etree.ElementTree as ET
 
     if len(reports) == 1:
-        return str(to_junit(reports[0]))
+        return to_junit(reports[0])
     root = ET.Element("testsuites")
     for report in reports:
         document = ET.fromstring(to_junit(report))
