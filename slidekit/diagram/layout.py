@@ -249,7 +249,7 @@ class _Layouter:
         dx, dy = DELTA[side]
         px, py = (0, 1) if side in "EW" else (1, 0)
         base = anchor.side_cells(side)[0]
-        for k in range(0, 64):
+        for k in range(64):
             pos = (base[0] + dx * (dist - 1) + px * k, base[1] + dy * (dist - 1) + py * k)
             if not self.fits(edge.target, pos):
                 continue
@@ -396,7 +396,7 @@ class _Layouter:
         """Out of the shared port cell, along the joint line, then straight into the target."""
         p = src.side_cells(side)[0]
         back = OPPOSITE[side]
-        entries = [c for c in dst.side_cells(back)]
+        entries = list(dst.side_cells(back))
         path = [p]
         entry = entries[0]
         cur = p
@@ -451,7 +451,7 @@ class _Layouter:
         order = ["N", "S", "E", "W"]
         starts = [(s, c) for s in order if start_side in (None, s) for c in src.side_cells(s)]
         goals = {c: s for s in order if end_side in (None, s) for c in dst.side_cells(s)}
-        goals.update({c: "J" for c in joinable})
+        goals.update(dict.fromkeys(joinable, "J"))
         heap: list[tuple[int, int, Pos, str, tuple[Pos, ...]]] = []
         tie = 0
         for side, cell in starts:

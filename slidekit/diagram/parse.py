@@ -28,10 +28,9 @@ def _strip_comments(text: str) -> str:
         for m in re.finditer(r"(?<!\\)#", line):
             i = m.start()
             before = line[:i]
-            if before.strip() == "" or before[-1:] in " \t":
-                if not _inside_braces(before):
-                    cut = i
-                    break
+            if (before.strip() == "" or before[-1:] in " \t") and not _inside_braces(before):
+                cut = i
+                break
         out.append(line[:cut] + " " * (len(line) - cut))
     return "\n".join(out)
 
@@ -324,20 +323,20 @@ class _Parser:
                     raise self.error("edge without a node before it")
                 spec = self.edge_op()
                 self.skip_ws()
-                attrs: Attrs = {}
+                edge_attrs: Attrs = {}
                 if self.peek() == "{":
-                    attrs = self.attrs()
+                    edge_attrs = self.attrs()
                     self.skip_ws()
                 if self.peek() == "(":
                     # an edge to a group: connect to the group's first node once it is parsed
                     start_groups = len(self.graph.groups)
                     self.group_open()
-                    pending = (last, spec, attrs, start_groups)
+                    pending = (last, spec, edge_attrs, start_groups)
                     self._pending.append(pending)
                     last = []
                     continue
                 targets = self.endpoint_list()
-                self.add_edges(last, targets, spec, attrs)
+                self.add_edges(last, targets, spec, edge_attrs)
                 last = targets
             else:
                 raise self.error(f"unexpected {ch!r}")
