@@ -196,6 +196,22 @@ class _Layouter:
     def fits(self, node: Node, pos: Pos) -> bool:
         return all(self.free(p) for _, p in self.members(node, pos))
 
+    def pre_grow(self, placed: Placed) -> None:
+        """A node with more than four edges grows so each edge can have a side cell of its own."""
+        degree = len({id(e) for e in self.succ[placed.node] + self.pred[placed.node]})
+        w, h = 1, 1
+        while 2 * (w + h) < degree:
+            if (h <= w) == (self.flow in "EW"):
+                h += 1
+            else:
+                w += 1
+        x, y = placed.pos
+        extra = [(x + i, y + j) for i in range(w) for j in range(h) if (i, j) != (0, 0)]
+        if extra and all(self.free(c) for c in extra):
+            placed.size = (w, h)
+            for c in extra:
+                self.out.cells[c] = placed
+
     def put(self, node: Node, pos: Pos) -> Placed:
         if node in self.out.nodes:
             return self.out.nodes[node]
@@ -206,6 +222,7 @@ class _Layouter:
             self.out.cells[mpos] = placed
             if member is node:
                 first = placed
+            self.pre_grow(placed)
         assert first is not None
         return first
 
@@ -226,21 +243,26 @@ class _Layouter:
         side, slot = _port(self.g, edge, "start", flow)
         if side is not None:
             return self.place_at_port(edge, anchor, side, slot is not None)
-        ax, ay = anchor.pos
+        for _ in range(2):
+            for d, mid, pos in self.around(anchor, flow):
+                if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values():
+                    self.put(edge.target, pos)
+                    self.entered[edge.target] = d
+                    self.route(edge)
+                    return True
+            if not self.grow_by_one(anchor):  # no room around it: grow it and look again
+                return False
+        return False
+
+    @staticmethod
+    def around(anchor: Placed, flow: str) -> list[tuple[str, Pos, Pos]]:
+        """(side, edge cell, node cell) spots around a node: the flow's front, right, back, left."""
+        out = []
         for d in (flow, turn(flow, 1), turn(flow, 2), turn(flow, 3)):
             dx, dy = DELTA[d]
-            if d in "ES":
-                dx, dy = dx * (anchor.size[0] + 1), dy * (anchor.size[1] + 1)
-            else:
-                dx, dy = dx * 2, dy * 2
-            pos = (ax + dx, ay + dy)
-            mid = anchor.side_cells(d)[0]
-            if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values():
-                self.put(edge.target, pos)
-                self.entered[edge.target] = d
-                self.route(edge)
-                return True
-        return False
+            for mid in anchor.side_cells(d):
+                out.append((d, mid, (mid[0] + dx, mid[1] + dy)))
+        return out
 
     def place_at_port(self, edge: Edge, anchor: Placed, side: str, shared: bool) -> bool:
         """A fixed start side: targets stack along that side (the source grows to reach them);
@@ -281,11 +303,7 @@ class _Layouter:
         """Place ``edge.source`` next to its placed target."""
         anchor = self.out.nodes[edge.target]
         flow = self.node_flow(edge.target)
-        ax, ay = anchor.pos
-        for d in (flow, turn(flow, 1), turn(flow, 2), turn(flow, 3)):
-            dx, dy = DELTA[d]
-            pos = (ax + 2 * dx, ay + 2 * dy) if d in "NW" else (ax + dx * (anchor.size[0] + 1), ay + dy * (anchor.size[1] + 1))
-            mid = anchor.side_cells(d)[0]
+        for _d, mid, pos in self.around(anchor, flow):
             if self.fits(edge.source, pos) and self.free(mid) and mid not in dict(self.members(edge.source, pos)).values():
                 self.put(edge.source, pos)
                 self.route(edge)
@@ -385,6 +403,19 @@ class _Layouter:
                     and o.port == join and not o.cross and len(o.sides) == 2 and not o.label}
         path = (path or self.straight(edge, src, dst) or self.astar(edge, src, dst, joinable=joinable)
                 or self.astar(edge, src, dst, ports=False))
+        for node in (dst, src, dst, src):  # no way in or out: grow a node by a cell, try again
+            if path is not None:
+                break
+            if self.grow_by_one(node):
+                path = self.astar(edge, src, dst, ports=False)
+        if path is None:
+            path = self.astar(edge, src, dst, ports=False, anywhere=True)
+            if path is not None:
+                port = ("shared", edge.source.name)
+                for c in path:
+                    occupant = self.out.cells.get(c)
+                    if isinstance(occupant, EdgeCell):
+                        occupant.port = port
         if path is None:
             self.out.unrouted.append(edge)
             return
@@ -443,8 +474,23 @@ class _Layouter:
                     return cells
         return None
 
-    def astar(self, edge: Edge, src: Placed, dst: Placed, *, ports: bool = True,
+    def grow_by_one(self, node: Placed) -> bool:
+        w, h = node.size
+        x, y = node.pos
+        for size in ((w, h + 1), (w + 1, h)) if self.flow in "EW" else ((w + 1, h), (w, h + 1)):
+            extra = [(x + i, y + j) for i in range(size[0]) for j in range(size[1]) if i >= w or j >= h]
+            if all(self.free(c) for c in extra):
+                node.size = size
+                for c in extra:
+                    self.out.cells[c] = node
+                return True
+        return False
+
+    def astar(self, edge: Edge, src: Placed, dst: Placed, *, ports: bool = True, anywhere: bool = False,
               joinable: set[Pos] | frozenset[Pos] = frozenset()) -> list[Pos] | None:
+        if anywhere:  # the last resort: join the cells of an edge with the same source or target
+            joinable = {c for c, o in self.out.cells.items() if isinstance(o, EdgeCell)
+                        and (o.edge.source is edge.source or o.edge.target is edge.target)}
         flow = self.edge_flow(edge)
         start_side, _ = _port(self.g, edge, "start", flow) if ports else (None, None)
         end_side, _ = _port(self.g, edge, "end", flow) if ports else (None, None)
@@ -467,7 +513,7 @@ class _Layouter:
             limit -= 1
             f, _, cell, heading, path = heapq.heappop(heap)
             cost = f - self.h(cell, goals)
-            if cell in goals and (cell not in self.out.cells or cell in joinable):
+            if cell in goals and (cell not in self.out.cells or (cell in joinable and not anywhere)):
                 return list(path)
             if seen.get((cell, heading), 1 << 30) <= cost:
                 continue
@@ -480,6 +526,7 @@ class _Layouter:
                 if nxt in path or not self.passable(nxt, side, joinable):
                     continue
                 step = 1 + (6 if side != heading else 0) + (30 if nxt in self.out.cells else 0)
+                step += 50 if anywhere and nxt in joinable else 0
                 tie += 1
                 heapq.heappush(heap, (cost + step + self.h(nxt, goals), tie, nxt, side, path + (nxt,)))
         return None

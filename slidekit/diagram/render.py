@@ -278,7 +278,8 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             canvas.put(cx, y, style.arrow("S") if y == y0 + h - 1 else vch)
             canvas.put(cx + 3, y, vch)
         return
-    if sides == {"E", "W"} or (cell.cross and {"E", "W"} <= sides):
+    full_cross = sides == {"N", "S", "E", "W"} and cell.cross
+    if sides == {"E", "W"} or full_cross:
         start = x0 + (1 if "W" in cell.gaps else 0)
         end = x0 + w - (1 if "E" in cell.gaps else 0)
         run = "".join(hpat[i % len(hpat)] for i in range(end - start))
@@ -291,9 +292,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             cy = y0 + h - 2
             _put_label(canvas, cell.label, start + 1, cy - 1, upward=True)
         canvas.put(start, cy, "".join(chars))
-        if not cell.cross:
+        if not full_cross:
             return
-    if sides == {"N", "S"} or cell.cross:
+    if sides == {"N", "S"} or full_cross:
         for y in range(y0, y0 + h):
             ch = vch
             if y == y0 and "N" in cell.arrows:
@@ -301,11 +302,13 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             if y == y0 + h - 1 and "S" in cell.arrows:
                 ch = style.arrow("S")
             canvas.put(cx, y, ch)
-        if cell.cross:
+        if full_cross:
             canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
         if cell.label:
             _put_label(canvas, cell.label, cx + 2, cy, upward=False)
         return
+    if cell.label:  # a bend carries the label when its path has no straight cell
+        _put_label(canvas, cell.label, cx + 2, cy - 1, upward=True)
     # a corner (or joint): arms from the centre point
     if "N" in sides:
         for y in range(y0, cy):
