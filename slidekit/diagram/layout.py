@@ -310,12 +310,14 @@ class _Layouter:
                 return True
         return False
 
-    def chain_from(self, root: Node) -> list[Node]:
+    def chain_from(self, root: Node, taken: set[Node] | frozenset[Node] = frozenset()) -> list[Node]:
+        """The longest run of successors from ``root`` (explicit flows first, then depth, then name)."""
         chain = [root]
         seen = {root}
         cur = root
         while True:
-            edges = [e for e in self.succ[cur] if e.target not in seen and e.target not in self.out.nodes]
+            edges = [e for e in self.succ[cur]
+                     if e.target not in seen and e.target not in self.out.nodes and e.target not in taken]
             if not edges:
                 return chain
             edges.sort(key=lambda e: (not self.g.edge_attr(e, "flow"), -self.depth(e.target), e.target.name))
@@ -328,47 +330,80 @@ class _Layouter:
             if e.source in self.out.nodes and e.target in self.out.nodes:
                 self.route(e)
 
+    def route_all_placed(self) -> None:
+        for e in sorted(self.g.edges, key=lambda e: e.order):
+            if e.source in self.out.nodes and e.target in self.out.nodes:
+                self.route(e)
+
+    def lay_chain(self, chain: list[Node]) -> None:
+        """Place a chain whose head is placed: each next node along the flow."""
+        for a, b in zip(chain, chain[1:]):
+            if b in self.out.nodes:
+                continue
+            edge = next(e for e in self.succ[a] if e.target is b)
+            if a not in self.out.nodes or not self.place_from(edge):
+                break
+        self.route_all_placed()
+
+    def place_head(self, node: Node) -> bool:
+        """Place a chain's head next to a placed neighbour (its first placed predecessor, else successor)."""
+        preds = sorted((e for e in self.pred[node] if e.source in self.out.nodes and e.source is not node),
+                       key=lambda e: e.order)
+        if preds:
+            return self.place_from(preds[0])
+        succs = sorted((e for e in self.succ[node] if e.target in self.out.nodes and e.target is not node),
+                       key=lambda e: e.order)
+        return bool(succs) and self.place_pred(succs[0])
+
     def place_all(self) -> None:
         nodes = list(self.g.nodes.values())
         while len(self.out.nodes) < len(nodes):
             unplaced = [n for n in nodes if n not in self.out.nodes]
             roots = [n for n in unplaced if not any(e.source is not n for e in self.pred[n])] or unplaced
-            root = min(roots, key=lambda n: (-self.depth(n), n.name))
-            chain = self.chain_from(root)
-            self.put(root, self.new_component_pos(root))
-            for a, b in zip(chain, chain[1:]):
-                edge = next(e for e in self.succ[a] if e.target is b)
-                if b in self.out.nodes:
+            first = min(roots, key=lambda n: (-self.depth(n), n.name))
+            taken: set[Node] = set()
+            chains: list[list[Node]] = []
+            for root in [first] + sorted((r for r in roots if r is not first), key=lambda n: n.name):
+                if root in taken:
                     continue
-                if not self.place_from(edge):
-                    break
-            for e in sorted(self.g.edges, key=lambda e: e.order):
-                if e.source in self.out.nodes and e.target in self.out.nodes:
-                    self.route(e)
-            self.place_near()
+                chain = self.chain_from(root, taken)
+                taken |= set(chain)
+                chains.append(chain)
+            self.put(first, self.new_component_pos(first))
+            self.lay_chain(chains[0])
+            # the other chains: longer first, then by name (last first), once their head can join
+            rest = sorted(chains[1:], key=lambda c: c[0].name, reverse=True)
+            rest.sort(key=lambda c: -len(c))
+            progress = True
+            while progress:
+                progress = False
+                for chain in rest:
+                    head = chain[0]
+                    if head in self.out.nodes:
+                        continue
+                    if self.place_head(head):
+                        self.route_placed(head)
+                        self.lay_chain(chain)
+                        progress = True
+                        break
+                if not progress:
+                    progress = self.place_near()
 
-    def place_near(self) -> None:
-        """The nodes linked to placed ones: successors first (by name), then predecessors
-        (last name first)."""
-        while True:
-            unplaced = sorted((n for n in self.g.nodes.values() if n not in self.out.nodes), key=lambda n: n.name)
-            done = False
-            for n in unplaced:
-                preds = sorted((e for e in self.pred[n] if e.source in self.out.nodes), key=lambda e: e.order)
-                if any(self.place_from(e) for e in preds[:1]):
-                    self.route_placed(n)
-                    done = True
-                    break
-            if done:
-                continue
-            for n in reversed(unplaced):
-                succs = sorted((e for e in self.succ[n] if e.target in self.out.nodes), key=lambda e: e.order)
-                if any(self.place_pred(e) for e in succs[:1]):
-                    self.route_placed(n)
-                    done = True
-                    break
-            if not done:
-                return
+    def place_near(self) -> bool:
+        """One node linked to placed ones: a successor first (by name), else a predecessor
+        (last name first). False when there is none."""
+        unplaced = sorted((n for n in self.g.nodes.values() if n not in self.out.nodes), key=lambda n: n.name)
+        for n in unplaced:
+            preds = sorted((e for e in self.pred[n] if e.source in self.out.nodes), key=lambda e: e.order)
+            if any(self.place_from(e) for e in preds[:1]):
+                self.route_placed(n)
+                return True
+        for n in reversed(unplaced):
+            succs = sorted((e for e in self.succ[n] if e.target in self.out.nodes), key=lambda e: e.order)
+            if any(self.place_pred(e) for e in succs[:1]):
+                self.route_placed(n)
+                return True
+        return False
 
     def new_component_pos(self, node: Node) -> Pos:
         rel = self.clusters.get(node, {node: (0, 0)})

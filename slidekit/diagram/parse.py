@@ -176,7 +176,7 @@ class _Parser:
         start = self.pos
         self.pos += 1
         raw = self.read_until("]", "node")
-        parts = _SPLIT_RE.split(raw)
+        parts = re.split(r"(?<!\\)\|\|?", raw)
         if len(parts) > 1:
             return self.split_node(raw, parts)
         name = _norm_name(raw)
@@ -190,17 +190,23 @@ class _Parser:
         return [self.get_node(name)]
 
     def split_node(self, raw: str, parts: list[str]) -> list[Node]:
-        base = _norm_name(raw.replace("|", " "))
-        nodes = []
-        for i, part in enumerate(parts):
-            node = self.get_node(f"{base}.{i}")
-            label = _norm_name(part)
-            node.attrs.setdefault("label", label if label else " ")
-            node.attrs["basename"] = base
-            if i:
-                node.attrs.setdefault("origin", f"{base}.{i - 1}")
-                node.attrs.setdefault("offset", "1,0")
-            nodes.append(node)
+        """``[ A | B || C ]``: one node per field, ``|`` the next column, ``||`` the next row."""
+        base = "".join(_norm_name(p) for p in parts)
+        nodes: list[Node] = []
+        rows = re.split(r"(?<!\\)\|\|", raw)
+        i = 0
+        for y, row in enumerate(rows):
+            for x, part in enumerate(_SPLIT_RE.split(row)):
+                node = self.get_node(f"{base}.{i}")
+                label = _norm_name(part)
+                node.attrs.setdefault("label", label if label else " ")
+                node.attrs["basename"] = base
+                node.attrs["_split"] = f"{x},{y}"
+                if i:
+                    node.attrs.setdefault("origin", f"{base}.0")
+                    node.attrs.setdefault("offset", f"{x},{y}")
+                nodes.append(node)
+                i += 1
         return nodes[:1]
 
     def get_node(self, name: str) -> Node:

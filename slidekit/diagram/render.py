@@ -161,10 +161,28 @@ class _Canvas:
         return "\n".join(lines) + "\n"
 
 
+def invisible(graph: Graph, node: Node) -> bool:
+    """Anonymous nodes (``[ ]``) and ``shape: invisible`` take space but draw nothing."""
+    return (node.anonymous and "label" not in node.attrs) or graph.node_attr(node, "shape") == "invisible"
+
+
+def split_part(node: Node) -> bool:
+    """A later field in a row of an autosplit node (``[ A | B ]``): it shares its left border."""
+    return not node.attrs.get("_split", "0,0").startswith("0,")
+
+
+def split_row(node: Node) -> bool:
+    """A field in a later row of an autosplit node (``[ A || B ]``): it shares its top border."""
+    return not node.attrs.get("_split", "0,0").endswith(",0")
+
+
 def _cell_size(graph: Graph, cell: Placed | EdgeCell) -> tuple[int, int]:
     if isinstance(cell, Placed):
+        if invisible(graph, cell.node):
+            return 3, 3
         lines = node_label(graph, cell.node)
-        return max(len(line) for line, _ in lines) + 4, len(lines) + 2
+        return (max(len(line) for line, _ in lines) + (3 if split_part(cell.node) else 4),
+                len(lines) + (1 if split_row(cell.node) else 2))
     if "loop" in cell.sides:
         return 8, 3
     lines = label_lines(cell.label, "l") if cell.label else []
@@ -245,6 +263,22 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
 
 
 def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
+    if invisible(graph, node):
+        return
+    if split_part(node) or split_row(node):  # drawn from the previous field's right / bottom border
+        left, top = split_part(node), split_row(node)
+        x0, w = (x0 - 1, w + 1) if left else (x0, w)
+        y0, h = (y0 - 1, h + 1) if top else (y0, h)
+        b = style.border(_node_border(graph, node))
+        if not top:
+            canvas.put(x0 + 1, y0, _border_line(b.top, w)[1:])
+        canvas.put(x0 + (1 if left else 0), y0 + h - 1, _border_line(b.bottom, w)[1 if left else 0:])
+        for y in range(y0 + 1, y0 + h - 1):
+            canvas.put(x0 + w - 1, y, b.side[1])
+            if not left:
+                canvas.put(x0, y, b.side[0])
+        _draw_label(canvas, graph, node, x0, y0, w, h)
+        return
     b = style.border(_node_border(graph, node))
     top = _border_line(b.top, w)
     bottom = _border_line(b.bottom, w)
@@ -252,6 +286,10 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
     canvas.put(x0, y0 + h - 1, bottom)
     for y in range(y0 + 1, y0 + h - 1):
         canvas.put(x0, y, b.side[0] + " " * (w - 2) + b.side[1])
+    _draw_label(canvas, graph, node, x0, y0, w, h)
+
+
+def _draw_label(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
     lines = node_label(graph, node)
     inner = w - 2
     top_y = y0 + 1 + (h - 2 - len(lines)) // 2

@@ -12,7 +12,7 @@ from collections import deque
 
 from slidekit.diagram.layout import Layout, Placed
 from slidekit.diagram.model import Graph
-from slidekit.diagram.render import geometry, label_lines, node_label
+from slidekit.diagram.render import geometry, invisible, label_lines, node_label, split_part, split_row
 
 ARROWS = set("<>^v∧∨◀▶▷△▽◁")
 Rect = tuple[int, int, int, int]
@@ -62,6 +62,12 @@ def check(graph: Graph, lay: Layout, text: str) -> list[str]:
 def _check_box(graph: Graph, placed: Placed, rect: Rect, grid: list[str]) -> list[str]:
     x0, y0, w, h = rect
     name = placed.node.name
+    if invisible(graph, placed.node):
+        return []
+    if split_part(placed.node):  # a later autosplit field shares the previous field's right border
+        x0, w = x0 - 1, w + 1
+    if split_row(placed.node):  # ... and a later row the top border of the field above
+        y0, h = y0 - 1, h + 1
     border = (graph.node_attr(placed.node, "border-style") or graph.node_attr(placed.node, "border") or "solid")
     problems = []
     if border.split()[0] != "none":
