@@ -280,10 +280,8 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
         _draw_label(canvas, graph, node, x0, y0, w, h)
         return
     b = style.border(_node_border(graph, node))
-    top = _border_line(b.top, w)
-    bottom = _border_line(b.bottom, w)
-    canvas.put(x0, y0, top)
-    canvas.put(x0, y0 + h - 1, bottom)
+    canvas.put(x0, y0, _border_line(b.top, w))
+    canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
     for y in range(y0 + 1, y0 + h - 1):
         canvas.put(x0, y, b.side[0] + " " * (w - 2) + b.side[1])
     _draw_label(canvas, graph, node, x0, y0, w, h)
