@@ -179,9 +179,11 @@ class _Layouter:
             todo = [root]
             while todo:
                 cur = todo.pop()
+                pw, ph = self.given_size(cur)  # offsets count from the origin's far side
                 for child, (dx, dy) in children.get(cur, []):
                     if child not in rel:
-                        rel[child] = (rel[cur][0] + dx, rel[cur][1] + dy)
+                        rel[child] = (rel[cur][0] + dx + (pw - 1 if dx > 0 else 0),
+                                      rel[cur][1] + dy + (ph - 1 if dy > 0 else 0))
                         todo.append(child)
             for member, (mx, my) in rel.items():
                 out[member] = {m: (x - mx, y - my) for m, (x, y) in rel.items()}
@@ -193,20 +195,40 @@ class _Layouter:
             return [(node, pos)]
         return [(m, (pos[0] + dx, pos[1] + dy)) for m, (dx, dy) in rel.items() if m not in self.out.nodes]
 
+    def footprint(self, node: Node, pos: Pos) -> list[Pos]:
+        """Every cell ``node`` and its cluster would cover at ``pos`` (given sizes included)."""
+        cells = []
+        for member, (x, y) in self.members(node, pos):
+            w, h = self.given_size(member)
+            cells += [(x + i, y + j) for i in range(w) for j in range(h)]
+        return cells
+
     def fits(self, node: Node, pos: Pos) -> bool:
-        return all(self.free(p) for _, p in self.members(node, pos))
+        return all(self.free(p) for p in self.footprint(node, pos))
+
+    def given_size(self, node: Node) -> tuple[int, int]:
+        """``size: W,H`` or ``columns``/``rows`` (in cells)."""
+        try:
+            size = self.g.node_attr(node, "size")
+            w, h = (int(v) for v in size.split(",")[:2]) if size else (1, 1)
+            w = int(self.g.node_attr(node, "columns") or w)
+            h = int(self.g.node_attr(node, "rows") or h)
+        except ValueError:
+            return 1, 1
+        return max(1, min(w, 64)), max(1, min(h, 64))
 
     def pre_grow(self, placed: Placed) -> None:
-        """A node with more than four edges grows so each edge can have a side cell of its own."""
+        """A node with more than four edges grows so each edge can have a side cell of its own;
+        ``size``/``rows``/``columns`` set its size."""
         degree = len({id(e) for e in self.succ[placed.node] + self.pred[placed.node]})
-        w, h = 1, 1
+        w, h = self.given_size(placed.node)
         while 2 * (w + h) < degree:
             if (h <= w) == (self.flow in "EW"):
                 h += 1
             else:
                 w += 1
         x, y = placed.pos
-        extra = [(x + i, y + j) for i in range(w) for j in range(h) if (i, j) != (0, 0)]
+        extra = [(x + i, y + j) for i in range(w) for j in range(h) if (x + i, y + j) not in placed.covers()]
         if extra and all(self.free(c) for c in extra):
             placed.size = (w, h)
             for c in extra:
@@ -216,12 +238,16 @@ class _Layouter:
         if node in self.out.nodes:
             return self.out.nodes[node]
         first = None
+        placed_now = []
         for member, mpos in self.members(node, pos):
-            placed = Placed(member, mpos)
+            placed = Placed(member, mpos, self.given_size(member))
             self.out.nodes[member] = placed
-            self.out.cells[mpos] = placed
+            for c in placed.covers():
+                self.out.cells.setdefault(c, placed)
+            placed_now.append(placed)
             if member is node:
                 first = placed
+        for placed in placed_now:
             self.pre_grow(placed)
         assert first is not None
         return first
@@ -412,7 +438,9 @@ class _Layouter:
         if not self.out.cells:
             return (-min_x, -min_y)
         y = max(p[1] for p in self.out.cells) + 1 - min_y
-        while not self.fits(node, (-min_x, y)):
+        for _ in range(256):
+            if self.fits(node, (-min_x, y)):
+                break
             y += 1
         return (-min_x, y)
 
