@@ -55,6 +55,7 @@ class EdgeCell:
     label: str = ""
     cross: bool = False
     port: tuple[object, ...] | None = None  # edges sharing a start (or end) port share their cells
+    loop: str = ""  # a self-loop: the side of its node it sits on
 
 
 @dataclass(eq=False)
@@ -648,10 +649,11 @@ class _Layouter:
             self.out.cells[cur] = cell
 
     def self_loop(self, edge: Edge, node: Placed) -> None:
-        for side in (turn(self.flow, 3), turn(self.flow, 1), turn(self.flow, 2), self.flow):
+        """A self-loop takes the cell on the flow's left, right, front or back of its node."""
+        for side in (turn(self.flow, 3), turn(self.flow, 1), self.flow, turn(self.flow, 2)):
             pos = node.side_cells(side)[0]
             if pos not in self.out.cells:
-                self.out.cells[pos] = EdgeCell(edge, {"loop"}, label=edge.label)
+                self.out.cells[pos] = EdgeCell(edge, {"loop"}, label=edge.label, loop=side)
                 return
         self.out.unrouted.append(edge)
 

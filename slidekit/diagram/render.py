@@ -183,8 +183,9 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell) -> tuple[int, int]:
         lines = node_label(graph, cell.node)
         return (max(len(line) for line, _ in lines) + (3 if split_part(cell.node) else 4),
                 len(lines) + (1 if split_row(cell.node) else 2))
-    if "loop" in cell.sides:
-        return 8, 3
+    if cell.loop:
+        width = max((len(t) for t, _ in label_lines(cell.label, "l")), default=0) if cell.label else 0
+        return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
     lines = label_lines(cell.label, "l") if cell.label else []
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
@@ -311,11 +312,8 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
     cy = y0 + h // 2
     cx = x0 + 2
     sides = cell.sides
-    if "loop" in sides:
-        canvas.put(cx, cy, style.corner(frozenset("ES"), edge_style) + hpat[0] * 2 + style.corner(frozenset("WS"), edge_style))
-        for y in range(cy + 1, y0 + h):
-            canvas.put(cx, y, style.arrow("S") if y == y0 + h - 1 else vch)
-            canvas.put(cx + 3, y, vch)
+    if cell.loop:
+        _draw_loop(canvas, style, cell, hpat, vch, edge_style, x0, y0, w, h)
         return
     full_cross = sides == {"N", "S", "E", "W"} and cell.cross
     if sides == {"E", "W"} or full_cross:
@@ -376,3 +374,54 @@ def _put_label(canvas: _Canvas, raw: str, x: int, y: int, *, upward: bool) -> No
     for i, (text, align) in enumerate(lines):
         dx = {"r": width - len(text), "c": (width - len(text)) // 2}.get(align, 0)
         canvas.put(x + dx, top + i, text)
+
+
+def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: str, edge_style: str,
+               x0: int, y0: int, w: int, h: int) -> None:
+    """A self-loop beside its node: out of the node and back in, its label along the far side."""
+    both = cell.edge.bidirectional
+    arrow = cell.edge.directed
+    label = " ".join(t for t, _ in label_lines(cell.label, "l")) if cell.label else ""
+    corner = style.corner
+
+    def run(a: int, b: int) -> str:
+        return "".join(hpat[i % len(hpat)] for i in range(max(0, b - a)))
+
+    if cell.loop == "N":
+        left, right, yc = x0 + 2, x0 + w - 3, y0 + h - 2
+        canvas.put(left, yc, corner(frozenset("ES"), edge_style) + run(left + 1, right) + corner(frozenset("WS"), edge_style))
+        canvas.put(left, yc + 1, style.arrow("S") if arrow else vch)
+        canvas.put(right, yc + 1, style.arrow("S") if both else vch)
+        if label:
+            canvas.put(x0 + 4, yc - 1, label)
+    elif cell.loop == "S":
+        left, right = x0 + 2, x0 + w - 3
+        canvas.put(left, y0, style.arrow("N") if arrow else vch)
+        canvas.put(right, y0, style.arrow("N") if both else vch)
+        if label:
+            canvas.put(x0 + 4, y0, label)
+        canvas.put(left, y0 + 1, corner(frozenset("EN"), edge_style) + run(left + 1, right) + corner(frozenset("WN"), edge_style))
+    elif cell.loop == "W":
+        xc, top, bottom = x0 + 2, y0 + 1, y0 + h - 2
+        canvas.put(xc, top, corner(frozenset("ES"), edge_style) + run(xc + 1, x0 + w - 1))
+        canvas.put(xc, bottom, corner(frozenset("EN"), edge_style) + run(xc + 1, x0 + w - 1))
+        if arrow:
+            canvas.put(x0 + w - 2, bottom, style.arrow("E"))
+        if both:
+            canvas.put(x0 + w - 2, top, style.arrow("E"))
+        for y in range(top + 1, bottom):
+            canvas.put(xc, y, vch)
+        if label:
+            canvas.put(x0 + 4, y0, label)
+    else:
+        xc, top, bottom = x0 + w - 4, y0 + 1, y0 + h - 2
+        canvas.put(x0 + 1, top, run(x0 + 1, xc) + corner(frozenset("WS"), edge_style))
+        canvas.put(x0 + 1, bottom, run(x0 + 1, xc) + corner(frozenset("WN"), edge_style))
+        if arrow:
+            canvas.put(x0 + 1, bottom, style.arrow("W"))
+        if both:
+            canvas.put(x0 + 1, top, style.arrow("W"))
+        for y in range(top + 1, bottom):
+            canvas.put(xc, y, vch)
+        if label:
+            canvas.put(x0 + 3, y0, label)

@@ -74,7 +74,7 @@ def _edge(graph: Graph, cell: EdgeCell, pos: tuple[int, int], geo: Geometry) -> 
         # a straight piece: no kink at the centre (the column's line sits at x0+2)
         a, b = sorted(cell.sides)
         segs = [(ends[a], ends[b])]
-    elif "loop" in cell.sides:
+    elif cell.loop:
         segs = [((cx, (y0 + h) * CH), (cx, cy)), ((cx, cy), (cx + 3 * CW, cy)), ((cx + 3 * CW, cy), (cx + 3 * CW, (y0 + h) * CH))]
     else:
         segs = [((cx, cy), ends[s]) for s in sorted(cell.sides)]
