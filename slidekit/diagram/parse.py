@@ -348,6 +348,9 @@ class _Parser:
                 raise self.error(f"unexpected {ch!r}")
         if self.group_stack:
             raise self.error("unclosed group: missing ')'", self.group_starts[-1])
+        for edge in self.graph.edges:  # a label from the edge's class or the edge defaults
+            if not edge.label:
+                edge.label = self.graph.edge_attr(edge, "label")
         for sources, spec, attrs, index in self._pending:
             group = self.graph.groups[index]
             if group.nodes:

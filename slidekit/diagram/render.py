@@ -132,7 +132,8 @@ def node_label(graph: Graph, node: Node) -> list[tuple[str, str]]:
     label = graph.node_attr(node, "label")
     if not label:
         label = " " if node.anonymous else node.name
-    return label_lines(label)
+    align = {"left": "l", "right": "r"}.get(graph.node_attr(node, "align").strip().lower(), "c")
+    return label_lines(label, align)
 
 
 def _node_border(graph: Graph, node: Node) -> str:
