@@ -274,7 +274,8 @@ class _Layouter:
             for d, mid, pos in self.around(anchor, flow):
                 if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values():
                     self.put(edge.target, pos)
-                    self.entered[edge.target] = d
+                    if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
+                        self.entered[edge.target] = d
                     self.route(edge)
                     return True
             if not self.grow_by_one(anchor):  # no room around it: grow it and look again

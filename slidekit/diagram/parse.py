@@ -39,6 +39,12 @@ def _inside_braces(before: str) -> bool:
     return before.count("{") > before.count("}") or before.count("[") > before.count("]")
 
 
+def _decode(m: re.Match[str]) -> str:
+    """A %-encoded character; control and non-ASCII bytes are dropped."""
+    code = int(m.group(1), 16)
+    return chr(code) if 0x20 <= code < 0x7F else ""
+
+
 def unescape(text: str) -> str:
     """A name or label with its escapes resolved; line breaks (``\\n``, ``\\l``, ``\\r``, ``\\c``) become newlines."""
     out: list[str] = []
@@ -169,7 +175,8 @@ class _Parser:
             if not sep or not key.strip() or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", key.strip()):
                 offset = body.find(part.strip())
                 raise self.error(f"bad attribute {part.strip()!r} (expected 'name: value')", start + 1 + offset)
-            out[key.strip().lower()] = value.strip()
+            # attribute values may %-encode characters with a meaning in the syntax (%3b is ';')
+            out[key.strip().lower()] = re.sub(r"%([0-9a-fA-F]{2})", _decode, value.strip())
         return out
 
     def node(self) -> list[Node]:
