@@ -259,13 +259,13 @@ class _Parser:
     def group_open(self) -> None:
         self.group_starts.append(self.pos)
         self.pos += 1
-        m = re.compile(r"[^:\[\(\)\n]*").match(self.text, self.pos)
+        m = re.compile(r"[^\[\(\)]*").match(self.text, self.pos)
         assert m is not None
         raw = m.group(0)
         self.pos = m.end()
-        if self.peek() == ":":
-            self.pos += 1
-        name = _norm_name(unescape(raw))
+        name = _norm_name(raw)  # its label keeps escapes (``\n``) and a trailing ':'
+        if name.endswith(":") and not raw.rstrip().endswith(":"):
+            name = name[:-1]
         group = Group(name or f"#group{len(self.graph.groups)}", parent=self.group_stack[-1] if self.group_stack else None)
         self.graph.groups.append(group)
         self.group_stack.append(group)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from slidekit.diagram.layout import EdgeCell, Layout, Placed
+from slidekit.diagram.layout import EdgeCell, Frame, GroupCell, Layout, Placed
 from slidekit.diagram.model import Graph, Node
 
 
@@ -177,7 +177,27 @@ def split_row(node: Node) -> bool:
     return not node.attrs.get("_split", "0,0").endswith(",0")
 
 
-def _cell_size(graph: Graph, cell: Placed | EdgeCell) -> tuple[int, int]:
+def group_label(graph: Graph, frame: Frame) -> list[tuple[str, str]]:
+    group = frame.group
+    raw = graph.attr("group", group.attrs, "label") or ("" if group.name.startswith("#group") else group.name)
+    return [line for line in label_lines(raw, "l") if line[0]] if raw else []
+
+
+def group_border(graph: Graph, frame: Frame) -> str:
+    border = graph.attr("group", frame.group.attrs, "border-style") or graph.attr("group", frame.group.attrs, "border")
+    name = border.split()[0].lower() if border.split() else "dashed"
+    return name if name in _BORDERS_BOX else "dashed"
+
+
+def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, int]:
+    if isinstance(cell, GroupCell):
+        frame = Frame(cell.group, (0, 0), (0, 0))
+        count = len(group_label(graph, frame))
+        if group_border(graph, frame) == "none":  # no frame: only the label, above
+            return 0, (count + 1 if "N" in cell.sides and count else 0)
+        w = 2 if cell.sides & {"W", "E"} else 0
+        h = (2 + count) if "N" in cell.sides else (2 if "S" in cell.sides else 0)
+        return w, h
     if isinstance(cell, Placed):
         if invisible(graph, cell.node):
             return 3, 3
@@ -253,12 +273,30 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
     return Geometry(colx, rowy, widths, heights, total_w, acc)
 
 
+def frame_rect(geo: Geometry, frame: Frame) -> tuple[int, int, int, int]:
+    (left, top), (right, bottom) = frame.top_left, frame.bottom_right
+    x0, y0 = geo.colx[left], geo.rowy[top]
+    return x0, y0, geo.colx[right] + geo.widths[right] - x0, geo.rowy[bottom] + geo.heights[bottom] - y0
+
+
 def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     style = Style(boxart)
     if not lay.cells:
         return "\n"
     geo = geometry(graph, lay)
     canvas = _Canvas(geo.width, geo.height)
+    for frame in lay.frames:
+        x0, y0, w, h = frame_rect(geo, frame)
+        border = group_border(graph, frame)
+        if border != "none":
+            b = style.border(border)
+            canvas.put(x0, y0, _border_line(b.top, w))
+            canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
+            for y in range(y0 + 1, y0 + h - 1):
+                canvas.put(x0, y, b.side[0])
+                canvas.put(x0 + w - 1, y, b.side[1])
+        for i, (text, _) in enumerate(group_label(graph, frame)):
+            canvas.put(x0 + 2 if border != "none" else x0, y0 + 1 + i if border != "none" else y0 + i, text)
     for pos, cell in lay.cells.items():
         if isinstance(cell, EdgeCell):
             _draw_edge(canvas, style, graph, cell, *geo.rect(pos))

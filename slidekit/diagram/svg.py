@@ -11,7 +11,18 @@ from html import escape
 
 from slidekit.diagram.layout import DELTA, EdgeCell, Layout, Placed
 from slidekit.diagram.model import Graph
-from slidekit.diagram.render import Geometry, geometry, label_lines, node_label
+from slidekit.diagram.render import (
+    Geometry,
+    frame_rect,
+    geometry,
+    group_border,
+    group_label,
+    invisible,
+    label_lines,
+    node_label,
+    split_part,
+    split_row,
+)
 
 CW = 10  # one character cell, in user units
 CH = 20
@@ -28,6 +39,16 @@ def draw_svg(graph: Graph, lay: Layout, title: str = "") -> str:
         return '<svg xmlns="http://www.w3.org/2000/svg" class="sk-diagram-svg" width="0" height="0" role="img"></svg>'
     geo = geometry(graph, lay)
     parts: list[str] = []
+    for frame in lay.frames:
+        x0, y0, w, h = frame_rect(geo, frame)
+        border = group_border(graph, frame)
+        if border != "none":
+            dash = f' stroke-dasharray="{_DASH.get(border, "6 4")}"' if border != "solid" else ""
+            parts.append(f'<rect class="sk-group" x="{x0 * CW + CW / 2:g}" y="{y0 * CH + CH / 2:g}" '
+                         f'width="{(w - 1) * CW:g}" height="{(h - 1) * CH:g}" opacity="0.6"{dash}/>')
+        for i, (text, _) in enumerate(group_label(graph, frame)):
+            parts.append(f'<text class="sk-group-label" x="{(x0 + 2) * CW:g}" y="{(y0 + 1 + i) * CH + CH * 0.72:g}" '
+                         f'fill="currentColor" stroke="none">{_t(text)}</text>')
     for pos, cell in sorted(lay.cells.items()):
         if isinstance(cell, EdgeCell):
             parts.append(_edge(graph, cell, pos, geo))
@@ -42,6 +63,12 @@ def draw_svg(graph: Graph, lay: Layout, title: str = "") -> str:
 
 def _node(graph: Graph, placed: Placed, geo: Geometry) -> str:
     x0, y0, w, h = geo.rect(placed.pos, placed.size)
+    if invisible(graph, placed.node):
+        return f'<g class="sk-node sk-invisible" data-node="{_t(placed.node.name)}"></g>'
+    if split_part(placed.node):  # autosplit fields share a border with the field before
+        x0, w = x0 - 1, w + 1
+    if split_row(placed.node):
+        y0, h = y0 - 1, h + 1
     border = graph.node_attr(placed.node, "border-style") or graph.node_attr(placed.node, "border")
     style = border.split()[0] if border.split() else "solid"
     dash = f' stroke-dasharray="{_DASH[style]}"' if style in _DASH else ""

@@ -12,7 +12,7 @@ from collections import deque
 
 from slidekit.diagram.layout import Layout, Placed
 from slidekit.diagram.model import Graph
-from slidekit.diagram.render import geometry, invisible, label_lines, node_label, split_part, split_row
+from slidekit.diagram.render import frame_rect, geometry, invisible, label_lines, node_label, split_part, split_row
 
 ARROWS = set("<>^v∧∨◀▶▷△▽◁")
 Rect = tuple[int, int, int, int]
@@ -48,10 +48,17 @@ def check(graph: Graph, lay: Layout, text: str) -> list[str]:
         rects[node.name] = geo.rect(placed.pos, placed.size)
         problems += _check_box(graph, placed, rects[node.name], grid)
     boxes = list(rects.values())
+    # group frames: an edge may leave (or enter) a framed group through the frame's border
+    frames: dict[str, list[Rect]] = {}
+    for frame in lay.frames:
+        for node in frame.group.nodes:
+            frames.setdefault(node.name, []).append(frame_rect(geo, frame))
     for edge in graph.edges:
         if edge.source is edge.target or edge.source.name not in rects or edge.target.name not in rects:
             continue
-        if not _connected(grid, boxes, rects[edge.source.name], rects[edge.target.name], edge.directed):
+        src, dst = rects[edge.source.name], rects[edge.target.name]
+        if not _connected(grid, boxes, src, dst, edge.directed, frames.get(edge.source.name, []),
+                          frames.get(edge.target.name, [])):
             problems.append(f"edge {edge.source.name!r} -> {edge.target.name!r} does not connect the boxes")
         for line, _ in label_lines(edge.label, "l") if edge.label else []:
             if line and line not in text:
@@ -87,6 +94,23 @@ def _check_box(graph: Graph, placed: Placed, rect: Rect, grid: list[str]) -> lis
     return problems
 
 
+def _through_frame(grid: list[str], rect: Rect, frames: list[Rect]) -> set[tuple[int, int]]:
+    """Frame border glyphs straight out of ``rect`` across blanks (an edge leaving the group)."""
+    x0, y0, w, h = rect
+    found = set()
+    for fx, fy, fw, fh in frames:
+        on_border = {(x, y) for x in range(fx, fx + fw) for y in (fy, fy + fh - 1)}
+        on_border |= {(x, y) for y in range(fy, fy + fh) for x in (fx, fx + fw - 1)}
+        starts = [((x0 + w, y), (1, 0)) for y in range(y0, y0 + h)] + [((x0 - 1, y), (-1, 0)) for y in range(y0, y0 + h)]
+        starts += [((x, y0 + h), (0, 1)) for x in range(x0, x0 + w)] + [((x, y0 - 1), (0, -1)) for x in range(x0, x0 + w)]
+        for (x, y), (dx, dy) in starts:
+            while 0 <= y < len(grid) and 0 <= x < len(grid[y]) and grid[y][x] == " ":
+                x, y = x + dx, y + dy
+            if (x, y) in on_border:
+                found.add((x, y))
+    return found
+
+
 def _near(grid: list[str], boxes: list[Rect], rect: Rect) -> set[tuple[int, int]]:
     """Line glyphs touching ``rect`` (one blank allowed on the left and right)."""
     x0, y0, w, h = rect
@@ -104,9 +128,10 @@ def _glyph(ch: str) -> bool:
     return ch != " " and (not ch.isalnum() or ch == "v")
 
 
-def _connected(grid: list[str], boxes: list[Rect], src: Rect, dst: Rect, directed: bool) -> bool:
-    start = _near(grid, boxes, src)
-    goal = _near(grid, boxes, dst)
+def _connected(grid: list[str], boxes: list[Rect], src: Rect, dst: Rect, directed: bool,
+               src_frames: list[Rect], dst_frames: list[Rect]) -> bool:
+    start = _near(grid, boxes, src) | _through_frame(grid, src, src_frames)
+    goal = _near(grid, boxes, dst) | _through_frame(grid, dst, dst_frames)
     seen = set(start)
     todo = deque(start)
     while todo:
@@ -121,4 +146,9 @@ def _connected(grid: list[str], boxes: list[Rect], src: Rect, dst: Rect, directe
     reached = seen & goal
     if not reached:
         return False
-    return not directed or any(_at(grid, x, y) in ARROWS for x, y in reached)
+    # the arrow head sits at the box, or just outside a group frame around it
+    x0, y0, w, h = dst
+    arrows = [(x, y) for x, y in seen if _at(grid, x, y) in ARROWS]
+    return not directed or any(
+        (x0 - 4 <= x <= x0 + w + 3 and y0 - 1 <= y <= y0 + h) or any(abs(x - gx) <= 3 and y == gy for gx, gy in reached)
+        for x, y in arrows)
