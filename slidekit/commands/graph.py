@@ -1,11 +1,14 @@
-"""``slidekit graph``: the assembled Dockerfile's real stage graph, in graph-easy syntax."""
+"""``slidekit graph``: the assembled Dockerfile's real stage graph, in graph-easy syntax or drawn."""
 
 from __future__ import annotations
 
 import click
 
 from slidekit import output
-from slidekit.commands.common import open_deck
+from slidekit.diagram import render
+from slidekit.session import open_deck
+from slidekit.verify.assemble import assemble, pick
+from slidekit.verify.graph import stage_graph, to_graph_easy
 
 
 @click.command("graph")
@@ -19,18 +22,15 @@ def command(deck: str, name: str | None, fmt: str) -> int:
     One node per stage and per external image; FROM edges are solid (-->),
     COPY --from edges dotted (..>). Pipe it into `graph-easy --as=boxart`, or
     paste it into a ~~~graph-easy block so the talk draws its true graph.
+    `--as boxart|ascii|svg` draws it with slidekit's own Graph::Easy instead.
     """
-    from slidekit.verify.assemble import assemble, pick
-    from slidekit.verify.graph import stage_graph, to_graph_easy
 
-    loaded = open_deck(deck)
+    loaded = open_deck(deck, preprocess=False)
     dockerfiles = assemble(loaded)
     if name is not None:
         dockerfiles = (pick(dockerfiles, name, loaded.path),)
     text = to_graph_easy(tuple(stage_graph(d) for d in dockerfiles))
     if fmt != "graph-easy":
-        from slidekit.diagram import render
-
         text = render(text, fmt)
         text = text if text.endswith("\n") else text + "\n"
     output.out(text, end="")

@@ -10,6 +10,7 @@ from slidekit.diagram.layout import layout
 from slidekit.diagram.model import DiagramError, Graph
 from slidekit.diagram.parse import parse
 from slidekit.diagram.render import draw
+from slidekit.diagram.svg import draw_svg
 
 FORMATS = ("boxart", "ascii", "svg")
 
@@ -25,8 +26,6 @@ def render(text: str, fmt: str = "boxart") -> str:
     graph = parse(text)
     lay = layout(graph)
     if fmt == "svg":
-        from slidekit.diagram.svg import draw_svg
-
         return draw_svg(graph, lay)
     if fmt not in ("boxart", "ascii"):
         raise ValueError(f"unsupported diagram format {fmt!r}")
