@@ -66,6 +66,6 @@ def test_graph_easy_syntax_error_is_visible(graph_easy: str, write_deck: Callabl
     # drawn in process: the parse error points at the deck line and column
     assert block.notice == "graph-easy: line 5, column 7: cannot parse edge '-Treasure-->'"
     deck_path = write_deck("# S\n\n" + wrapped("graph-easy --as=txt", "[ A ] -Treasure--> [ B ]\n"))
-    [block] = command_blocks(open_deck(str(deck_path), allow_exec=True))
+    [block] = command_blocks(open_deck(str(deck_path), preprocess=True, allow_exec=True))
     assert block.failed and block.output is None
     assert (block.notice or "").startswith("graph-easy exited with status 255: ")
