@@ -237,7 +237,12 @@ class _Layouter:
     def pre_grow(self, placed: Placed) -> None:
         """A node with more than four edges grows so each edge can have a side cell of its own;
         ``size``/``rows``/``columns`` set its size."""
-        degree = len({id(e) for e in self.succ[placed.node] + self.pred[placed.node]})
+        ports: set[object] = set()  # edges sharing a port (``start: east,0``) need one cell
+        for e in self.succ[placed.node] + self.pred[placed.node]:
+            key = "start" if e.source is placed.node else "end"
+            side, slot = _port(self.g, e, key, self.flow)
+            ports.add((key, side, slot) if slot is not None else id(e))
+        degree = len(ports)
         w, h = self.given_size(placed.node)
         while 2 * (w + h) < degree:
             if (h <= w) == (self.flow in "EW"):

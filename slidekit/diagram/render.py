@@ -136,6 +136,12 @@ def node_label(graph: Graph, node: Node) -> list[tuple[str, str]]:
     return label_lines(label, align)
 
 
+def _rounded(b: Border, arcs: bool) -> Border:
+    """A border with rounded corners (arcs), or none where the style has no arc (blank)."""
+    tl, tr, bl, br = ("╭", "╮", "╰", "╯") if arcs else (" ", " ", " ", " ")
+    return Border(tl + b.top[1:-1] + tr, b.side, bl + b.bottom[1:-1] + br)
+
+
 def _node_border(graph: Graph, node: Node) -> str:
     border = graph.node_attr(node, "border-style") or graph.node_attr(node, "border")
     name = border.split()[0].lower() if border.split() else "solid"
@@ -323,6 +329,8 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
         _draw_label(canvas, graph, node, x0, y0, w, h)
         return
     b = style.border(_node_border(graph, node))
+    if graph.node_attr(node, "shape") == "rounded":
+        b = _rounded(b, style.boxart and _node_border(graph, node) not in ("double", "bold"))
     canvas.put(x0, y0, _border_line(b.top, w))
     canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
     for y in range(y0 + 1, y0 + h - 1):
