@@ -275,14 +275,15 @@ class _Layouter:
         return first
 
     def node_flow(self, node: Node) -> str:
-        base = self.entered.get(node, self.flow)
         value = self.g.node_attr(node, "flow")
-        return flow_of(value, base) if value else base
+        return flow_of(value, self.flow) if value else self.flow
 
     def edge_flow(self, edge: Edge) -> str:
+        """An edge's ``flow``, relative to the direction its source was entered by; else the node's."""
         flow_attr = self.g.edge_attr(edge, "flow")
-        base = self.node_flow(edge.source)
-        return flow_of(flow_attr, base) if flow_attr else base
+        if not flow_attr:
+            return self.node_flow(edge.source)
+        return flow_of(flow_attr, self.entered.get(edge.source, self.node_flow(edge.source)))
 
     def place_from(self, edge: Edge) -> bool:
         """Place ``edge.target`` next to its placed source."""

@@ -219,9 +219,10 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
         return (width + 5 if lines else 5), len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
         return (width + 5 if lines else 3), max(3, len(lines) + 2)
+    height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
     if len(cell.sides) >= 3 or (cell.gaps & {"E", "W"}):
-        return 5, 3
-    return 3, 3
+        return 5, height
+    return 3, height
 
 
 @dataclass(frozen=True)
