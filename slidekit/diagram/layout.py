@@ -56,6 +56,7 @@ class EdgeCell:
     cross: bool = False
     port: tuple[object, ...] | None = None  # edges sharing a start (or end) port share their cells
     loop: str = ""  # a self-loop: the side of its node it sits on
+    label_room: bool = True  # the label adds to the cell's size (else it overhangs the next cells)
 
 
 @dataclass(eq=False)
@@ -639,6 +640,10 @@ class _Layouter:
         last = _toward(path[-1], dst)
         label_done = False
         path_end = path[-1]
+        # a label widens its cell only on a straight path; a bent path's label overhangs
+        straight = first == OPPOSITE[last] and (len({p[0] for p in path}) == 1 or len({p[1] for p in path}) == 1)
+        label_at = min((c for c in path if c not in self.out.cells and _is_straight(path, c, first, last)),
+                       default=None)  # a bent path's label: on its leftmost (topmost) straight cell
         if joined:  # the path ends on a cell of an edge sharing its end port: a joint
             join_cell = self.out.cells[path[-1]]
             assert isinstance(join_cell, EdgeCell)
@@ -667,8 +672,10 @@ class _Layouter:
                 if edge.directed:
                     cell.arrows.add(b)
             if edge.label and not label_done and cell.sides in ({"E", "W"}, {"N", "S"}):
-                cell.label = edge.label
-                label_done = True
+                if straight or cur == label_at:
+                    cell.label = edge.label
+                    cell.label_room = straight
+                    label_done = True
             self.out.cells[cur] = cell
 
     def self_loop(self, edge: Edge, node: Placed) -> None:
@@ -746,6 +753,13 @@ class _Layouter:
                                                   ("W", c[0] == left), ("E", c[0] == right)) if ok)
                 moved[c] = GroupCell(group, sides)
         self.out.frames.append(Frame(group, (left, top), (right, bottom)))
+
+
+def _is_straight(path: list[Pos], cell: Pos, first: str, last: str) -> bool:
+    i = path.index(cell)
+    a = first if i == 0 else _dir(cell, path[i - 1])
+    b = last if i == len(path) - 1 else _dir(cell, path[i + 1])
+    return a == OPPOSITE[b]
 
 
 def _toward(cell: Pos, node: Placed) -> str:

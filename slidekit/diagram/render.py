@@ -159,8 +159,10 @@ class _Canvas:
     def put(self, x: int, y: int, text: str) -> None:
         if 0 <= y < len(self.rows):
             row = self.rows[y]
+            if x + len(text) > len(row):  # an overhanging edge label
+                row.extend(" " * (x + len(text) - len(row)))
             for i, ch in enumerate(text):
-                if 0 <= x + i < len(row):
+                if 0 <= x + i:
                     row[x + i] = ch
 
     def text(self) -> str:
@@ -213,7 +215,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
     if cell.loop:
         width = max((len(t) for t, _ in label_lines(cell.label, "l")), default=0) if cell.label else 0
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
-    lines = label_lines(cell.label, "l") if cell.label else []
+    lines = label_lines(cell.label, "l") if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
         return (width + 5 if lines else 5), len(lines) + 2 if lines else 2
@@ -307,6 +309,13 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     for pos, cell in lay.cells.items():
         if isinstance(cell, EdgeCell):
             _draw_edge(canvas, style, graph, cell, *geo.rect(pos))
+    for pos, cell in lay.cells.items():  # labels that overhang their cell go over the lines
+        if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop:
+            x0, y0, w, h = geo.rect(pos)
+            if cell.sides == {"E", "W"}:
+                _put_label(canvas, cell.label, x0 + (2 if "W" in cell.gaps else 1), y0 + h // 2 - 1, upward=True)
+            elif cell.sides == {"N", "S"}:
+                _put_label(canvas, cell.label, x0 + 4, y0 + h // 2, upward=False)
     for placed in lay.nodes.values():
         _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size))
     return canvas.text()
@@ -374,7 +383,7 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         if "E" in cell.arrows and chars:
             chars[-1] = style.arrow("E")
         if cell.label:
-            cy = y0 + h - 2
+            cy = y0 + h - 2 if cell.label_room else cy
             _put_label(canvas, cell.label, start + 1, cy - 1, upward=True)
         canvas.put(start, cy, "".join(chars))
         if not full_cross:
