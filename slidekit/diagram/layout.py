@@ -671,11 +671,11 @@ class _Layouter:
                 cell.gaps.add(b)
                 if edge.directed:
                     cell.arrows.add(b)
-            if edge.label and not label_done and cell.sides in ({"E", "W"}, {"N", "S"}):
-                if straight or cur == label_at:
-                    cell.label = edge.label
-                    cell.label_room = straight
-                    label_done = True
+            if edge.label and not label_done and cell.sides in ({"E", "W"}, {"N", "S"}) \
+                    and (straight or cur == label_at):
+                cell.label = edge.label
+                cell.label_room = straight
+                label_done = True
             self.out.cells[cur] = cell
 
     def self_loop(self, edge: Edge, node: Placed) -> None:

@@ -162,7 +162,7 @@ class _Canvas:
             if x + len(text) > len(row):  # an overhanging edge label
                 row.extend(" " * (x + len(text) - len(row)))
             for i, ch in enumerate(text):
-                if 0 <= x + i:
+                if x + i >= 0:
                     row[x + i] = ch
 
     def text(self) -> str:
