@@ -294,7 +294,7 @@ class _Layouter:
         if side is not None:
             return self.place_at_port(edge, anchor, side, slot is not None)
         for _ in range(2):
-            for d, mid, pos in self.around(anchor, flow):
+            for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
                 if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values():
                     self.put(edge.target, pos)
                     if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
@@ -306,14 +306,23 @@ class _Layouter:
         return False
 
     @staticmethod
-    def around(anchor: Placed, flow: str) -> list[tuple[str, Pos, Pos]]:
-        """(side, edge cell, node cell) spots around a node: the flow's front, right, back, left."""
+    def around(anchor: Placed, flow: str, gap: int = 1) -> list[tuple[str, Pos, Pos]]:
+        """(side, edge cell, node cell) spots around a node: the flow's front, right, back, left;
+        ``gap`` edge cells between."""
         out = []
         for d in (flow, turn(flow, 1), turn(flow, 2), turn(flow, 3)):
             dx, dy = DELTA[d]
             for mid in anchor.side_cells(d):
-                out.append((d, mid, (mid[0] + dx, mid[1] + dy)))
+                out.append((d, mid, (mid[0] + dx * gap, mid[1] + dy * gap)))
         return out
+
+    def gap(self, edge: Edge) -> int:
+        """Edge cells between two nodes: ``minlen`` (in Graph::Easy's units) or one."""
+        try:
+            minlen = int(self.g.edge_attr(edge, "minlen") or 1)
+        except ValueError:
+            minlen = 1
+        return max(1, min((minlen + 1) // 2, 32))
 
     def place_at_port(self, edge: Edge, anchor: Placed, side: str, shared: bool) -> bool:
         """A fixed start side: targets stack along that side (the source grows to reach them);
@@ -354,7 +363,7 @@ class _Layouter:
         """Place ``edge.source`` next to its placed target."""
         anchor = self.out.nodes[edge.target]
         flow = self.node_flow(edge.target)
-        for _d, mid, pos in self.around(anchor, flow):
+        for _d, mid, pos in self.around(anchor, flow, self.gap(edge)):
             if self.fits(edge.source, pos) and self.free(mid) and mid not in dict(self.members(edge.source, pos)).values():
                 self.put(edge.source, pos)
                 self.route(edge)
