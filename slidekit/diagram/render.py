@@ -218,7 +218,8 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
     lines = label_lines(cell.label, "l") if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
-        return (width + 5 if lines else 5), len(lines) + 2 if lines else 2
+        bare = 6 if {"E", "W"} <= cell.arrows else 5  # " <──> "
+        return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
         return (width + 5 if lines else 3), max(3, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
