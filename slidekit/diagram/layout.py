@@ -419,8 +419,10 @@ class _Layouter:
         nodes = list(self.g.nodes.values())
         while len(self.out.nodes) < len(nodes):
             unplaced = [n for n in nodes if n not in self.out.nodes]
-            roots = [n for n in unplaced if not any(e.source is not n for e in self.pred[n])] or unplaced
-            first = min(roots, key=lambda n: (-self.depth(n), n.name))
+            roots = [n for n in unplaced if not any(e.source is not n for e in self.pred[n])]
+            # no root (a cycle): start with the node defined first
+            first = min(roots, key=lambda n: (-self.depth(n), n.name)) if roots else min(unplaced, key=lambda n: n.order)
+            roots = roots or [first]
             taken: set[Node] = set()
             chains: list[list[Node]] = []
             for root in [first] + sorted((r for r in roots if r is not first), key=lambda n: n.name):
@@ -453,11 +455,13 @@ class _Layouter:
         """One node linked to placed ones: a successor first (by name), else a predecessor
         (last name first). False when there is none."""
         unplaced = sorted((n for n in self.g.nodes.values() if n not in self.out.nodes), key=lambda n: n.name)
-        for n in unplaced:
-            preds = sorted((e for e in self.pred[n] if e.source in self.out.nodes), key=lambda e: e.order)
-            if any(self.place_from(e) for e in preds[:1]):
-                self.route_placed(n)
-                return True
+        for placed in list(self.out.nodes):  # in the order they were placed
+            edges = sorted((e for e in self.succ[placed] if e.target not in self.out.nodes),
+                           key=lambda e: (e.target.name, e.order))
+            for e in edges:
+                if self.place_from(e):
+                    self.route_placed(e.target)
+                    return True
         for n in reversed(unplaced):
             succs = sorted((e for e in self.succ[n] if e.target in self.out.nodes), key=lambda e: e.order)
             if any(self.place_pred(e) for e in succs[:1]):
