@@ -595,7 +595,7 @@ class _Layouter:
         flow = self.edge_flow(edge)
         start_side, _ = _port(self.g, edge, "start", flow) if ports else (None, None)
         end_side, _ = _port(self.g, edge, "end", flow) if ports else (None, None)
-        order = ["N", "S", "E", "W"]
+        order = ["N", "E", "S", "W"]
         starts = [(s, c) for s in order if start_side in (None, s) for c in src.side_cells(s)]
         goals = {c: s for s in order if end_side in (None, s) for c in dst.side_cells(s)}
         goals.update(dict.fromkeys(joinable, "J"))
