@@ -289,6 +289,13 @@ def frame_rect(geo: Geometry, frame: Frame) -> tuple[int, int, int, int]:
     return x0, y0, geo.colx[right] + geo.widths[right] - x0, geo.rowy[bottom] + geo.heights[bottom] - y0
 
 
+def title_offset(graph: Graph) -> int:
+    """Lines the graph's label takes above the drawing (it may sit below instead)."""
+    if not graph.graph_attr("label").strip():
+        return 0
+    return 0 if graph.graph_attr("label-pos").strip().lower() == "bottom" else 3
+
+
 def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     style = Style(boxart)
     if not lay.cells:
@@ -319,7 +326,14 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
                 _put_label(canvas, cell.label, x0 + 4, y0 + h // 2, upward=False)
     for placed in lay.nodes.values():
         _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size))
-    return canvas.text()
+    text = canvas.text()
+    label = graph.graph_attr("label").strip()
+    if label:  # the graph's label, centred over the drawing, a blank line either side
+        line = " " * max(0, (geo.width - len(label)) // 2) + label
+        if graph.graph_attr("label-pos").strip().lower() == "bottom":
+            return text + "\n" + line + "\n\n"
+        return "\n" + line + "\n\n" + text
+    return text
 
 
 def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:

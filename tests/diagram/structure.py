@@ -12,7 +12,16 @@ from collections import deque
 
 from slidekit.diagram.layout import Layout, Placed
 from slidekit.diagram.model import Graph
-from slidekit.diagram.render import frame_rect, geometry, invisible, label_lines, node_label, split_part, split_row
+from slidekit.diagram.render import (
+    frame_rect,
+    geometry,
+    invisible,
+    label_lines,
+    node_label,
+    split_part,
+    split_row,
+    title_offset,
+)
 
 ARROWS = set("<>^v∧∨◀▶▷△▽◁")
 Rect = tuple[int, int, int, int]
@@ -37,7 +46,7 @@ def check(graph: Graph, lay: Layout, text: str) -> list[str]:
     problems: list[str] = []
     if not graph.nodes:
         return [] if text.strip() == "" else ["an empty graph drew something"]
-    grid = _grid(text)
+    grid = _grid(text)[title_offset(graph):]  # the graph's label, above the drawing
     geo = geometry(graph, lay)
     rects: dict[str, Rect] = {}
     for node in graph.nodes.values():

@@ -16,7 +16,7 @@ from tests.external_tools import require
 GOAL = 0.90
 # RATCHET: the byte-exact counts reached so far. The goal (90 % of 219 = 198) is not reached
 # yet; raise these whenever the count grows, never lower them.
-RATCHET = {"boxart": 124, "ascii": 123}
+RATCHET = {"boxart": 126, "ascii": 125}
 
 
 @pytest.fixture(scope="module")
