@@ -452,16 +452,15 @@ class _Layouter:
                     progress = self.place_near()
 
     def place_near(self) -> bool:
-        """One node linked to placed ones: a successor first (by name), else a predecessor
-        (last name first). False when there is none."""
+        """One node linked to placed ones: a successor first (deepest, then by name), else a
+        predecessor (last name first). False when there is none."""
         unplaced = sorted((n for n in self.g.nodes.values() if n not in self.out.nodes), key=lambda n: n.name)
-        for placed in list(self.out.nodes):  # in the order they were placed
-            edges = sorted((e for e in self.succ[placed] if e.target not in self.out.nodes),
-                           key=lambda e: (e.target.name, e.order))
-            for e in edges:
-                if self.place_from(e):
-                    self.route_placed(e.target)
-                    return True
+        # successors of placed nodes: the deepest first (its chain is longest), then by name
+        for n in sorted(unplaced, key=lambda n: (-self.depth(n), n.name)):
+            preds = sorted((e for e in self.pred[n] if e.source in self.out.nodes), key=lambda e: e.order)
+            if any(self.place_from(e) for e in preds[:1]):
+                self.route_placed(n)
+                return True
         for n in reversed(unplaced):
             succs = sorted((e for e in self.succ[n] if e.target in self.out.nodes), key=lambda e: e.order)
             if any(self.place_pred(e) for e in succs[:1]):
