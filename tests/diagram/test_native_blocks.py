@@ -3,6 +3,7 @@ with no process started."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -82,9 +83,11 @@ def test_outputs_the_native_renderer_lacks_still_need_trust(tmp_path: Path, no_p
 def test_native_output_equals_the_committed_cache(tmp_path: Path, no_processes: list[str]) -> None:
     """The example deck's committed cache holds graph-easy's real output; the native drawing equals it."""
 
-    entries = list((EXAMPLE.parent / ".slidekit-cache" / "preprocess").glob("*.json"))
-    assert entries
-    real = json.loads(entries[0].read_text(encoding="utf-8"))["stdout"]
+    block = _blocks(load_deck(EXAMPLE.read_text(encoding="utf-8"), str(EXAMPLE)))[0]
+    digest = hashlib.sha256(block.body.encode("utf-8")).hexdigest()
+    entries = [json.loads(p.read_text(encoding="utf-8"))
+               for p in (EXAMPLE.parent / ".slidekit-cache" / "preprocess").glob("*.json")]
+    [real] = [e["stdout"] for e in entries if e.get("body_sha256") == digest and e.get("command") == block.command]
     deck_path = tmp_path / "deck.md"
     shutil.copyfile(EXAMPLE, deck_path)
     processed = preprocess(load_deck(deck_path.read_text(encoding="utf-8"), str(deck_path)), env={}, home=tmp_path)
