@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "render": 3, "preprocess": 3, "verify": 3,
     "deck": 2, "highlight": 2,
     "theme": 1, "source": 1, "errors": 1, "files": 1, "output": 1, "globs": 1, "__init__": 1,
+    "diagram": 1,  # Graph::Easy: text in, text out; imports nothing from slidekit
 }
 
 

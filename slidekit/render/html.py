@@ -27,6 +27,7 @@ from slidekit.deck.meta import footer_parts
 from slidekit.highlight import is_dockerfile_lang
 from slidekit.highlight.tokens import css_class, tokenize
 from slidekit.render.html_css import theme_css
+from slidekit.render.html_diagram import diagram_svg
 from slidekit.render.html_images import ImageLookup, ImageResolver
 from slidekit.render.html_safe import attr, esc, filter_html, safe_url, script_json
 from slidekit.theme.schema import Theme
@@ -245,6 +246,9 @@ def _console_badge(b: m.CodeBlock, result: ConsoleResult | None) -> str:
 
 
 def _command(b: m.CommandBlock, ctx: _Ctx) -> str:
+    svg = diagram_svg(b.command, b.body, b.output) if b.output is not None and not b.failed else None
+    if svg is not None:
+        return f'<figure class="sk-diagram"{attr("data-command", b.command)}{_lines(b.span)}>{svg}</figure>'
     if b.output is not None and not b.failed:
         return (f'<pre class="sk-cmd-output"{attr("data-command", b.command)}{_lines(b.span)}>'
                 f"{esc(b.output.rstrip(chr(10)))}</pre>")
