@@ -4,8 +4,8 @@
 to column N (0-based), ``<!-- reset_layout -->`` goes back to the full width, ``<!-- alignment: center -->``
 (``left``/``right``) aligns what follows, ``<!-- new_line -->`` adds an empty line, ``<!-- jump_to_middle -->``
 starts what follows at the middle of the screen. ``<!-- no_footer -->`` hides the footer, ``<!-- theme: NAME -->``
-(read by the front ends) draws the slide with another theme. A slide whose only content is one heading (and
-maybe a paragraph under it), or one marked ``<!-- title_slide -->``, is a title slide: centred both ways.
+(read by the front ends) draws the slide with another theme. A slide whose only content is one heading, or one
+marked ``<!-- title_slide -->``, is a title slide: centred both ways.
 
 Both renderers (terminal and HTML) draw the same :class:`SlideLayout`.
 """
@@ -91,9 +91,7 @@ def is_title_slide(slide: m.Slide) -> bool:
     shown = [b for b in slide.blocks if not isinstance(b, (m.Directive, m.Pause))]
     if any(isinstance(b, m.Directive) and b.name == "title_slide" for b in slide.blocks):
         return True
-    if not shown or not isinstance(shown[0], m.Heading):
-        return False
-    return len(shown) == 1 or (len(shown) == 2 and isinstance(shown[1], m.Paragraph))
+    return len(shown) == 1 and isinstance(shown[0], m.Heading)
 
 
 def slide_layout(slide: m.Slide, step: int | None = None) -> SlideLayout:

@@ -41,9 +41,12 @@ ELEMENTS: dict[str, frozenset[str]] = {
     "code": BLOCK, "code_block": CODE_BLOCK, "table": TABLE,
     "definition_list": BLOCK, "definition_term": PRIMITIVE, "definition_description": PRIMITIVE,
     "html_block": BLOCK, "html_span": BLOCK,
-    # slidekit's extensions (glamour ignores them; a theme without them gets the defaults):
-    # the gap between layout columns (``margin``), code lines a ``{1,3}`` highlight dims, the timer's colours
-    # (normal, the last 5 minutes, over time)
+}
+
+#: slidekit's extensions to glamour's schema (glamour ignores them; a theme without them gets slidekit's
+#: defaults): the gap between layout columns (``margin``, in cells), how code lines a ``{1,3}`` highlight
+#: dims look, the ``--duration`` timer's colours (running, the last 5 minutes, over time)
+EXTENSIONS: dict[str, frozenset[str]] = {
     "slidekit_columns": BLOCK, "slidekit_dimmed": PRIMITIVE,
     "slidekit_timer": PRIMITIVE, "slidekit_timer_warning": PRIMITIVE, "slidekit_timer_over": PRIMITIVE,
 }
@@ -138,7 +141,7 @@ def parse_theme(data: object, name: str) -> tuple[Theme, list[str]]:
         if element == PALETTE_KEY:
             palette = parse_palette(value, warnings)
             continue
-        allowed = ELEMENTS.get(element)
+        allowed = ELEMENTS.get(element) or EXTENSIONS.get(element)
         if allowed is None:
             warnings.append(f"unknown element `{element}` (ignored)")
             continue
