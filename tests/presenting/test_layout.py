@@ -194,6 +194,7 @@ def test_example_deck_golden(request: pytest.FixtureRequest, width: int) -> None
             assert all(line.cell_len <= width for line in lines)
             out.append(f"=== slide {slide.number} step {step} ===")
             for line, plain in zip(lines, plain_lines(lines)):  # dimmed code lines are marked
-                dim = any(getattr(s.style, "dim", False) and line.plain[s.start:s.end].strip() for s in line.spans)
+                dim = any(getattr(s.style, "dim", False) and not line.plain[s.start:s.end].strip().isdigit()
+                          and line.plain[s.start:s.end].strip() for s in line.spans)  # not the line number
                 out.append(plain + ("   ◌ dimmed" if dim else ""))
     assert_golden(request.config, f"presenting_{width}.txt", "\n".join(out) + "\n")
