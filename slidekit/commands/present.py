@@ -14,10 +14,14 @@ from slidekit.present.start import present_deck
               help="Show the speaker view (notes, next slide, timer) following a presenter in another terminal.")
 @click.option("--theme", "theme", metavar="THEME", default=None,
               help="Theme name or JSON file (overrides the deck's `theme:`).")
+@click.option("--image-protocol", type=click.Choice(["auto", "kitty", "iterm", "sixel", "halfblocks"]),
+              default="auto", show_default=True,
+              help="How images are drawn: detected from the terminal (KITTY_WINDOW_ID, TERM, TERM_PROGRAM), "
+                   "or forced; halfblocks works in any colour terminal.")
 @duration_option
 @preprocess_options
-def command(deck: str, notes: bool, theme: str | None, duration: float | None, allow_exec: bool, strict: bool,
-            refresh: bool) -> int:
+def command(deck: str, notes: bool, theme: str | None, image_protocol: str, duration: float | None,
+            allow_exec: bool, strict: bool, refresh: bool) -> int:
     """Present DECK full-screen. Keys: ? shows them all; q quits.
 
     \b
@@ -29,4 +33,4 @@ def command(deck: str, notes: bool, theme: str | None, duration: float | None, a
     """
 
     return present_deck(deck, notes=notes, theme=theme, allow_exec=allow_exec, strict=strict, refresh=refresh,
-                        duration=duration)
+                        duration=duration, image_protocol=None if image_protocol == "auto" else image_protocol)

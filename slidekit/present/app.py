@@ -41,10 +41,12 @@ from slidekit.present.frame import (
 )
 from slidekit.present.reload import POLL, DeckSource, FileWatch
 from slidekit.present.screen import Screen
+from slidekit.present.images import terminal_images
 from slidekit.present.timer import Countdown
 from slidekit.render.style import screen_fill
 from slidekit.present.sync import Position, state_path, write_position
 from slidekit.render import terminal
+from slidekit.render.term_image import KITTY_CLEAR
 from slidekit.session import deck_dir, open_theme
 from slidekit.theme.load import LoadedTheme, load_theme, resolve_theme_path
 from slidekit.theme.schema import Theme
@@ -64,6 +66,8 @@ class Options:
     refresh: bool = False
     #: ``--duration`` in seconds: the footer shows the countdown
     duration: float | None = None
+    #: ``--image-protocol``: kitty, iterm, sixel, halfblocks, or None/auto (detected from the environment)
+    image_protocol: str | None = None
 
     @property
     def source(self) -> DeckSource:
@@ -83,6 +87,8 @@ class Presenter:
         #: (slide, step, width, deck generation) → the slide's rows as ANSI
         self.cache: dict[tuple[int, int, int, int | None, int], list[str]] = {}
         self.slide_themes: dict[str, Theme] = {}
+        self.placements: dict[tuple[int, int, int, int | None, int], tuple[tuple[int, int, str], ...]] = {}
+        self.overlays: list[tuple[int, int, str]] = []
         self.widths: dict[tuple[int, int, int], int] = {}  # (slide, width, generation) → columns needed
         self.extra_lines: list[Text] = []  # live code output under the slide
         self.extra_slide = -1
@@ -112,6 +118,8 @@ class Presenter:
         self.generation += 1
         self.cache.clear()
         self.slide_themes.clear()
+        self.placements.clear()
+        self.images = terminal_images(deck_dir(deck), self.options.image_protocol, os.environ)
         self.view = sm.View(tuple(s.steps for s in deck.slides), tuple(s.source for s in deck.slides),
                             captions=tuple(slide_captions(s) for s in deck.slides))
         self.theme_file = _theme_file(deck, self.options.theme) or theme.path
@@ -182,7 +190,10 @@ class Presenter:
         rows = self.cache.get(key)
         if rows is None:
             try:
-                lines = self.render.render_slide(slide, self.slide_theme(index), width, step=step_arg, height=height)
+                result = self.render.render_slide_result(slide, self.slide_theme(index), width, step=step_arg,
+                                                         height=height, images=self.images)
+                lines = result.lines
+                self.placements[key] = result.images
             except Exception as exc:  # noqa: BLE001 - one bad slide must not end the talk
                 lines = wrap_plain(f"{self.deck.path}:{slide.span.first}: cannot render slide {slide.number}: "
                                    f"{type(exc).__name__}: {exc}", width, "bold red")
@@ -241,6 +252,10 @@ class Presenter:
         else:
             footer = self.render.render_footer(self.deck, st.index, width, self.slide_theme(st.index), extra=extra)
         help_rows = help_overlay(width, rows) if st.mode is sm.Mode.HELP else None
+        key = (st.index, st.step if self.deck.slides[st.index].steps > 1 else -1, width, rows, self.generation)
+        self.overlays = [] if help_rows is not None else [
+            (len(banner) + row - st.scroll, col, seq) for row, col, seq in self.placements.get(key, ())
+            if 0 <= row - st.scroll < rows]
         screen = compose(body, width, height, st.scroll, footer, chrome, help_rows)
         return paint(screen, width, screen_fill(self.slide_theme(st.index).get("document")))
 
@@ -280,6 +295,10 @@ class Presenter:
         styled = [row for row in rows if isinstance(row, Text)]
         converted = iter(self.render.to_ansi(styled, self.color_system, self.theme.theme.palette).split("\n") if styled else [])
         self.screen.draw([next(converted) if isinstance(row, Text) else row for row in rows])
+        if self.images.protocol == "kitty" or self.overlays:  # images go over the drawn frame
+            clear = KITTY_CLEAR if self.images.protocol == "kitty" else ""
+            self.screen.write("\x1b7" + clear + "".join(f"\x1b[{row + 1};{col + 1}H{seq}"
+                                                         for row, col, seq in self.overlays) + "\x1b8")
         self._publish()
 
     def _publish(self) -> None:

@@ -3,6 +3,8 @@ blocks, title slides centred both ways, ``jump_to_middle`` (pure; the glamour re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.cells import cell_len
 from rich.text import Text
 
@@ -11,6 +13,7 @@ from slidekit.deck.layout import Item, Region, SlideLayout
 from slidekit.render.cells import to_lines
 from slidekit.render.glamour import Fallback, render_document
 from slidekit.render.layout import crop, pad
+from slidekit.render.term_image import TerminalImages, image_lines
 from slidekit.theme.schema import Theme
 
 #: the gap between columns when the theme has no ``slidekit.column_gap``
@@ -74,12 +77,30 @@ def _aligned(lines: list[Text], align: str, width: int, per_line: bool) -> list[
     return [Text(" " * shift) + (x[lead:] if len(x.plain) >= lead else Text("")) for x in lines]
 
 
-def _cell_lines(items: tuple[Item, ...], theme: Theme, width: int, fallbacks: list[Fallback],
-                force_center: bool = False) -> list[Text]:
+@dataclass
+class _Draw:
+    theme: Theme
+    fallbacks: list[Fallback]
+    images: TerminalImages | None = None
+    height: int | None = None
+
+
+def image_only(block: m.Block) -> m.Image | None:
+    """The image of a paragraph that holds nothing but one image (drawn as a picture in the terminal)."""
+    if isinstance(block, m.Paragraph):
+        shown = [i for i in block.inlines if not (isinstance(i, m.Text) and not i.text.strip())]
+        if len(shown) == 1 and isinstance(shown[0], m.Image):
+            return shown[0]
+    return None
+
+
+def _cell_lines(items: tuple[Item, ...], draw: _Draw, width: int, force_center: bool = False) -> list[Text]:
     """One column (or the full width): runs of left-aligned blocks render together as one document;
     aligned blocks one by one."""
     out: list[Text] = []
     run: list[m.Block] = []
+
+    theme, fallbacks = draw.theme, draw.fallbacks
 
     def flush() -> None:
         if run:
@@ -88,9 +109,16 @@ def _cell_lines(items: tuple[Item, ...], theme: Theme, width: int, fallbacks: li
 
     for item in items:
         align = "center" if force_center else item.align
+        image = image_only(item.block) if item.block is not None and draw.images is not None else None
         if item.block is None:
             flush()
             out.append(Text(""))
+        elif image is not None and draw.images is not None:
+            flush()
+            rows = max((draw.height or 24) - len(out) - 3, 4)
+            out.append(Text(""))
+            out.extend(_aligned(image_lines(draw.images.load(image.src), image.alt, image.src, draw.images,
+                                            width, rows), align, width, False))
         elif align == "left":
             run.append(item.block)
         else:
@@ -102,13 +130,12 @@ def _cell_lines(items: tuple[Item, ...], theme: Theme, width: int, fallbacks: li
     return out
 
 
-def _region_lines(region: Region, theme: Theme, width: int, gap: int, fallbacks: list[Fallback],
-                  center: bool) -> list[Text]:
+def _region_lines(region: Region, draw: _Draw, width: int, gap: int, center: bool) -> list[Text]:
     if not region.weights:
-        return _cell_lines(region.cells[0], theme, width, fallbacks, center)
+        return _cell_lines(region.cells[0], draw, width, center)
     widths = column_widths(region.weights, width, gap)
     real_gap = (width - sum(widths)) // max(len(widths) - 1, 1) if len(widths) > 1 else 0
-    columns = [_cell_lines(cell, theme, w, fallbacks, center) for cell, w in zip(region.cells, widths)]
+    columns = [_cell_lines(cell, draw, w, center) for cell, w in zip(region.cells, widths)]
     height = max((len(c) for c in columns), default=0)
     out: list[Text] = []
     for row in range(height):
@@ -124,15 +151,16 @@ def _region_lines(region: Region, theme: Theme, width: int, gap: int, fallbacks:
 
 
 def layout_lines(layout: SlideLayout, theme: Theme, width: int, height: int | None,
-                 gap: int = COLUMN_GAP) -> tuple[list[Text], list[Fallback]]:
+                 gap: int = COLUMN_GAP, images: TerminalImages | None = None) -> tuple[list[Text], list[Fallback]]:
     """The slide body: regions one under the other. With a ``height`` (the presenter's body rows), a title
     slide is centred vertically and a ``jump_to_middle`` region starts half way down."""
     fallbacks: list[Fallback] = []
+    draw = _Draw(theme, fallbacks, images, height)
     lines: list[Text] = []
     for region in layout.regions:
         if region.middle and height is not None:
             lines.extend(Text("") for _ in range(max(height // 2 - len(lines), 0)))
-        part = _region_lines(region, theme, width, gap, fallbacks, layout.title)
+        part = _region_lines(region, draw, width, gap, layout.title)
         if region.middle:
             while part and not part[0].plain.strip():
                 part.pop(0)

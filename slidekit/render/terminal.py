@@ -32,7 +32,8 @@ from slidekit.render.footer import render_footer
 from slidekit.render.glamour import Fallback, render_document
 from slidekit.deck.layout import slide_layout
 from slidekit.render.layout import crop, pad
-from slidekit.render.slide_layout import column_gap, layout_lines
+from slidekit.render.slide_layout import column_gap, image_only, layout_lines
+from slidekit.render.term_image import TerminalImages, placements
 from slidekit.render.style import to_rich
 from slidekit.theme.schema import Theme
 
@@ -60,32 +61,36 @@ class SlideRender:
 
     lines: list[Text]
     fallbacks: tuple[Fallback, ...] = ()
+    #: (row, column, escape sequence) of each image drawn with a graphics protocol (kitty, iTerm2, sixel)
+    images: tuple[tuple[int, int, str], ...] = ()
 
 
 def render_slide_result(slide: m.Slide, theme: Theme, width: int, *, step: int | None = None,
-                        height: int | None = None) -> SlideRender:
+                        height: int | None = None, images: TerminalImages | None = None) -> SlideRender:
     """``slide`` as styled screen lines (no newlines inside, each ≤ ``width`` cells).
 
     ``step`` is the reveal step for ``<!-- pause -->`` (0 = up to the first
     pause); None shows every block. ``height`` (the rows the slide body has) lets
     a title slide centre vertically and ``<!-- jump_to_middle -->`` work; without
-    it the layout is laid out from the top.
+    it the layout is laid out from the top. With ``images`` (the presenter), a
+    paragraph of only an image is drawn as a picture (:mod:`slidekit.render.term_image`).
     """
     width = max(width, 1)
     doc = theme.get("document")
     layout = slide_layout(slide, step)
-    if layout.plain:
+    pictures = images is not None and any(image_only(b) for b in slide.blocks)
+    if layout.plain and not pictures:
         result = render_document(slide.visible_blocks(step), theme, width)
         lines = to_lines(result.cells)
         fallbacks = tuple(result.fallbacks)
     else:
-        lines, found = layout_lines(layout, theme, width, height, column_gap(theme))
+        lines, found = layout_lines(layout, theme, width, height, column_gap(theme), images)
         fallbacks = tuple(found)
     while lines and not lines[-1].plain.strip() and not lines[-1].spans:  # glamour ends with a newline
         lines.pop()
     fill = to_rich(doc) if doc.background_color else None
     framed = [_painted(pad(crop(line, width), width, fill), fill) if fill else crop(line, width) for line in lines]
-    return SlideRender(framed, fallbacks)
+    return SlideRender(framed, fallbacks, placements(framed))
 
 
 def _painted(line: Text, fill: RichStyle) -> Text:
