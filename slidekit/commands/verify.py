@@ -56,7 +56,8 @@ FORMATS = {
               help="Run only the static checks (BuildKit's, slidekit's, hadolint's): no engine, nothing built; exit 1 on an error finding.")
 @click.option("--accept", is_flag=True,
               help="Write what differing ```console blocks really printed back into the deck (atomically; only those lines change).")
-@click.option("--allow-exec", is_flag=True, help="Run ```console host blocks even if the deck is not trusted otherwise.")
+@click.option("--allow-host", "allow_exec", is_flag=True,
+              help="Run ```console host blocks even if the deck is not trusted otherwise (execute bits, trusted_decks).")
 def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str, ...], targets: tuple[str, ...],
             no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, builder: str | None,
             allow_empty: bool, static_only: bool, accept: bool, allow_exec: bool) -> int:

@@ -21,7 +21,7 @@ from slidekit.deck.console import ConsoleBlock
 from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.verify import cache as result_cache
-from slidekit.verify.assemble import assemble
+from slidekit.verify.assemble import assemble, has_blocks_to_verify
 from slidekit.verify.checks import read_dockerignore, smoke_findings, static_findings
 from slidekit.verify.model import (
     Builder,
@@ -29,6 +29,7 @@ from slidekit.verify.model import (
     StageResult,
     VerifyReport,
 )
+from slidekit.verify.console import console_blocks, with_console
 from slidekit.verify.console_result import ConsoleResult, ConsoleStatus
 from slidekit.verify.plan import (
     DockerfilePlan,
@@ -97,9 +98,6 @@ def verify(deck: Deck, options: VerifyOptions, *, image_builder: ImageBuilder | 
            progress: Progress | None = None) -> VerifyReport:
     """Verify ``deck``'s Dockerfiles, then check its console blocks against the images built
     (:mod:`slidekit.verify.console`; with ``targets``, only the blocks of those stages)."""
-    from slidekit.verify.assemble import has_blocks_to_verify
-    from slidekit.verify.console import console_blocks, with_console
-
     started = time.monotonic()
     targets = options.targets
     blocks = [b for b in console_blocks(deck) if targets is None or (b.kind == "stage" and b.target in targets)]
