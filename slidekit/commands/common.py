@@ -79,6 +79,17 @@ def open_theme(deck: Deck, override: str | None = None, *, quiet: bool = False) 
     return loaded
 
 
+def engine_option(func):  # type: ignore[no-untyped-def]
+    """``--engine NAME|URL``: the Docker Engine for the commands that build (see :mod:`slidekit.verify.engine`)."""
+    import click
+
+    return click.option(
+        "--engine", metavar="NAME|URL", default=None,
+        help="Docker engine: a docker context name, or unix://PATH, tcp://HOST:PORT, ssh://[USER@]HOST. "
+             "Default as the docker CLI: DOCKER_HOST, DOCKER_CONTEXT, the current docker context, the local socket.",
+    )(func)
+
+
 def preprocess_options(func):  # type: ignore[no-untyped-def]
     """The pre-processing flags every deck-reading command shares
     (``--allow-exec``, ``--strict``, ``--refresh``); see :mod:`slidekit.preprocess`.

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from slidekit import output
-from slidekit.commands.common import deck_dir, open_deck, open_theme, preprocess_options
+from slidekit.commands.common import deck_dir, engine_option, open_deck, open_theme, preprocess_options
 from slidekit.errors import SlidekitError
 from slidekit.files import write_atomic
 
@@ -27,22 +27,25 @@ def _status_label(status: object) -> str:
     return str(getattr(status, "value", status))
 
 
-def verification_statuses(deck: Deck, run: bool) -> Mapping[int, str] | None:
-    """Slide index → stage status label, from a fresh verification (``run``) or the
-    cached result of the last one; None when there is none (or the verifier is absent)."""
+def verification_statuses(deck: Deck, run: bool, engine: str | None = None) -> Mapping[int, str] | None:
+    """Slide index → stage status label, from a fresh verification (``run``, on ``engine``:
+    ``--engine``, None for the environment's selection) or the cached result of the last
+    one; None when there is none (or the verifier is absent)."""
     if run:
         try:
+            from slidekit.verify.engine import selected_engine
             from slidekit.verify.run import verify_deck
         except ImportError:
             raise SlidekitError("--verify: the verifier is not available in this installation") from None
-        report = verify_deck(deck, context=None, image_map={})
+        report = verify_deck(deck, context=None, image_map={}, engine=selected_engine(engine))
         if not report.engine_available:
             output.warn(f"--verify: {report.engine_message or 'Docker engine unavailable'}; stages not verified")
         counts: dict[str, int] = {}
         for stage in report.stages:
             label = _status_label(stage.status)
             counts[label] = counts.get(label, 0) + 1
-        output.out("verify: " + (", ".join(f"{n} {label}" for label, n in counts.items()) or "no Dockerfile"))
+        on = f" (engine {report.engine_name})" if report.engine_name else ""
+        output.out("verify: " + (", ".join(f"{n} {label}" for label, n in counts.items()) or "no Dockerfile") + on)
         cached = _cached_statuses(deck)
         if cached is not None:
             return cached
@@ -101,14 +104,15 @@ def refuse_overwriting_deck(deck_path: str, *targets: Path) -> None:
 
 
 def export_once(deck_path: str, target: Path, *, theme: str | None, allow_html: bool,
-                allow_exec: bool, strict: bool, verify: bool, quiet: bool = False) -> HtmlResult:
+                allow_exec: bool, strict: bool, verify: bool, quiet: bool = False,
+                engine: str | None = None) -> HtmlResult:
     """Read, render and atomically write one export; returns the result."""
     from slidekit.render.html import HtmlOptions, render_html
     from slidekit.render.html_images import make_resolver
 
     deck = open_deck(deck_path, quiet=quiet, allow_exec=allow_exec, strict=strict)
     loaded = open_theme(deck, theme, quiet=quiet)
-    options = HtmlOptions(allow_html=allow_html, statuses=verification_statuses(deck, verify))
+    options = HtmlOptions(allow_html=allow_html, statuses=verification_statuses(deck, verify, engine))
     result = render_html(deck, loaded.theme, options, make_resolver(deck_dir(deck)))
     for warning in result.warnings:
         output.warn(warning)
@@ -203,9 +207,10 @@ def watch_loop(deck_path: str, target: Path, pdf: bool, **kwargs: object) -> Non
 @click.option("--verify", is_flag=True, help="Verify the deck's Dockerfile first and badge each slide with its status.")
 @click.option("--pdf", is_flag=True, help="Also print the deck to a PDF next to the HTML (headless Chromium).")
 @click.option("--watch", is_flag=True, help="Re-export whenever the deck changes.")
+@engine_option
 @preprocess_options
 def command(deck: str, out: str | None, theme: str | None, allow_html: bool, verify: bool, pdf: bool,
-            watch: bool, allow_exec: bool, strict: bool) -> int:
+            watch: bool, engine: str | None, allow_exec: bool, strict: bool) -> int:
     """Export DECK to one self-contained HTML file that works offline.
 
     \b
@@ -217,7 +222,11 @@ def command(deck: str, out: str | None, theme: str | None, allow_html: bool, ver
     refuse_overwriting_deck(deck, target, *([target.with_suffix(".pdf")] if pdf else []))
     if watch and deck == "-":
         raise SlidekitError("--watch needs a deck file, not stdin")
-    kwargs = dict(theme=theme, allow_html=allow_html, allow_exec=allow_exec, strict=strict, verify=verify)
+    if engine is not None:
+        from slidekit.verify.engine import selected_engine
+
+        selected_engine(engine)  # an unknown context is an error now, not after rendering
+    kwargs = dict(theme=theme, allow_html=allow_html, allow_exec=allow_exec, strict=strict, verify=verify, engine=engine)
     started = time.perf_counter()
     result = export_once(deck, target, **kwargs)  # type: ignore[arg-type]
     output.out(_summary(target, result, time.perf_counter() - started))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from slidekit.commands.common import preprocess_options
+from slidekit.commands.common import engine_option, preprocess_options
 
 
 @click.command("present")
@@ -13,8 +13,9 @@ from slidekit.commands.common import preprocess_options
               help="Show the speaker view (notes, next slide, timer) following a presenter in another terminal.")
 @click.option("--theme", "theme", metavar="THEME", default=None,
               help="Theme name or JSON file (overrides the deck's `theme:`).")
+@engine_option
 @preprocess_options
-def command(deck: str, notes: bool, theme: str | None, allow_exec: bool, strict: bool) -> int:
+def command(deck: str, notes: bool, theme: str | None, engine: str | None, allow_exec: bool, strict: bool) -> int:
     """Present DECK full-screen. Keys: ? shows them all; q quits.
 
     \b
@@ -25,4 +26,4 @@ def command(deck: str, notes: bool, theme: str | None, allow_exec: bool, strict:
     """
     from slidekit.present.start import present_deck
 
-    return present_deck(deck, notes=notes, theme=theme, allow_exec=allow_exec, strict=strict)
+    return present_deck(deck, notes=notes, theme=theme, allow_exec=allow_exec, strict=strict, engine=engine)

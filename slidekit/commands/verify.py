@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
 from slidekit import output
-from slidekit.commands.common import open_deck, preprocess_options
-from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, SlidekitError
+from slidekit.commands.common import engine_option, open_deck, preprocess_options
+from slidekit.errors import SlidekitError
 from slidekit.files import write_atomic
-from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
+from slidekit.verify.many import worst_exit
+from slidekit.verify.model import VerifyReport
+
+if TYPE_CHECKING:
+    from slidekit.deck.model import Deck
 
 
 def parse_image_maps(values: tuple[str, ...]) -> dict[str, str]:
@@ -32,104 +38,177 @@ FORMATS = {
 
 
 @click.command("verify")
-@click.argument("decks", metavar="DECK...", nargs=-1, required=True)
+@click.argument("decks", metavar="DECK...|DIR", nargs=-1, required=True)
 @click.option("--context", type=click.Path(path_type=Path), help="Build context folder (default: front matter `context:`, else the deck's folder).")
 @click.option("--image-map", "image_maps", multiple=True, metavar="NAME=REF", help="Substitute a base image (repeatable; wins over front matter `image_map:`).")
 @click.option("--target", "targets", multiple=True, metavar="STAGE", help="Build only this stage and what it needs (repeatable; `FILE:STAGE` picks a Dockerfile).")
 @click.option("--no-cache", is_flag=True, help="Ignore cached results and build without the engine's layer cache.")
 @click.option("--run", "run_checks", is_flag=True, help="Also run the smoke checks of front matter `checks:` against the built images.")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True, help="Report format on stdout.")
-@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write a JUnit XML report (a testcase per stage).")
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write a JUnit XML report (a testcase per stage; several decks: a testsuite per deck).")
 @click.option("--no-hadolint", is_flag=True, help="Skip hadolint even when it is installed.")
 @click.option("--allow-empty", is_flag=True, help="A deck without Dockerfile code blocks is skipped instead of an error (pre-commit).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N", help="Verify N decks at a time.")
+@engine_option
 @preprocess_options
 def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str, ...], targets: tuple[str, ...],
             no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, allow_empty: bool,
-            allow_exec: bool, strict: bool) -> int:
-    """Verify the Dockerfile code blocks of DECK (or several decks) with a real Docker Engine.
+            jobs: int, engine: str | None, allow_exec: bool, strict: bool) -> int:
+    """Verify the Dockerfile code blocks of DECK (or several decks, or the *.md decks
+    under DIR) with a real Docker Engine.
 
     Static checks first, then every stage is built (the SDK's classic builder);
-    an unchanged deck is answered from the cache.
+    an unchanged deck is answered from the cache. Several decks give one combined
+    report (JSON schema slidekit.verify/2, a JUnit testsuite per deck); -j N verifies
+    N decks at a time.
 
     \b
     Exit codes: 0 verified, 1 verification failed, 2 usage or input error,
                 3 Docker engine unavailable (static checks still reported),
                 4 a base image is neither local nor pullable (and nothing else failed).
+                Several decks: the worst, in the order 1, 4, 3, 0.
     """
+    from slidekit.verify.engine import selected_engine
+    from slidekit.verify.many import expand_paths
+
     mapping = parse_image_maps(image_maps)
+    paths, several = expand_paths(decks)
     if junit is not None:
         from slidekit.commands.extract import refuse_deck_as_output
 
-        for path in decks:
+        for path, _ in paths:
             refuse_deck_as_output(path, junit, "--junit")
         folder = junit.parent if str(junit.parent) else Path(".")
         if not folder.is_dir():  # say so now, not after minutes of building
             raise SlidekitError(f"--junit: folder {folder} does not exist", str(junit))
     if context is not None and not context.is_dir():
         raise SlidekitError("--context: not a directory", str(context))
+    spec = selected_engine(engine)  # an unknown context or a malformed URL: exit 2 before anything runs
     options = dict(context=context, image_map=mapping, targets=set(targets) or None, use_cache=not no_cache,
-                   run_checks=run_checks, hadolint=not no_hadolint)
-    reports: list[VerifyReport] = []
-    for path in decks:
-        report = _verify_one(path, options, allow_exec=allow_exec, strict=strict, allow_empty=allow_empty)
-        if report is not None:
-            reports.append(report)
-    _emit(reports, fmt, junit)
-    return worst_exit([r.exit_code for r in reports])
+                   run_checks=run_checks, hadolint=not no_hadolint, engine=spec)
+    opened = _open_all(paths, allow_exec=allow_exec, strict=strict, allow_empty=allow_empty)
+    started = time.monotonic()
+    if not several:
+        reports = [_verify_one(deck, options) for deck in opened]
+        _emit(reports, fmt, junit)
+        return worst_exit([r.exit_code for r in reports])
+    reports = _verify_many(opened, options, jobs)
+    code = worst_exit([r.exit_code for r in reports])
+    _emit_many(reports, fmt, junit, code, time.monotonic() - started, jobs)
+    return code
 
 
-def worst_exit(codes: list[int]) -> int:
-    """Several decks: a failure (1) outranks a missing base image (4), which outranks
-    no engine (3); 0 only when every deck is 0."""
-    for code in (EXIT_FAILED, EXIT_BASE_MISSING, EXIT_DOCKER_UNAVAILABLE):
-        if code in codes:
-            return code
-    return max(codes, default=0)
-
-
-def _verify_one(path: str, options: dict, *, allow_exec: bool, strict: bool, allow_empty: bool) -> VerifyReport | None:  # type: ignore[type-arg]
-    from slidekit.verify import progress as progress_mod
+def _open_all(paths: list[tuple[str, bool]], *, allow_exec: bool, strict: bool, allow_empty: bool) -> list[Deck]:
+    """Every deck read and parsed before anything is built (a bad one is exit 2 up front);
+    decks with nothing to verify are dropped when found in a folder or with --allow-empty."""
     from slidekit.verify.assemble import has_blocks_to_verify
+
+    out = []
+    for path, in_folder in paths:
+        deck = open_deck(path, allow_exec=allow_exec, strict=strict)
+        if (allow_empty or in_folder) and not has_blocks_to_verify(deck):
+            continue  # only "nothing to verify" is skipped: malformed attributes still fail (exit 2)
+        out.append(deck)
+    return out
+
+
+def _verify_one(deck: Deck, options: dict) -> VerifyReport:  # type: ignore[type-arg]
+    from slidekit.verify import progress as progress_mod
     from slidekit.verify.run import verify_deck
 
-    opened = open_deck(path, allow_exec=allow_exec, strict=strict)
-    if allow_empty and not has_blocks_to_verify(opened):
-        return None  # only "nothing to verify" is skipped: malformed attributes still fail (exit 2)
     display = progress_mod.for_stream(output.stderr())
     try:
-        return verify_deck(opened, progress=display, **options)
+        return verify_deck(deck, progress=display, **options)
     finally:
         display.close()
 
 
-def _emit(reports: list[VerifyReport], fmt: str, junit: Path | None) -> None:
-    from slidekit.verify.report import to_dict, to_github, to_junit
+def _verify_many(decks: list[Deck], options: dict, jobs: int) -> list[VerifyReport]:  # type: ignore[type-arg]
+    """Verify ``decks`` ``jobs`` at a time (see :mod:`slidekit.verify.many`); progress lines
+    on stderr carry the deck's name."""
+    import threading
 
-    if fmt == "json" and len(reports) != 1:
-        output.out(json.dumps([to_dict(r) for r in reports], indent=2, ensure_ascii=False))
-    else:
-        for report in reports:
-            output.out(FORMATS[fmt](report), end="")
+    from slidekit.verify.many import run_decks, schedule, share_keys
+    from slidekit.verify.progress import PlainProgress, ProgressEvent
+    from slidekit.verify.report import summary
+    from slidekit.verify.run import verify_deck
+
+    lock = threading.Lock()
+    stream = output.stderr()
+
+    def say(deck: Deck, text: str) -> None:
+        with lock:
+            stream.write(f"slidekit verify: [{deck.path}] {text}\n")
+            stream.flush()
+
+    def task(deck: Deck) -> Callable[[threading.Event], VerifyReport]:
+        display = PlainProgress(cast(TextIO, _Prefixed(stream, f"[{deck.path}] ", lock)))
+
+        def emit(event: ProgressEvent) -> None:
+            if cancel_of[deck.path].is_set():
+                raise KeyboardInterrupt  # Ctrl-C in the main thread: stop this build and clean up
+            display(event)
+
+        def run(cancel: threading.Event) -> VerifyReport:
+            cancel_of[deck.path] = cancel
+            say(deck, "started")
+            report = verify_deck(deck, progress=emit, **options)
+            say(deck, summary(report))
+            return report
+
+        return run
+
+    cancel_of: dict[str, threading.Event] = {}
+    keys = [share_keys(deck, options["image_map"]) for deck in decks]
+    return run_decks([task(deck) for deck in decks], schedule(keys), jobs)
+
+
+class _Prefixed:
+    """A text stream that puts ``prefix`` after the ``slidekit verify: `` of each line, under ``lock``."""
+
+    def __init__(self, stream: TextIO, prefix: str, lock: Any) -> None:
+        self.stream, self.prefix, self.lock = stream, prefix, lock
+
+    def write(self, text: str) -> int:
+        head = "slidekit verify: "
+        lines = [head + self.prefix + line[len(head):] if line.startswith(head) else self.prefix + line
+                 for line in text.splitlines(keepends=True)]
+        with self.lock:
+            return self.stream.write("".join(lines))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _emit(reports: list[VerifyReport], fmt: str, junit: Path | None) -> None:
+    from slidekit.verify.report import to_junit
+
+    for report in reports:
+        output.out(FORMATS[fmt](report), end="")
+    if junit is not None and reports:
+        write_atomic(junit, to_junit(reports[0]))
+    _annotate(reports, fmt)
+
+
+def _emit_many(reports: list[VerifyReport], fmt: str, junit: Path | None, code: int, seconds: float, jobs: int) -> None:
+    from slidekit.verify.report import to_json_many, to_junit_many, to_text_many
+
+    render = to_json_many if fmt == "json" else to_text_many
+    output.out(render(reports, code, seconds, jobs), end="")
     if junit is not None:
-        write_atomic(junit, _junit(reports, to_junit))
+        write_atomic(junit, to_junit_many(reports, seconds))
+    _annotate(reports, fmt)
+
+
+def _annotate(reports: list[VerifyReport], fmt: str) -> None:
+    from slidekit.verify.report import to_github
+
     if os.environ.get("GITHUB_ACTIONS") == "true":
         # The runner reads workflow commands from stdout and stderr; keep JSON on stdout parseable.
         emit = output.err if fmt == "json" else output.out
         for report in reports:
             for line in to_github(report):
                 emit(line)
-
-
-def _junit(reports: list[VerifyReport], to_junit) -> str:  # type: ignore[no-untyped-def]
-    """One document: the test suites of every deck under one <testsuites>."""
-    import xml.etree.ElementTree as ET  # noqa: N817 - only when a JUnit file is asked for
-
-    if len(reports) == 1:
-        return str(to_junit(reports[0]))
-    root = ET.Element("testsuites")
-    for report in reports:
-        document = ET.fromstring(to_junit(report))
-        root.extend(document if document.tag == "testsuites" else [document])
-    for attr in ("tests", "failures", "errors", "skipped"):
-        root.set(attr, str(sum(int(s.get(attr, "0")) for s in root)))
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

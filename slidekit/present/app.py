@@ -48,6 +48,7 @@ class Options:
     allow_exec: bool = False
     strict: bool = False
     theme: str | None = None
+    engine: str | None = None  # --engine: ctrl+e builds there (None: the environment's selection)
 
 
 def _mtime(path: Path | str | None) -> float | None:
@@ -292,7 +293,7 @@ class Presenter:
             from slidekit.present import build
 
             self.extra_lines = [Text("docker build: starting…", style="bold")]
-            target = lambda: build.run_stage(self.deck, docker, self._progress(index))  # noqa: E731
+            target = lambda: build.run_stage(self.deck, docker, self._progress(index), self.options.engine)  # noqa: E731
         else:
             self.extra_lines = [Text(f"running {len(blocks)} block(s)…", style="bold")]
             target = lambda: self._show_runs(index, runcode.run_slide(slide))  # noqa: E731

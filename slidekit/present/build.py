@@ -44,8 +44,9 @@ def describe(event: object, start: float) -> str | None:
     return None if text is None else f"[{time.monotonic() - start:4.1f}s] {text}"
 
 
-def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update) -> None:
-    """Build the stage(s) of ``blocks`` and report progress and the result through ``update``."""
+def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update, engine: str | None = None) -> None:
+    """Build the stage(s) of ``blocks`` on ``engine`` (``--engine``; None: the engine the
+    environment selects) and report progress and the result through ``update``."""
     stages = slide_stages(blocks)
     label = ", ".join(stages) if stages else "the Dockerfile"
     start = time.monotonic()
@@ -63,9 +64,11 @@ def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update) -> None:
 
     update([Text(f"docker build {label}: starting…", style="bold")])
     try:
+        from slidekit.verify.engine import selected_engine
         from slidekit.verify.run import verify_deck
 
-        report = verify_deck(deck, context=None, image_map={}, targets=set(stages) or None, progress=progress)
+        report = verify_deck(deck, context=None, image_map={}, targets=set(stages) or None, progress=progress,
+                             engine=selected_engine(engine))
     except Exception as exc:  # noqa: BLE001 - shown on screen; the talk goes on
         update([Text(f"docker build {label}: {exc}", style="bold red")], True)
         return
@@ -93,6 +96,9 @@ def result_lines(report: object, stages: list[str], seconds: float) -> list[Text
     for finding in getattr(report, "findings", ()):
         if finding.severity.value == "error":
             lines.append(Text(str(finding), style="red"))
+    engine_name = str(getattr(report, "engine_name", "") or "")
+    if lines and engine_name:
+        lines.append(Text(f"engine: {engine_name}", style="dim"))
     if not lines:
         lines.append(Text(f"docker build: nothing built ({seconds:.1f}s)", style="bold yellow"))
     return lines

@@ -11,8 +11,13 @@ from slidekit.errors import SlidekitError
 
 
 def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, allow_exec: bool = False,
-                 strict: bool = False) -> int:
-    """Present (or with ``notes``, follow as the speaker view) the deck at ``deck``; the exit code."""
+                 strict: bool = False, engine: str | None = None) -> int:
+    """Present (or with ``notes``, follow as the speaker view) the deck at ``deck``; the exit code.
+    ``engine`` (``--engine``) is the Docker engine ctrl+e builds on; a bad one is an error now."""
+    if engine is not None:
+        from slidekit.verify.engine import selected_engine
+
+        selected_engine(engine)
     from slidekit.commands.common import open_deck, open_theme
     from slidekit.present.screen import Terminated, open_tty
 
@@ -40,7 +45,7 @@ def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, al
         else:
             from slidekit.present.app import Options, present
 
-            present(Options(deck, allow_exec, strict, theme), loaded, open_theme(loaded, theme), in_fd, out_fd,
+            present(Options(deck, allow_exec, strict, theme, engine), loaded, open_theme(loaded, theme), in_fd, out_fd,
                     loader=loader)
     except Terminated as exc:
         return exc.exit_code

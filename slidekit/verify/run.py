@@ -32,6 +32,7 @@ from slidekit.verify.progress import ProgressEvent
 
 if TYPE_CHECKING:  # build.py (tarfile, the SDK builder) is imported only when something is built
     from slidekit.verify.build import BuildOutcome, ImageBuilder
+    from slidekit.verify.engine import EngineSpec
 
 Progress = Callable[[ProgressEvent], None]
 
@@ -394,16 +395,24 @@ def verify_deck(
     builder: ImageBuilder | None = None,
     progress: Progress | None = None,
     hadolint: bool = True,
+    engine: EngineSpec | None = None,
 ) -> VerifyReport:
     """Verify ``deck``'s Dockerfiles; see the module docstring.
 
-    ``builder`` None connects to the engine from the environment; without one the
-    report has the static findings, every stage ``not verified`` and
-    ``engine_available=False`` (exit 3 unless the findings already fail).
+    ``builder`` None connects to ``engine`` (None: the engine the environment selects,
+    :func:`~slidekit.verify.engine.selected_engine`, as the docker CLI does); without one
+    the report has the static findings, every stage ``not verified`` and
+    ``engine_available=False`` (exit 3 unless the findings already fail). Cached results
+    count only for the engine that built them.
     """
     from slidekit.verify.assemble import assemble
+    from slidekit.verify.engine import selected_engine
 
     started = time.monotonic()
+    if builder is None and engine is None:
+        engine = selected_engine()  # an unknown context is a usage error (exit 2), even when cached
+    engine_name = engine.label if engine is not None else str(getattr(builder, "engine_name", ""))
+    engine_key = engine.base_url if engine is not None else None  # None: a given builder, any engine
     emit: Progress = progress or (lambda event: None)
     dockerfiles = assemble(deck)
     root = context_root(deck, context)
@@ -414,15 +423,17 @@ def verify_deck(
     plans = tuple(plan_stages(d) for d in dockerfiles)
     checks = smoke_findings(deck, plans)
     wanted = _wanted(plans, targets, deck.path)
-    base = VerifyReport(deck.path, findings + checks, dockerfiles=tuple(d.name for d in dockerfiles))
+    base = VerifyReport(deck.path, findings + checks, dockerfiles=tuple(d.name for d in dockerfiles), engine_name=engine_name)
     if any(f.severity is Severity.ERROR for f in checks):
         # A check naming no stage is a deck error: report it now rather than after minutes of building.
         emit(ProgressEvent("done"))
         return replace(base, stages=_unverified(plans, {}), seconds=time.monotonic() - started)
     content = result_cache.content_key(dockerfiles, result_cache.hash_context(root, files), mapping)
     previous = result_cache.load(content)
+    if previous is not None and engine_key and previous.engine not in ("", engine_key):
+        previous = None  # built by another engine: its images are not on this one ("": not recorded)
     if builder is None and use_cache and not run_checks and previous is not None:
-        quick = _quick_hit(previous, plans, wanted, mapping)
+        quick = _quick_hit(previous, plans, wanted, mapping, engine)
         if quick is not None:
             emit(ProgressEvent("cached"))
             return replace(base, stages=quick, from_cache=True, seconds=time.monotonic() - started)
@@ -431,11 +442,11 @@ def verify_deck(
         from slidekit.verify.build import DockerSdkBuilder
         from slidekit.verify.engine import connect
 
-        engine = connect()
-        if not engine.available:
+        connected = connect(engine)
+        if not connected.available:
             return replace(base, stages=_unverified(plans, {}), engine_available=False,
-                           engine_message=engine.message, seconds=time.monotonic() - started)
-        builder, client = DockerSdkBuilder(engine.client), engine.client
+                           engine_message=connected.message, seconds=time.monotonic() - started)
+        builder, client = DockerSdkBuilder(connected.client), connected.client
     else:
         client = getattr(builder, "client", None)
     run = _Run(deck, plans, root, files, mapping, builder, emit, nocache=not use_cache)
@@ -450,7 +461,8 @@ def verify_deck(
         stages, from_cache = _collect(plans, done), False
         fresh = tuple(s for s in stages if s.status is not StageStatus.NOT_VERIFIED)
         bases = {ref: image_id or "" for ref, image_id in run.resolved.items()}
-        result_cache.store(result_cache.merge(previous, result_cache.CacheEntry(content, bases, deck.path, fresh)))
+        result_cache.store(result_cache.merge(previous, result_cache.CacheEntry(content, bases, deck.path, fresh,
+                                                                                engine=engine_key or "")))
     smoke = _smoke(client, deck, stages, run) if run_checks else ()
     emit(ProgressEvent("done"))
     return replace(base, stages=stages, smoke=tuple(smoke), from_cache=from_cache, seconds=time.monotonic() - started)
@@ -489,12 +501,13 @@ def _refs(plans: tuple[DockerfilePlan, ...], wanted: Mapping[str, tuple[int, ...
 
 
 def _quick_hit(entry: result_cache.CacheEntry, plans: tuple[DockerfilePlan, ...],
-               wanted: Mapping[str, tuple[int, ...]], mapping: Mapping[str, str]) -> tuple[StageResult, ...] | None:
+               wanted: Mapping[str, tuple[int, ...]], mapping: Mapping[str, str],
+               engine: EngineSpec | None) -> tuple[StageResult, ...] | None:
     """The cached result, checking base image ids over the engine socket without the SDK."""
     from slidekit.verify.engine import local_image_ids
 
     refs = _refs(plans, wanted)
-    ids = local_image_ids([map_image(ref, mapping) for ref in refs])
+    ids = local_image_ids([map_image(ref, mapping) for ref in refs], engine)
     if ids is None or any(v is None for v in ids.values()):
         return None
     resolved = {ref: ids[map_image(ref, mapping)] for ref in refs}
