@@ -151,7 +151,6 @@ def _verify_many(decks: list[Deck], options: dict, jobs: int) -> list[VerifyRepo
 
         def run(cancel: threading.Event) -> VerifyReport:
             cancel_of[deck.path] = cancel
-            say(deck, "started")
             report = verify_deck(deck, progress=emit, **options)
             say(deck, summary(report))
             return report
@@ -160,7 +159,8 @@ def _verify_many(decks: list[Deck], options: dict, jobs: int) -> list[VerifyRepo
 
     cancel_of: dict[str, threading.Event] = {}
     keys = [share_keys(deck, options["image_map"]) for deck in decks]
-    return run_decks([task(deck) for deck in decks], schedule(keys), jobs)
+    return run_decks([task(deck) for deck in decks], schedule(keys), jobs,
+                     on_start=lambda index: say(decks[index], "started"))
 
 
 class _Prefixed:

@@ -202,6 +202,7 @@ def open_client(spec: EngineSpec, timeout: int = DEFAULT_TIMEOUT) -> Any:
     Every docker SDK client slidekit uses is made here. The SDK asks the engine its API
     version on the way (so this raises when the engine does not answer)."""
     import docker
+    from docker.constants import MINIMUM_DOCKER_API_VERSION
     from docker.tls import TLSConfig
 
     tls: Any = False
@@ -209,8 +210,27 @@ def open_client(spec: EngineSpec, timeout: int = DEFAULT_TIMEOUT) -> Any:
         cert = (spec.tls.client_cert, spec.tls.client_key) if spec.tls.client_cert and spec.tls.client_key else None
         ca = spec.tls.ca_cert if spec.tls.verify else None  # verify without ca.pem: the system's CAs
         tls = TLSConfig(client_cert=cert, ca_cert=ca, verify=spec.tls.verify)
-    return docker.DockerClient(base_url=spec.base_url, tls=tls, timeout=timeout,
-                               use_ssh_client=spec.base_url.startswith("ssh://"))
+    # The API version is asked for below, once the session is set up (the SDK would ask in the constructor).
+    client = docker.DockerClient(base_url=spec.base_url, tls=tls, timeout=timeout, version=MINIMUM_DOCKER_API_VERSION,
+                                 use_ssh_client=spec.base_url.startswith("ssh://"))
+    if spec.tls is not None:
+        _keep_tls_verify(client.api)
+    client.api._version = client.api.version(api_version=False)["ApiVersion"]
+    return client
+
+
+def _keep_tls_verify(session: Any) -> None:
+    """requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace a session's ``verify`` on
+    every request (psf/requests#3829), so the engine's own CA (ca.pem) would be ignored
+    whenever those are set; keep the session's setting (the proxy variables still apply)."""
+    merge = session.merge_environment_settings
+
+    def merged(url: Any, proxies: Any, stream: Any, verify: Any, cert: Any) -> Any:
+        settings = merge(url, proxies, stream, verify, cert)
+        settings["verify"] = session.verify if verify is None else verify
+        return settings
+
+    session.merge_environment_settings = merged
 
 
 @dataclass(frozen=True)
