@@ -1,0 +1,133 @@
+"""`slidekit verify DECK... | DIR -j N`: combined reports, the worst exit code, scheduling; real builds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from slidekit.cli import main
+from slidekit.verify.many import expand_paths, schedule, worst_exit
+from slidekit.verify.model import StageResult, StageStatus, VerifyReport
+from slidekit.verify.report import to_dict_many, to_junit_many, to_text_many
+
+
+def deck_text(shared: str, own: str, *, base: str = "slidekit-test/busybox:latest") -> str:
+    return (f"# {own}\n\n---\n\n```dockerfile\nFROM {base} AS base\nRUN echo {shared} > /shared\n```\n\n---\n\n"
+            f"```dockerfile\nFROM base AS app\nRUN {own}\n```\n")
+
+
+# --------------------------------------------------------------------------- pure parts
+
+
+def test_schedule_chains_decks_that_share_a_root_stage() -> None:
+    a, b, c = frozenset({"a"}), frozenset({"b"}), frozenset({"a", "b"})
+    assert schedule([a, a, b, c, frozenset()]) == [frozenset(), {0}, frozenset(), {0, 2}, frozenset()]
+
+
+def test_worst_exit_order() -> None:
+    assert worst_exit([0, 3, 4]) == 4 and worst_exit([4, 1, 3]) == 1 and worst_exit([0, 3]) == 3
+    assert worst_exit([0, 0]) == 0 and worst_exit([]) == 0
+
+
+def test_expand_paths(tmp_path: Path) -> None:
+    (tmp_path / "talks" / "b").mkdir(parents=True)
+    (tmp_path / "talks" / ".hidden").mkdir()
+    (tmp_path / "talks" / "node_modules").mkdir()
+    for rel in ("talks/z.md", "talks/b/a.md", "talks/.hidden/x.md", "talks/node_modules/y.md", "talks/notes.txt"):
+        (tmp_path / rel).write_text("# x\n")
+    folder = str(tmp_path / "talks")
+    found, several = expand_paths([folder])
+    assert found == [(f"{folder}/b/a.md", True), (f"{folder}/z.md", True)] and several
+    assert expand_paths([f"{folder}/z.md"]) == ([(f"{folder}/z.md", False)], False)
+    assert expand_paths([f"{folder}/z.md", f"{folder}/z.md"])[1] is True  # two arguments: the combined report
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(Exception, match="no Markdown decks"):
+        expand_paths([str(tmp_path / "empty")])
+
+
+def _report(path: str, status: StageStatus, engine: str = "default (unix:///var/run/docker.sock)") -> VerifyReport:
+    return VerifyReport(path, stages=(StageResult("Dockerfile", "base", status, 6, path, 1.0),), engine_name=engine,
+                        seconds=1.0)
+
+
+def test_combined_reports_shapes() -> None:
+    reports = [_report("a.md", StageStatus.BUILT), _report("b.md", StageStatus.FAILED),
+               _report("c.md", StageStatus.BASE_MISSING)]
+    data = to_dict_many(reports, 1, 2.5, 2)
+    assert (data["schema"], data["ok"], data["exit_code"], data["jobs"]) == ("slidekit.verify/2", False, 1, 2)
+    assert data["summary"] == {"decks": 3, "verified": 1, "failed": 1, "base image missing": 1, "no engine": 0}
+    assert [d["deck"] for d in data["decks"]] == ["a.md", "b.md", "c.md"]  # type: ignore[attr-defined]
+    assert all(d["schema"] == "slidekit.verify/1" for d in data["decks"])  # type: ignore[attr-defined]
+    root = ET.fromstring(to_junit_many(reports, 2.5))
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == ["a.md", "b.md", "c.md"]
+    assert [s.get("failures") for s in suites] == ["0", "1", "1"] and root.get("tests") == "6"
+    assert {p.get("name"): p.get("value") for p in suites[1].iter("property")} == {
+        "deck": "b.md", "engine": "default (unix:///var/run/docker.sock)"}
+    text = to_text_many(reports, 1, 2.5, 2)
+    assert [line for line in text.splitlines() if line.startswith("== ")] == ["== a.md", "== b.md", "== c.md"]
+    assert text.splitlines()[-1] == ("FAILED: 3 decks (1 verified, 1 failed, 1 base image missing) "
+                                     "on default (unix:///var/run/docker.sock) in 2.5s (-j 2)")
+
+
+# --------------------------------------------------------------------------- real builds
+
+@pytest.fixture()
+def talks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, docker_client, busybox_image) -> Iterator[Path]:  # type: ignore[no-untyped-def]
+    """A folder of decks (unique instructions, so nothing comes from an earlier run); their stage tags removed after."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for var in ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY"):
+        monkeypatch.delenv(var, raising=False)
+    folder = tmp_path / "talks"
+    folder.mkdir()
+    yield folder
+    for deck in folder.rglob("*.md"):
+        repo = "slidekit-verify/" + hashlib.sha256(str(deck.resolve()).encode()).hexdigest()[:12]
+        for image in docker_client.api.images(name=repo):
+            for tag in image.get("RepoTags") or ():
+                docker_client.api.remove_image(tag)
+
+
+@pytest.mark.docker
+def test_three_decks_with_j2(talks: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    shared = uuid.uuid4().hex
+    (talks / "one.md").write_text(deck_text(shared, "echo one"))
+    (talks / "part2").mkdir()
+    (talks / "part2" / "two.md").write_text(deck_text(shared, "echo two && sleep 1"))
+    (talks / "three.md").write_text(deck_text(shared, "echo three && sleep 1"))
+    (talks / "README.md").write_text("# no Dockerfile here: skipped in a folder\n")
+    junit = tmp_path / "junit.xml"
+    assert main(["verify", "-j", "2", "--format", "json", "--no-hadolint", "--junit", str(junit), str(talks)]) == 0
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    decks = [str(talks / "one.md"), str(talks / "part2" / "two.md"), str(talks / "three.md")]
+    assert data["schema"] == "slidekit.verify/2" and data["exit_code"] == 0 and data["jobs"] == 2
+    assert [d["deck"] for d in data["decks"]] == decks
+    assert all({s["stage"]: s["status"] for s in d["stages"]} == {"base": "built", "app": "built"} for d in data["decks"])
+    # The shared base stage was built once: the other decks got the same image from the engine's cache.
+    bases = {next(s["image_id"] for s in d["stages"] if s["stage"] == "base") for d in data["decks"]}
+    assert len(bases) == 1
+    # one.md builds the shared stage first; then two.md and three.md run side by side (-j 2).
+    lines = [line for line in err.splitlines() if line.endswith("] started") or "] verified" in line]
+    order = [(line.split("[")[1].split("]")[0], "started" if line.endswith("started") else "done") for line in lines]
+    assert order[:2] == [(decks[0], "started"), (decks[0], "done")]
+    assert sorted(order[2:4]) == [(decks[1], "started"), (decks[2], "started")], order
+    suites = ET.parse(junit).getroot().findall("testsuite")
+    assert [s.get("name") for s in suites] == decks
+    assert all({p.get("name") for p in s.iter("property")} == {"deck", "engine"} for s in suites)
+
+    # Listed explicitly with a failing and a base-missing deck: the worst exit code (1), text report.
+    (talks / "bad.md").write_text(deck_text(shared, "exit 3"))
+    (talks / "missing.md").write_text(deck_text(shared, "true", base="registry.invalid/slidekit-test/nope:1"))
+    args = [str(talks / "missing.md"), decks[0], str(talks / "bad.md")]
+    assert main(["verify", "-j", "2", "--no-hadolint", *args]) == 1
+    text = capsys.readouterr().out
+    assert [line for line in text.splitlines() if line.startswith("== ")] == [f"== {a}" for a in args]
+    assert text.splitlines()[-1].startswith("FAILED: 3 decks (1 verified, 1 failed, 1 base image missing) on default (")
+    assert main(["verify", "-j", "2", "--no-hadolint", str(talks / "missing.md"), decks[0]]) == 4
