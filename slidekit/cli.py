@@ -58,7 +58,9 @@ def _build_cli() -> click.Group:
             command = getattr(importlib.import_module(module), "command", None)
             return command if isinstance(command, click.Command) else None
 
-        def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[no-untyped-def]
+        def resolve_command(
+            self, ctx: click.Context, args: list[str]
+        ) -> tuple[str | None, click.Command | None, list[str]]:
             args[:] = with_shorthand(args)  # also when called as `cli` (click's test runner)
             return super().resolve_command(ctx, args)
 
@@ -151,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - last line of defence: no tracebacks for users
+    except Exception as exc:
         code = _click_error(exc)
         if code is not None:
             return code

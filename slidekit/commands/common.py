@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from slidekit import output
 from slidekit.files import read_deck_text
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:  # the parser and theme loader are imported when used (fast `--help`)
     from slidekit.deck.model import Deck
@@ -79,7 +82,7 @@ def open_theme(deck: Deck, override: str | None = None, *, quiet: bool = False) 
     return loaded
 
 
-def engine_option(func):  # type: ignore[no-untyped-def]
+def engine_option(func: F) -> F:
     """``--engine NAME|URL``: the Docker Engine for the commands that build (see :mod:`slidekit.verify.engine`)."""
     import click
 
@@ -90,7 +93,7 @@ def engine_option(func):  # type: ignore[no-untyped-def]
     )(func)
 
 
-def preprocess_options(func):  # type: ignore[no-untyped-def]
+def preprocess_options(func: F) -> F:
     """The pre-processing flags every deck-reading command shares
     (``--allow-exec``, ``--strict``, ``--refresh``); see :mod:`slidekit.preprocess`.
     ``--refresh`` is not passed to the command: :func:`open_deck` reads it."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -152,7 +152,7 @@ def _summary(target: Path, result: HtmlResult, seconds: float) -> str:
     return f"exported {target} ({slides}, {size / 1024:.0f} KiB) in {seconds:.2f}s"
 
 
-def watch_filter(deck_path: Path, outputs: set[Path]):  # type: ignore[no-untyped-def]
+def watch_filter(deck_path: Path, outputs: set[Path]) -> Callable[[object, str], bool]:
     """Which changed files trigger a re-export: the deck, themes (.json) and images
     next to it; never our own outputs, temporary files or hidden folders (caches)."""
     from slidekit.render.html_images import MIME
@@ -174,7 +174,7 @@ def watch_filter(deck_path: Path, outputs: set[Path]):  # type: ignore[no-untype
     return relevant
 
 
-def watch_loop(deck_path: str, target: Path, pdf: bool, **kwargs: object) -> None:
+def watch_loop(deck_path: str, target: Path, pdf: bool, **kwargs: Any) -> None:
     """Re-export whenever the deck (or an image or theme next to it) changes; Ctrl-C stops."""
     from watchfiles import watch
 
@@ -186,7 +186,7 @@ def watch_loop(deck_path: str, target: Path, pdf: bool, **kwargs: object) -> Non
                               raise_interrupt=False):
             started = time.perf_counter()
             try:
-                result = export_once(deck_path, target, **kwargs)  # type: ignore[arg-type]
+                result = export_once(deck_path, target, **kwargs)
                 if pdf:
                     write_pdf(target, target.with_suffix(".pdf"))
             except SlidekitError as exc:
@@ -226,9 +226,10 @@ def command(deck: str, out: str | None, theme: str | None, allow_html: bool, ver
         from slidekit.verify.engine import selected_engine
 
         selected_engine(engine)  # an unknown context is an error now, not after rendering
-    kwargs = dict(theme=theme, allow_html=allow_html, allow_exec=allow_exec, strict=strict, verify=verify, engine=engine)
+    kwargs: dict[str, Any] = {"theme": theme, "allow_html": allow_html, "allow_exec": allow_exec, "strict": strict,
+                              "verify": verify, "engine": engine}
     started = time.perf_counter()
-    result = export_once(deck, target, **kwargs)  # type: ignore[arg-type]
+    result = export_once(deck, target, **kwargs)
     output.out(_summary(target, result, time.perf_counter() - started))
     if pdf:
         pdf_path = target.with_suffix(".pdf")

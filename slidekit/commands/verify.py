@@ -84,8 +84,9 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
     if context is not None and not context.is_dir():
         raise SlidekitError("--context: not a directory", str(context))
     spec = selected_engine(engine)  # an unknown context or a malformed URL: exit 2 before anything runs
-    options = dict(context=context, image_map=mapping, targets=set(targets) or None, use_cache=not no_cache,
-                   run_checks=run_checks, hadolint=not no_hadolint, engine=spec)
+    options: dict[str, Any] = {"context": context, "image_map": mapping, "targets": set(targets) or None,
+                               "use_cache": not no_cache, "run_checks": run_checks, "hadolint": not no_hadolint,
+                               "engine": spec}
     opened = _open_all(paths, allow_exec=allow_exec, strict=strict, allow_empty=allow_empty)
     started = time.monotonic()
     if not several:
@@ -112,7 +113,7 @@ def _open_all(paths: list[tuple[str, bool]], *, allow_exec: bool, strict: bool, 
     return out
 
 
-def _verify_one(deck: Deck, options: dict) -> VerifyReport:  # type: ignore[type-arg]
+def _verify_one(deck: Deck, options: dict[str, Any]) -> VerifyReport:
     from slidekit.verify import progress as progress_mod
     from slidekit.verify.run import verify_deck
 
@@ -123,7 +124,7 @@ def _verify_one(deck: Deck, options: dict) -> VerifyReport:  # type: ignore[type
         display.close()
 
 
-def _verify_many(decks: list[Deck], options: dict, jobs: int) -> list[VerifyReport]:  # type: ignore[type-arg]
+def _verify_many(decks: list[Deck], options: dict[str, Any], jobs: int) -> list[VerifyReport]:
     """Verify ``decks`` ``jobs`` at a time (see :mod:`slidekit.verify.many`); progress lines
     on stderr carry the deck's name."""
     import threading

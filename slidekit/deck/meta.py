@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 
 from slidekit.deck.model import DeckMeta
 from slidekit.deck.split import Chunk
@@ -83,7 +84,7 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, 
     return None
 
 
-def _safe_load(yaml, text: str) -> object:  # type: ignore[no-untyped-def]
+def _safe_load(yaml: ModuleType, text: str) -> object:
     """``yaml.safe_load``, except that the :data:`TEXT_KEYS` keep a scalar's source
     text, as slides' yaml.v2 does for its string fields (``date: 2024-01-01``
     stays that string rather than a date, ``author: yes`` stays ``yes``,
@@ -140,7 +141,7 @@ def simple_mapping(text: str) -> dict[str, object] | None:
 
 def _key_line(chunk: Chunk, key: str) -> int:
     for offset, line in enumerate(chunk.lines):
-        if line.startswith(f"{key}:") or line.startswith(f"'{key}'") or line.startswith(f'"{key}"'):
+        if line.startswith((f"{key}:", f"'{key}'", f'"{key}"')):
             return chunk.first_line + offset
     return chunk.first_line
 

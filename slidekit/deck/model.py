@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Union
 
 from slidekit.source import Span
 
@@ -71,7 +70,7 @@ class HtmlInline:
     raw: str
 
 
-Inline = Union[Text, CodeSpan, Emph, Strong, Strike, Link, Image, SoftBreak, HardBreak, HtmlInline]
+Inline = Text | CodeSpan | Emph | Strong | Strike | Link | Image | SoftBreak | HardBreak | HtmlInline
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:
@@ -203,18 +202,18 @@ class Pause:
     span: Span
 
 
-Block = Union[
-    Heading,
-    Paragraph,
-    ListBlock,
-    BlockQuote,
-    Table,
-    CodeBlock,
-    CommandBlock,
-    HtmlBlock,
-    ThematicBreak,
-    Pause,
-]
+Block = (
+    Heading
+    | Paragraph
+    | ListBlock
+    | BlockQuote
+    | Table
+    | CodeBlock
+    | CommandBlock
+    | HtmlBlock
+    | ThematicBreak
+    | Pause
+)
 
 
 # --------------------------------------------------------------------------- slides

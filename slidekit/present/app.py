@@ -12,8 +12,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -37,6 +38,10 @@ from slidekit.present.frame import (
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, state_path, write_position
 from slidekit.theme.load import LoadedTheme
+
+if TYPE_CHECKING:
+    from slidekit.present.runcode import RunResult
+    from slidekit.verify.model import StageStatus
 
 #: seconds between mtime checks of the deck and its theme
 POLL = 0.3
@@ -81,7 +86,7 @@ class Presenter:
         self.max_scroll = 0
         self.page = 20
         self.started = time.time()
-        self.badges: dict | None = None  # type: ignore[type-arg]
+        self.badges: dict[int, StageStatus] | None = None
         self.changed = False  # set by background threads: redraw
         self._last_written: tuple[int, int] | None = None
         self.loader = loader  # the full deck, when ``deck`` is only the first-frame stand-in
@@ -201,7 +206,7 @@ class Presenter:
     def frame(self) -> list[Row]:
         width, height = self.screen.size()
         if is_too_small(width, height):
-            return too_small(width, height)
+            return [*too_small(width, height)]
         banner = banner_lines(self.banner, width) if self.banner else ()
         chrome = Chrome(banner, self._status(width))
         rows = chrome.body_rows(height)
@@ -293,14 +298,17 @@ class Presenter:
             from slidekit.present import build
 
             self.extra_lines = [Text("docker build: starting…", style="bold")]
-            target = lambda: build.run_stage(self.deck, docker, self._progress(index), self.options.engine)  # noqa: E731
+            target: Callable[[], None] = partial(build.run_stage, self.deck, docker, self._progress(index),
+                                                 self.options.engine)
         else:
             self.extra_lines = [Text(f"running {len(blocks)} block(s)…", style="bold")]
-            target = lambda: self._show_runs(index, runcode.run_slide(slide))  # noqa: E731
+
+            def target() -> None:
+                self._show_runs(index, runcode.run_slide(slide))
         self.worker = threading.Thread(target=target, daemon=True)
         self.worker.start()
 
-    def _progress(self, index: int):  # type: ignore[no-untyped-def]
+    def _progress(self, index: int) -> Callable[..., None]:
         def update(lines: list[Text], done: bool = False) -> None:
             if self.extra_slide == index:
                 self.extra_lines = [Text("")] + lines
@@ -311,7 +319,7 @@ class Presenter:
 
         return update
 
-    def _show_runs(self, index: int, results: list) -> None:  # type: ignore[type-arg]
+    def _show_runs(self, index: int, results: list[RunResult]) -> None:
         width = self.screen.size()[0]
         lines: list[Text] = []
         for result in results:
@@ -404,7 +412,7 @@ def _same_theme_file(current: LoadedTheme, wanted: Path | None) -> bool:
         return False
 
 
-def _badges(deck: Deck) -> dict | None:  # type: ignore[type-arg]
+def _badges(deck: Deck) -> dict[int, StageStatus] | None:
     """Per-slide Docker stage status from the verifier's cache, if there is one."""
     try:
         from slidekit.verify.status import slide_statuses

@@ -41,7 +41,6 @@ def notes_frame(view: NotesView, width: int, height: int) -> list[Text]:
     if is_too_small(width, height):
         return too_small(width, height)
     deck = view.deck
-    following = view.position is not None
     index = min(view.position.slide, len(deck.slides) - 1) if view.position else 0
     slide = deck.slides[index]
     lines: list[Text] = list(banner_lines(view.banner, width)) if view.banner else []
@@ -59,7 +58,7 @@ def notes_frame(view: NotesView, width: int, height: int) -> list[Text]:
     body = wrap_plain(notes, width) if notes else [Text("(no notes for this slide)", style="dim italic")]
     following_line = (
         Text(f"following the presenter (pid {view.position.pid}) — q quits", style="dim")
-        if following else
+        if view.position is not None else
         Text("waiting for the presenter: run `slidekit present DECK` in another terminal — q quits", style="yellow")
     )
     if index + 1 < len(deck.slides):

@@ -7,7 +7,12 @@ the first frame does not wait for click to load.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from slidekit.errors import SlidekitError
+
+if TYPE_CHECKING:
+    from slidekit.deck.model import Deck
 
 
 def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, allow_exec: bool = False,
@@ -30,7 +35,8 @@ def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, al
         # draw slide 1 from a partial parse; the full deck loads right after the first frame
         loaded = quick_deck(read_deck_text(deck), deck)
         if loaded is not None:
-            loader = lambda: open_deck(deck, quiet=True, allow_exec=allow_exec, strict=strict)  # noqa: E731
+            def loader() -> Deck:
+                return open_deck(deck, quiet=True, allow_exec=allow_exec, strict=strict)
     if loaded is None:
         loaded = open_deck(deck, allow_exec=allow_exec, strict=strict)
     try:

@@ -15,7 +15,7 @@ from slidekit.theme.schema import Style
 _PLACEHOLDER = re.compile(r"\{\{\s*\.text\s*\}\}")
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 # C0 controls except tab and newline, plus DEL: never sent to the terminal raw
-_CONTROLS = {c: None for c in (*range(0, 9), *range(11, 32), 127)}
+_CONTROLS = dict.fromkeys((*range(9), *range(11, 32), 127))
 _MERGE_FIELDS = tuple(f.name for f in fields(Style))
 
 

@@ -215,7 +215,7 @@ def open_client(spec: EngineSpec, timeout: int = DEFAULT_TIMEOUT) -> Any:
                                  use_ssh_client=spec.base_url.startswith("ssh://"))
     if spec.tls is not None:
         _keep_tls_verify(client.api)
-    client.api._version = client.api.version(api_version=False)["ApiVersion"]
+    client.api._version = client.api.version(api_version=False)["ApiVersion"]  # type: ignore[attr-defined]  # the SDK's own "auto"
     return client
 
 

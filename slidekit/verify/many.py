@@ -51,8 +51,10 @@ def expand_paths(args: Sequence[str]) -> tuple[list[tuple[str, bool]], bool]:
             out.extend(found)
         else:
             out.append((arg, False))
-    seen: set[str] = set()
-    unique = [(p, d) for p, d in out if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
+    first: dict[str, bool] = {}
+    for path, in_folder in out:
+        first.setdefault(path, in_folder)  # a deck named twice is verified once
+    unique = list(first.items())
     several = len(args) > 1 or any(d for _, d in out)
     return unique, several
 

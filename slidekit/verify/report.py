@@ -205,14 +205,14 @@ def to_text_many(reports: Sequence[VerifyReport], exit_code: int, seconds: float
 
 
 def _case(suite: ET.Element, classname: str, name: str, path: str, line: int, seconds: float) -> ET.Element:
-    from xml.etree import ElementTree as ET  # noqa: N817
+    from xml.etree import ElementTree as ET
 
     return ET.SubElement(suite, "testcase", classname=classname, name=name, file=path, line=str(line), time=f"{seconds:.3f}")
 
 
 def _suite(root: ET.Element, name: str, report: VerifyReport) -> ET.Element:
     """A testsuite, its properties naming the deck and the engine used."""
-    from xml.etree import ElementTree as ET  # noqa: N817
+    from xml.etree import ElementTree as ET
 
     suite = ET.SubElement(root, "testsuite", name=name)
     properties = ET.SubElement(suite, "properties")
@@ -231,7 +231,7 @@ def _finish_suite(suite: ET.Element) -> None:
 
 
 def _stage_cases(report: VerifyReport, root: ET.Element) -> None:
-    from xml.etree import ElementTree as ET  # noqa: N817
+    from xml.etree import ElementTree as ET
 
     for name in dict.fromkeys([s.dockerfile for s in report.stages] + [s.dockerfile for s in report.smoke]):
         suite = _suite(root, f"{report.deck_path}:{name}", report)
@@ -250,7 +250,7 @@ def _stage_cases(report: VerifyReport, root: ET.Element) -> None:
 
 
 def _finding_cases(report: VerifyReport, root: ET.Element) -> None:
-    from xml.etree import ElementTree as ET  # noqa: N817
+    from xml.etree import ElementTree as ET
 
     suite = _suite(root, f"{report.deck_path}:static checks", report)
     errors = [f for f in report.findings if f.severity is Severity.ERROR]
@@ -271,7 +271,7 @@ def to_junit_many(reports: Sequence[VerifyReport], seconds: float) -> str:
     """Several decks: one testsuite per deck (named after it; its properties name the deck
     and the engine), holding the deck's static-check, stage and smoke testcases (their
     ``classname`` is ``DECK:DOCKERFILE``)."""
-    from xml.etree import ElementTree as ET  # noqa: N817
+    from xml.etree import ElementTree as ET
 
     root = ET.Element("testsuites", name="slidekit verify")
     for report in reports:
@@ -294,7 +294,7 @@ def to_junit_many(reports: Sequence[VerifyReport], seconds: float) -> str:
 def to_junit(report: VerifyReport) -> str:
     """JUnit XML (Ant/Surefire shape GitLab, Jenkins and GitHub reporters read):
     a testcase per stage (and smoke check), plus error findings as failing testcases."""
-    from xml.etree import ElementTree as ET  # noqa: N817
+    from xml.etree import ElementTree as ET
 
     root = ET.Element("testsuites", name="slidekit verify")
     _finding_cases(report, root)

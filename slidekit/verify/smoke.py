@@ -99,7 +99,7 @@ def parse_checks(deck: Deck) -> tuple[SmokeCheck, ...]:
         return ()
     lines = _front_matter_lines(deck)
     checks: list[SmokeCheck] = []
-    for stage, value in raw.items():  # type: ignore[union-attr]
+    for stage, value in raw.items():  # type: ignore[attr-defined]  # meta.py validated `checks:` as a mapping
         stage_line = lines.get(("checks", str(stage)), lines.get(("checks",), 1))
         items = value if isinstance(value, list) else [value]
         if not items:
@@ -180,7 +180,7 @@ def _regex(value: object, name: str, fail: Callable[..., DeckError]) -> str | No
 
 
 def _parse_http(value: object, fail: Callable[..., DeckError]) -> HttpProbe:
-    if isinstance(value, bool) or isinstance(value, int):
+    if isinstance(value, (bool, int)):
         value = {"port": value}
     if not isinstance(value, dict):
         raise fail("`http` must be a mapping such as `{port: 80, path: /, status: 200}`", "http")
