@@ -131,3 +131,48 @@ def test_three_decks_with_j2(talks: Path, capsys: pytest.CaptureFixture[str], tm
     assert [line for line in text.splitlines() if line.startswith("== ")] == [f"== {a}" for a in args]
     assert text.splitlines()[-1].startswith("FAILED: 3 decks (1 verified, 1 failed, 1 base image missing) on default (")
     assert main(["verify", "-j", "2", "--no-hadolint", str(talks / "missing.md"), decks[0]]) == 4
+
+
+def test_run_decks_jobs_waits_and_cancel() -> None:
+    import threading
+    import time
+
+    from slidekit.verify.many import run_decks
+
+    lock = threading.Lock()
+    running: list[int] = []
+    peak = [0]
+    finished: list[int] = []
+
+    def task(index: int, seconds: float):  # type: ignore[no-untyped-def]
+        def run(cancel: threading.Event) -> VerifyReport:
+            with lock:
+                running.append(index)
+                peak[0] = max(peak[0], len(running))
+            time.sleep(seconds)
+            with lock:
+                running.remove(index)
+                finished.append(index)
+            return VerifyReport(f"{index}.md")
+        return run
+
+    waits = [frozenset(), frozenset({0}), frozenset(), frozenset({1}), frozenset()]
+    reports = run_decks([task(i, 0.05) for i in range(5)], waits, 2)
+    assert [r.deck_path for r in reports] == [f"{i}.md" for i in range(5)]  # in deck order
+    assert peak[0] == 2
+    assert finished.index(0) < finished.index(1) < finished.index(3)
+
+    # A failing deck (an input error) cancels the others: they see the event, the error propagates.
+    seen: list[bool] = []
+
+    def slow(cancel: threading.Event) -> VerifyReport:
+        seen.append(cancel.wait(5))
+        return VerifyReport("slow.md")
+
+    def boom(cancel: threading.Event) -> VerifyReport:
+        time.sleep(0.05)
+        raise ValueError("bad deck")
+
+    with pytest.raises(ValueError, match="bad deck"):
+        run_decks([slow, boom, task(9, 0)], [frozenset()] * 3, 2)
+    assert seen == [True]
