@@ -283,6 +283,13 @@ def to_junit_many(reports: Sequence[VerifyReport], seconds: float) -> str:
             suite.extend(part.findall("testcase"))
         _finish_suite(suite)
         suite.set("time", f"{report.seconds:.3f}")
+    return _document(root, seconds)
+
+
+def _document(root: ET.Element, seconds: float) -> str:
+    """The XML text of ``root``, its totals summed over its testsuites."""
+    from xml.etree import ElementTree as ET
+
     suites = root.findall("testsuite")
     for key in ("tests", "failures", "errors", "skipped"):
         root.set(key, str(sum(int(s.get(key, "0")) for s in suites)))
@@ -299,12 +306,7 @@ def to_junit(report: VerifyReport) -> str:
     root = ET.Element("testsuites", name="slidekit verify")
     _finding_cases(report, root)
     _stage_cases(report, root)
-    suites = root.findall("testsuite")
-    for key in ("tests", "failures", "errors", "skipped"):
-        root.set(key, str(sum(int(s.get(key, "0")) for s in suites)))
-    root.set("time", f"{report.seconds:.3f}")
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return _document(root, report.seconds)
 
 
 # --------------------------------------------------------------------------- GitHub Actions
