@@ -14,7 +14,6 @@ from slidekit import output
 from slidekit.commands.common import engine_option, open_deck, preprocess_options
 from slidekit.errors import SlidekitError
 from slidekit.files import write_atomic
-from slidekit.verify.many import worst_exit
 from slidekit.verify.model import VerifyReport
 
 if TYPE_CHECKING:
@@ -69,7 +68,7 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
                 Several decks: the worst, in the order 1, 4, 3, 0.
     """
     from slidekit.verify.engine import selected_engine
-    from slidekit.verify.many import expand_paths
+    from slidekit.verify.many import expand_paths, worst_exit
 
     mapping = parse_image_maps(image_maps)
     paths, several = expand_paths(decks)

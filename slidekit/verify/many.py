@@ -18,12 +18,15 @@ import hashlib
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slidekit.deck.model import Deck
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, SlidekitError
 from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 SKIPPED_FOLDERS = frozenset({"node_modules"})
 
@@ -111,6 +114,8 @@ def run_decks(tasks: Sequence[Task], waits: Sequence[frozenset[int]], jobs: int,
     Ctrl-C sets the cancel event (a task's progress callback raises KeyboardInterrupt in its
     thread when it is set, so each build cleans up), waits for the running tasks, re-raises.
     """
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait  # only several decks need a pool
+
     cancel = threading.Event()
     reports: dict[int, VerifyReport] = {}
     pending = list(range(len(tasks)))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from slidekit.cli import main
-from slidekit.verify.many import expand_paths, schedule, worst_exit
+from slidekit.verify.many import expand_paths, schedule
 from slidekit.verify.model import StageResult, StageStatus, VerifyReport
 from slidekit.verify.report import to_dict_many, to_junit_many, to_text_many
 
@@ -28,11 +28,6 @@ def deck_text(shared: str, own: str, *, base: str = "slidekit-test/busybox:lates
 def test_schedule_chains_decks_that_share_a_root_stage() -> None:
     a, b, c = frozenset({"a"}), frozenset({"b"}), frozenset({"a", "b"})
     assert schedule([a, a, b, c, frozenset()]) == [frozenset(), {0}, frozenset(), {0, 2}, frozenset()]
-
-
-def test_worst_exit_order() -> None:
-    assert worst_exit([0, 3, 4]) == 4 and worst_exit([4, 1, 3]) == 1 and worst_exit([0, 3]) == 3
-    assert worst_exit([0, 0]) == 0 and worst_exit([]) == 0
 
 
 def test_expand_paths(tmp_path: Path) -> None:
