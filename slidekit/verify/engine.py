@@ -24,6 +24,7 @@ out); :func:`open_client` is the only function that creates a docker SDK client.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -249,6 +250,9 @@ class Engine:
 def connect(spec: EngineSpec | None = None, timeout: int = DEFAULT_TIMEOUT) -> Engine:
     """Connect to ``spec`` (None: the selection from the environment, :func:`selected_engine`) and ping."""
     spec = spec or selected_engine()
+    if spec.base_url.startswith("ssh://") and importlib.util.find_spec("paramiko") is None:
+        return Engine(None, f"engine {spec.label}: ssh:// engines need the docker SDK's ssh support: "
+                            "pip install 'slidekit[ssh]' (and an `ssh` that reaches the host)", spec)
     try:
         client = open_client(spec, timeout)
         client.ping()

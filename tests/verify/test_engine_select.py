@@ -14,6 +14,7 @@ from slidekit.verify.engine import (
     EngineSelectionError,
     EngineSpec,
     TlsSettings,
+    connect,
     context_id,
     resolve_engine,
 )
@@ -152,3 +153,17 @@ def test_unknown_engine_is_a_usage_error_before_anything_runs(tmp_path, monkeypa
         err = capsys.readouterr().err
         assert err.startswith("error: --engine: no docker context named 'nope'") and "Traceback" not in err
     assert not (tmp_path / "deck.html").exists()
+
+
+def test_ssh_engine_goes_through_the_ssh_program() -> None:
+    """ssh:// uses the SDK's ssh transport shelling out to `ssh` (as the docker CLI does); without
+    paramiko (which the SDK's transport imports) the message says what to install."""
+    import importlib.util
+
+    spec = resolve("ssh://nobody@127.0.0.1:1", {}, {})
+    engine = connect(spec, timeout=5)
+    assert not engine.available and engine.message.startswith("engine ssh://nobody@127.0.0.1:1: ")
+    if importlib.util.find_spec("paramiko") is None:
+        assert "pip install 'slidekit[ssh]'" in engine.message
+    else:
+        assert "paramiko" not in engine.message  # the transport loaded; the ssh connection itself failed
