@@ -5,7 +5,9 @@
 - Decks whose Dockerfiles share a root stage (same base image after the image map, same
   instructions) are not started side by side: a deck waits for the earlier deck it shares
   one with, so its shared stages come from the engine's build cache instead of being
-  built twice at once. Decks sharing nothing run concurrently, ``jobs`` at a time.
+  built twice at once (and one deck's clean-up of untagged intermediate images cannot
+  race another deck's build that reuses them: every shared layer descends from a shared
+  root stage). Decks sharing nothing run concurrently, ``jobs`` at a time.
 - The exit code is the worst one: 1 (failed) > 4 (base image missing) > 3 (no engine) > 0.
 
 :func:`schedule` and :func:`share_keys` are pure; :func:`run_decks` runs the callables it
