@@ -189,8 +189,8 @@ def main() -> int:
             for _ in range(max(args.repeat, 5)):
                 warm_sk.append(timed(verify, env))
                 warm_docker.append(docker_builds(extracted, context, tag, env, nocache=False))
-            code = ("import sys,time;from slidekit.commands.common import open_deck;from slidekit.verify.run import verify_deck;"
-                    f"d=open_deck({str(deck_path)!r});m=dict(a.split('=',1) for a in {args.image_map!r});"
+            code = ("import sys,time;from slidekit.session import open_deck;from slidekit.verify.run import verify_deck;"
+                    f"d=open_deck({str(deck_path)!r}, preprocess=False);m=dict(a.split('=',1) for a in {args.image_map!r});"
                     "t=time.perf_counter();r=verify_deck(d,context=None,image_map=m,hadolint=False);"
                     "print(time.perf_counter()-t, r.from_cache)")
             for _ in range(5):

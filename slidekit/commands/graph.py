@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from slidekit import output
-from slidekit.commands.common import open_deck
+from slidekit.session import open_deck
+from slidekit.verify.assemble import assemble, pick
+from slidekit.verify.graph import stage_graph, to_graph_easy
 
 
 @click.command("graph")
@@ -18,10 +20,8 @@ def command(deck: str, name: str | None) -> int:
     COPY --from edges dotted (..>). Pipe it into `graph-easy --as=boxart`, or
     paste it into a ~~~graph-easy block so the talk draws its true graph.
     """
-    from slidekit.verify.assemble import assemble, pick
-    from slidekit.verify.graph import stage_graph, to_graph_easy
 
-    loaded = open_deck(deck)
+    loaded = open_deck(deck, preprocess=False)
     dockerfiles = assemble(loaded)
     if name is not None:
         dockerfiles = (pick(dockerfiles, name, loaded.path),)

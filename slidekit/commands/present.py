@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from slidekit.commands.common import engine_option, preprocess_options
+from slidekit.commands._options import engine_option, preprocess_options
+from slidekit.present.start import present_deck
 
 
 @click.command("present")
@@ -15,7 +16,8 @@ from slidekit.commands.common import engine_option, preprocess_options
               help="Theme name or JSON file (overrides the deck's `theme:`).")
 @engine_option
 @preprocess_options
-def command(deck: str, notes: bool, theme: str | None, engine: str | None, allow_exec: bool, strict: bool) -> int:
+def command(deck: str, notes: bool, theme: str | None, engine: str | None, allow_exec: bool, strict: bool,
+            refresh: bool) -> int:
     """Present DECK full-screen. Keys: ? shows them all; q quits.
 
     \b
@@ -24,6 +26,6 @@ def command(deck: str, notes: bool, theme: str | None, engine: str | None, allow
     J/K or ctrl+d/ctrl+u scroll, ctrl+e run code, r reload, ? help.
     Run `slidekit present DECK --notes` in a second terminal for speaker notes.
     """
-    from slidekit.present.start import present_deck
 
-    return present_deck(deck, notes=notes, theme=theme, allow_exec=allow_exec, strict=strict, engine=engine)
+    return present_deck(deck, notes=notes, theme=theme, allow_exec=allow_exec, strict=strict, refresh=refresh,
+                        engine=engine)

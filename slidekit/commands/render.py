@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 import click
 
 from slidekit import output
-from slidekit.commands.common import open_deck, open_theme, preprocess_options
+from slidekit.commands._options import preprocess_options
 from slidekit.errors import SlidekitError
+from slidekit.render.terminal import detect_color_system, render_footer, render_slide, to_ansi
+from slidekit.session import open_deck, open_theme
 
 if TYPE_CHECKING:  # the renderer is imported when rendering (fast `--help`)
     from slidekit.deck.model import Deck
@@ -24,7 +26,6 @@ def color_system_for(choice: str, env: Mapping[str, str], is_tty: bool) -> str |
     """``--color``: never → None; auto → what the terminal supports (None for
     pipes and under NO_COLOR); always → colour even in a pipe: 256 colours when
     TERM says so (and COLORTERM does not say truecolor), else truecolor."""
-    from slidekit.render.terminal import detect_color_system
 
     if choice == "never":
         return None
@@ -42,7 +43,6 @@ def default_width() -> int:
 def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
                 only: int | None = None) -> str:
     """The text `slidekit render` prints: each slide, its footer, separators between."""
-    from slidekit.render.terminal import render_footer, render_slide, to_ansi
 
     chunks: list[str] = []
     indexes = [only - 1] if only is not None else range(len(deck.slides))
@@ -64,13 +64,13 @@ def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
               help="Colour escape codes: auto = only when stdout is a terminal and NO_COLOR is unset.")
 @preprocess_options
 def command(deck: str, width: int | None, slide: int | None, theme: str | None, color: str,
-            allow_exec: bool, strict: bool) -> int:
+            allow_exec: bool, strict: bool, refresh: bool) -> int:
     """Print a deck's slides to stdout, rendered for a terminal (for pipes and CI).
 
     The output is the same every time at a given --width; slides are separated by
     a line of ═ and each ends with its footer (author, date, paging).
     """
-    loaded_deck = open_deck(deck, allow_exec=allow_exec, strict=strict)
+    loaded_deck = open_deck(deck, preprocess=True, allow_exec=allow_exec, strict=strict, refresh=refresh)
     if slide is not None and not 1 <= slide <= len(loaded_deck.slides):
         last = loaded_deck.slides[-1].span.last
         raise SlidekitError(f"--slide {slide} is out of range: the deck has "

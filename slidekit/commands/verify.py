@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, cast
+from typing import Any, TextIO, cast
 
 import click
 
 from slidekit import output
-from slidekit.commands.common import engine_option, open_deck, preprocess_options
+from slidekit.commands._options import engine_option
+from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
-from slidekit.files import write_atomic
+from slidekit.files import refuse_overwriting_deck, write_atomic
+from slidekit.session import open_deck
+from slidekit.verify import progress as progress_mod
+from slidekit.verify.assemble import has_blocks_to_verify
+from slidekit.verify.many import expand_paths, run_decks, schedule, share_keys, worst_exit
 from slidekit.verify.model import VerifyReport
-
-if TYPE_CHECKING:
-    from slidekit.deck.model import Deck
+from slidekit.verify.progress import PlainProgress, ProgressEvent
+from slidekit.verify.report import summary, to_github, to_json_many, to_junit, to_junit_many, to_text_many
+from slidekit.verify.run import verify_deck
 
 
 def parse_image_maps(values: tuple[str, ...]) -> dict[str, str]:
@@ -47,19 +53,22 @@ FORMATS = {
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write a JUnit XML report (a testcase per stage; several decks: a testsuite per deck).")
 @click.option("--no-hadolint", is_flag=True, help="Skip hadolint even when it is installed.")
 @click.option("--allow-empty", is_flag=True, help="A deck without Dockerfile code blocks is skipped instead of an error (pre-commit).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N", help="Verify N decks at a time.")
+@click.option("--static", "static_only", is_flag=True,
+              help="Run only the static checks (BuildKit's, slidekit's, hadolint's): no engine, nothing built; exit 1 on an error finding.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
+              help="Verify N decks at a time.")
 @engine_option
-@preprocess_options
 def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str, ...], targets: tuple[str, ...],
             no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, allow_empty: bool,
-            jobs: int, engine: str | None, allow_exec: bool, strict: bool) -> int:
+            static_only: bool, jobs: int, engine: str | None) -> int:
     """Verify the Dockerfile code blocks of DECK (or several decks, or the *.md decks
     under DIR) with a real Docker Engine.
 
     Static checks first, then every stage is built (the SDK's classic builder);
-    an unchanged deck is answered from the cache. Several decks give one combined
-    report (JSON schema slidekit.verify/2, a JUnit testsuite per deck); -j N verifies
-    N decks at a time.
+    an unchanged deck is answered from the cache. `--static` stops after the
+    static checks (pre-commit, fast CI): no Docker engine is needed. Several decks
+    give one combined report (JSON schema slidekit.verify/2, a JUnit testsuite per
+    deck); -j N verifies N decks at a time.
 
     \b
     Exit codes: 0 verified, 1 verification failed, 2 usage or input error,
@@ -67,45 +76,45 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
                 4 a base image is neither local nor pullable (and nothing else failed).
                 Several decks: the worst, in the order 1, 4, 3, 0.
     """
-    from slidekit.verify.engine import selected_engine
-    from slidekit.verify.many import expand_paths, worst_exit
-
     mapping = parse_image_maps(image_maps)
+    if static_only and run_checks:
+        raise SlidekitError("--static and --run: smoke checks need built images; drop one of them")
     paths, several = expand_paths(decks)
     if junit is not None:
-        from slidekit.commands.extract import refuse_deck_as_output
-
         for path, _ in paths:
-            refuse_deck_as_output(path, junit, "--junit")
+            refuse_overwriting_deck(path, junit, "--junit")
         folder = junit.parent if str(junit.parent) else Path(".")
         if not folder.is_dir():  # say so now, not after minutes of building
             raise SlidekitError(f"--junit: folder {folder} does not exist", str(junit))
     if context is not None and not context.is_dir():
         raise SlidekitError("--context: not a directory", str(context))
-    spec = selected_engine(engine)  # an unknown context or a malformed URL: exit 2 before anything runs
-    options: dict[str, Any] = {"context": context, "image_map": mapping, "targets": set(targets) or None,
-                               "use_cache": not no_cache, "run_checks": run_checks, "hadolint": not no_hadolint,
-                               "engine": spec}
-    opened = _open_all(paths, allow_exec=allow_exec, strict=strict, allow_empty=allow_empty)
+    options: dict[str, Any] = {"context": context, "hadolint": not no_hadolint, "static_only": True}
+    if not static_only:  # an unknown context or a malformed URL: exit 2 before anything runs
+        from slidekit.verify.engine import selected_engine  # noqa: PLC0415 - boundary: --static never loads it
+
+        options = {"context": context, "image_map": mapping, "targets": set(targets) or None,
+                   "use_cache": not no_cache, "run_checks": run_checks, "hadolint": not no_hadolint,
+                   "engine": selected_engine(engine)}
+    opened = _open_all(paths, allow_empty=allow_empty)
     started = time.monotonic()
-    if not several:
+    if several and not static_only:
+        reports = _verify_many(opened, options, jobs)
+    else:
         reports = [_verify_one(deck, options) for deck in opened]
-        _emit(reports, fmt, junit)
-        return worst_exit([r.exit_code for r in reports])
-    reports = _verify_many(opened, options, jobs)
     code = worst_exit([r.exit_code for r in reports])
-    _emit_many(reports, fmt, junit, code, time.monotonic() - started, jobs)
+    if several:
+        _emit_many(reports, fmt, junit, code, time.monotonic() - started, jobs)
+    else:
+        _emit(reports, fmt, junit)
     return code
 
 
-def _open_all(paths: list[tuple[str, bool]], *, allow_exec: bool, strict: bool, allow_empty: bool) -> list[Deck]:
+def _open_all(paths: list[tuple[str, bool]], *, allow_empty: bool) -> list[Deck]:
     """Every deck read and parsed before anything is built (a bad one is exit 2 up front);
     decks with nothing to verify are dropped when found in a folder or with --allow-empty."""
-    from slidekit.verify.assemble import has_blocks_to_verify
-
     out = []
     for path, in_folder in paths:
-        deck = open_deck(path, allow_exec=allow_exec, strict=strict)
+        deck = open_deck(path, preprocess=False)  # ~~~ blocks are never needed to verify
         if (allow_empty or in_folder) and not has_blocks_to_verify(deck):
             continue  # only "nothing to verify" is skipped: malformed attributes still fail (exit 2)
         out.append(deck)
@@ -113,9 +122,10 @@ def _open_all(paths: list[tuple[str, bool]], *, allow_exec: bool, strict: bool, 
 
 
 def _verify_one(deck: Deck, options: dict[str, Any]) -> VerifyReport:
-    from slidekit.verify import progress as progress_mod
-    from slidekit.verify.run import verify_deck
+    if options.get("static_only"):
+        from slidekit.verify.static_only import verify_static  # noqa: PLC0415 - boundary: --static only
 
+        return verify_static(deck, context=options["context"], hadolint=options["hadolint"])
     display = progress_mod.for_stream(output.stderr())
     try:
         return verify_deck(deck, progress=display, **options)
@@ -126,15 +136,9 @@ def _verify_one(deck: Deck, options: dict[str, Any]) -> VerifyReport:
 def _verify_many(decks: list[Deck], options: dict[str, Any], jobs: int) -> list[VerifyReport]:
     """Verify ``decks`` ``jobs`` at a time (see :mod:`slidekit.verify.many`); progress lines
     on stderr carry the deck's name."""
-    import threading
-
-    from slidekit.verify.many import run_decks, schedule, share_keys
-    from slidekit.verify.progress import PlainProgress, ProgressEvent
-    from slidekit.verify.report import summary
-    from slidekit.verify.run import verify_deck
-
     lock = threading.Lock()
     stream = output.stderr()
+    cancel_of: dict[str, threading.Event] = {}
 
     def say(deck: Deck, text: str) -> None:
         with lock:
@@ -157,7 +161,6 @@ def _verify_many(decks: list[Deck], options: dict[str, Any], jobs: int) -> list[
 
         return run
 
-    cancel_of: dict[str, threading.Event] = {}
     keys = [share_keys(deck, options["image_map"]) for deck in decks]
     return run_decks([task(deck) for deck in decks], schedule(keys), jobs,
                      on_start=lambda index: say(decks[index], "started"))
@@ -184,18 +187,15 @@ class _Prefixed:
 
 
 def _emit(reports: list[VerifyReport], fmt: str, junit: Path | None) -> None:
-    from slidekit.verify.report import to_junit
-
+    """One DECK argument: its report (none when --allow-empty skipped it)."""
     for report in reports:
         output.out(FORMATS[fmt](report), end="")
-    if junit is not None and reports:
-        write_atomic(junit, to_junit(reports[0]))
+        if junit is not None:
+            write_atomic(junit, to_junit(report))
     _annotate(reports, fmt)
 
 
 def _emit_many(reports: list[VerifyReport], fmt: str, junit: Path | None, code: int, seconds: float, jobs: int) -> None:
-    from slidekit.verify.report import to_json_many, to_junit_many, to_text_many
-
     render = to_json_many if fmt == "json" else to_text_many
     output.out(render(reports, code, seconds, jobs), end="")
     if junit is not None:
@@ -204,8 +204,6 @@ def _emit_many(reports: list[VerifyReport], fmt: str, junit: Path | None, code: 
 
 
 def _annotate(reports: list[VerifyReport], fmt: str) -> None:
-    from slidekit.verify.report import to_github
-
     if os.environ.get("GITHUB_ACTIONS") == "true":
         # The runner reads workflow commands from stdout and stderr; keep JSON on stdout parseable.
         emit = output.err if fmt == "json" else output.out

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from slidekit.commands.common import open_deck, open_theme
-from slidekit.deck.model import Deck
+from slidekit import output
+from slidekit.deck.model import CommandBlock, Deck
 from slidekit.errors import SlidekitError
+from slidekit.present import runcode
 from slidekit.present import state as sm
 from slidekit.present.frame import (
     Chrome,
@@ -35,17 +36,17 @@ from slidekit.present.frame import (
     too_small,
     wrap_plain,
 )
+from slidekit.present.reload import POLL, DeckSource, FileWatch
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, state_path, write_position
-from slidekit.theme.load import LoadedTheme
+from slidekit.present.trust import deck_trust
+from slidekit.render import terminal
+from slidekit.session import deck_dir, open_theme
+from slidekit.theme.load import LoadedTheme, resolve_theme_path
 
 if TYPE_CHECKING:
     from slidekit.present.runcode import RunResult
     from slidekit.verify.model import StageStatus
-
-#: seconds between mtime checks of the deck and its theme
-POLL = 0.3
-
 
 @dataclass(frozen=True)
 class Options:
@@ -53,23 +54,17 @@ class Options:
     allow_exec: bool = False
     strict: bool = False
     theme: str | None = None
+    refresh: bool = False
     engine: str | None = None  # --engine: ctrl+e builds there (None: the environment's selection)
 
-
-def _mtime(path: Path | str | None) -> float | None:
-    if path is None or str(path) == "-":
-        return None
-    try:
-        return os.stat(path).st_mtime_ns
-    except OSError:
-        return None
+    @property
+    def source(self) -> DeckSource:
+        return DeckSource(self.path, self.allow_exec, self.strict, self.refresh)
 
 
 class Presenter:
     def __init__(self, options: Options, deck: Deck, theme: LoadedTheme, screen: Screen,
                  loader: Callable[[], Deck] | None = None) -> None:
-        from slidekit.render import terminal
-
         self.render = terminal
         self.options = options
         self.screen = screen
@@ -107,7 +102,7 @@ class Presenter:
         self.cache.clear()
         self.view = sm.View(tuple(s.steps for s in deck.slides), tuple(s.source for s in deck.slides))
         self.theme_file = _theme_file(deck, self.options.theme) or theme.path
-        self.mtimes = (_mtime(deck.path), _mtime(self.theme_file))
+        self.watch = FileWatch(self.options.path, self.theme_file)
         if badges:
             self.refresh_badges()
         self.state = sm.clamp_to(self.state, replace(self.view, max_scroll=10**9))
@@ -131,16 +126,10 @@ class Presenter:
         if self.options.path == "-":
             self.state = replace(self.state, message="a deck read from stdin cannot be reloaded")
             return
-        try:
-            deck = open_deck(self.options.path, quiet=True, allow_exec=self.options.allow_exec,
-                             strict=self.options.strict)
-        except SlidekitError as exc:
-            self.banner = f"reload failed, showing the last good version — {exc}"
-            self.mtimes = (_mtime(self.options.path), self.mtimes[1])
-            return
-        except Exception as exc:  # noqa: BLE001 - a talk must survive any broken edit
-            self.banner = f"reload failed, showing the last good version — {self.options.path}: {exc}"
-            self.mtimes = (_mtime(self.options.path), self.mtimes[1])
+        deck, failure = self.options.source.reopen()
+        if deck is None:
+            self.banner = failure
+            self.watch.rearm(self.options.path)
             return
         theme = open_theme(deck, self.options.theme, quiet=True)
         self.banner = "; ".join(theme.warnings)
@@ -153,7 +142,7 @@ class Presenter:
     def changed_on_disk(self) -> bool:
         if self.options.path == "-":
             return False
-        return (_mtime(self.options.path), _mtime(self.theme_file)) != self.mtimes
+        return self.watch.changed()
 
     # ------------------------------------------------------------------ drawing
 
@@ -183,8 +172,6 @@ class Presenter:
         return self.widths[key]
 
     def _needed_width(self, index: int, width: int) -> int:
-        from slidekit.deck.model import CommandBlock
-
         slide = self.deck.slides[index]
         # the output alone: its notice is ordinary text that wraps
         outputs = tuple(replace(b, notice=None) for b in slide.blocks if isinstance(b, CommandBlock) and b.output)
@@ -274,9 +261,7 @@ class Presenter:
     # ------------------------------------------------------------------ live code
 
     def execute(self) -> None:
-        from slidekit.present import runcode
 
-        from slidekit.present.trust import deck_trust
 
         slide = self.deck.slides[self.state.index]
         trust = deck_trust(self.deck, self.options.allow_exec)  # decided now: chmod during a talk counts
@@ -295,7 +280,7 @@ class Presenter:
         index = self.state.index
         self.extra_slide = index
         if docker:
-            from slidekit.present import build
+            from slidekit.present import build  # noqa: PLC0415 - boundary: the verifier loads on ctrl+e only
 
             self.extra_lines = [Text("docker build: starting…", style="bold")]
             target: Callable[[], None] = partial(build.run_stage, self.deck, docker, self._progress(index),
@@ -393,8 +378,6 @@ class Presenter:
 def _theme_file(deck: Deck, override: str | None) -> Path | None:
     """The theme file to watch: the one the deck names even when it is broken
     (the loaded theme is then a fallback, and fixing the file must reload)."""
-    from slidekit.commands.common import deck_dir
-    from slidekit.theme.load import resolve_theme_path
 
     name = override or deck.meta.theme
     if not name or name.startswith("http"):
@@ -414,10 +397,8 @@ def _same_theme_file(current: LoadedTheme, wanted: Path | None) -> bool:
 
 def _badges(deck: Deck) -> dict[int, StageStatus] | None:
     """Per-slide Docker stage status from the verifier's cache, if there is one."""
-    try:
-        from slidekit.verify.status import slide_statuses
-    except ImportError:
-        return None
+    from slidekit.verify.status import slide_statuses  # noqa: PLC0415 - boundary: loads in the background
+
     try:
         return slide_statuses(deck)
     except Exception:  # noqa: BLE001 - badges are decoration; never break the talk
@@ -426,8 +407,6 @@ def _badges(deck: Deck) -> dict[int, StageStatus] | None:
 
 def present(options: Options, deck: Deck, theme: LoadedTheme, in_fd: int, out_fd: int, *,
             loader: Callable[[], Deck] | None = None) -> None:
-    from slidekit import output
-
     screen = Screen(in_fd, out_fd)
     presenter: Presenter | None = None
     try:

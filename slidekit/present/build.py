@@ -13,6 +13,8 @@ from collections.abc import Callable
 from rich.text import Text
 
 from slidekit.deck.model import CodeBlock, Deck
+from slidekit.verify.engine import selected_engine
+from slidekit.verify.run import verify_deck
 
 _FROM_AS_ANY = re.compile(r"^\s*FROM\s.*?\sAS\s+(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 
@@ -64,9 +66,6 @@ def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update, engine: str |
 
     update([Text(f"docker build {label}: starting…", style="bold")])
     try:
-        from slidekit.verify.engine import selected_engine
-        from slidekit.verify.run import verify_deck
-
         report = verify_deck(deck, context=None, image_map={}, targets=set(stages) or None, progress=progress,
                              engine=selected_engine(engine))
     except Exception as exc:  # noqa: BLE001 - shown on screen; the talk goes on

@@ -21,8 +21,6 @@ MIN_WIDTH = 20
 MIN_HEIGHT = 5
 
 BANNER_STYLE = "bold white on red"
-STATUS_STYLE = "bold"
-HELP_STYLE = "on grey11"
 
 
 def wrap_plain(text: str, width: int, style: str = "") -> list[Text]:

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from slidekit.commands.common import open_deck
 from slidekit.deck.model import Deck
-from slidekit.errors import SlidekitError
 from slidekit.present.frame import banner_lines, is_too_small, too_small, wrap_plain
+from slidekit.present.reload import DeckSource, FileWatch
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, alive, read_position, state_path
+from slidekit.render.terminal import detect_color_system, to_ansi
 
 POLL = 0.2
 
@@ -79,14 +79,13 @@ def notes_frame(view: NotesView, width: int, height: int) -> list[Text]:
 
 
 def show_notes(path: str, deck: Deck, in_fd: int, out_fd: int, *, allow_exec: bool = False,
-               strict: bool = False) -> None:
-    from slidekit.render.terminal import detect_color_system, to_ansi
-
+               strict: bool = False, refresh: bool = False) -> None:
     color_system = detect_color_system(dict(os.environ), True)
     sync = state_path(path)
     screen = Screen(in_fd, out_fd)
     banner = ""
-    mtime = _mtime(path)
+    source = DeckSource(path, allow_exec, strict, refresh)
+    watch = FileWatch(path)
     try:
         screen.open()
         while True:
@@ -99,19 +98,9 @@ def show_notes(path: str, deck: Deck, in_fd: int, out_fd: int, *, allow_exec: bo
             keys = screen.read_keys(POLL)
             if any(k in ("q", "ctrl+c", "esc") for k in keys):
                 return
-            now_mtime = _mtime(path)
-            if now_mtime != mtime:
-                mtime = now_mtime
-                try:
-                    deck, banner = open_deck(path, quiet=True, allow_exec=allow_exec, strict=strict), ""
-                except SlidekitError as exc:
-                    banner = f"reload failed, showing the last good version — {exc}"
+            if watch.changed():
+                watch.rearm()
+                reloaded, banner = source.reopen()
+                deck = reloaded or deck
     finally:
         screen.close()
-
-
-def _mtime(path: str) -> int | None:
-    try:
-        return os.stat(path).st_mtime_ns if path != "-" else None
-    except OSError:
-        return None

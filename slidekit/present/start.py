@@ -10,48 +10,45 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from slidekit.errors import SlidekitError
+from slidekit.files import read_deck_text
+from slidekit.present.app import Options, present
+from slidekit.present.notes import show_notes
+from slidekit.present.quick import quick_deck
+from slidekit.present.screen import Terminated, open_tty
+from slidekit.session import open_deck, open_theme
+from slidekit.verify.engine import selected_engine
 
 if TYPE_CHECKING:
     from slidekit.deck.model import Deck
 
 
 def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, allow_exec: bool = False,
-                 strict: bool = False, engine: str | None = None) -> int:
+                 strict: bool = False, refresh: bool = False, engine: str | None = None) -> int:
     """Present (or with ``notes``, follow as the speaker view) the deck at ``deck``; the exit code.
     ``engine`` (``--engine``) is the Docker engine ctrl+e builds on; a bad one is an error now."""
     if engine is not None:
-        from slidekit.verify.engine import selected_engine
-
         selected_engine(engine)
-    from slidekit.commands.common import open_deck, open_theme
-    from slidekit.present.screen import Terminated, open_tty
 
     loader = None
     loaded = None
     if not notes and deck != "-":
-        from slidekit.files import read_deck_text
-        from slidekit.present.quick import quick_deck
-
         # draw slide 1 from a partial parse; the full deck loads right after the first frame
         loaded = quick_deck(read_deck_text(deck), deck)
         if loaded is not None:
             def loader() -> Deck:
-                return open_deck(deck, quiet=True, allow_exec=allow_exec, strict=strict)
+                return open_deck(deck, preprocess=True, quiet=True, allow_exec=allow_exec, strict=strict,
+                                 refresh=refresh)
     if loaded is None:
-        loaded = open_deck(deck, allow_exec=allow_exec, strict=strict)
+        loaded = open_deck(deck, preprocess=True, allow_exec=allow_exec, strict=strict, refresh=refresh)
     try:
         in_fd, out_fd = open_tty()
     except OSError:
         raise SlidekitError("presenting needs a terminal (no tty available)", deck) from None
     try:
         if notes:
-            from slidekit.present.notes import show_notes
-
-            show_notes(deck, loaded, in_fd, out_fd, allow_exec=allow_exec, strict=strict)
+            show_notes(deck, loaded, in_fd, out_fd, allow_exec=allow_exec, strict=strict, refresh=refresh)
         else:
-            from slidekit.present.app import Options, present
-
-            present(Options(deck, allow_exec, strict, theme, engine), loaded, open_theme(loaded, theme), in_fd, out_fd,
+            present(Options(deck, allow_exec, strict, theme, refresh, engine), loaded, open_theme(loaded, theme), in_fd, out_fd,
                     loader=loader)
     except Terminated as exc:
         return exc.exit_code

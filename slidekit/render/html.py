@@ -15,10 +15,15 @@ import datetime as _dt
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache, cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from pygments import highlight as _hl
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.util import ClassNotFound
 
 from slidekit.deck import model as m
 from slidekit.deck.meta import footer_parts
@@ -203,9 +208,6 @@ def _table(b: m.Table, ctx: _Ctx) -> str:
 
 @lru_cache(maxsize=128)
 def _lexer(lang: str) -> Lexer:
-    from pygments.lexers import TextLexer, get_lexer_by_name
-    from pygments.util import ClassNotFound
-
     try:
         return get_lexer_by_name(lang or "text", stripnl=False, ensurenl=False)
     except ClassNotFound:
@@ -214,8 +216,6 @@ def _lexer(lang: str) -> Lexer:
 
 @lru_cache(maxsize=1)
 def _formatter() -> HtmlFormatter[str]:
-    from pygments.formatters import HtmlFormatter
-
     return HtmlFormatter(nowrap=True)
 
 
@@ -224,7 +224,6 @@ def highlight(code: str, lang: str) -> str:
     """Pygments HTML spans (token classes; colours come from the theme stylesheet).
 
     Memoised, so ``--watch`` re-lexes only the code blocks that changed."""
-    from pygments import highlight as _hl
 
     return _hl(code.rstrip("\n"), _lexer(lang), _formatter())
 

@@ -11,7 +11,9 @@ reported as warnings, never fatal), but wrong *types* are errors.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
+
+from rich.color import Color, ColorParseError
 
 PRIMITIVE = frozenset(
     {
@@ -102,9 +104,6 @@ class Style:
         return replace(self, **changes) if changes else self  # type: ignore[arg-type]  # values copied from a Style
 
 
-STYLE_FIELDS = frozenset(f.name for f in fields(Style))
-
-
 @dataclass(frozen=True)
 class Theme:
     """A parsed glamour theme; ``name`` is where it came from, for messages."""
@@ -186,7 +185,6 @@ def _parse_field(key: str, item: object, where: str, warnings: list[str]) -> obj
 def _is_colour(value: str) -> bool:
     """Does :func:`slidekit.theme.colors.to_hex` understand ``value`` (an ANSI
     index 0-255, ``#rgb``, ``#rrggbb`` or a colour name)?"""
-    from rich.color import Color, ColorParseError
 
     value = value.strip()
     if value.isdigit():

@@ -209,12 +209,14 @@ def merge(old: CacheEntry | None, new: CacheEntry) -> CacheEntry:
 # --------------------------------------------------------------------------- static findings by content
 
 #: The modules whose code decides the static findings: a change to them is a new key.
-_RULE_MODULES = ("static.py", "dockerfile.py", "context.py", "hadolint.py", "model.py", "cache.py")
+_RULE_MODULES = ("static.py", "lint.py", "shell_lex.py", "image_env.py", "dockerfile.py", "context.py", "hadolint.py", "model.py", "cache.py")
 
 
-def findings_key(dockerfiles: Sequence[AssembledDockerfile], files: Iterable[str], hadolint: str | None) -> str:
+def findings_key(dockerfiles: Sequence[AssembledDockerfile], files: Iterable[str], hadolint: str | None,
+                 ignore: Iterable[str] = ()) -> str:
     """Key of the static findings: Dockerfile texts and line maps, the context's file
-    names (CopySourceMissing), hadolint's identity (None: not used) and slidekit's rule code."""
+    names (CopySourceMissing), its .dockerignore patterns (CopyIgnoredFile), hadolint's
+    identity (None: not used) and slidekit's rule code."""
     here = Path(__file__).parent
     code = []
     for name in _RULE_MODULES:
@@ -229,6 +231,7 @@ def findings_key(dockerfiles: Sequence[AssembledDockerfile], files: Iterable[str
         "dockerfiles": [[d.name, d.text, list(d.line_map), list(d.slide_of), d.deck_path] for d in dockerfiles],
         "files": sorted(files),
         "hadolint": hadolint,
+        "ignore": list(ignore),
     })
 
 

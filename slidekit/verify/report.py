@@ -6,7 +6,7 @@ where the strings go.
 JSON schema ``slidekit.verify/1`` (fields are only ever added, never renamed)::
 
     {"schema": "slidekit.verify/1", "deck": str, "ok": bool, "exit_code": int,
-     "engine": {"available": bool, "message": str, "name": str}, "from_cache": bool, "seconds": float,
+     "engine": {"available": bool, "message": str, "name": str}, "static_only": bool, "from_cache": bool, "seconds": float,
      "dockerfiles": [str],
      "summary": {"errors": int, "warnings": int, "info": int,
                  "stages": {"built": int, "failed": int, "not reached": int,
@@ -100,6 +100,8 @@ def summary(report: VerifyReport) -> str:
         parts.append(f"{sum(s.passed for s in report.smoke)}/{len(report.smoke)} smoke checks passed")
     verdict = {EXIT_FAILED: "FAILED", EXIT_BASE_MISSING: "NOT VERIFIED (base image missing)",
                EXIT_DOCKER_UNAVAILABLE: "not verified (no Docker engine)"}.get(report.exit_code, "verified")
+    if report.static_only and report.exit_code == 0:
+        verdict = "static checks passed (nothing built)"
     cached = ", cached" if report.from_cache else ""
     return f"{verdict}: {'; '.join(parts)} in {report.seconds:.1f}s{cached}"
 
@@ -148,6 +150,7 @@ def to_dict(report: VerifyReport) -> dict[str, object]:
         "ok": not report.failed,
         "exit_code": report.exit_code,
         "engine": {"available": report.engine_available, "message": report.engine_message, "name": report.engine_name},
+        "static_only": report.static_only,
         "from_cache": report.from_cache,
         "seconds": round(report.seconds, 3),
         "dockerfiles": list(report.dockerfiles),

@@ -33,6 +33,7 @@ from slidekit.verify.progress import ProgressEvent
 if TYPE_CHECKING:  # build.py (tarfile, the SDK builder) is imported only when something is built
     from slidekit.verify.build import BuildOutcome, ImageBuilder
     from slidekit.verify.engine import EngineSpec
+    from slidekit.verify.context import IgnorePattern
 
 Progress = Callable[[ProgressEvent], None]
 
@@ -241,20 +242,8 @@ def context_root(deck: Deck, context: Path | None) -> Path:
         if context is not None:
             raise SlidekitError(f"--context: build context {root} is not a directory")
         raise SlidekitError(f"build context {root} is not a directory", deck.path,
-                            front_matter_line(deck, "context") if option else None)
+                            deck.meta.key_line("context") if option else None)
     return root
-
-
-def front_matter_line(deck: Deck, key: str) -> int | None:
-    """The deck line of front matter ``key:`` (None without front matter)."""
-    span = deck.meta.span
-    if span is None:
-        return None
-    lines = deck.source.split("\n")
-    for number in range(span.first, min(span.last, len(lines)) + 1):
-        if lines[number - 1].startswith(f"{key}:"):
-            return number
-    return span.first
 
 
 def effective_image_map(deck: Deck, image_map: Mapping[str, str] | None) -> dict[str, str]:
@@ -271,7 +260,14 @@ def list_files(root: Path, limit: int | None = None) -> frozenset[str]:
     return list_context(root, limit)
 
 
-def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozenset[str], hadolint: bool) -> tuple[Finding, ...]:
+def read_dockerignore(root: Path) -> tuple[IgnorePattern, ...] | None:
+    from slidekit.verify.context import read_dockerignore as read
+
+    return read(root)
+
+
+def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozenset[str], hadolint: bool,
+                    dockerignore: tuple[IgnorePattern, ...] | None = None) -> tuple[Finding, ...]:
     """The static checks' findings, cached by content (:func:`cache.findings_key`): an
     unchanged deck neither imports the rules nor starts hadolint."""
     identity = None
@@ -279,7 +275,8 @@ def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozens
         from slidekit.verify.hadolint import identity as hadolint_identity
 
         identity = hadolint_identity()
-    key = result_cache.findings_key(dockerfiles, files, identity)
+    ignore = [("!" if p.exclusion else "") + p.pattern for p in dockerignore or ()]
+    key = result_cache.findings_key(dockerfiles, files, identity, ignore)
     cached = result_cache.load_findings(key)
     if cached is not None:
         return cached
@@ -288,7 +285,7 @@ def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozens
 
     # hadolint caches its own results by text: asked first, the check below reads them back.
     complete = identity is None or all(run_hadolint(d.text) is not None for d in dockerfiles)
-    findings = tuple(check(dockerfiles, files, hadolint=hadolint))
+    findings = tuple(check(dockerfiles, files, hadolint=hadolint, dockerignore=dockerignore))
     if complete:  # a hadolint that failed this time is asked again next time
         result_cache.store_findings(key, findings)
     return findings
@@ -419,7 +416,7 @@ def verify_deck(
     files = list_files(root)
     mapping = effective_image_map(deck, image_map)
     emit(ProgressEvent("static"))
-    findings = static_findings(dockerfiles, files, hadolint)
+    findings = static_findings(dockerfiles, files, hadolint, read_dockerignore(root))
     plans = tuple(plan_stages(d) for d in dockerfiles)
     checks = smoke_findings(deck, plans)
     wanted = _wanted(plans, targets, deck.path)
@@ -546,10 +543,8 @@ def _collect(plans: tuple[DockerfilePlan, ...], done: Mapping[str, Mapping[int, 
 
 
 def _smoke(client: object, deck: Deck, stages: tuple[StageResult, ...], run: _Run) -> list[SmokeResult]:
-    try:
-        from slidekit.verify.smoke import run_checks
-    except ImportError:
-        return []
+    from slidekit.verify.smoke import run_checks
+
     if client is None:
         return []
     images = {(s.dockerfile, s.stage): run.tags.get((s.dockerfile, s.stage)) or s.image_id or ""

@@ -19,7 +19,7 @@ from external_tools import require
 from tls_engine import TlsEngine, tls_engine
 
 from slidekit.cli import main
-from slidekit.commands.common import open_deck
+from slidekit.session import open_deck
 from slidekit.present.build import run_stage, slide_stages
 from slidekit.present.runcode import dockerfile_blocks
 from slidekit.verify.engine import EngineSpec, TlsSettings, open_client
@@ -142,7 +142,7 @@ def test_current_context_for_export_and_presenter(remote: TlsEngine, docker_clie
 
     # ctrl+e on the third slide builds stage app, on the engine --engine names
     deck2, _ = write_deck(tmp_path / "present")
-    loaded = open_deck(str(deck2))
+    loaded = open_deck(str(deck2), preprocess=False)
     blocks = dockerfile_blocks(loaded.slides[2])
     assert slide_stages(blocks) == ["app"]
     frames: list[tuple[list[str], bool]] = []
