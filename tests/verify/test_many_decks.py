@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -12,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from slidekit.cli import main
-from slidekit.verify.many import expand_paths, schedule
+from slidekit.verify.many import expand_paths, run_decks, schedule
 from slidekit.verify.model import StageResult, StageStatus, VerifyReport
 from slidekit.verify.report import to_dict_many, to_junit_many, to_text_many
 
@@ -129,11 +135,6 @@ def test_three_decks_with_j2(talks: Path, capsys: pytest.CaptureFixture[str], tm
 
 
 def test_run_decks_jobs_waits_and_cancel() -> None:
-    import threading
-    import time
-
-    from slidekit.verify.many import run_decks
-
     lock = threading.Lock()
     running: list[int] = []
     peak = [0]
@@ -171,3 +172,39 @@ def test_run_decks_jobs_waits_and_cancel() -> None:
     with pytest.raises(ValueError, match="bad deck"):
         run_decks([slow, boom, task(9, 0)], [frozenset()] * 3, 2)
     assert seen == [True]
+
+
+@pytest.mark.docker
+def test_sigint_with_j2_stops_both_decks_and_cleans_up(docker_client, busybox_image, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl-C in the main thread: each deck's build stops at its next step and removes what it left."""
+    marker = f"slidekit.test.sigint={uuid.uuid4().hex}"
+    steps = "".join("RUN sleep 1\n" for _ in range(8))
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.md").write_text(
+            f"# {name}\n\n```dockerfile\nFROM {busybox_image} AS {name}\nLABEL {marker}\nRUN echo {name}\n{steps}```\n")
+    label = {"label": marker}
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "slidekit", "verify", "--no-hadolint", "-j", "2", str(tmp_path / "a.md"),
+         str(tmp_path / "b.md")], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a background shell may ignore it
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:  # both decks are in their RUN steps
+            names = {c["Image"] for c in docker_client.api.containers(filters=label)}
+            if len(names) == 2:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the two builds never ran side by side")
+        proc.send_signal(signal.SIGINT)
+        interrupted = time.monotonic()
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert time.monotonic() - interrupted < 20  # each build stopped at its next step, not after all 8
+    assert docker_client.api.containers(all=True, filters=label) == []
+    assert docker_client.api.images(all=True, filters=label) == []
