@@ -6,6 +6,7 @@ import click
 
 from slidekit.commands._options import engine_option, preprocess_options
 from slidekit.present.start import present_deck
+from slidekit.verify.engine import selected_engine
 
 
 @click.command("present")
@@ -27,5 +28,7 @@ def command(deck: str, notes: bool, theme: str | None, engine: str | None, allow
     Run `slidekit present DECK --notes` in a second terminal for speaker notes.
     """
 
+    if engine is not None:
+        selected_engine(engine)  # an unknown context is an error now, not at ctrl+e
     return present_deck(deck, notes=notes, theme=theme, allow_exec=allow_exec, strict=strict, refresh=refresh,
                         engine=engine)

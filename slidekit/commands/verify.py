@@ -19,11 +19,12 @@ from slidekit.files import refuse_overwriting_deck, write_atomic
 from slidekit.session import open_deck
 from slidekit.verify import progress as progress_mod
 from slidekit.verify.assemble import has_blocks_to_verify
-from slidekit.verify.many import expand_paths, run_decks, schedule, share_keys, worst_exit
+from slidekit.verify.many import Cancel, expand_paths, run_decks, schedule, share_keys, worst_exit
 from slidekit.verify.model import VerifyReport
 from slidekit.verify.progress import PlainProgress, ProgressEvent
 from slidekit.verify.report import summary, to_github, to_json_many, to_junit, to_junit_many, to_text_many
 from slidekit.verify.run import verify_deck
+from slidekit.verify.vocab import Builder
 
 
 def parse_image_maps(values: tuple[str, ...]) -> dict[str, str]:
@@ -52,6 +53,8 @@ FORMATS = {
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True, help="Report format on stdout.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write a JUnit XML report (a testcase per stage; several decks: a testsuite per deck).")
 @click.option("--no-hadolint", is_flag=True, help="Skip hadolint even when it is installed.")
+@click.option("--builder", "builder", type=click.Choice([b.value for b in Builder]), default=None,
+              help="Engine builder: buildkit, classic, or auto (default: front matter `builder:`, else auto = BuildKit when the engine has it).")
 @click.option("--allow-empty", is_flag=True, help="A deck without Dockerfile code blocks is skipped instead of an error (pre-commit).")
 @click.option("--static", "static_only", is_flag=True,
               help="Run only the static checks (BuildKit's, slidekit's, hadolint's): no engine, nothing built; exit 1 on an error finding.")
@@ -59,16 +62,17 @@ FORMATS = {
               help="Verify N decks at a time.")
 @engine_option
 def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str, ...], targets: tuple[str, ...],
-            no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, allow_empty: bool,
-            static_only: bool, jobs: int, engine: str | None) -> int:
+            no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, builder: str | None,
+            allow_empty: bool, static_only: bool, jobs: int, engine: str | None) -> int:
     """Verify the Dockerfile code blocks of DECK (or several decks, or the *.md decks
     under DIR) with a real Docker Engine.
 
-    Static checks first, then every stage is built (the SDK's classic builder);
-    an unchanged deck is answered from the cache. `--static` stops after the
-    static checks (pre-commit, fast CI): no Docker engine is needed. Several decks
-    give one combined report (JSON schema slidekit.verify/2, a JUnit testsuite per
-    deck); -j N verifies N decks at a time.
+    Static checks first, then every stage is built (BuildKit when the engine has
+    it, independent stages at once; else the classic builder); an unchanged deck
+    is answered from the cache. `--static` stops after the static checks
+    (pre-commit, fast CI): no Docker engine is needed. Several decks give one
+    combined report (JSON schema slidekit.verify/2, a JUnit testsuite per deck);
+    -j N verifies N decks at a time.
 
     \b
     Exit codes: 0 verified, 1 verification failed, 2 usage or input error,
@@ -94,7 +98,7 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
 
         options = {"context": context, "image_map": mapping, "targets": set(targets) or None,
                    "use_cache": not no_cache, "run_checks": run_checks, "hadolint": not no_hadolint,
-                   "engine": selected_engine(engine)}
+                   "builder_kind": Builder(builder) if builder else None, "engine": selected_engine(engine)}
     opened = _open_all(paths, allow_empty=allow_empty)
     started = time.monotonic()
     if several and not static_only:
@@ -123,7 +127,7 @@ def _open_all(paths: list[tuple[str, bool]], *, allow_empty: bool) -> list[Deck]
 
 def _verify_one(deck: Deck, options: dict[str, Any]) -> VerifyReport:
     if options.get("static_only"):
-        from slidekit.verify.static_only import verify_static  # noqa: PLC0415 - boundary: --static only
+        from slidekit.verify.static_only import verify_static  # noqa: PLC0415 - boundary: a warm verify skips the rules
 
         return verify_static(deck, context=options["context"], hadolint=options["hadolint"])
     display = progress_mod.for_stream(output.stderr())
@@ -138,14 +142,14 @@ def _verify_many(decks: list[Deck], options: dict[str, Any], jobs: int) -> list[
     on stderr carry the deck's name."""
     lock = threading.Lock()
     stream = output.stderr()
-    cancel_of: dict[str, threading.Event] = {}
+    cancel_of: dict[str, Cancel] = {}
 
     def say(deck: Deck, text: str) -> None:
         with lock:
             stream.write(f"slidekit verify: [{deck.path}] {text}\n")
             stream.flush()
 
-    def task(deck: Deck) -> Callable[[threading.Event], VerifyReport]:
+    def task(deck: Deck) -> Callable[[Cancel], VerifyReport]:
         display = PlainProgress(cast(TextIO, _Prefixed(stream, f"[{deck.path}] ", lock)))
 
         def emit(event: ProgressEvent) -> None:
@@ -153,9 +157,9 @@ def _verify_many(decks: list[Deck], options: dict[str, Any], jobs: int) -> list[
                 raise KeyboardInterrupt  # Ctrl-C in the main thread: stop this build and clean up
             display(event)
 
-        def run(cancel: threading.Event) -> VerifyReport:
+        def run(cancel: Cancel) -> VerifyReport:
             cancel_of[deck.path] = cancel
-            report = verify_deck(deck, progress=emit, **options)
+            report = verify_deck(deck, progress=emit, cancel=cancel, **options)
             say(deck, summary(report))
             return report
 

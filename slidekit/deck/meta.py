@@ -45,6 +45,7 @@ OPTIONS: dict[str, OptionSpec] = {
     "title": OptionSpec(str, "document title for HTML export (default: first heading)"),
     "context": OptionSpec(str, "Docker build context for `verify`, relative to the deck"),
     "image_map": OptionSpec(dict, "base image substitutions NAME: REF for `verify`"),
+    "builder": OptionSpec(str, "engine builder for `verify`: auto, buildkit or classic"),
     "checks": OptionSpec(dict, "per-stage smoke checks for `verify --run`"),
     "timeout": OptionSpec((int, float), "seconds a ~~~cmd pre-processing block may run (default 10)"),
     "aspect": OptionSpec(str, "HTML canvas aspect ratio, 16:9 (default) or 4:3"),

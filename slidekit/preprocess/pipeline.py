@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING
 
 from slidekit.deck.model import CommandBlock, Deck, walk
 from slidekit.errors import EXIT_FAILED, SlidekitError
-from slidekit.preprocess import apply, cache, runner
-from slidekit.preprocess.trust import decide, gather
 
 if TYPE_CHECKING:  # imported by preprocess() once a deck has ~~~cmd blocks
     from slidekit.preprocess.apply import Resolution
@@ -93,6 +91,9 @@ def preprocess(deck: Deck, *, allow_exec: bool = False, refresh: bool = False,
     blocks = command_blocks(deck)
     if not blocks:
         return Processed(deck)
+    # boundary: trust, the user's config (PyYAML), subprocesses and the cache load only for a deck with ~~~ blocks
+    from slidekit.preprocess import apply, cache, runner  # noqa: PLC0415 - boundary, see above
+    from slidekit.preprocess.trust import decide, gather  # noqa: PLC0415 - boundary, see above
 
     env = os.environ if env is None else env
     facts = gather(deck.path, allow_exec, env, home)
@@ -131,6 +132,7 @@ def preprocess(deck: Deck, *, allow_exec: bool = False, refresh: bool = False,
 
 def _run_pending(todo: list[_Pending], timeout: float, deck_dir: Path | None,
                  resolutions: dict[int, Resolution]) -> list[str]:
+    from slidekit.preprocess import apply, cache, runner  # noqa: PLC0415 - boundary, see preprocess()
     jobs = [runner.Job(p.argv, runner.stdin_text(p.body), timeout, deck_dir) for p in todo]
     warnings: list[str] = []
     for item, result in zip(todo, runner.run_all(jobs)):

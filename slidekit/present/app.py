@@ -21,7 +21,6 @@ from rich.text import Text
 from slidekit import output
 from slidekit.deck.model import CommandBlock, Deck
 from slidekit.errors import SlidekitError
-from slidekit.present import runcode
 from slidekit.present import state as sm
 from slidekit.present.frame import (
     Chrome,
@@ -39,10 +38,10 @@ from slidekit.present.frame import (
 from slidekit.present.reload import POLL, DeckSource, FileWatch
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, state_path, write_position
-from slidekit.present.trust import deck_trust
 from slidekit.render import terminal
 from slidekit.session import deck_dir, open_theme
 from slidekit.theme.load import LoadedTheme, resolve_theme_path
+from slidekit.verify.vocab import StageStatus
 
 if TYPE_CHECKING:
     from slidekit.present.runcode import RunResult
@@ -225,9 +224,7 @@ class Presenter:
         status = self.badges.get(index) if self.badges else None
         if status is None:
             return ""
-        value = getattr(status, "value", str(status))
-        mark = {"built": "✓", "failed": "✗"}.get(value, "·")
-        return f"docker: {value} {mark}"
+        return f"docker: {status.value} {status.mark}"
 
     def draw(self) -> None:
         rows = self.frame()
@@ -261,7 +258,9 @@ class Presenter:
     # ------------------------------------------------------------------ live code
 
     def execute(self) -> None:
-
+        # boundary: running code and building (trust rules, subprocesses, the verifier) load on ctrl+e only
+        from slidekit.present import build, runcode  # noqa: PLC0415 - boundary, see above
+        from slidekit.present.trust import deck_trust  # noqa: PLC0415 - boundary, see above
 
         slide = self.deck.slides[self.state.index]
         trust = deck_trust(self.deck, self.options.allow_exec)  # decided now: chmod during a talk counts
@@ -280,8 +279,6 @@ class Presenter:
         index = self.state.index
         self.extra_slide = index
         if docker:
-            from slidekit.present import build  # noqa: PLC0415 - boundary: the verifier loads on ctrl+e only
-
             self.extra_lines = [Text("docker build: starting…", style="bold")]
             target: Callable[[], None] = partial(build.run_stage, self.deck, docker, self._progress(index),
                                                  self.options.engine)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from slidekit.deck import cache as deck_cache
 from slidekit.errors import SlidekitError
 from slidekit.files import read_deck_text
 from slidekit.present.app import Options, present
 from slidekit.present.notes import show_notes
-from slidekit.present.quick import quick_deck
 from slidekit.present.screen import Terminated, open_tty
 from slidekit.session import open_deck, open_theme
-from slidekit.verify.engine import selected_engine
 
 if TYPE_CHECKING:
     from slidekit.deck.model import Deck
@@ -25,14 +24,15 @@ if TYPE_CHECKING:
 def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, allow_exec: bool = False,
                  strict: bool = False, refresh: bool = False, engine: str | None = None) -> int:
     """Present (or with ``notes``, follow as the speaker view) the deck at ``deck``; the exit code.
-    ``engine`` (``--engine``) is the Docker engine ctrl+e builds on; a bad one is an error now."""
-    if engine is not None:
-        selected_engine(engine)
+    ``engine`` is ``--engine``: the Docker engine ctrl+e builds on.
 
+    A deck parsed before comes from the parsed-deck cache (:mod:`slidekit.deck.cache`); otherwise slide 1 is
+    drawn from a partial parse and the full deck loads right after the first frame."""
     loader = None
     loaded = None
-    if not notes and deck != "-":
-        # draw slide 1 from a partial parse; the full deck loads right after the first frame
+    if not notes and deck != "-" and not deck_cache.has(read_deck_text(deck), deck):
+        from slidekit.present.quick import quick_deck  # noqa: PLC0415 - boundary: the parser, on a cache miss only
+
         loaded = quick_deck(read_deck_text(deck), deck)
         if loaded is not None:
             def loader() -> Deck:

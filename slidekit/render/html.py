@@ -31,6 +31,7 @@ from slidekit.render.html_css import theme_css
 from slidekit.render.html_images import ImageLookup, ImageResolver
 from slidekit.render.html_safe import attr, esc, filter_html, safe_url, script_json
 from slidekit.theme.schema import Theme
+from slidekit.verify.vocab import StageStatus
 
 if TYPE_CHECKING:
     from pygments.formatters import HtmlFormatter
@@ -38,18 +39,13 @@ if TYPE_CHECKING:
 
 CANVAS = {"16:9": (1280, 720), "4:3": (960, 720)}
 DOCKERFILE_LANGS = frozenset({"dockerfile", "docker", "containerfile"})
-#: verification status → badge class
-BADGE_CLASS: dict[str, str] = {
-    "built": "ok", "failed": "fail", "base image missing": "fail", "not reached": "warn",
-    "not verified": "unknown",
-}
 
 
 @dataclass(frozen=True)
 class HtmlOptions:
     allow_html: bool = False
-    #: slide index → verification status label; None = no verification result at all
-    statuses: Mapping[int, str] | None = None
+    #: slide index → verification status; None = no verification result at all
+    statuses: Mapping[int, StageStatus] | None = None
     today: _dt.date | None = None
     title: str | None = None
 
@@ -282,11 +278,11 @@ def has_dockerfile(slide: m.Slide) -> bool:
     return any(isinstance(b, m.CodeBlock) and b.lang in DOCKERFILE_LANGS for b in m.walk(slide.blocks))
 
 
-def _badge(slide: m.Slide, statuses: Mapping[int, str] | None) -> str:
+def _badge(slide: m.Slide, statuses: Mapping[int, StageStatus] | None) -> str:
     if statuses is None or not has_dockerfile(slide):
         return ""
-    label = statuses.get(slide.index, "not verified")
-    cls = BADGE_CLASS.get(label, "unknown")
+    status = statuses.get(slide.index, StageStatus.NOT_VERIFIED)
+    label, cls = status.value, status.badge
     return f'<div class="sk-badge sk-badge-{cls}"{attr("title", "Dockerfile: " + label)}>{esc(label)}</div>'
 
 

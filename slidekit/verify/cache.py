@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from slidekit.files import write_atomic
-from slidekit.verify.model import AssembledDockerfile, Finding, Severity, StageResult, StageStatus
+from slidekit.verify.model import AssembledDockerfile, Finding, Severity, StageResult, StageStatus, StepTiming
 
 FORMAT = 2
 
@@ -256,6 +256,7 @@ def _stage_to(result: StageResult) -> dict[str, object]:
     data = asdict(result)
     data["status"] = result.status.value
     data["log_tail"] = list(result.log_tail)
+    data["steps"] = [asdict(step) for step in result.steps]
     return data
 
 
@@ -263,5 +264,7 @@ def _stage_from(data: Mapping[str, object]) -> StageResult:
     fields = dict(data)
     fields["status"] = StageStatus(fields["status"])
     fields["log_tail"] = tuple(fields.get("log_tail") or ())  # type: ignore[arg-type]  # a JSON list
+    steps = fields.get("steps") or ()
+    fields["steps"] = tuple(StepTiming(**step) for step in steps)  # type: ignore[attr-defined]  # our own JSON: a list of dicts
     known = StageResult.__dataclass_fields__
     return StageResult(**{k: v for k, v in fields.items() if k in known})  # type: ignore[arg-type]  # our own JSON

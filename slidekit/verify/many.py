@@ -16,6 +16,7 @@ is given on a thread pool.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -105,7 +106,45 @@ def schedule(keys: Sequence[frozenset[str]]) -> list[frozenset[int]]:
     return waits
 
 
-Task = Callable[[threading.Event], VerifyReport]
+class Cancel:
+    """Ctrl-C seen by the main thread, for the decks verified in other threads: a flag their
+    progress callbacks check, and callbacks (a builder's ``abort``) run when it is set."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._callbacks: list[Callable[[], None]] = []
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._event.wait(timeout)
+
+    def on_cancel(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Run ``callback`` when cancelled (now, if already); returns a function that forgets it."""
+        with self._lock:
+            self._callbacks.append(callback)
+        if self._event.is_set():
+            callback()
+
+        def forget() -> None:
+            with self._lock:
+                if callback in self._callbacks:
+                    self._callbacks.remove(callback)
+
+        return forget
+
+    def set(self) -> None:
+        self._event.set()
+        with self._lock:
+            callbacks = list(self._callbacks)
+        for callback in callbacks:
+            with contextlib.suppress(Exception):  # aborting a build is best effort
+                callback()
+
+
+Task = Callable[[Cancel], VerifyReport]
 
 
 def run_decks(tasks: Sequence[Task], waits: Sequence[frozenset[int]], jobs: int,
@@ -113,12 +152,13 @@ def run_decks(tasks: Sequence[Task], waits: Sequence[frozenset[int]], jobs: int,
     """Run ``tasks`` (one per deck, each given the cancel event) ``jobs`` at a time, a task
     starting only once the tasks it waits for are done. Reports in task order.
 
-    Ctrl-C sets the cancel event (a task's progress callback raises KeyboardInterrupt in its
-    thread when it is set, so each build cleans up), waits for the running tasks, re-raises.
+    Ctrl-C sets the :class:`Cancel` (builders that can abort do so at once; a task's progress
+    callback raises KeyboardInterrupt in its thread when it is set, so each build cleans up),
+    waits for the running tasks, re-raises.
     """
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait  # only several decks need a pool
 
-    cancel = threading.Event()
+    cancel = Cancel()
     reports: dict[int, VerifyReport] = {}
     pending = list(range(len(tasks)))
     running: dict[Future[VerifyReport], int] = {}

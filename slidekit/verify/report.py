@@ -134,7 +134,9 @@ def _finding_json(f: Finding) -> dict[str, object]:
 def _stage_json(s: StageResult) -> dict[str, object]:
     return {"dockerfile": s.dockerfile, "stage": s.stage, "status": s.status.value, "path": s.path,
             "line": s.line, "slide": s.slide_index + 1, "seconds": round(s.seconds, 6),
-            "image_id": s.image_id, "message": s.message, "log_tail": list(s.log_tail)}
+            "image_id": s.image_id, "message": s.message, "log_tail": list(s.log_tail),
+            "steps": [{"line": t.line, "instruction": t.instruction, "seconds": round(t.seconds, 6), "cached": t.cached}
+                      for t in s.steps]}
 
 
 def _smoke_json(s: SmokeResult) -> dict[str, object]:
@@ -150,6 +152,7 @@ def to_dict(report: VerifyReport) -> dict[str, object]:
         "ok": not report.failed,
         "exit_code": report.exit_code,
         "engine": {"available": report.engine_available, "message": report.engine_message, "name": report.engine_name},
+        "builder": report.builder.value if report.builder is not None else None,
         "static_only": report.static_only,
         "from_cache": report.from_cache,
         "seconds": round(report.seconds, 3),
@@ -243,7 +246,7 @@ def _stage_cases(report: VerifyReport, root: ET.Element) -> None:
             if stage.status in _BAD:
                 failure = ET.SubElement(case, "failure", message=stage.message or stage.status.value, type=stage.status.value)
                 failure.text = "\n".join(stage.log_tail)
-            elif stage.status is not StageStatus.BUILT:
+            elif not stage.status.succeeded:
                 ET.SubElement(case, "skipped", message=stage.message or stage.status.value)
         for smoke in (s for s in report.smoke if s.dockerfile == name):
             case = _case(suite, f"{report.deck_path}:{name}", f"smoke {smoke.stage} {smoke.kind}", smoke.path, smoke.line, smoke.seconds)
