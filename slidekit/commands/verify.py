@@ -19,11 +19,11 @@ from slidekit.files import refuse_overwriting_deck, write_atomic
 from slidekit.session import open_deck
 from slidekit.verify import progress as progress_mod
 from slidekit.verify.assemble import has_blocks_to_verify
-from slidekit.verify.many import Cancel, expand_paths, run_decks, schedule, share_keys, worst_exit
+from slidekit.verify.cancel import Cancel
+from slidekit.verify.many import expand_paths, run_decks, schedule, share_keys, worst_exit
 from slidekit.verify.model import VerifyReport
 from slidekit.verify.progress import PlainProgress, ProgressEvent
 from slidekit.verify.report import summary, to_github, to_json_many, to_junit, to_junit_many, to_text_many
-from slidekit.verify.run import verify_deck
 from slidekit.verify.vocab import Builder
 
 
@@ -132,6 +132,8 @@ def _verify_one(deck: Deck, options: dict[str, Any]) -> VerifyReport:
         return verify_static(deck, context=options["context"], hadolint=options["hadolint"])
     display = progress_mod.for_stream(output.stderr())
     try:
+        from slidekit.verify.run import verify_deck  # noqa: PLC0415 - boundary: --static never loads the orchestrator or engine
+
         return verify_deck(deck, progress=display, **options)
     finally:
         display.close()
@@ -140,6 +142,8 @@ def _verify_one(deck: Deck, options: dict[str, Any]) -> VerifyReport:
 def _verify_many(decks: list[Deck], options: dict[str, Any], jobs: int) -> list[VerifyReport]:
     """Verify ``decks`` ``jobs`` at a time (see :mod:`slidekit.verify.many`); progress lines
     on stderr carry the deck's name."""
+    from slidekit.verify.run import verify_deck  # noqa: PLC0415 - boundary: --static never loads the orchestrator or engine
+
     lock = threading.Lock()
     stream = output.stderr()
     cancel_of: dict[str, Cancel] = {}

@@ -16,16 +16,15 @@ is given on a thread pool.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slidekit.deck.model import Deck
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, SlidekitError
+from slidekit.verify.cancel import Cancel
 from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
 
 if TYPE_CHECKING:
@@ -104,44 +103,6 @@ def schedule(keys: Sequence[frozenset[str]]) -> list[frozenset[int]]:
         for key in mine:
             last.setdefault(key, index)  # the first deck to build a stage is the one to wait for
     return waits
-
-
-class Cancel:
-    """Ctrl-C seen by the main thread, for the decks verified in other threads: a flag their
-    progress callbacks check, and callbacks (a builder's ``abort``) run when it is set."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-        self._lock = threading.Lock()
-        self._callbacks: list[Callable[[], None]] = []
-
-    def is_set(self) -> bool:
-        return self._event.is_set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        return self._event.wait(timeout)
-
-    def on_cancel(self, callback: Callable[[], None]) -> Callable[[], None]:
-        """Run ``callback`` when cancelled (now, if already); returns a function that forgets it."""
-        with self._lock:
-            self._callbacks.append(callback)
-        if self._event.is_set():
-            callback()
-
-        def forget() -> None:
-            with self._lock:
-                if callback in self._callbacks:
-                    self._callbacks.remove(callback)
-
-        return forget
-
-    def set(self) -> None:
-        self._event.set()
-        with self._lock:
-            callbacks = list(self._callbacks)
-        for callback in callbacks:
-            with contextlib.suppress(Exception):  # aborting a build is best effort
-                callback()
 
 
 Task = Callable[[Cancel], VerifyReport]

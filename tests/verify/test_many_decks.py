@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from slidekit.cli import main
-from slidekit.verify.many import Cancel, expand_paths, run_decks, schedule
+from slidekit.verify.cancel import Cancel
+from slidekit.verify.many import expand_paths, run_decks, schedule
 from slidekit.verify.model import StageResult, StageStatus, VerifyReport
 from slidekit.verify.report import to_dict_many, to_junit_many, to_text_many
 
