@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from slidekit import output
-from slidekit.export.badges import verification_statuses
+from slidekit.export.badges import verification
 from slidekit.files import write_atomic
 from slidekit.render.html import HtmlOptions, HtmlResult, render_html
 from slidekit.render.html_images import make_resolver
@@ -38,8 +38,8 @@ def export_once(deck_path: str, target: Path, options: ExportOptions, *, quiet: 
     deck = open_deck(deck_path, preprocess=True, allow_exec=options.allow_exec, strict=options.strict,
                      refresh=options.refresh, quiet=quiet)
     loaded = open_theme(deck, options.theme, quiet=quiet)
-    html_options = HtmlOptions(allow_html=options.allow_html, statuses=verification_statuses(deck, options.verify,
-                                                                                             options.engine))
+    statuses, console = verification(deck, options.verify, options.engine)
+    html_options = HtmlOptions(allow_html=options.allow_html, statuses=statuses, console=console)
     result = render_html(deck, loaded.theme, html_options, make_resolver(deck_dir(deck)))
     for warning in result.warnings:
         output.warn(warning)

@@ -67,7 +67,7 @@ def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update, engine: str |
 
     update([Text(f"docker build {label}: starting…", style="bold")])
     try:
-        options = VerifyOptions(targets=frozenset(stages) or None, engine=selected_engine(engine))
+        options = VerifyOptions(targets=frozenset(stages) or None, console=False, engine=selected_engine(engine))
         report = verify(deck, options, progress=progress)
     except Exception as exc:  # noqa: BLE001 - shown on screen; the talk goes on
         update([Text(f"docker build {label}: {exc}", style="bold red")], True)
