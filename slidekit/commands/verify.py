@@ -62,7 +62,8 @@ FORMATS = {
               help="Run only the static checks (BuildKit's, slidekit's, hadolint's): no engine, nothing built; exit 1 on an error finding.")
 @click.option("--accept", is_flag=True,
               help="Write what differing ```console blocks really printed back into the deck (atomically; only those lines change).")
-@click.option("--allow-exec", is_flag=True, help="Run ```console host blocks even if the deck is not trusted otherwise.")
+@click.option("--allow-host", "allow_exec", is_flag=True,
+              help="Run ```console host blocks even if the deck is not trusted otherwise (execute bits, trusted_decks).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
               help="Verify N decks at a time.")
 @engine_option

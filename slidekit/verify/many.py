@@ -19,16 +19,15 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from slidekit.deck.model import Deck
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, SlidekitError
+from slidekit.verify.assemble import assemble
 from slidekit.verify.cancel import Cancel
 from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
+from slidekit.verify.plan import effective_image_map, map_image, plan_stages
 
 SKIPPED_FOLDERS = frozenset({"node_modules"})
 
@@ -75,9 +74,6 @@ def _markdown_under(folder: Path) -> list[str]:
 def share_keys(deck: Deck, image_map: Mapping[str, str]) -> frozenset[str]:
     """Fingerprints of the deck's root stages (stages built from an external image): the
     mapped base image plus the stage's instruction text."""
-    from slidekit.verify.assemble import assemble
-    from slidekit.verify.run import effective_image_map, map_image, plan_stages
-
     mapping = effective_image_map(deck, image_map)
     keys: set[str] = set()
     for dockerfile in assemble(deck):
@@ -117,8 +113,6 @@ def run_decks(tasks: Sequence[Task], waits: Sequence[frozenset[int]], jobs: int,
     callback raises KeyboardInterrupt in its thread when it is set, so each build cleans up),
     waits for the running tasks, re-raises.
     """
-    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait  # only several decks need a pool
-
     cancel = Cancel()
     reports: dict[int, VerifyReport] = {}
     pending = list(range(len(tasks)))

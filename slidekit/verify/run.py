@@ -21,7 +21,7 @@ from slidekit.deck.console import ConsoleBlock
 from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.verify import cache as result_cache
-from slidekit.verify.assemble import assemble
+from slidekit.verify.assemble import assemble, has_blocks_to_verify
 from slidekit.verify.checks import read_dockerignore, smoke_findings, static_findings
 from slidekit.verify.model import (
     Builder,
@@ -29,6 +29,7 @@ from slidekit.verify.model import (
     StageResult,
     VerifyReport,
 )
+from slidekit.verify.console import console_blocks, with_console
 from slidekit.verify.console_result import ConsoleResult, ConsoleStatus
 from slidekit.verify.plan import (
     DockerfilePlan,
@@ -101,9 +102,6 @@ def verify(deck: Deck, options: VerifyOptions, *, image_builder: ImageBuilder | 
            progress: Progress | None = None) -> VerifyReport:
     """Verify ``deck``'s Dockerfiles, then check its console blocks against the images built
     (:mod:`slidekit.verify.console`; with ``targets``, only the blocks of those stages)."""
-    from slidekit.verify.assemble import has_blocks_to_verify
-    from slidekit.verify.console import console_blocks, with_console
-
     started = time.monotonic()
     if image_builder is None and options.engine is None:
         from slidekit.verify.engine import selected_engine  # noqa: PLC0415 - boundary: loaded only to verify
