@@ -9,7 +9,7 @@ root=$(cd "$here/../.." && pwd)
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-packages=(docker.io libgraph-easy-perl chromium fonts-dejavu-core fonts-liberation debootstrap busybox-static tmux ca-certificates)
+packages=(docker.io libgraph-easy-perl chromium fonts-dejavu-core fonts-liberation debootstrap busybox-static tmux ca-certificates openssl curl iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
