@@ -22,6 +22,8 @@ fi
 
 log "installing slidekit with test extras"
 python3 -m pip install -q -e "$root[test,hadolint]" 2>&1 | grep -v "Running pip as the 'root' user" || true
+# pyenv installs console scripts (slidekit, ruff, mypy) behind shims that exist only after a rehash
+if command -v pyenv >/dev/null 2>&1; then pyenv rehash || true; fi
 
 bash "$here/dockerd.sh"
 for script in "$here"/image-*.sh; do
