@@ -8,12 +8,13 @@ from pathlib import Path
 import click
 
 from slidekit import output
-from slidekit.commands._options import duration_option, preprocess_options
+from slidekit.commands._options import duration_option, engine_option, preprocess_options
 from slidekit.errors import SlidekitError
 from slidekit.export.page import ExportOptions, default_output, export_once, summary
 from slidekit.export.pdf import write_pdf
 from slidekit.export.watch import watch_loop
 from slidekit.files import refuse_overwriting_deck
+from slidekit.verify.engine import selected_engine
 
 
 @click.command("export")
@@ -25,10 +26,12 @@ from slidekit.files import refuse_overwriting_deck
 @click.option("--verify", is_flag=True, help="Verify the deck's Dockerfile first and badge each slide with its status.")
 @click.option("--pdf", is_flag=True, help="Also print the deck to a PDF next to the HTML (headless Chromium).")
 @click.option("--watch", is_flag=True, help="Re-export whenever the deck changes.")
+@engine_option
 @duration_option
 @preprocess_options
 def command(deck: str, out: str | None, theme: str | None, allow_html: bool, verify: bool, pdf: bool,
-            watch: bool, duration: float | None, allow_exec: bool, strict: bool, refresh: bool) -> int:
+            watch: bool, engine: str | None, duration: float | None, allow_exec: bool, strict: bool,
+            refresh: bool) -> int:
     """Export DECK to one self-contained HTML file that works offline.
 
     \b
@@ -41,8 +44,10 @@ def command(deck: str, out: str | None, theme: str | None, allow_html: bool, ver
         refuse_overwriting_deck(deck, path, "-o")
     if watch and deck == "-":
         raise SlidekitError("--watch needs a deck file, not stdin")
+    if engine is not None:
+        selected_engine(engine)  # an unknown context is an error now, not after rendering
     options = ExportOptions(theme=theme, allow_html=allow_html, verify=verify, allow_exec=allow_exec, strict=strict,
-                            refresh=refresh, duration=duration)
+                            refresh=refresh, engine=engine, duration=duration)
     started = time.perf_counter()
     result = export_once(deck, target, options)
     output.out(summary(target, result, time.perf_counter() - started))

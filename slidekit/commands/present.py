@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from slidekit.commands._options import duration_option, preprocess_options
+from slidekit.commands._options import duration_option, engine_option, preprocess_options
 from slidekit.present.start import present_deck
+from slidekit.verify.engine import selected_engine
 
 
 @click.command("present")
@@ -18,10 +19,11 @@ from slidekit.present.start import present_deck
               default="auto", show_default=True,
               help="How images are drawn: detected from the terminal (KITTY_WINDOW_ID, TERM, TERM_PROGRAM), "
                    "or forced; halfblocks works in any colour terminal.")
+@engine_option
 @duration_option
 @preprocess_options
-def command(deck: str, notes: bool, theme: str | None, image_protocol: str, duration: float | None,
-            allow_exec: bool, strict: bool, refresh: bool) -> int:
+def command(deck: str, notes: bool, theme: str | None, image_protocol: str, engine: str | None,
+            duration: float | None, allow_exec: bool, strict: bool, refresh: bool) -> int:
     """Present DECK full-screen. Keys: ? shows them all; q quits.
 
     \b
@@ -32,5 +34,8 @@ def command(deck: str, notes: bool, theme: str | None, image_protocol: str, dura
     with --duration 20m it shows a countdown (p pauses, r resets it there).
     """
 
+    if engine is not None:
+        selected_engine(engine)  # an unknown context is an error now, not at ctrl+e
     return present_deck(deck, notes=notes, theme=theme, allow_exec=allow_exec, strict=strict, refresh=refresh,
-                        duration=duration, image_protocol=None if image_protocol == "auto" else image_protocol)
+                        engine=engine, duration=duration,
+                        image_protocol=None if image_protocol == "auto" else image_protocol)

@@ -56,7 +56,16 @@ def draw_svg(graph: Graph, lay: Layout, title: str = "") -> str:
         parts.append(_node(graph, placed, geo))
     w, h = geo.width * CW, geo.height * CH
     desc = f"<desc>{_t(title)}</desc>" if title else ""
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="sk-diagram-svg" viewBox="0 0 {w} {h}" '
+    top = 0
+    label = graph.graph_attr("label").strip()
+    if label:  # the graph's label, centred above (or below) the drawing
+        below = graph.graph_attr("label-pos").strip().lower() == "bottom"
+        top = 0 if below else 3 * CH
+        y = h + 2 * CH if below else -CH
+        parts.append(f'<text class="sk-graph-label" x="{w / 2:g}" y="{y - CH * 0.28:g}" text-anchor="middle" '
+                     f'fill="currentColor" stroke="none">{_t(label)}</text>')
+        h += 3 * CH
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="sk-diagram-svg" viewBox="0 {-top} {w} {h}" '
             f'width="{w}" height="{h}" role="img" font-family="monospace" font-size="{CH * 0.7:g}" '
             f'fill="none" stroke="currentColor" stroke-width="1.5">{desc}{"".join(parts)}</svg>')
 

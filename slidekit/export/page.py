@@ -23,6 +23,7 @@ class ExportOptions:
     allow_exec: bool = False  # the pre-processing choices, see slidekit.session.open_deck
     strict: bool = False
     refresh: bool = False
+    engine: str | None = None  # --engine: the Docker engine --verify builds on (None: the environment's selection)
     duration: float | None = None  # --duration in seconds: the speaker window's countdown
 
 
@@ -38,7 +39,7 @@ def export_once(deck_path: str, target: Path, options: ExportOptions, *, quiet: 
     deck = open_deck(deck_path, preprocess=True, allow_exec=options.allow_exec, strict=options.strict,
                      refresh=options.refresh, quiet=quiet)
     loaded = open_theme(deck, options.theme, quiet=quiet)
-    statuses, console = verification(deck, options.verify)
+    statuses, console = verification(deck, options.verify, options.engine)
     html_options = HtmlOptions(allow_html=options.allow_html, statuses=statuses, console=console,
                                duration=options.duration)
     result = render_html(deck, loaded.theme, html_options, make_resolver(deck_dir(deck)))

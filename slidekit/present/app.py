@@ -64,6 +64,7 @@ class Options:
     strict: bool = False
     theme: str | None = None
     refresh: bool = False
+    engine: str | None = None  # --engine: ctrl+e builds there (None: the environment's selection)
     #: ``--duration`` in seconds: the footer shows the countdown
     duration: float | None = None
     #: ``--image-protocol``: kitty, iterm, sixel, halfblocks, or None/auto (detected from the environment)
@@ -355,7 +356,7 @@ class Presenter:
             target: Callable[[], None] = partial(run_console, self.deck, console, self._progress(index), folder)
         elif docker:
             self.extra_lines = [Text("docker build: starting…", style="bold")]
-            target = partial(build.run_stage, self.deck, docker, self._progress(index))
+            target = partial(build.run_stage, self.deck, docker, self._progress(index), self.options.engine)
         else:
             self.extra_lines = [Text(f"running {len(blocks)} block(s)…", style="bold")]
 

@@ -34,8 +34,8 @@ from slidekit.verify.cache import cache_dir, hash_context
 from slidekit.verify.console_match import CommandRun, check_block
 from slidekit.verify.console_result import CommandOutput, ConsoleResult, ConsoleStatus
 from slidekit.verify.console_run import abort_all, run_in_container, run_on_host, terminate_as_interrupt
+from slidekit.verify.engine import EngineSpec, local_image_ids
 from slidekit.verify.engine import connect as connect_engine
-from slidekit.verify.engine import local_image_ids
 from slidekit.verify.model import StageResult, VerifyReport
 from slidekit.verify.plan import context_root, effective_image_map, list_files, map_image
 
@@ -58,6 +58,7 @@ class ConsoleOptions:
     on_block: OnBlock | None = None
     offline: bool = False  # only cached outputs: a block that would have to run is `not checked`
     jobs: int = 4  # blocks run at once (each in its own container)
+    engine: EngineSpec | None = None  # the selected engine (None: the environment's), for image look-ups
 
 
 @dataclass
@@ -228,7 +229,7 @@ def _image_for(block: ConsoleBlock, stages: Sequence[StageResult], options: Cons
         return stage.image_id, "", ConsoleStatus.CHECKED
     ref = map_image(block.target, options.image_map)
     shown = f"`{ref}` (mapped from `{block.target}`)" if ref != block.target else f"`{ref}`"
-    ids = local_image_ids([ref])
+    ids = local_image_ids([ref], options.engine)
     if ids is None:  # not a local UNIX socket: ask the SDK
         client = engine.get()
         if client is None:
@@ -315,10 +316,12 @@ def deck_trust(deck: Deck, allow_exec: bool) -> tuple[bool, str]:
 
 def with_console(report: VerifyReport, deck: Deck, *, image_map: Mapping[str, str], use_cache: bool = True,
                  allow_exec: bool = False, client: Any = None, on_block: OnBlock | None = None,
-                 blocks: Sequence[ConsoleBlock] | None = None, jobs: int = 4) -> VerifyReport:
+                 blocks: Sequence[ConsoleBlock] | None = None, jobs: int = 4,
+                 engine: EngineSpec | None = None) -> VerifyReport:
     """``report`` plus the verdicts of the deck's console blocks, checked against its stages' images.
 
-    ``client`` None connects to the engine only if a block must really run (an uncached one)."""
+    ``client`` None connects to ``engine`` (None: the environment's selection) only if a block
+    must really run (an uncached one)."""
     blocks = console_blocks(deck) if blocks is None else blocks
     if not blocks:
         return report
@@ -329,11 +332,12 @@ def with_console(report: VerifyReport, deck: Deck, *, image_map: Mapping[str, st
         if client is not None:
             return client, ""
 
-        engine = connect_engine()
-        return engine.client, engine.message
+        connected = connect_engine(engine)
+        return connected.client, connected.message
 
     deck_dir = Path.cwd() if deck.path == "-" else Path(deck.path).resolve().parent
-    options = ConsoleOptions(deck_dir, trusted, notice, image_map, use_cache, connect, on_block, jobs=jobs)
+    options = ConsoleOptions(deck_dir, trusted, notice, image_map, use_cache, connect, on_block, jobs=jobs,
+                             engine=engine)
     results = check_console(deck, report.stages, options, blocks)
     return replace(report, console=results)
 

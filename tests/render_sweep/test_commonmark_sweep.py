@@ -21,7 +21,7 @@ from slidekit.deck import model as m
 from slidekit.deck.load import load_deck
 from slidekit.errors import DeckError
 from slidekit.render.html import HtmlOptions, render_html
-from slidekit.render.terminal import render_slide, to_ansi
+from slidekit.render.terminal import render_slide_result, to_ansi
 from tests.render_sweep.common import DEPTHS, builtin_themes, check_width
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,7 +102,9 @@ def test_terminal_every_example_every_theme() -> None:
             continue
         for name, theme in themes.items():
             for slide in deck.slides:
-                lines = render_slide(slide, theme, WIDTH)
+                result = render_slide_result(slide, theme, WIDTH)
+                assert not result.fallbacks, f"example {example['example']}: a block fell back: {result.fallbacks}"
+                lines = result.lines
                 depth = DEPTHS[int(example["example"]) % len(DEPTHS)]  # type: ignore[call-overload]
                 check_width(lines, to_ansi(lines, depth, theme.palette), WIDTH,
                             f"example {example['example']} / {name} / {depth}")

@@ -11,7 +11,7 @@ from pygments.styles import get_all_styles
 from slidekit.deck.load import load_deck
 from slidekit.errors import DeckError
 from slidekit.render.html import HtmlOptions, render_html
-from slidekit.render.terminal import render_footer, render_slide, to_ansi
+from slidekit.render.terminal import render_footer, render_slide_result, to_ansi
 from slidekit.theme.schema import _BOOLS, _UINTS, CHROMA_KEYS, ELEMENTS, PALETTE_KEY, PRIMITIVE, parse_theme
 from tests.render_sweep.common import DEPTHS, check_width
 from tests.render_sweep.snippets import lexer_names
@@ -93,7 +93,9 @@ def test_any_deck_any_theme_any_depth(text: str, data: dict[str, object], width:
         return
     for slide in deck.slides:
         for step in (None, *range(slide.steps)):
-            lines = render_slide(slide, theme, width, step=step)
+            result = render_slide_result(slide, theme, width, step=step)
+            assert not result.fallbacks, result.fallbacks  # no block renderer raised
+            lines = list(result.lines)
             lines.append(render_footer(deck, slide.index, width, theme, extra="↓ more (3/9) J/K scroll"))
             check_width(lines, to_ansi(lines, depth, theme.palette), width, f"width {width} depth {depth}")
     render_html(deck, theme, HtmlOptions())

@@ -15,7 +15,7 @@ import pytest
 from slidekit.deck import model as m
 from slidekit.deck.load import load_deck
 from slidekit.render.html import HtmlOptions, render_html
-from slidekit.render.terminal import render_slide, to_ansi
+from slidekit.render.terminal import render_slide_result, to_ansi
 from tests.render_sweep.common import DEPTHS, builtin_themes, check_width, fence, html_text
 from tests.render_sweep.snippets import lexer_names, snippet
 
@@ -42,7 +42,9 @@ def test_terminal_every_lexer_every_depth(deck: m.Deck, theme_name: str) -> None
     theme = THEMES[theme_name]
     for slide in deck.slides:
         lang = slide.blocks[0].lang  # type: ignore[attr-defined]
-        lines = render_slide(slide, theme, WIDTH)
+        result = render_slide_result(slide, theme, WIDTH)
+        assert not result.fallbacks, f"{lang}: a block fell back to its source: {result.fallbacks}"
+        lines = result.lines
         text = "\n".join(line.plain for line in lines)
         first = snippet(lang).split("\n")[0][: WIDTH - 12]
         assert first in text, f"{lang}: code missing from the slide"
