@@ -14,6 +14,7 @@ from slidekit import output
 from slidekit.commands._options import preprocess_options
 from slidekit.errors import SlidekitError
 from slidekit.deck.build import build_blocks
+from slidekit.deck.layout import slide_layout
 from slidekit.files import read_deck_text
 from slidekit.render.terminal import (
     detect_color_system,
@@ -68,7 +69,8 @@ def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
             continue
         framed = render_slide_result(slide, theme, width)
         _warn_fallbacks(deck.path, framed.fallbacks)
-        lines = [*framed.lines, render_footer(deck, index, width, theme)]
+        footer = [] if slide_layout(slide).no_footer else [render_footer(deck, index, width, theme)]
+        lines = [*framed.lines, *footer]
         chunks.append(to_ansi(lines, color_system, theme.palette))
     return "\n".join(chunks) if bare else f"\n{SEPARATOR * width}\n".join(chunks)
 
