@@ -6,11 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from slidekit import output
+from slidekit.deck.layout import slide_layout
+from slidekit.deck.model import Deck
 from slidekit.export.badges import verification
 from slidekit.files import write_atomic
 from slidekit.render.html import HtmlOptions, HtmlResult, render_html
 from slidekit.render.html_images import make_resolver
 from slidekit.session import deck_dir, open_deck, open_theme
+from slidekit.theme.load import load_theme
+from slidekit.theme.schema import Theme
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,22 @@ class ExportOptions:
     duration: float | None = None  # --duration in seconds: the speaker window's countdown
 
 
+def slide_themes(deck: Deck, quiet: bool) -> dict[str, Theme]:
+    """The themes slides name in ``<!-- theme: NAME -->``; one that does not load is warned about and skipped."""
+    out: dict[str, Theme] = {}
+    for slide in deck.slides:
+        name = slide_layout(slide).theme
+        if name is None or name in out:
+            continue
+        loaded = load_theme(name, deck_dir(deck))
+        if loaded.warnings:
+            if not quiet:
+                output.warn(f"{deck.path}:{slide.span.first}: slide theme `{name}`: {loaded.warnings[0]}")
+            continue
+        out[name] = loaded.theme
+    return out
+
+
 def default_output(deck_path: str) -> Path:
     """The deck's name with ``.html`` (``slides.html`` for stdin)."""
     if deck_path == "-":
@@ -41,7 +61,7 @@ def export_once(deck_path: str, target: Path, options: ExportOptions, *, quiet: 
     loaded = open_theme(deck, options.theme, quiet=quiet)
     statuses, console = verification(deck, options.verify, options.engine)
     html_options = HtmlOptions(allow_html=options.allow_html, statuses=statuses, console=console,
-                               duration=options.duration)
+                               duration=options.duration, slide_themes=slide_themes(deck, quiet))
     result = render_html(deck, loaded.theme, html_options, make_resolver(deck_dir(deck)))
     for warning in result.warnings:
         output.warn(warning)

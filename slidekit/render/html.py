@@ -51,6 +51,8 @@ class HtmlOptions:
     console: Mapping[int, ConsoleResult] | None = None
     #: ``--duration`` in seconds: the speaker window counts down
     duration: float | None = None
+    #: the themes slides name in ``<!-- theme: NAME -->``, loaded (a name missing here keeps the deck's theme)
+    slide_themes: Mapping[str, Theme] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -370,6 +372,8 @@ def render_slide(deck: m.Deck, slide: m.Slide, ctx: _Ctx) -> str:
     body = "\n".join(_region(region, ctx) for region in layout.regions)
     label = f"Slide {slide.number}" + (f": {slide.title}" if slide.title else "")
     kind = (attr("data-kind", "title") if layout.title else "") + (attr("data-footer", "none") if layout.no_footer else "")
+    if layout.theme is not None and layout.theme in ctx.options.slide_themes:
+        kind += attr("data-theme", str(sorted(ctx.options.slide_themes).index(layout.theme)))
     return (
         f'<section class="sk-slide"{kind} id="slide-{slide.number}"{attr("data-slide", str(slide.number))}'
         f'{attr("data-lines", f"{slide.span.first}-{slide.span.last}")}{attr("data-steps", str(slide.steps))}'
@@ -377,6 +381,18 @@ def render_slide(deck: m.Deck, slide: m.Slide, ctx: _Ctx) -> str:
         f'<div class="sk-body">\n{body}\n</div>\n'
         f"{_badge(slide, ctx.options.statuses)}{_footer(deck, slide, ctx.options.today)}\n</section>"
     )
+
+
+def slide_theme_css(themes: Mapping[str, Theme]) -> str:
+    """Each per-slide theme's stylesheet, scoped to the slides that name it (``data-theme`` = its index among
+    the sorted names; its custom properties and element rules override the deck theme's there)."""
+    out: list[str] = []
+    for number, name in enumerate(sorted(themes)):
+        scope = f'.sk-slide[data-theme="{number}"]'
+        css = theme_css(themes[name]).replace(":root {", f"{scope} {{").replace(".sk-slide ", f"{scope} ")
+        css = css.replace(".sk-code", f"{scope} .sk-code")
+        out.append(css + f"\n{scope} {{ background: var(--sk-bg); color: var(--sk-fg); }}")
+    return "\n" + "\n".join(out) if out else ""
 
 
 def extension_css(theme: Theme) -> str:
@@ -438,7 +454,7 @@ def render_html(deck: m.Deck, theme: Theme, options: HtmlOptions = HtmlOptions()
         csp=esc(csp(script)),
         title=esc(str(data["title"])),
         css=css,
-        theme_css=theme_css(theme) + extension_css(theme),
+        theme_css=theme_css(theme) + extension_css(theme) + slide_theme_css(options.slide_themes),
         sections=sections,
         count=len(deck.slides),
         data=script_json(data),

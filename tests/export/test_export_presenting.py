@@ -47,6 +47,12 @@ beta = 2
 ```
 
 <!-- no_footer -->
+
+---
+
+<!-- theme: light -->
+
+# Light slide
 """
 
 
@@ -54,7 +60,9 @@ def write(tmp_path: Path, duration: float | None = None) -> Path:
     path = tmp_path / "deck.md"
     path.write_text(DECK, encoding="utf-8")
     deck = load_deck(DECK, str(path))
-    html = render_html(deck, open_theme(deck, "dark", quiet=True).theme, HtmlOptions(duration=duration)).html
+    themes = {"light": open_theme(deck, "light", quiet=True).theme}
+    html = render_html(deck, open_theme(deck, "dark", quiet=True).theme,
+                       HtmlOptions(duration=duration, slide_themes=themes)).html
     out = tmp_path / "deck.html"
     out.write_text(html, encoding="utf-8")
     return out
@@ -105,6 +113,10 @@ def test_columns_centring_and_highlight_steps(tmp_path: Path, open_page) -> None
     opacity = page.evaluate("getComputedStyle(document.querySelector('section.sk-current .sk-line.sk-dim')).opacity")
     assert float(opacity) < 0.5
     assert not page.locator("section.sk-current .sk-footer").is_visible()  # <!-- no_footer -->
+    dark = page.evaluate("getComputedStyle(document.querySelector('section.sk-current')).backgroundColor")
+    page.keyboard.press("End")
+    light = page.evaluate("getComputedStyle(document.querySelector('section.sk-current')).backgroundColor")
+    assert light == "rgb(255, 255, 255)" and dark != light  # <!-- theme: light -->
     assert page.errors == []
 
 
