@@ -33,7 +33,7 @@ from slidekit.deck.meta import footer_parts
 from slidekit.render.code import TAB_SIZE, highlight
 from slidekit.render.inline import render_inlines
 from slidekit.render.layout import crop, fold, indent, pad, split_lines, width_of, wrap
-from slidekit.render.style import clean, decorate, merge, to_rich
+from slidekit.render.style import clean, clean_text, decorate, merge, to_rich
 from slidekit.render.table import render_table
 from slidekit.theme.schema import Style, Theme
 
@@ -97,6 +97,7 @@ def to_ansi(lines: list[Text], color_system: str | None) -> str:
                       width=max(widest, 1), _environ={}, emoji=False, markup=False,
                       highlight=False, soft_wrap=True, legacy_windows=False)
     for line in lines:
+        line = clean_text(line)  # the terminal sink: nothing from the deck escapes as control codes
         if color_system is not None:
             line = _downgraded(line, color_system)
         console.print(line, end="\n", soft_wrap=True, no_wrap=True, overflow="ignore", crop=False)

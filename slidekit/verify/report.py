@@ -26,6 +26,7 @@ import os
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from slidekit.sanitize import clean
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED
 from slidekit.verify.model import EXIT_BASE_MISSING, Finding, Severity, SmokeResult, StageResult, StageStatus, VerifyReport
 
@@ -101,7 +102,7 @@ def to_text(report: VerifyReport) -> str:
     if report.smoke:
         lines += [""] + _smoke_lines(report.smoke)
     lines += ([""] if lines else []) + [summary(report)]
-    return "\n".join(lines) + "\n"
+    return clean("\n".join(lines)) + "\n"  # build output and deck text never reach the terminal raw
 
 
 # --------------------------------------------------------------------------- JSON
