@@ -26,9 +26,17 @@ import os
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from slidekit.sanitize import clean
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED
-from slidekit.verify.model import EXIT_BASE_MISSING, Finding, Severity, SmokeResult, StageResult, StageStatus, VerifyReport
+from slidekit.sanitize import clean
+from slidekit.verify.model import (
+    EXIT_BASE_MISSING,
+    Finding,
+    Severity,
+    SmokeResult,
+    StageResult,
+    StageStatus,
+    VerifyReport,
+)
 
 if TYPE_CHECKING:  # JUnit only: xml.etree is imported when a JUnit report is written
     from xml.etree import ElementTree as ET
