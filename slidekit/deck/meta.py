@@ -9,9 +9,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from slidekit.deck.bounds import option_problem
 from slidekit.deck.model import DeckMeta
 from slidekit.deck.split import Chunk
 from slidekit.errors import DeckError
+from slidekit.limits import MAX_NESTING, surrogate_in, surrogate_line, too_deep
 from slidekit.source import Span
 
 DEFAULT_DATE = "YYYY-MM-DD"
@@ -67,8 +69,19 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, 
         return simple
     import yaml  # only for front matter beyond plain `key: value` lines
 
+    deep = too_deep(chunk.text, yaml=True)
+    if deep is not None:
+        if not explicit:
+            return None
+        raise DeckError(f"invalid front matter: nested more than {MAX_NESTING} levels deep", path,
+                        chunk.first_line + deep - 1)
     try:
         data = _safe_load(yaml, chunk.text)
+    except RecursionError:
+        if not explicit:
+            return None
+        raise DeckError(f"invalid front matter: nested more than {MAX_NESTING} levels deep", path,
+                        chunk.first_line) from None
     except yaml.YAMLError as exc:
         if not explicit:
             return None
@@ -76,6 +89,11 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, 
         line = chunk.first_line + (mark.line if mark is not None else 0)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise DeckError(f"invalid front matter: {problem}", path, line) from None
+    if surrogate_in(data):
+        if not explicit:
+            return None
+        raise DeckError("invalid front matter: a lone surrogate escape (such as \\udfff) is not a character",
+                        path, surrogate_line(chunk.text, chunk.first_line))
     if isinstance(data, dict) and data:
         return {str(k): v for k, v in data.items()}
     if explicit and data is not None and not isinstance(data, dict):
@@ -164,6 +182,9 @@ def build_meta(data: Mapping[str, object], chunk: Chunk, path: str) -> tuple[Dec
             continue
         if isinstance(value, bool) or not isinstance(value, spec.kind):
             raise DeckError(f"front matter `{key}`: expected {_kind_name(spec.kind)}", path, _key_line(chunk, key))
+        problem = option_problem(key, value)
+        if problem is not None:
+            raise DeckError(f"front matter `{key}`: {problem}", path, _key_line(chunk, key))
         options[key] = value
     title = options.get("title")
     meta = DeckMeta(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from slidekit.limits import MAX_NESTING, surrogate_in, surrogate_line, too_deep
 from slidekit.theme.schema import SchemaError, Theme, parse_theme
 
 #: the names `slidekit themes` lists; glamour's four plus the two solarized ones
@@ -71,12 +72,22 @@ def read_theme_file(path: Path) -> tuple[Theme, list[str]]:
     except OSError as exc:
         raise ValueError(f"{path}: cannot read theme: {exc.strerror or exc}") from None
     try:
-        data = json.loads(raw.decode("utf-8-sig"))  # a BOM (Windows editors) is fine
+        text = raw.decode("utf-8-sig")  # a BOM (Windows editors) is fine
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ValueError(f"{path}:{line}: theme is not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+    deep = too_deep(text)
+    if deep is not None:
+        raise ValueError(f"{path}:{deep}: invalid theme: nested more than {MAX_NESTING} levels deep") from None
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ValueError(f"{path}: invalid theme: nested more than {MAX_NESTING} levels deep") from None
+    if surrogate_in(data):
+        raise ValueError(f"{path}:{surrogate_line(text)}: invalid theme: a lone surrogate escape "
+                         "(such as \\udfff) is not a character") from None
     try:
         return parse_theme(data, str(path))
     except SchemaError as exc:
