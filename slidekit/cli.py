@@ -109,6 +109,11 @@ def _click_error(exc: Exception) -> int | None:
     if isinstance(exc, click.exceptions.Abort):
         output.err("aborted")
         return 130
+    if isinstance(exc, click.UsageError):  # one line, as every other error (not click's usage block)
+        command = exc.ctx.command_path if exc.ctx is not None else "slidekit"
+        message = " ".join(exc.format_message().split())
+        output.error(f"{message.rstrip('.')} (see `{command} --help`)")
+        return exc.exit_code
     if isinstance(exc, click.ClickException):
         exc.show()
         return exc.exit_code

@@ -10,6 +10,12 @@ import math
 import re
 from collections.abc import Iterator
 
+#: the widest rendering (columns) `--width`, $COLUMNS or a terminal may ask for
+MAX_WIDTH = 2000
+#: longest path-like value (a context folder, an image reference, a theme name)
+MAX_PATH_CHARS = 4096
+#: longest file name (one path component) file systems accept
+MAX_NAME_BYTES = 255
 #: deeper YAML/JSON nesting than this is refused (PyYAML and json recurse per level)
 MAX_NESTING = 64
 
@@ -102,3 +108,26 @@ def surrogate_line(text: str, first_line: int = 1) -> int:
 def bounded(value: float, low: float, high: float) -> bool:
     """Finite and within [low, high]."""
     return math.isfinite(value) and low <= value <= high
+
+
+def path_text_problem(value: object) -> str | None:
+    text = str(value)
+    if "\0" in text:
+        return "contains a NUL character"
+    if len(text) > MAX_PATH_CHARS:
+        return f"longer than {MAX_PATH_CHARS} characters"
+    return None
+
+
+def theme_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a theme file (a folder such as ``/``, a NUL, a name too
+    long for any file system), or None."""
+    problem = path_text_problem(name)
+    if problem is not None:
+        return problem
+    last = name.rstrip("/").rsplit("/", 1)[-1]
+    if name.endswith("/") or last in ("", ".", ".."):
+        return "names a folder, not a theme file"
+    if any(len(part.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for part in name.split("/")):
+        return f"a file name is longer than {MAX_NAME_BYTES} bytes"
+    return None

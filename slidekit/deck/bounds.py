@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from slidekit.limits import path_text_problem, theme_name_problem
+
 #: longest ~~~cmd timeout a deck may ask for (seconds)
 MAX_TIMEOUT = 3600.0
-#: longest path-like value (a context folder, an image reference)
-MAX_PATH_CHARS = 4096
 
 
 def _timeout(value: object) -> str | None:
@@ -22,13 +22,8 @@ def _timeout(value: object) -> str | None:
     return None
 
 
-def _path_text(value: object) -> str | None:
-    text = str(value)
-    if "\0" in text:
-        return "contains a NUL character"
-    if len(text) > MAX_PATH_CHARS:
-        return f"longer than {MAX_PATH_CHARS} characters"
-    return None
+def _theme(value: object) -> str | None:
+    return theme_name_problem(str(value))
 
 
 def _image_map(value: object) -> str | None:
@@ -37,15 +32,16 @@ def _image_map(value: object) -> str | None:
         for item in (name, ref):
             if not isinstance(item, str) or not item.strip():
                 return f"{name!r}: names and references must be non-empty strings"
-            problem = _path_text(item)
+            problem = path_text_problem(item)
             if problem is not None:
                 return f"{name!r}: {problem}"
     return None
 
 
 _VALIDATORS: dict[str, Callable[[object], str | None]] = {
+    "theme": _theme,
     "timeout": _timeout,
-    "context": _path_text,
+    "context": path_text_problem,
     "image_map": _image_map,
 }
 

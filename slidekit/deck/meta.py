@@ -171,6 +171,9 @@ def build_meta(data: Mapping[str, object], chunk: Chunk, path: str) -> tuple[Dec
         value = data.get(key)
         if value is not None and not isinstance(value, (str, int, float)):
             raise DeckError(f"front matter `{key}` must be a string", path, _key_line(chunk, key))
+        problem = None if value is None else option_problem(key, value)
+        if problem is not None:
+            raise DeckError(f"front matter `{key}`: {problem}", path, _key_line(chunk, key))
         values[key] = None if value is None else str(value)
     options: dict[str, object] = {}
     for key, value in data.items():
