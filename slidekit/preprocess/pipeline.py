@@ -108,7 +108,7 @@ def preprocess(deck: Deck, *, allow_exec: bool = False, refresh: bool = False,
     from slidekit.preprocess.trust import decide, gather
 
     env = os.environ if env is None else env
-    facts = gather(deck.path, allow_exec, env, home)
+    facts = gather(deck.path, allow_exec, env, home, tuple(block.command for block in blocks))
     trust = decide(facts)
     deck_dir = None if facts.stdin else Path(deck.path).resolve().parent
     warnings = list(facts.config_warnings)

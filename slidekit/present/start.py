@@ -18,6 +18,8 @@ def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, al
 
     loader = None
     loaded = None
+    if not notes and deck != "-" and not allow_exec:
+        _ask_trust(deck)
     if not notes and deck != "-":
         from slidekit.files import read_deck_text
         from slidekit.present.quick import quick_deck
@@ -45,3 +47,20 @@ def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, al
     except Terminated as exc:
         return exc.exit_code
     return 0
+
+
+def _ask_trust(deck: str) -> None:
+    """Before the talk: ask whether the deck's ``~~~cmd`` blocks may run (see
+    :mod:`slidekit.present.ask`); a ``y`` is remembered for this process."""
+    from slidekit.commands.common import open_deck
+    from slidekit.present.ask import ask, should_ask
+    from slidekit.present.screen import open_tty
+
+    parsed = open_deck(deck, quiet=True, preprocess=False)
+    if not should_ask(parsed):
+        return
+    try:
+        in_fd, out_fd = open_tty()
+    except OSError:
+        return  # no terminal: nothing runs (presenting fails right after with a clear error)
+    ask(parsed, in_fd, out_fd)
