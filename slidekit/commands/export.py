@@ -101,15 +101,20 @@ def refuse_overwriting_deck(deck_path: str, *targets: Path) -> None:
 
 
 def export_once(deck_path: str, target: Path, *, theme: str | None, allow_html: bool,
-                allow_exec: bool, strict: bool, verify: bool, quiet: bool = False) -> HtmlResult:
+                allow_exec: bool, strict: bool, verify: bool, quiet: bool = False,
+                allow_paths: tuple[str, ...] = ()) -> HtmlResult:
     """Read, render and atomically write one export; returns the result."""
     from slidekit.render.html import HtmlOptions, render_html
+    from slidekit.confine import confinement
     from slidekit.render.html_images import make_resolver
 
     deck = open_deck(deck_path, quiet=quiet, allow_exec=allow_exec, strict=strict)
     loaded = open_theme(deck, theme, quiet=quiet)
     options = HtmlOptions(allow_html=allow_html, statuses=verification_statuses(deck, verify))
-    result = render_html(deck, loaded.theme, options, make_resolver(deck_dir(deck)))
+    limits = confinement(deck_dir(deck), allow_paths)
+    for warning in () if quiet else limits.warnings:
+        output.warn(warning)
+    result = render_html(deck, loaded.theme, options, make_resolver(deck_dir(deck), limits=limits))
     for warning in result.warnings:
         output.warn(warning)
     write_atomic(target, result.html)
@@ -203,9 +208,11 @@ def watch_loop(deck_path: str, target: Path, pdf: bool, **kwargs: object) -> Non
 @click.option("--verify", is_flag=True, help="Verify the deck's Dockerfile first and badge each slide with its status.")
 @click.option("--pdf", is_flag=True, help="Also print the deck to a PDF next to the HTML (headless Chromium).")
 @click.option("--watch", is_flag=True, help="Re-export whenever the deck changes.")
+@click.option("--allow-path", "allow_paths", multiple=True, metavar="DIR",
+              help="Also embed images from DIR (repeatable; default: only the deck's folder).")
 @preprocess_options
 def command(deck: str, out: str | None, theme: str | None, allow_html: bool, verify: bool, pdf: bool,
-            watch: bool, allow_exec: bool, strict: bool) -> int:
+            watch: bool, allow_exec: bool, strict: bool, allow_paths: tuple[str, ...]) -> int:
     """Export DECK to one self-contained HTML file that works offline.
 
     \b
@@ -217,7 +224,8 @@ def command(deck: str, out: str | None, theme: str | None, allow_html: bool, ver
     refuse_overwriting_deck(deck, target, *([target.with_suffix(".pdf")] if pdf else []))
     if watch and deck == "-":
         raise SlidekitError("--watch needs a deck file, not stdin")
-    kwargs = dict(theme=theme, allow_html=allow_html, allow_exec=allow_exec, strict=strict, verify=verify)
+    kwargs = dict(theme=theme, allow_html=allow_html, allow_exec=allow_exec, strict=strict, verify=verify,
+                  allow_paths=allow_paths)
     started = time.perf_counter()
     result = export_once(deck, target, **kwargs)  # type: ignore[arg-type]
     output.out(_summary(target, result, time.perf_counter() - started))
