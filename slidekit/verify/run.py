@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from slidekit.confine import confinement
 from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.verify import cache as result_cache
@@ -241,6 +242,11 @@ def context_root(deck: Deck, context: Path | None) -> Path:
             raise SlidekitError(f"--context: build context {root} is not a directory")
         raise SlidekitError(f"build context {root} is not a directory", deck.path,
                             front_matter_line(deck, "context") if option else None)
+    if context is None and option:
+        if not confinement(deck_dir).inside(root):  # a deck may not pick a context outside its folder
+            raise SlidekitError(f"front matter `context: {option}` is outside the deck's folder: pass --context "
+                                "DIR, or list the folder under allow_paths in your config", deck.path,
+                                front_matter_line(deck, "context"))
     return root
 
 
