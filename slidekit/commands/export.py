@@ -12,7 +12,7 @@ import click
 from slidekit import output
 from slidekit.commands.common import deck_dir, open_deck, open_theme, preprocess_options
 from slidekit.errors import SlidekitError
-from slidekit.files import write_atomic
+from slidekit.files import refuse_same_outputs, write_atomic
 
 if TYPE_CHECKING:  # the renderer is imported when exporting (fast `--help`)
     from slidekit.deck.model import Deck
@@ -222,6 +222,7 @@ def command(deck: str, out: str | None, theme: str | None, allow_html: bool, ver
     """
     target = Path(out) if out else default_output(deck)
     refuse_overwriting_deck(deck, target, *([target.with_suffix(".pdf")] if pdf else []))
+    refuse_same_outputs(("HTML", target), *([("PDF", target.with_suffix(".pdf"))] if pdf else []))
     if watch and deck == "-":
         raise SlidekitError("--watch needs a deck file, not stdin")
     kwargs = dict(theme=theme, allow_html=allow_html, allow_exec=allow_exec, strict=strict, verify=verify,
