@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from slidekit import output
-from slidekit.errors import SlidekitError
+from slidekit.errors import SlidekitError, Terminated, raise_terminated
 
 if TYPE_CHECKING:
     import click
@@ -140,6 +141,8 @@ def with_shorthand(args: list[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (never raises for user errors)."""
     args = with_shorthand(list(sys.argv[1:] if argv is None else argv))
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:  # SIGTERM cleans up as Ctrl-C does (R6)
+        signal.signal(signal.SIGTERM, raise_terminated)
     try:
         deck = _bare_present(args)
         if deck is not None:
@@ -151,6 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SlidekitError as exc:
         output.error(str(exc))
         return exc.exit_code
+    except Terminated:
+        output.err("terminated")
+        return Terminated.exit_code
     except KeyboardInterrupt:
         output.err("interrupted")
         return 130

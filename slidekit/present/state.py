@@ -7,10 +7,12 @@ must carry out (quit, reload, run code) are returned as :class:`Effect` values.
 
 from __future__ import annotations
 
-import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
+
+from slidekit import timed_regex
 
 
 class Mode(str, Enum):
@@ -110,22 +112,31 @@ def _count(state: State) -> int | None:
     return int(state.count) if state.count else None
 
 
-def compile_search(query: str) -> re.Pattern[str]:
+def compile_search(query: str) -> timed_regex.Pattern:
     """slides' search syntax: a regex, ``/i`` at the end makes it case-insensitive."""
     flags = 0
     if query.endswith("/i"):
-        query, flags = query[:-2], re.IGNORECASE
-    return re.compile(query, flags)
+        query, flags = query[:-2], timed_regex.IGNORECASE
+    return timed_regex.compile_pattern(query, flags)
 
 
-def find(view: View, start: int, query: str) -> int | None:
-    """The first slide after ``start`` (wrapping, skipping ``start``) matching ``query``."""
+#: seconds one search may take over all slides (a pathological pattern gives up, the talk goes on)
+SEARCH_BUDGET = 1.0
+
+
+def find(view: View, start: int, query: str, budget: float = SEARCH_BUDGET) -> int | None:
+    """The first slide after ``start`` (wrapping, skipping ``start``) matching ``query``;
+    :class:`TimeoutError` once the whole search took ``budget`` seconds."""
     pattern = compile_search(query)
+    deadline = time.monotonic() + budget
     for offset in range(1, view.count + 1):
         index = (start + offset) % view.count
         if index == start:
             break
-        if pattern.search(view.sources[index]):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        if timed_regex.search(pattern, view.sources[index], timeout=left):
             return index
     return None
 
@@ -175,8 +186,11 @@ def _run_search(state: State, view: View, query: str) -> State:
         return replace(state, message="")
     try:
         found = find(view, state.index, query)
-    except re.error as exc:
+    except timed_regex.error as exc:
         return replace(state, last_search=query, message=f"invalid search /{query}/: {exc}")
+    except TimeoutError:
+        return replace(state, last_search=query,
+                       message=f"search /{query}/ gave up after {SEARCH_BUDGET:g} s (the pattern backtracks too much)")
     if found is None:
         return replace(state, last_search=query, message=f"no other slide matches /{query}/")
     return replace(_show(state, view, found), last_search=query, message="")
