@@ -63,7 +63,7 @@ def too_deep(text: str, *, yaml: bool = False, limit: int = MAX_NESTING) -> int 
         elif yaml and ch == "\n":
             run = re.match(r"[ \t]*(?:-[ \t]+)+", text[i + 1:i + 1 + 4 * (limit + 2)])
             if run is not None and run.group().count("-") + depth > limit:
-                return line + 1
+                return line
         i += 1
     if yaml and text[:1] != "\n":
         run = re.match(r"[ \t]*(?:-[ \t]+)+", text[: 4 * (limit + 2)])
