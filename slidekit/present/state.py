@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from slidekit import timed_regex
@@ -41,6 +41,8 @@ class View:
     sources: tuple[str, ...]
     page: int = 20
     max_scroll: int = 0
+    #: "has the user pressed a key?" — a long search gives up when it says yes
+    interrupted: Callable[[], bool] | None = field(default=None, compare=False)
 
     @property
     def count(self) -> int:
@@ -122,23 +124,43 @@ def compile_search(query: str) -> timed_regex.Pattern:
 
 #: seconds one search may take over all slides (a pathological pattern gives up, the talk goes on)
 SEARCH_BUDGET = 1.0
+#: the first time slice of a match; a slower match is retried with doubled slices
+#: (total work below twice the budget) and checks for a key press in between
+SEARCH_SLICE = 0.02
+
+
+class SearchCancelled(Exception):
+    """A key was pressed while a slow search ran."""
 
 
 def find(view: View, start: int, query: str, budget: float = SEARCH_BUDGET) -> int | None:
     """The first slide after ``start`` (wrapping, skipping ``start``) matching ``query``;
-    :class:`TimeoutError` once the whole search took ``budget`` seconds."""
+    :class:`TimeoutError` once the whole search took ``budget`` seconds,
+    :class:`SearchCancelled` when ``view.interrupted()`` reports a key meanwhile."""
     pattern = compile_search(query)
     deadline = time.monotonic() + budget
     for offset in range(1, view.count + 1):
         index = (start + offset) % view.count
         if index == start:
             break
+        if _matches(pattern, view.sources[index], deadline, view.interrupted):
+            return index
+    return None
+
+
+def _matches(pattern: timed_regex.Pattern, text: str, deadline: float,
+             interrupted: Callable[[], bool] | None) -> bool:
+    slice_ = SEARCH_SLICE
+    while True:
         left = deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError
-        if timed_regex.search(pattern, view.sources[index], timeout=left):
-            return index
-    return None
+        try:
+            return timed_regex.search(pattern, text, timeout=min(slice_, left))
+        except TimeoutError:
+            if interrupted is not None and interrupted():
+                raise SearchCancelled from None
+            slice_ *= 2
 
 
 # --------------------------------------------------------------------------- actions
@@ -188,6 +210,8 @@ def _run_search(state: State, view: View, query: str) -> State:
         found = find(view, state.index, query)
     except timed_regex.error as exc:
         return replace(state, last_search=query, message=f"invalid search /{query}/: {exc}")
+    except SearchCancelled:
+        return replace(state, last_search=query, message=f"search /{query}/ cancelled")
     except TimeoutError:
         return replace(state, last_search=query,
                        message=f"search /{query}/ gave up after {SEARCH_BUDGET:g} s (the pattern backtracks too much)")
