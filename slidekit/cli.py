@@ -108,6 +108,9 @@ def _click_error(exc: Exception) -> int | None:
     if click is None:
         return None
     if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc.__context__, Terminated):  # click turns KeyboardInterrupt (and so SIGTERM) into Abort
+            output.err("terminated")
+            return Terminated.exit_code
         output.err("aborted")
         return 130
     if isinstance(exc, click.UsageError):  # one line, as every other error (not click's usage block)
