@@ -109,14 +109,14 @@ def phases(work: Path) -> None:
     startup = [timed([sys.executable, "-m", "slidekit", "export", "one.md", "-o", "one.html",
                       "--theme", "solarized_dark"], work) for _ in range(3)]
     bare = [timed([sys.executable, "-c", "pass"], work) for _ in range(3)]
-    from slidekit.commands.common import open_deck, open_theme
+    from slidekit.session import open_deck, open_theme
     from slidekit.render.html import HtmlOptions, highlight, render_html
 
     parse: list[float] = []
     render: list[float] = []
     for _ in range(3):
         t0 = time.perf_counter()
-        deck = open_deck(str(work / "deck.md"), quiet=True)
+        deck = open_deck(str(work / "deck.md"), preprocess=True, quiet=True)
         t1 = time.perf_counter()
         theme = open_theme(deck, "solarized_dark", quiet=True).theme
         highlight.cache_clear()

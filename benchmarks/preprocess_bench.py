@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from slidekit.commands.common import open_deck
+from slidekit.session import open_deck
 from slidekit.preprocess.pipeline import command_blocks
 
 CORPUS = Path("/work/shared/graph-easy-corpus/inputs")
@@ -29,7 +29,7 @@ def usable(text: str) -> bool:
 
 def timed(path: Path, allow_exec: bool) -> tuple[float, int]:
     started = time.perf_counter()
-    deck = open_deck(str(path), quiet=True, allow_exec=allow_exec)
+    deck = open_deck(str(path), preprocess=True, quiet=True, allow_exec=allow_exec)
     return time.perf_counter() - started, sum(b.output is not None for b in command_blocks(deck))
 
 

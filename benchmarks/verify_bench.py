@@ -85,7 +85,7 @@ def cleanup(marker: str, tag: str, deck_tags: str) -> None:
                          capture_output=True, text=True).stdout.split()
     refs = subprocess.run(["docker", "images", "--format", "{{.Repository}}:{{.Tag}}"],
                           capture_output=True, text=True).stdout.split()
-    mine = [r for r in refs if r.startswith(f"{tag}:") or r.startswith(f"{deck_tags}:")]
+    mine = [r for r in refs if r.startswith((f"{tag}:", f"{deck_tags}:"))]
     if mine:
         subprocess.run(["docker", "rmi", *mine], capture_output=True)
     if ids:
@@ -130,7 +130,7 @@ def bench_badges(count: int, deck_path: Path | None, repeat: int) -> int:
             cache.hash_context = real  # type: ignore[assignment]
     print(f"badges: {deck_path} ({files} context files{f', {size / 1e6:.0f} MB' if size else ''})")
     print(f"badges  first lookup (hashes every file)   {first:7.3f} s")
-    print(f"badges  warm lookup (stat index)   median {st.median(warm):7.3f} s  {['%.3f' % x for x in warm]}")
+    print(f"badges  warm lookup (stat index)   median {st.median(warm):7.3f} s  {[f'{x:.3f}' for x in warm]}")
     print(f"badges  every file hashed each time median {st.median(unindexed):7.3f} s")
     return 0
 
@@ -189,8 +189,8 @@ def main() -> int:
             for _ in range(max(args.repeat, 5)):
                 warm_sk.append(timed(verify, env))
                 warm_docker.append(docker_builds(extracted, context, tag, env, nocache=False))
-            code = ("import sys,time;from slidekit.commands.common import open_deck;from slidekit.verify.run import verify_deck;"
-                    f"d=open_deck({str(deck_path)!r});m=dict(a.split('=',1) for a in {args.image_map!r});"
+            code = ("import sys,time;from slidekit.session import open_deck;from slidekit.verify.run import verify_deck;"
+                    f"d=open_deck({str(deck_path)!r}, preprocess=False);m=dict(a.split('=',1) for a in {args.image_map!r});"
                     "t=time.perf_counter();r=verify_deck(d,context=None,image_map=m,hadolint=False);"
                     "print(time.perf_counter()-t, r.from_cache)")
             for _ in range(5):
@@ -200,8 +200,8 @@ def main() -> int:
         finally:
             cleanup(marker, tag, deck_tags)
     med = statistics.median
-    print(f"cold  slidekit verify --no-cache      median {med(cold_sk):7.2f} s  {['%.2f' % x for x in cold_sk]}")
-    print(f"cold  docker build --no-cache (all)   median {med(cold_docker):7.2f} s  {['%.2f' % x for x in cold_docker]}")
+    print(f"cold  slidekit verify --no-cache      median {med(cold_sk):7.2f} s  {[f'{x:.2f}' for x in cold_sk]}")
+    print(f"cold  docker build --no-cache (all)   median {med(cold_docker):7.2f} s  {[f'{x:.2f}' for x in cold_docker]}")
     print(f"cold  ratio slidekit/docker           {med(cold_sk) / med(cold_docker):7.2f}   (goal <= 1.10)")
     print(f"warm  slidekit verify (CLI process)   median {med(warm_sk):7.3f} s  (goal < 0.3 s)")
     if warm_inproc:

@@ -2,8 +2,7 @@
 
 Subcommands live in :mod:`slidekit.commands` (one module each, exposing
 ``command``); this module only assembles them and turns errors into one line on
-stderr plus an exit code: 0 ok, 1 failed (verification), 2 usage or input
-error, 3 Docker engine unavailable.
+stderr plus an exit code (see :mod:`slidekit.errors` and ``slidekit --help``).
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ def _discover() -> dict[str, str]:
 
     found: dict[str, str] = {}
     for info in pkgutil.iter_modules(pkg.__path__):
-        if not info.name.startswith("_") and info.name != "common":
+        if not info.name.startswith("_"):
             found[info.name.replace("_", "-")] = f"{pkg.__name__}.{info.name}"
     return found
 
@@ -59,7 +58,9 @@ def _build_cli() -> click.Group:
             command = getattr(importlib.import_module(module), "command", None)
             return command if isinstance(command, click.Command) else None
 
-        def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[no-untyped-def]
+        def resolve_command(
+            self, ctx: click.Context, args: list[str]
+        ) -> tuple[str | None, click.Command | None, list[str]]:
             args[:] = with_shorthand(args)  # also when called as `cli` (click's test runner)
             return super().resolve_command(ctx, args)
 
@@ -113,7 +114,8 @@ def _click_error(exc: Exception) -> int | None:
             return Terminated.exit_code
         output.err("aborted")
         return 130
-    if isinstance(exc, click.UsageError):  # one line, as every other error (not click's usage block)
+    if isinstance(exc, click.UsageError) and type(exc).__name__ != "NoArgsIsHelpError":  # one line, as every
+        # other error (not click's usage block); a bare `slidekit` still shows the help
         command = exc.ctx.command_path if exc.ctx is not None else "slidekit"
         message = " ".join(exc.format_message().split())
         output.error(f"{message.rstrip('.')} (see `{command} --help`)")
@@ -165,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - last line of defence: no tracebacks for users
+    except Exception as exc:
         code = _click_error(exc)
         if code is not None:
             return code

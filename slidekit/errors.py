@@ -7,9 +7,11 @@ nothing below the CLI prints or exits.
 from __future__ import annotations
 
 EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
+EXIT_FAILED = 1  # verification failed, or a --strict pre-processing failure
+EXIT_USAGE = 2  # usage or input error
 EXIT_DOCKER_UNAVAILABLE = 3
+#: ``slidekit verify``: nothing on the slides failed, but a base image is neither local
+#: nor pullable (a machine problem, like 3: fix with --image-map or by loading the image).
 EXIT_BASE_MISSING = 4
 
 

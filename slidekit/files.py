@@ -119,3 +119,17 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, durable: bo
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def refuse_overwriting_deck(deck_path: str, target: str | os.PathLike[str], option: str) -> None:
+    """An output path that is the deck itself (``-o talk.md``, a deck named ``talk.html``, a link to it)
+    would destroy the user's deck: a usage error (exit 2) naming the ``option`` instead."""
+    if deck_path == "-":
+        return
+    deck, out = Path(deck_path), Path(target)
+    try:
+        same = deck.resolve() == out.resolve() or (deck.exists() and out.exists() and deck.samefile(out))
+    except OSError:
+        same = False
+    if same:
+        raise SlidekitError(f"{option}: refusing to overwrite the deck (choose another file)", str(target))

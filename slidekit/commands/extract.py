@@ -1,29 +1,12 @@
-"""``slidekit extract``: write the Dockerfile assembled from the deck's code blocks."""
+"""``slidekit extract``: the command-line wrapper of :func:`slidekit.export.dockerfile.extract_dockerfile`."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import click
 
 from slidekit import output
-from slidekit.commands.common import open_deck
-from slidekit.errors import SlidekitError
-from slidekit.files import write_atomic
-
-
-def refuse_deck_as_output(deck_path: str, target: str | Path, option: str) -> None:
-    """An output path that is the deck itself (or a link to it) would destroy the
-    user's deck: a usage error (exit 2) instead."""
-    if deck_path == "-":
-        return
-    deck, out = Path(deck_path), Path(target)
-    try:
-        same = deck.resolve() == out.resolve() or (deck.exists() and out.exists() and deck.samefile(out))
-    except OSError:
-        same = False
-    if same:
-        raise SlidekitError(f"{option}: refusing to overwrite the deck (choose another file)", str(target))
+from slidekit.export.dockerfile import extract_dockerfile
+from slidekit.files import refuse_overwriting_deck, write_atomic
 
 
 @click.command("extract")
@@ -37,13 +20,11 @@ def command(deck: str, target: str | None, name: str | None) -> int:
     marked +no-verify are left out. `docker build -f FILE` of the result builds
     exactly what `slidekit verify` builds.
     """
-    from slidekit.verify.assemble import assemble, pick
-
-    loaded = open_deck(deck)
-    dockerfile = pick(assemble(loaded), name, loaded.path)
+    if target is not None:
+        refuse_overwriting_deck(deck, target, "-o")
+    dockerfile = extract_dockerfile(deck, name)
     if target is None:
         output.out(dockerfile.text, end="")
     else:
-        refuse_deck_as_output(loaded.path, target, "-o")
         write_atomic(target, dockerfile.text)
     return 0

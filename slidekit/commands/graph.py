@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from slidekit import output
-from slidekit.commands.common import open_deck
+from slidekit.session import open_deck
 
 
 @click.command("graph")
@@ -21,7 +21,7 @@ def command(deck: str, name: str | None) -> int:
     from slidekit.verify.assemble import assemble, pick
     from slidekit.verify.graph import stage_graph, to_graph_easy
 
-    loaded = open_deck(deck)
+    loaded = open_deck(deck, preprocess=False)
     dockerfiles = assemble(loaded)
     if name is not None:
         dockerfiles = (pick(dockerfiles, name, loaded.path),)

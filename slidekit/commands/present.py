@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from slidekit.commands.common import preprocess_options
+from slidekit.commands._options import preprocess_options
 
 
 @click.command("present")
@@ -14,7 +14,7 @@ from slidekit.commands.common import preprocess_options
 @click.option("--theme", "theme", metavar="THEME", default=None,
               help="Theme name or JSON file (overrides the deck's `theme:`).")
 @preprocess_options
-def command(deck: str, notes: bool, theme: str | None, allow_exec: bool, strict: bool) -> int:
+def command(deck: str, notes: bool, theme: str | None, allow_exec: bool, strict: bool, refresh: bool) -> int:
     """Present DECK full-screen. Keys: ? shows them all; q quits.
 
     \b
@@ -25,4 +25,4 @@ def command(deck: str, notes: bool, theme: str | None, allow_exec: bool, strict:
     """
     from slidekit.present.start import present_deck
 
-    return present_deck(deck, notes=notes, theme=theme, allow_exec=allow_exec, strict=strict)
+    return present_deck(deck, notes=notes, theme=theme, allow_exec=allow_exec, strict=strict, refresh=refresh)

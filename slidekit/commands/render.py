@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import click
 
 from slidekit import output
-from slidekit.commands.common import open_deck, open_theme, preprocess_options
+from slidekit.commands._options import preprocess_options
+from slidekit.session import open_deck, open_theme
 from slidekit.errors import SlidekitError
 from slidekit.limits import MAX_WIDTH
 
@@ -66,13 +66,13 @@ def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
               help="Colour escape codes: auto = only when stdout is a terminal and NO_COLOR is unset.")
 @preprocess_options
 def command(deck: str, width: int | None, slide: int | None, theme: str | None, color: str,
-            allow_exec: bool, strict: bool) -> int:
+            allow_exec: bool, strict: bool, refresh: bool) -> int:
     """Print a deck's slides to stdout, rendered for a terminal (for pipes and CI).
 
     The output is the same every time at a given --width; slides are separated by
     a line of ═ and each ends with its footer (author, date, paging).
     """
-    loaded_deck = open_deck(deck, allow_exec=allow_exec, strict=strict)
+    loaded_deck = open_deck(deck, preprocess=True, allow_exec=allow_exec, strict=strict, refresh=refresh)
     if slide is not None and not 1 <= slide <= len(loaded_deck.slides):
         last = loaded_deck.slides[-1].span.last
         raise SlidekitError(f"--slide {slide} is out of range: the deck has "

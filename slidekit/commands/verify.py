@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from slidekit import output
-from slidekit.commands.common import open_deck, preprocess_options
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, SlidekitError
-from slidekit.files import write_atomic
+from slidekit.files import refuse_overwriting_deck, write_atomic
+from slidekit.session import open_deck
 from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
 
 
@@ -42,10 +44,8 @@ FORMATS = {
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write a JUnit XML report (a testcase per stage).")
 @click.option("--no-hadolint", is_flag=True, help="Skip hadolint even when it is installed.")
 @click.option("--allow-empty", is_flag=True, help="A deck without Dockerfile code blocks is skipped instead of an error (pre-commit).")
-@preprocess_options
 def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str, ...], targets: tuple[str, ...],
-            no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, allow_empty: bool,
-            allow_exec: bool, strict: bool) -> int:
+            no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, allow_empty: bool) -> int:
     """Verify the Dockerfile code blocks of DECK (or several decks) with a real Docker Engine.
 
     Static checks first, then every stage is built (the SDK's classic builder);
@@ -58,20 +58,18 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
     """
     mapping = parse_image_maps(image_maps)
     if junit is not None:
-        from slidekit.commands.extract import refuse_deck_as_output
-
         for path in decks:
-            refuse_deck_as_output(path, junit, "--junit")
+            refuse_overwriting_deck(path, junit, "--junit")
         folder = junit.parent if str(junit.parent) else Path(".")
         if not folder.is_dir():  # say so now, not after minutes of building
             raise SlidekitError(f"--junit: folder {folder} does not exist", str(junit))
     if context is not None and not context.is_dir():
         raise SlidekitError("--context: not a directory", str(context))
-    options = dict(context=context, image_map=mapping, targets=set(targets) or None, use_cache=not no_cache,
-                   run_checks=run_checks, hadolint=not no_hadolint)
+    options = {"context": context, "image_map": mapping, "targets": set(targets) or None, "use_cache": not no_cache,
+                   "run_checks": run_checks, "hadolint": not no_hadolint}
     reports: list[VerifyReport] = []
     for path in decks:
-        report = _verify_one(path, options, allow_exec=allow_exec, strict=strict, allow_empty=allow_empty)
+        report = _verify_one(path, options, allow_empty=allow_empty)
         if report is not None:
             reports.append(report)
     _emit(reports, fmt, junit)
@@ -87,12 +85,14 @@ def worst_exit(codes: list[int]) -> int:
     return max(codes, default=0)
 
 
-def _verify_one(path: str, options: dict, *, allow_exec: bool, strict: bool, allow_empty: bool) -> VerifyReport | None:  # type: ignore[type-arg]
+def _verify_one(
+    path: str, options: dict[str, Any], *, allow_empty: bool
+) -> VerifyReport | None:
     from slidekit.verify import progress as progress_mod
     from slidekit.verify.assemble import has_blocks_to_verify
     from slidekit.verify.run import verify_deck
 
-    opened = open_deck(path, allow_exec=allow_exec, strict=strict)
+    opened = open_deck(path, preprocess=False)  # ~~~ blocks are never needed to verify
     if allow_empty and not has_blocks_to_verify(opened):
         return None  # only "nothing to verify" is skipped: malformed attributes still fail (exit 2)
     display = progress_mod.for_stream(output.stderr())
@@ -120,12 +120,12 @@ def _emit(reports: list[VerifyReport], fmt: str, junit: Path | None) -> None:
                 emit(line)
 
 
-def _junit(reports: list[VerifyReport], to_junit) -> str:  # type: ignore[no-untyped-def]
+def _junit(reports: list[VerifyReport], to_junit: Callable[[VerifyReport], str]) -> str:
     """One document: the test suites of every deck under one <testsuites>."""
-    import xml.etree.ElementTree as ET  # noqa: N817 - only when a JUnit file is asked for
+    import xml.etree.ElementTree as ET
 
     if len(reports) == 1:
-        return str(to_junit(reports[0]))
+        return to_junit(reports[0])
     root = ET.Element("testsuites")
     for report in reports:
         document = ET.fromstring(to_junit(report))

@@ -27,9 +27,9 @@ def load_deck(text: str, path: str = "<stdin>") -> Deck:
     meta = DeckMeta()
     warnings: list[str] = []
     if len(chunks) > 1:
-        data = parse_front_matter(chunks[0], path, explicit=explicit)
-        if data is not None:
-            meta, warnings = build_meta(data, chunks[0], path)
+        front = parse_front_matter(chunks[0], path, explicit=explicit)
+        if front is not None:
+            meta, warnings = build_meta(front, chunks[0], path)
             chunks = chunks[1:]
         elif not chunks[0].text.strip():
             # empty front matter (`---` twice) or blank lines before the first

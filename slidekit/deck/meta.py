@@ -6,11 +6,12 @@ import datetime as _dt
 import getpass
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 
 from slidekit.deck.bounds import option_problem
-from slidekit.deck.model import DeckMeta
+from slidekit.deck.model import DeckMeta, KeyPath
 from slidekit.deck.split import Chunk
 from slidekit.errors import DeckError
 from slidekit.limits import MAX_NESTING, surrogate_in, surrogate_line, too_deep
@@ -55,8 +56,17 @@ SLIDES_KEYS = ("theme", "author", "date", "paging")
 TEXT_KEYS = frozenset(SLIDES_KEYS) | {"aspect"}
 
 
-def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, object] | None:
-    """The YAML mapping of ``chunk``, or None if it is not front matter.
+@dataclass(frozen=True)
+class FrontMatter:
+    """The front matter's mapping, and the deck line of every key and list item in it."""
+
+    data: dict[str, object]
+    #: YAML path (``("checks", "web", 0)``) → deck line; see :meth:`DeckMeta.key_line`
+    lines: dict[KeyPath, int]
+
+
+def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> FrontMatter | None:
+    """The YAML mapping of ``chunk`` with its key lines, or None if it is not front matter.
 
     ``explicit`` is True when the file starts with ``---`` (the chunk is meant as
     front matter, so YAML errors are reported); otherwise a chunk that is not a
@@ -66,7 +76,12 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, 
         return None
     simple = simple_mapping(chunk.text)
     if simple is not None:
-        return simple
+        lines: dict[KeyPath, int] = {}
+        for offset, text in enumerate(chunk.lines):
+            key = text.partition(":")[0]
+            if key in simple:
+                lines.setdefault((key,), chunk.first_line + offset)
+        return FrontMatter(simple, lines)
     import yaml  # only for front matter beyond plain `key: value` lines
 
     deep = too_deep(chunk.text, yaml=True)
@@ -76,7 +91,7 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, 
         raise DeckError(f"invalid front matter: nested more than {MAX_NESTING} levels deep", path,
                         chunk.first_line + deep - 1)
     try:
-        data = _safe_load(yaml, chunk.text)
+        data, node = _safe_load(yaml, chunk.text)
     except RecursionError:
         if not explicit:
             return None
@@ -95,17 +110,33 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> dict[str, 
         raise DeckError("invalid front matter: a lone surrogate escape (such as \\udfff) is not a character",
                         path, surrogate_line(chunk.text, chunk.first_line))
     if isinstance(data, dict) and data:
-        return {str(k): v for k, v in data.items()}
+        lines = {}
+        _key_lines(yaml, node, (), chunk.first_line, lines)
+        return FrontMatter({str(k): v for k, v in data.items()}, lines)
     if explicit and data is not None and not isinstance(data, dict):
         raise DeckError("invalid front matter: expected `key: value` lines", path, chunk.first_line)
     return None
 
 
-def _safe_load(yaml, text: str) -> object:  # type: ignore[no-untyped-def]
+def _key_lines(yaml: ModuleType, node: object, path: KeyPath, first: int, out: dict[KeyPath, int]) -> None:
+    """The deck line of every key and list item under ``node`` (a YAML node of text starting on line ``first``)."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, str(key.value))
+            out.setdefault(child, first + key.start_mark.line)
+            _key_lines(yaml, value, child, first, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, value in enumerate(node.value):
+            child = (*path, index)
+            out.setdefault(child, first + value.start_mark.line)
+            _key_lines(yaml, value, child, first, out)
+
+
+def _safe_load(yaml: ModuleType, text: str) -> tuple[object, object]:
     """``yaml.safe_load``, except that the :data:`TEXT_KEYS` keep a scalar's source
     text, as slides' yaml.v2 does for its string fields (``date: 2024-01-01``
     stays that string rather than a date, ``author: yes`` stays ``yes``,
-    ``aspect: 4:3`` is not the sexagesimal 243)."""
+    ``aspect: 4:3`` is not the sexagesimal 243). Returns the data and its YAML node."""
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -118,7 +149,7 @@ def _safe_load(yaml, text: str) -> object:  # type: ignore[no-untyped-def]
         for key, value in last.items():
             if isinstance(value, yaml.ScalarNode) and data.get(key) is not None:
                 data[key] = value.value
-    return data
+    return data, node
 
 
 # `key: value` lines whose YAML meaning is obvious: an identifier key and a value
@@ -156,15 +187,13 @@ def simple_mapping(text: str) -> dict[str, object] | None:
     return data or None
 
 
-def _key_line(chunk: Chunk, key: str) -> int:
-    for offset, line in enumerate(chunk.lines):
-        if line.startswith(f"{key}:") or line.startswith(f"'{key}'") or line.startswith(f'"{key}"'):
-            return chunk.first_line + offset
-    return chunk.first_line
-
-
-def build_meta(data: Mapping[str, object], chunk: Chunk, path: str) -> tuple[DeckMeta, list[str]]:
+def build_meta(front: FrontMatter, chunk: Chunk, path: str) -> tuple[DeckMeta, list[str]]:
     """Validate front matter; returns the meta and warnings (unknown keys are not fatal)."""
+    data = front.data
+
+    def _key_line(chunk: Chunk, key: str) -> int:
+        return front.lines.get((key,), chunk.first_line)
+
     warnings: list[str] = []
     values: dict[str, str | None] = {}
     for key in SLIDES_KEYS:
@@ -199,6 +228,7 @@ def build_meta(data: Mapping[str, object], chunk: Chunk, path: str) -> tuple[Dec
         options=options,
         raw=dict(data),
         span=Span(max(chunk.first_line - 1, 1), chunk.last_line + 1),
+        key_lines=front.lines,
     )
     return meta, warnings
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Union
 
 from slidekit.source import Span
 
@@ -71,7 +70,7 @@ class HtmlInline:
     raw: str
 
 
-Inline = Union[Text, CodeSpan, Emph, Strong, Strike, Link, Image, SoftBreak, HardBreak, HtmlInline]
+Inline = Text | CodeSpan | Emph | Strong | Strike | Link | Image | SoftBreak | HardBreak | HtmlInline
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:
@@ -203,18 +202,18 @@ class Pause:
     span: Span
 
 
-Block = Union[
-    Heading,
-    Paragraph,
-    ListBlock,
-    BlockQuote,
-    Table,
-    CodeBlock,
-    CommandBlock,
-    HtmlBlock,
-    ThematicBreak,
-    Pause,
-]
+Block = (
+    Heading
+    | Paragraph
+    | ListBlock
+    | BlockQuote
+    | Table
+    | CodeBlock
+    | CommandBlock
+    | HtmlBlock
+    | ThematicBreak
+    | Pause
+)
 
 
 # --------------------------------------------------------------------------- slides
@@ -270,6 +269,10 @@ class Slide:
         return tuple(out)
 
 
+#: a front matter key's place in the YAML: keys and list indexes from the top (``("checks", "web", 0)``)
+KeyPath = tuple[str | int, ...]
+
+
 @dataclass(frozen=True)
 class DeckMeta:
     """Front matter after validation (the raw YAML mapping stays in ``raw``).
@@ -287,6 +290,17 @@ class DeckMeta:
     options: Mapping[str, object] = field(default_factory=dict)
     raw: Mapping[str, object] = field(default_factory=dict)
     span: Span | None = None
+    #: deck line of every front matter key and list item, by YAML path (recorded when parsed)
+    key_lines: Mapping[KeyPath, int] = field(default_factory=dict)
+
+    def key_line(self, *path: str | int) -> int | None:
+        """The deck line of front matter key ``path`` (nested: ``key_line("checks", "web", 0)``), else of its
+        nearest parent key, else the front matter's first line; None for a deck without front matter."""
+        for end in range(len(path), 0, -1):
+            line = self.key_lines.get(path[:end])
+            if line is not None:
+                return line
+        return None if self.span is None else self.span.first
 
 
 @dataclass(frozen=True)
@@ -298,10 +312,6 @@ class Deck:
     slides: tuple[Slide, ...]
     source: str
     warnings: tuple[str, ...] = ()
-
-    def blocks(self) -> list[tuple[Slide, Block]]:
-        """Every top-level block in deck order, with its slide."""
-        return [(slide, block) for slide in self.slides for block in slide.blocks]
 
     def code_blocks(self) -> list[tuple[Slide, CodeBlock]]:
         """Every code block, nested ones included, in deck order."""

@@ -5,7 +5,7 @@
 - :mod:`.runner`  the subprocess part (argv via shlex, no shell, timeout, process group)
 - :mod:`.cache`   ``<deck dir>/.slidekit-cache/preprocess/<sha256>.json``
 - :mod:`.apply`   pure: run/cache results → block outputs and notices → new Deck
-- :mod:`.pipeline` ties them together; ``open_deck`` calls :func:`preprocess`
+- :mod:`.pipeline` ties them together; :func:`slidekit.session.open_deck` calls :func:`preprocess`
 """
 
 from __future__ import annotations

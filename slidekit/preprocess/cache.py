@@ -62,6 +62,8 @@ def decode(text: str, command: str, body: str) -> CacheEntry | None:
     anything else is a cache miss."""
     try:
         data = json.loads(text)
+        if not isinstance(data["stdout"], str):
+            return None
         entry = CacheEntry(
             command=str(data["command"]), argv=tuple(str(a) for a in data["argv"]),
             body_sha256=str(data["body_sha256"]), stdout=data["stdout"], stderr=str(data.get("stderr", "")),
@@ -69,7 +71,7 @@ def decode(text: str, command: str, body: str) -> CacheEntry | None:
         )
     except (ValueError, KeyError, TypeError):
         return None
-    if not isinstance(entry.stdout, str) or entry.exit_status != 0:
+    if entry.exit_status != 0:
         return None
     if entry.command != command or entry.body_sha256 != body_hash(body):
         return None

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from slidekit import userconfig
+from slidekit import globs, userconfig
 from slidekit.userconfig import UserConfig, config_path
 
 __all__ = ["config_path"]
@@ -83,37 +83,9 @@ def read_config(env: Mapping[str, str] | None = None, home: Path | None = None) 
 
 
 def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A path glob as a regex: ``*`` and ``?`` stay within one path segment,
-    ``**`` crosses segments (``~/talks/**`` = everything below ~/talks)."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if pattern.startswith("**", i):
-            i += 2
-            if pattern.startswith("/", i):  # "**/" also matches no directory at all
-                out.append("(?:.*/)?")
-                i += 1
-            else:
-                out.append(".*")
-            continue
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[":
-            end = pattern.find("]", i + 2)
-            if end == -1:
-                out.append(re.escape(char))
-            else:
-                body = pattern[i + 1:end]
-                body = "^" + body[1:] if body.startswith("!") else body
-                out.append(f"[{body.replace(chr(92), chr(92) * 2)}]")
-                i = end
-        else:
-            out.append(re.escape(char))
-        i += 1
-    return re.compile("".join(out) + r"\Z")
+    """A ``trusted_decks`` glob as a regex: ``*`` and ``?`` stay within one path segment,
+    ``**`` crosses segments (``~/talks/**`` = everything below ~/talks); see :mod:`slidekit.globs`."""
+    return re.compile(globs.glob_regex(pattern, globs.PATHS) + r"\Z")
 
 
 def split_literal_prefix(pattern: str) -> tuple[str, str]:

@@ -1,14 +1,13 @@
 """Pre-process a loaded deck: decide trust, take outputs from the cache, run the
 rest (if trusted), store successes, and fold everything into a new Deck.
 
-:func:`slidekit.commands.common.open_deck` calls :func:`preprocess` right after
-``load_deck`` for every command (render, present and its reloads, export).
+:func:`slidekit.session.open_deck` calls :func:`preprocess` right after
+``load_deck`` for the commands that show slides (render, present and its reloads, export).
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,20 +72,8 @@ def resolve_timeout(deck: Deck, env: Mapping[str, str]) -> float:
     value = float(option)  # type: ignore[arg-type]  # meta.py validated it as a number
     if not value > 0 or value == float("inf"):
         raise SlidekitError("front matter `timeout`: expected a positive number of seconds",
-                            deck.path, _front_matter_line(deck, "timeout"))
+                            deck.path, deck.meta.key_line("timeout"))
     return value
-
-
-def _front_matter_line(deck: Deck, key: str) -> int | None:
-    span = deck.meta.span
-    if span is None:
-        return None
-    lines = deck.source.splitlines()
-    pattern = re.compile(rf"^\s*['\"]?{re.escape(key)}['\"]?\s*:")
-    for number in range(span.first, min(span.last, len(lines)) + 1):
-        if pattern.match(lines[number - 1]):
-            return number
-    return span.first
 
 
 @dataclass(frozen=True)

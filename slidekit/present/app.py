@@ -12,12 +12,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from slidekit.commands.common import open_deck, open_theme
 from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.present import state as sm
@@ -36,11 +36,13 @@ from slidekit.present.frame import (
 )
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, state_path, write_position
+from slidekit.present.reload import POLL, DeckSource, FileWatch
+from slidekit.session import deck_dir, open_theme
 from slidekit.theme.load import LoadedTheme
 
-#: seconds between mtime checks of the deck and its theme
-POLL = 0.3
-
+if TYPE_CHECKING:
+    from slidekit.present.runcode import RunResult
+    from slidekit.verify.model import StageStatus
 
 @dataclass(frozen=True)
 class Options:
@@ -48,15 +50,11 @@ class Options:
     allow_exec: bool = False
     strict: bool = False
     theme: str | None = None
+    refresh: bool = False
 
-
-def _mtime(path: Path | str | None) -> float | None:
-    if path is None or str(path) == "-":
-        return None
-    try:
-        return os.stat(path).st_mtime_ns
-    except OSError:
-        return None
+    @property
+    def source(self) -> DeckSource:
+        return DeckSource(self.path, self.allow_exec, self.strict, self.refresh)
 
 
 class Presenter:
@@ -80,7 +78,7 @@ class Presenter:
         self.max_scroll = 0
         self.page = 20
         self.started = time.time()
-        self.badges: dict | None = None  # type: ignore[type-arg]
+        self.badges: dict[int, StageStatus] | None = None
         self.changed = False  # set by background threads: redraw
         self._last_written: tuple[int, int] | None = None
         self.loader = loader  # the full deck, when ``deck`` is only the first-frame stand-in
@@ -101,7 +99,7 @@ class Presenter:
         self.cache.clear()
         self.view = sm.View(tuple(s.steps for s in deck.slides), tuple(s.source for s in deck.slides))
         self.theme_file = _theme_file(deck, self.options.theme) or theme.path
-        self.mtimes = (_mtime(deck.path), _mtime(self.theme_file))
+        self.watch = FileWatch(self.options.path, self.theme_file)
         if badges:
             self.refresh_badges()
         self.state = sm.clamp_to(self.state, replace(self.view, max_scroll=10**9))
@@ -125,16 +123,10 @@ class Presenter:
         if self.options.path == "-":
             self.state = replace(self.state, message="a deck read from stdin cannot be reloaded")
             return
-        try:
-            deck = open_deck(self.options.path, quiet=True, allow_exec=self.options.allow_exec,
-                             strict=self.options.strict)
-        except SlidekitError as exc:
-            self.banner = f"reload failed, showing the last good version — {exc}"
-            self.mtimes = (_mtime(self.options.path), self.mtimes[1])
-            return
-        except Exception as exc:  # noqa: BLE001 - a talk must survive any broken edit
-            self.banner = f"reload failed, showing the last good version — {self.options.path}: {exc}"
-            self.mtimes = (_mtime(self.options.path), self.mtimes[1])
+        deck, failure = self.options.source.reopen()
+        if deck is None:
+            self.banner = failure
+            self.watch.rearm(self.options.path)
             return
         theme = open_theme(deck, self.options.theme, quiet=True)
         self.banner = "; ".join(theme.warnings)
@@ -147,7 +139,7 @@ class Presenter:
     def changed_on_disk(self) -> bool:
         if self.options.path == "-":
             return False
-        return (_mtime(self.options.path), _mtime(self.theme_file)) != self.mtimes
+        return self.watch.changed()
 
     # ------------------------------------------------------------------ drawing
 
@@ -200,7 +192,7 @@ class Presenter:
     def frame(self) -> list[Row]:
         width, height = self.screen.size()
         if is_too_small(width, height):
-            return too_small(width, height)
+            return [*too_small(width, height)]
         banner = banner_lines(self.banner, width) if self.banner else ()
         chrome = Chrome(banner, self._status(width))
         rows = chrome.body_rows(height)
@@ -292,14 +284,16 @@ class Presenter:
             from slidekit.present import build
 
             self.extra_lines = [Text("docker build: starting…", style="bold")]
-            target = lambda: build.run_stage(self.deck, docker, self._progress(index))  # noqa: E731
+            target: Callable[[], None] = partial(build.run_stage, self.deck, docker, self._progress(index))
         else:
             self.extra_lines = [Text(f"running {len(blocks)} block(s)…", style="bold")]
-            target = lambda: self._show_runs(index, runcode.run_slide(slide))  # noqa: E731
+
+            def target() -> None:
+                self._show_runs(index, runcode.run_slide(slide))
         self.worker = threading.Thread(target=target, daemon=True)
         self.worker.start()
 
-    def _progress(self, index: int):  # type: ignore[no-untyped-def]
+    def _progress(self, index: int) -> Callable[..., None]:
         def update(lines: list[Text], done: bool = False) -> None:
             if self.extra_slide == index:
                 self.extra_lines = [Text("")] + lines
@@ -310,7 +304,7 @@ class Presenter:
 
         return update
 
-    def _show_runs(self, index: int, results: list) -> None:  # type: ignore[type-arg]
+    def _show_runs(self, index: int, results: list[RunResult]) -> None:
         width = self.screen.size()[0]
         lines: list[Text] = []
         for result in results:
@@ -385,7 +379,6 @@ class Presenter:
 def _theme_file(deck: Deck, override: str | None) -> Path | None:
     """The theme file to watch: the one the deck names even when it is broken
     (the loaded theme is then a fallback, and fixing the file must reload)."""
-    from slidekit.commands.common import deck_dir
     from slidekit.theme.load import resolve_theme_path
 
     name = override or deck.meta.theme
@@ -404,12 +397,11 @@ def _same_theme_file(current: LoadedTheme, wanted: Path | None) -> bool:
         return False
 
 
-def _badges(deck: Deck) -> dict | None:  # type: ignore[type-arg]
+def _badges(deck: Deck) -> dict[int, StageStatus] | None:
     """Per-slide Docker stage status from the verifier's cache, if there is one."""
-    try:
-        from slidekit.verify.status import slide_statuses
-    except ImportError:
-        return None
+    # the verifier's planner loads in the background thread, after the first frame
+    from slidekit.verify.status import slide_statuses
+
     try:
         return slide_statuses(deck)
     except Exception:  # noqa: BLE001 - badges are decoration; never break the talk

@@ -32,7 +32,7 @@ def slide_stages(blocks: list[CodeBlock]) -> list[str]:
 def describe(event: object, start: float) -> str | None:
     """One progress line for a verifier :class:`~slidekit.verify.progress.ProgressEvent`."""
     kind = getattr(event, "kind", "")
-    where = f"{event.dockerfile}:{event.stage}" if getattr(event, "stage", "") else getattr(event, "dockerfile", "")
+    where = f"{getattr(event, 'dockerfile', '')}:{getattr(event, 'stage', '')}" if getattr(event, "stage", "") else getattr(event, "dockerfile", "")
     texts = {
         "static": "static checks",
         "build": f"building {where}",

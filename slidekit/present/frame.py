@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Union
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 
 from slidekit.present.state import help_lines
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 MIN_WIDTH = 20
 MIN_HEIGHT = 5
 
 BANNER_STYLE = "bold white on red"
-STATUS_STYLE = "bold"
-HELP_STYLE = "on grey11"
 
 
 def wrap_plain(text: str, width: int, style: str = "") -> list[Text]:
@@ -27,7 +28,7 @@ def wrap_plain(text: str, width: int, style: str = "") -> list[Text]:
     out: list[Text] = []
     for paragraph in text.splitlines() or [""]:
         t = Text(paragraph, style=style)
-        pieces = t.wrap(_Measure(width), width, overflow="fold") if paragraph else [Text("", style=style)]
+        pieces = t.wrap(_measure(width), width, overflow="fold") if paragraph else [Text("", style=style)]
         out.extend(pieces)
     return out
 
@@ -39,8 +40,12 @@ def fit(lines: list[Text], width: int) -> list[Text]:
         if line.cell_len <= width:
             out.append(line)
         else:
-            out.extend(line.wrap(_Measure(width), width, overflow="fold"))  # type: ignore[arg-type]
+            out.extend(line.wrap(_measure(width), width, overflow="fold"))
     return out
+
+
+def _measure(width: int) -> Console:
+    return cast("Console", _Measure(width))
 
 
 class _Measure:
@@ -134,7 +139,7 @@ def help_overlay(width: int, rows: int) -> list[Text]:
     return out
 
 
-Row = Union[Text, str]  # a styled line, or one already converted to ANSI (slide body cache)
+Row = Text | str  # a styled line, or one already converted to ANSI (slide body cache)
 
 
 def compose(

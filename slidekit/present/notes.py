@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from slidekit.commands.common import open_deck
 from slidekit.deck.model import Deck
-from slidekit.errors import SlidekitError
 from slidekit.present.frame import banner_lines, is_too_small, too_small, wrap_plain
+from slidekit.present.reload import DeckSource, FileWatch
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, alive, read_position, state_path
 
@@ -41,7 +40,6 @@ def notes_frame(view: NotesView, width: int, height: int) -> list[Text]:
     if is_too_small(width, height):
         return too_small(width, height)
     deck = view.deck
-    following = view.position is not None
     index = min(view.position.slide, len(deck.slides) - 1) if view.position else 0
     slide = deck.slides[index]
     lines: list[Text] = list(banner_lines(view.banner, width)) if view.banner else []
@@ -59,7 +57,7 @@ def notes_frame(view: NotesView, width: int, height: int) -> list[Text]:
     body = wrap_plain(notes, width) if notes else [Text("(no notes for this slide)", style="dim italic")]
     following_line = (
         Text(f"following the presenter (pid {view.position.pid}) — q quits", style="dim")
-        if following else
+        if view.position is not None else
         Text("waiting for the presenter: run `slidekit present DECK` in another terminal — q quits", style="yellow")
     )
     if index + 1 < len(deck.slides):
@@ -80,14 +78,15 @@ def notes_frame(view: NotesView, width: int, height: int) -> list[Text]:
 
 
 def show_notes(path: str, deck: Deck, in_fd: int, out_fd: int, *, allow_exec: bool = False,
-               strict: bool = False) -> None:
+               strict: bool = False, refresh: bool = False) -> None:
     from slidekit.render.terminal import detect_color_system, to_ansi
 
     color_system = detect_color_system(dict(os.environ), True)
     sync = state_path(path)
     screen = Screen(in_fd, out_fd)
     banner = ""
-    mtime = _mtime(path)
+    source = DeckSource(path, allow_exec, strict, refresh)
+    watch = FileWatch(path)
     try:
         screen.open()
         while True:
@@ -100,19 +99,9 @@ def show_notes(path: str, deck: Deck, in_fd: int, out_fd: int, *, allow_exec: bo
             keys = screen.read_keys(POLL)
             if any(k in ("q", "ctrl+c", "esc") for k in keys):
                 return
-            now_mtime = _mtime(path)
-            if now_mtime != mtime:
-                mtime = now_mtime
-                try:
-                    deck, banner = open_deck(path, quiet=True, allow_exec=allow_exec, strict=strict), ""
-                except SlidekitError as exc:
-                    banner = f"reload failed, showing the last good version — {exc}"
+            if watch.changed():
+                watch.rearm()
+                reloaded, banner = source.reopen()
+                deck = reloaded or deck
     finally:
         screen.close()
-
-
-def _mtime(path: str) -> int | None:
-    try:
-        return os.stat(path).st_mtime_ns if path != "-" else None
-    except OSError:
-        return None

@@ -14,6 +14,7 @@ import sys
 import termios
 import tty
 from types import FrameType, TracebackType
+from typing import Any
 
 from slidekit.present.keys import decode
 
@@ -41,7 +42,7 @@ class Screen:
     def __init__(self, in_fd: int, out_fd: int) -> None:
         self.in_fd = in_fd
         self.out_fd = out_fd
-        self._saved: list | None = None  # type: ignore[type-arg]
+        self._saved: list[Any] | None = None  # termios attributes
         self._open = False
         self._pending = ""
         self._wake_r, self._wake_w = os.pipe()
@@ -73,7 +74,7 @@ class Screen:
             if self._saved is not None:
                 termios.tcsetattr(self.in_fd, termios.TCSAFLUSH, self._saved)
             for signum, handler in self._old_handlers.items():
-                signal.signal(signum, handler)  # type: ignore[arg-type]
+                signal.signal(signum, handler)  # type: ignore[arg-type]  # getsignal() may give None for a C handler
             self._old_handlers.clear()
             sys.excepthook = self._old_hook
 

@@ -7,13 +7,18 @@ the first frame does not wait for click to load.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from slidekit.errors import SlidekitError
+
+if TYPE_CHECKING:
+    from slidekit.deck.model import Deck
 
 
 def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, allow_exec: bool = False,
-                 strict: bool = False) -> int:
+                 strict: bool = False, refresh: bool = False) -> int:
     """Present (or with ``notes``, follow as the speaker view) the deck at ``deck``; the exit code."""
-    from slidekit.commands.common import open_deck, open_theme
+    from slidekit.session import open_deck, open_theme
     from slidekit.present.screen import Terminated, open_tty
 
     loader = None
@@ -27,9 +32,11 @@ def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, al
         # draw slide 1 from a partial parse; the full deck loads right after the first frame
         loaded = quick_deck(read_deck_text(deck), deck)
         if loaded is not None:
-            loader = lambda: open_deck(deck, quiet=True, allow_exec=allow_exec, strict=strict)  # noqa: E731
+            def loader() -> Deck:
+                return open_deck(deck, preprocess=True, quiet=True, allow_exec=allow_exec, strict=strict,
+                                 refresh=refresh)
     if loaded is None:
-        loaded = open_deck(deck, allow_exec=allow_exec, strict=strict)
+        loaded = open_deck(deck, preprocess=True, allow_exec=allow_exec, strict=strict, refresh=refresh)
     try:
         in_fd, out_fd = open_tty()
     except OSError:
@@ -38,11 +45,11 @@ def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, al
         if notes:
             from slidekit.present.notes import show_notes
 
-            show_notes(deck, loaded, in_fd, out_fd, allow_exec=allow_exec, strict=strict)
+            show_notes(deck, loaded, in_fd, out_fd, allow_exec=allow_exec, strict=strict, refresh=refresh)
         else:
             from slidekit.present.app import Options, present
 
-            present(Options(deck, allow_exec, strict, theme), loaded, open_theme(loaded, theme), in_fd, out_fd,
+            present(Options(deck, allow_exec, strict, theme, refresh), loaded, open_theme(loaded, theme), in_fd, out_fd,
                     loader=loader)
     except Terminated as exc:
         return exc.exit_code
@@ -52,7 +59,7 @@ def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, al
 def _ask_trust(deck: str) -> None:
     """Before the talk: ask whether the deck's ``~~~cmd`` blocks may run (see
     :mod:`slidekit.present.ask`); a ``y`` is remembered for this process."""
-    from slidekit.commands.common import open_deck
+    from slidekit.session import open_deck
     from slidekit.present.ask import ask, should_ask
     from slidekit.present.screen import open_tty
 

@@ -114,7 +114,7 @@ def _count(state: State) -> int | None:
     return int(state.count) if state.count else None
 
 
-def compile_search(query: str) -> timed_regex.Pattern:
+def compile_search(query: str) -> timed_regex.Pattern[str]:
     """slides' search syntax: a regex, ``/i`` at the end makes it case-insensitive."""
     flags = 0
     if query.endswith("/i"):
@@ -148,7 +148,7 @@ def find(view: View, start: int, query: str, budget: float = SEARCH_BUDGET) -> i
     return None
 
 
-def _matches(pattern: timed_regex.Pattern, text: str, deadline: float,
+def _matches(pattern: timed_regex.Pattern[str], text: str, deadline: float,
              interrupted: Callable[[], bool] | None) -> bool:
     slice_ = SEARCH_SLICE
     while True:

@@ -15,9 +15,10 @@ import datetime as _dt
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slidekit.deck import model as m
 from slidekit.deck.meta import footer_parts
@@ -25,6 +26,10 @@ from slidekit.render.html_css import theme_css
 from slidekit.render.html_images import ImageLookup, ImageResolver
 from slidekit.render.html_safe import attr, esc, filter_html, safe_url, script_json
 from slidekit.theme.schema import Theme
+
+if TYPE_CHECKING:
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexer import Lexer
 
 CANVAS = {"16:9": (1280, 720), "4:3": (960, 720)}
 DOCKERFILE_LANGS = frozenset({"dockerfile", "docker", "containerfile"})
@@ -67,7 +72,7 @@ def _no_images(src: str) -> ImageLookup:
 # --------------------------------------------------------------------------- assets
 
 
-@lru_cache(maxsize=None)
+@cache
 def asset(name: str) -> str:
     """A file of ``slidekit/render/assets`` (shipped inside the wheel)."""
     return (resources.files("slidekit.render") / "assets" / name).read_text(encoding="utf-8")
@@ -156,7 +161,7 @@ def _blocks(blocks: tuple[m.Block, ...], ctx: _Ctx) -> str:
     return "\n".join(out)
 
 
-def _lines(span: m.Span) -> str:  # type: ignore[name-defined]
+def _lines(span: m.Span) -> str:
     return attr("data-lines", f"{span.first}-{span.last}")
 
 
@@ -198,7 +203,7 @@ def _table(b: m.Table, ctx: _Ctx) -> str:
 
 
 @lru_cache(maxsize=128)
-def _lexer(lang: str):  # type: ignore[no-untyped-def]
+def _lexer(lang: str) -> Lexer:
     from pygments.lexers import TextLexer, get_lexer_by_name
     from pygments.util import ClassNotFound
 
@@ -209,7 +214,7 @@ def _lexer(lang: str):  # type: ignore[no-untyped-def]
 
 
 @lru_cache(maxsize=1)
-def _formatter():  # type: ignore[no-untyped-def]
+def _formatter() -> HtmlFormatter[str]:
     from pygments.formatters import HtmlFormatter
 
     return HtmlFormatter(nowrap=True)
@@ -343,7 +348,7 @@ def render_html(deck: m.Deck, theme: Theme, options: HtmlOptions = HtmlOptions()
     css = asset("deck.css").replace("1280px", f"{width}px").replace("720px", f"{height}px")
     page = _PAGE.format(
         csp=esc(csp(script)),
-        title=esc(data["title"]),
+        title=esc(str(data["title"])),
         css=css,
         theme_css=theme_css(theme),
         sections=sections,

@@ -143,7 +143,7 @@ def theme_css(theme: Theme) -> str:
 def _code_css(chroma_key: tuple[tuple[str, tuple[tuple[str, object], ...]], ...], name: str) -> str:
     from pygments.formatters import HtmlFormatter
 
-    chroma = {key: Style(**dict(values)) for key, values in chroma_key}  # type: ignore[arg-type]
+    chroma = {key: Style(**dict(values)) for key, values in chroma_key}  # type: ignore[arg-type]  # fields of a Style
     formatter = HtmlFormatter(style=pygments_style(chroma, name), nowrap=True)
     return formatter.get_style_defs(".sk-code")
 

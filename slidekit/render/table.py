@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
+from rich.style import Style as RichStyle
 from rich.text import Text
 
 from slidekit.deck import model as m
@@ -38,7 +39,7 @@ def render_table(table: m.Table, theme: Theme, style: Style, width: int) -> list
 
 def _separators(style: Style) -> tuple[str, str, str]:
     given = (style.center_separator, style.column_separator, style.row_separator)
-    return tuple(clean(g) if g is not None else d for g, d in zip(given, _DEFAULT_SEPARATORS))  # type: ignore[return-value]
+    return tuple(clean(g) if g is not None else d for g, d in zip(given, _DEFAULT_SEPARATORS))  # type: ignore[return-value]  # 3 in, 3 out
 
 
 def _cell(cells: tuple[tuple[m.Inline, ...], ...], index: int, theme: Theme, style: Style) -> Text:
@@ -65,7 +66,7 @@ def _repeat(token: str, width: int) -> str:
     return out + " " * (width - cell_len(out))
 
 
-def _row(cells: list[Text], widths: list[int], aligns: list[str], column: str, rich_style) -> list[Text]:  # type: ignore[no-untyped-def]
+def _row(cells: list[Text], widths: list[int], aligns: list[str], column: str, rich_style: RichStyle) -> list[Text]:
     wrapped = [wrap(cell, w) for cell, w in zip(cells, widths)]
     height = max(len(w) for w in wrapped)
     lines: list[Text] = []
@@ -80,7 +81,7 @@ def _row(cells: list[Text], widths: list[int], aligns: list[str], column: str, r
     return lines
 
 
-def _align(part: Text, width: int, align: str, rich_style) -> Text:  # type: ignore[no-untyped-def]
+def _align(part: Text, width: int, align: str, rich_style: RichStyle) -> Text:
     missing = max(width - width_of(part), 0)
     if align == m.Align.RIGHT:
         left = missing

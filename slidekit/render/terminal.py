@@ -93,7 +93,7 @@ def to_ansi(lines: list[Text], color_system: str | None) -> str:
         raise ValueError(f"unknown colour system {color_system!r}")
     widest = max((width_of(line) for line in lines), default=1)
     buffer = StringIO()
-    console = Console(file=buffer, force_terminal=True, color_system=color_system,  # type: ignore[arg-type]
+    console = Console(file=buffer, force_terminal=True, color_system=color_system,  # type: ignore[arg-type]  # checked against COLOR_SYSTEMS
                       width=max(widest, 1), _environ={}, emoji=False, markup=False,
                       highlight=False, soft_wrap=True, legacy_windows=False)
     for line in lines:

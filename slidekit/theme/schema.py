@@ -11,7 +11,7 @@ reported as warnings, never fatal), but wrong *types* are errors.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 
 PRIMITIVE = frozenset(
     {
@@ -101,10 +101,7 @@ class Style:
         for name in ("color", "background_color") + _TEXT_ATTRS:
             if getattr(self, name) is None and getattr(parent, name) is not None:
                 changes[name] = getattr(parent, name)
-        return replace(self, **changes) if changes else self
-
-
-STYLE_FIELDS = frozenset(f.name for f in fields(Style))
+        return replace(self, **changes) if changes else self  # type: ignore[arg-type]  # values copied from a Style
 
 
 @dataclass(frozen=True)
@@ -154,7 +151,7 @@ def _parse_style(value: object, where: str, allowed: frozenset[str], warnings: l
             warnings.append(f"`{where}.{key}` is not a field glamour reads for `{where}` (ignored)")
             continue
         kwargs[key] = _parse_field(key, item, f"{where}.{key}", warnings)
-    return Style(**kwargs)  # type: ignore[arg-type]
+    return Style(**kwargs)  # type: ignore[arg-type]  # each field checked by _parse_field
 
 
 def _parse_field(key: str, item: object, where: str, warnings: list[str]) -> object:

@@ -256,6 +256,6 @@ def _stage_to(result: StageResult) -> dict[str, object]:
 def _stage_from(data: Mapping[str, object]) -> StageResult:
     fields = dict(data)
     fields["status"] = StageStatus(fields["status"])
-    fields["log_tail"] = tuple(fields.get("log_tail") or ())  # type: ignore[arg-type]
+    fields["log_tail"] = tuple(fields.get("log_tail") or ())  # type: ignore[arg-type]  # a JSON list
     known = StageResult.__dataclass_fields__
-    return StageResult(**{k: v for k, v in fields.items() if k in known})  # type: ignore[arg-type]
+    return StageResult(**{k: v for k, v in fields.items() if k in known})  # type: ignore[arg-type]  # our own JSON

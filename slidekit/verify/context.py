@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from slidekit.errors import SlidekitError
+from slidekit.globs import DOCKERIGNORE, glob_regex
 
 
 @dataclass(frozen=True)
@@ -27,36 +28,7 @@ class IgnorePattern:
 
 
 def _translate(pattern: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "*":
-            if pattern.startswith("**", i):
-                i += 2
-                if i < len(pattern) and pattern[i] == "/":
-                    i += 1
-                out.append(".*" if i >= len(pattern) else "(.*/)?")
-                continue
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "[":
-            close = pattern.find("]", i + 1)
-            if close == -1:
-                out.append(re.escape(ch))
-            else:
-                # Passed to the regexp as Docker does: `^` negates, `!` is literal.
-                body = pattern[i + 1 : close].replace("\\", "\\\\")
-                out.append(f"[{body}]")
-                i = close
-        elif ch == "\\" and i + 1 < len(pattern):
-            i += 1
-            out.append(re.escape(pattern[i]))
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return "^" + "".join(out) + "$"
+    return "^" + glob_regex(pattern, DOCKERIGNORE) + "$"
 
 
 def parse_dockerignore(text: str) -> tuple[IgnorePattern, ...]:

@@ -48,7 +48,7 @@ def _copy_refs(stage: Stage) -> list[str]:
         if flag is not None and flag.value:
             refs.append(flag.value)
         for mount in (f for f in ins.flags if f.name == "mount" and f.value):
-            refs += [p.partition("=")[2] for p in mount.value.split(",") if p.strip().startswith("from=")]  # type: ignore[union-attr]
+            refs += [p.partition("=")[2] for p in mount.value.split(",") if p.strip().startswith("from=")]  # type: ignore[union-attr]  # f.value checked
     return refs
 
 

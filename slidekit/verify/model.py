@@ -12,9 +12,6 @@ from enum import Enum
 
 from slidekit.errors import EXIT_BASE_MISSING, EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, EXIT_OK
 
-#: ``slidekit verify``: nothing on the slides failed, but a base image is neither local
-#: nor pullable (a machine problem, like 3: fix with --image-map or by loading the image).
-
 
 @dataclass(frozen=True)
 class AssembledDockerfile:

@@ -164,13 +164,13 @@ def to_json(report: VerifyReport) -> str:
 
 
 def _case(suite: ET.Element, classname: str, name: str, path: str, line: int, seconds: float) -> ET.Element:
-    from xml.etree import ElementTree as ET  # noqa: N817
+    from xml.etree import ElementTree as ET
 
     return ET.SubElement(suite, "testcase", classname=classname, name=name, file=path, line=str(line), time=f"{seconds:.3f}")
 
 
 def _suite(root: ET.Element, name: str) -> ET.Element:
-    from xml.etree import ElementTree as ET  # noqa: N817
+    from xml.etree import ElementTree as ET
 
     return ET.SubElement(root, "testsuite", name=name)
 
@@ -185,7 +185,7 @@ def _finish_suite(suite: ET.Element) -> None:
 
 
 def _stage_cases(report: VerifyReport, root: ET.Element) -> None:
-    from xml.etree import ElementTree as ET  # noqa: N817
+    from xml.etree import ElementTree as ET
 
     for name in dict.fromkeys([s.dockerfile for s in report.stages] + [s.dockerfile for s in report.smoke]):
         suite = _suite(root, f"{report.deck_path}:{name}")
@@ -204,7 +204,7 @@ def _stage_cases(report: VerifyReport, root: ET.Element) -> None:
 
 
 def _finding_cases(report: VerifyReport, root: ET.Element) -> None:
-    from xml.etree import ElementTree as ET  # noqa: N817
+    from xml.etree import ElementTree as ET
 
     suite = _suite(root, f"{report.deck_path}:static checks")
     errors = [f for f in report.findings if f.severity is Severity.ERROR]
@@ -224,7 +224,7 @@ def _finding_cases(report: VerifyReport, root: ET.Element) -> None:
 def to_junit(report: VerifyReport) -> str:
     """JUnit XML (Ant/Surefire shape GitLab, Jenkins and GitHub reporters read):
     a testcase per stage (and smoke check), plus error findings as failing testcases."""
-    from xml.etree import ElementTree as ET  # noqa: N817
+    from xml.etree import ElementTree as ET
 
     root = ET.Element("testsuites", name="slidekit verify")
     _finding_cases(report, root)

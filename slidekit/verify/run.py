@@ -241,25 +241,12 @@ def context_root(deck: Deck, context: Path | None) -> Path:
         if context is not None:
             raise SlidekitError(f"--context: build context {root} is not a directory")
         raise SlidekitError(f"build context {root} is not a directory", deck.path,
-                            front_matter_line(deck, "context") if option else None)
-    if context is None and option:
-        if not confinement(deck_dir).inside(root):  # a deck may not pick a context outside its folder
-            raise SlidekitError(f"front matter `context: {option}` is outside the deck's folder: pass --context "
-                                "DIR, or list the folder under allow_paths in your config", deck.path,
-                                front_matter_line(deck, "context"))
+                            deck.meta.key_line("context") if option else None)
+    if context is None and option and not confinement(deck_dir).inside(root):  # a deck may not leave its folder
+        raise SlidekitError(f"front matter `context: {option}` is outside the deck's folder: pass --context "
+                            "DIR, or list the folder under allow_paths in your config", deck.path,
+                            deck.meta.key_line("context"))
     return root
-
-
-def front_matter_line(deck: Deck, key: str) -> int | None:
-    """The deck line of front matter ``key:`` (None without front matter)."""
-    span = deck.meta.span
-    if span is None:
-        return None
-    lines = deck.source.split("\n")
-    for number in range(span.first, min(span.last, len(lines)) + 1):
-        if lines[number - 1].startswith(f"{key}:"):
-            return number
-    return span.first
 
 
 def effective_image_map(deck: Deck, image_map: Mapping[str, str] | None) -> dict[str, str]:
@@ -539,10 +526,8 @@ def _collect(plans: tuple[DockerfilePlan, ...], done: Mapping[str, Mapping[int, 
 
 
 def _smoke(client: object, deck: Deck, stages: tuple[StageResult, ...], run: _Run) -> list[SmokeResult]:
-    try:
-        from slidekit.verify.smoke import run_checks
-    except ImportError:
-        return []
+    from slidekit.verify.smoke import run_checks
+
     if client is None:
         return []
     images = {(s.dockerfile, s.stage): run.tags.get((s.dockerfile, s.stage)) or s.image_id or ""

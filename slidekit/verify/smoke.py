@@ -37,10 +37,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 
 from slidekit import timed_regex
-from slidekit.deck.model import Deck
+from slidekit.deck.model import Deck, KeyPath
 from slidekit.errors import DeckError
 from slidekit.verify.model import Finding, Severity, SmokeResult
 
@@ -101,9 +100,9 @@ def parse_checks(deck: Deck) -> tuple[SmokeCheck, ...]:
     raw = deck.meta.options.get("checks")
     if raw is None:
         return ()
-    lines = _front_matter_lines(deck)
+    lines = deck.meta.key_lines
     checks: list[SmokeCheck] = []
-    for stage, value in raw.items():  # type: ignore[union-attr]
+    for stage, value in raw.items():  # type: ignore[attr-defined]  # meta.py validated `checks:` as a mapping
         stage_line = lines.get(("checks", str(stage)), lines.get(("checks",), 1))
         items = value if isinstance(value, list) else [value]
         if not items:
@@ -116,7 +115,7 @@ def parse_checks(deck: Deck) -> tuple[SmokeCheck, ...]:
 
 
 def _parse_one(
-    stage: str, item: object, path: str, line: int, lines: Mapping[tuple[object, ...], int], key: tuple[object, ...]
+    stage: str, item: object, path: str, line: int, lines: Mapping[KeyPath, int], key: KeyPath
 ) -> SmokeCheck:
     def where(name: str) -> int:
         return lines.get((*key, name), line)
@@ -184,7 +183,7 @@ def _regex(value: object, name: str, fail: Callable[..., DeckError]) -> str | No
 
 
 def _parse_http(value: object, fail: Callable[..., DeckError]) -> HttpProbe:
-    if isinstance(value, bool) or isinstance(value, int):
+    if isinstance(value, (bool, int)):
         value = {"port": value}
     if not isinstance(value, dict):
         raise fail("`http` must be a mapping such as `{port: 80, path: /, status: 200}`", "http")
@@ -201,36 +200,6 @@ def _parse_http(value: object, fail: Callable[..., DeckError]) -> HttpProbe:
     if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
         raise fail("`http.status` must be an HTTP status code", "http")
     return HttpProbe(port, path, status, _regex(value.get("expect"), "http.expect", fail))
-
-
-def _front_matter_lines(deck: Deck) -> dict[tuple[object, ...], int]:
-    """Deck line of every key/item inside the front matter, keyed by its YAML path."""
-    span = deck.meta.span
-    if span is None:
-        return {}
-    source = deck.source.splitlines()
-    first = span.first + 1 if source and source[0] == "---" else 1
-    text = "\n".join(source[first - 1 : span.last - 1])
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return {}
-    out: dict[tuple[object, ...], int] = {}
-    _walk_nodes(root, (), first, out)
-    return out
-
-
-def _walk_nodes(node: Any, key: tuple[object, ...], first: int, out: dict[tuple[object, ...], int]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            child = (*key, str(k.value))
-            out[child] = first + k.start_mark.line
-            _walk_nodes(v, child, first, out)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, v in enumerate(node.value):
-            child = (*key, index)
-            out[child] = first + v.start_mark.line
-            _walk_nodes(v, child, first, out)
 
 
 # --------------------------------------------------------------------------- matching checks to stages (pure)

@@ -159,7 +159,7 @@ def _stage_refs(stage: Stage, values: dict[str, str | None]) -> Iterator[tuple[s
         if flag is not None and flag.value:
             yield "COPY --from", ins, expand(flag.value, values)
         for mount in (f for f in ins.flags if f.name == "mount" and f.value):
-            for part in mount.value.split(","):  # type: ignore[union-attr]
+            for part in mount.value.split(","):  # type: ignore[union-attr]  # filtered on f.value above
                 key, _, value = part.partition("=")
                 if key.strip() == "from" and value:
                     yield "RUN --mount from", ins, expand(value, values)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from slidekit.commands.common import open_theme
+from slidekit.session import open_theme
 from slidekit.deck.load import load_deck
 from slidekit.render.html import HtmlOptions, render_html
 from slidekit.render.html_images import make_resolver

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
@@ -171,9 +170,9 @@ def test_box_drawing_lines_have_equal_pixel_width(export, open_page) -> None:  #
 
 def test_pdf_without_chromium_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    from slidekit.commands import export
+    from slidekit.export import pdf
 
-    monkeypatch.setattr(export, "CHROMIUM", str(tmp_path / "no-chromium"))
+    monkeypatch.setattr(pdf, "CHROMIUM", str(tmp_path / "no-chromium"))
     deck = tmp_path / "talk.md"
     deck.write_text("# One\n")
     assert main(["export", str(deck), "--pdf"]) == 2

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from slidekit.commands.common import open_deck
+from slidekit.session import open_deck
 from slidekit.preprocess.pipeline import command_blocks
 
 from .conftest import wrapped
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.graph_easy
 def test_example_deck_diagram_is_byte_identical(graph_easy: str, tmp_path: Path) -> None:
     deck_path = tmp_path / "docker-multistage.md"
     deck_path.write_bytes(EXAMPLE.read_bytes())  # never write a cache into the repository
-    deck = open_deck(str(deck_path), allow_exec=True, strict=True)
+    deck = open_deck(str(deck_path), preprocess=True, allow_exec=True, strict=True)
     [block] = command_blocks(deck)
     assert block.wrapped and block.command == "graph-easy --as=boxart"
     expected = subprocess.run([graph_easy, "--as=boxart"], input=block.body.encode(), capture_output=True,
@@ -48,16 +48,16 @@ def test_corpus_graphs_are_byte_identical(graph_easy: str, write_deck: Callable[
     graphs = [_corpus(name) for name in CORPUS_PICKS]
     slides = [f"# {name}\n\n" + wrapped("graph-easy --as=boxart", text) for name, (text, _) in zip(CORPUS_PICKS, graphs)]
     deck_path = write_deck("\n---\n\n".join(slides))
-    deck = open_deck(str(deck_path), allow_exec=True, strict=True)
+    deck = open_deck(str(deck_path), preprocess=True, allow_exec=True, strict=True)
     outputs = [block.output for block in command_blocks(deck)]
     assert [o.encode("utf-8") if o is not None else None for o in outputs] == [exp for _, exp in graphs]
     # and the cached copy (next open) is the same bytes
-    again = open_deck(str(deck_path), allow_exec=False)
+    again = open_deck(str(deck_path), preprocess=True, allow_exec=False)
     assert [block.output for block in command_blocks(again)] == outputs
 
 
 def test_graph_easy_syntax_error_is_visible(graph_easy: str, write_deck: Callable[..., Path]) -> None:
     deck_path = write_deck("# S\n\n" + wrapped("graph-easy --as=boxart", "[ A ] -Treasure--> [ B ]\n"))
-    [block] = command_blocks(open_deck(str(deck_path), allow_exec=True))
+    [block] = command_blocks(open_deck(str(deck_path), preprocess=True, allow_exec=True))
     assert block.failed and block.output is None
     assert (block.notice or "").startswith("graph-easy exited with status 255: ")

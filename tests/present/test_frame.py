@@ -17,7 +17,7 @@ def test_too_small_message_always_fits() -> None:
         lines = too_small(width, height)
         assert 1 <= len(lines) <= height
         assert all(line.cell_len <= width for line in lines)
-    assert "terminal too small (19x30), need at least 20x5" in " ".join(l.plain.strip() for l in too_small(19, 30))
+    assert "terminal too small (19x30), need at least 20x5" in " ".join(row.plain.strip() for row in too_small(19, 30))
 
 
 def test_compose_fills_exactly_the_screen_and_shows_the_scrolled_window() -> None:
@@ -63,12 +63,12 @@ def test_crop_indicator() -> None:
 def test_notes_frame_shows_notes_next_title_and_timer() -> None:
     deck = load_deck(DECK, "talk.md")
     now = time.time()
-    screen = "\n".join(l.plain for l in notes_frame(NotesView(deck, Position(0, 0, now - 75, 1, now), now), 60, 14))
+    screen = "\n".join(row.plain for row in notes_frame(NotesView(deck, Position(0, 0, now - 75, 1, now), now), 60, 14))
     assert "slide 1/3" in screen and "say hello" in screen and "next: 2. Middle" in screen
     assert "00:01:15" in screen
-    screen = "\n".join(l.plain for l in notes_frame(NotesView(deck, Position(2, 0, now, 1, now), now), 60, 14))
+    screen = "\n".join(row.plain for row in notes_frame(NotesView(deck, Position(2, 0, now, 1, now), now), 60, 14))
     assert "no notes" in screen and "end of deck" in screen
-    waiting = "\n".join(l.plain for l in notes_frame(NotesView(deck, None, now), 60, 14))
+    waiting = "\n".join(row.plain for row in notes_frame(NotesView(deck, None, now), 60, 14))
     assert "waiting for the presenter" in waiting
     assert clock(3725) == "01:02:05"
 

@@ -43,7 +43,8 @@ def test_front_matter_strings_with_escapes(value: str, key: str) -> None:
 def test_theme_strings_with_escapes(value: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.json"
-        path.write_text('{"document": {"prefix": "%s"}}' % value.replace('"', ""), encoding="utf-8")
+        prefix = value.replace('"', "")
+        path.write_text('{"document": {"prefix": "' + prefix + '"}}', encoding="utf-8")
         try:
             theme, _ = read_theme_file(path)
         except ValueError as exc:

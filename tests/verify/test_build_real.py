@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from slidekit.cli import main
-from slidekit.commands.common import open_deck
+from slidekit.session import open_deck
 from slidekit.verify.build import DockerSdkBuilder
 from slidekit.verify.model import StageStatus
 from slidekit.verify.run import verify_deck
@@ -84,10 +84,10 @@ def test_all_stages_build_then_cache_hit(docker_client, busybox_image, tmp_path,
     assert docker_client.images.get(tool_image).tags
 
     builder = CountingBuilder(docker_client)
-    report = verify_deck(open_deck(deck_path), context=None, image_map={}, builder=builder, hadolint=False)
+    report = verify_deck(open_deck(deck_path, preprocess=False), context=None, image_map={}, builder=builder, hadolint=False)
     assert report.from_cache is True and builder.builds == 0
     assert [s.status for s in report.stages] == [StageStatus.BUILT] * 3
-    report = verify_deck(open_deck(deck_path), context=None, image_map={}, builder=builder, hadolint=False,
+    report = verify_deck(open_deck(deck_path, preprocess=False), context=None, image_map={}, builder=builder, hadolint=False,
                          use_cache=False, targets={"app"})
     assert report.from_cache is False and builder.builds == 1
     assert {s.stage: s.status for s in report.stages}["tool"] is StageStatus.NOT_VERIFIED

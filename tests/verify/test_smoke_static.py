@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from slidekit.cli import main
-from slidekit.commands.common import open_deck
+from slidekit.session import open_deck
 from slidekit.errors import DeckError
 from slidekit.verify.model import Severity, StageStatus
 from slidekit.verify.run import verify_deck
@@ -42,7 +42,7 @@ def test_unknown_stage_is_reported_at_its_line_without_an_engine(tmp_path: Path,
 def test_unknown_stage_stops_before_any_engine_call(docker_client, busybox_image, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     deck = _deck(tmp_path, "  nope:\n    exit_code: 0\n")
     builder = RecordingBuilder(docker_client)
-    report = verify_deck(open_deck(str(deck)), context=None, image_map={}, builder=builder, hadolint=False,
+    report = verify_deck(open_deck(str(deck), preprocess=False), context=None, image_map={}, builder=builder, hadolint=False,
                          run_checks=True)
     assert builder.calls == []
     assert [(f.rule, f.severity, f.line) for f in report.findings] == [("smoke-stage", Severity.ERROR, 3)]
@@ -61,5 +61,5 @@ def test_malformed_checks_exit_2_before_building(engine: str, tmp_path: Path, mo
     builder = RecordingBuilder(request.getfixturevalue("docker_client"))
     request.getfixturevalue("busybox_image")
     with pytest.raises(DeckError) as info:
-        verify_deck(open_deck(str(deck)), context=None, image_map={}, builder=builder, hadolint=False)
+        verify_deck(open_deck(str(deck), preprocess=False), context=None, image_map={}, builder=builder, hadolint=False)
     assert (info.value.path, info.value.line) == (str(deck), 4) and builder.calls == []

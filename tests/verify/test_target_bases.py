@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from slidekit.cli import main
-from slidekit.commands.common import open_deck
+from slidekit.session import open_deck
 from slidekit.verify.model import StageStatus
 from slidekit.verify.run import verify_deck
 from recording_builder import RecordingBuilder
@@ -52,7 +52,7 @@ def deck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, docker_client):  # typ
 def test_target_resolves_only_its_own_base_images(docker_client, busybox_image, deck: Path,  # type: ignore[no-untyped-def]
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     builder = RecordingBuilder(docker_client)
-    report = verify_deck(open_deck(str(deck)), context=None, image_map={}, builder=builder, hadolint=False,
+    report = verify_deck(open_deck(str(deck), preprocess=False), context=None, image_map={}, builder=builder, hadolint=False,
                          targets={"ok"})
     assert builder.calls == [f"resolve {busybox_image}", "build"]
     assert {s.stage: s.status for s in report.stages} == {"ok": StageStatus.BUILT, "other": StageStatus.NOT_VERIFIED}
@@ -63,6 +63,6 @@ def test_target_resolves_only_its_own_base_images(docker_client, busybox_image, 
     assert data["from_cache"] is True
     # The whole deck needs the absent image: now it is looked up, and reported missing.
     builder.calls.clear()
-    report = verify_deck(open_deck(str(deck)), context=None, image_map={}, builder=builder, hadolint=False)
+    report = verify_deck(open_deck(str(deck), preprocess=False), context=None, image_map={}, builder=builder, hadolint=False)
     assert f"resolve {ABSENT}" in builder.calls
     assert {s.stage: s.status for s in report.stages} == {"ok": StageStatus.BUILT, "other": StageStatus.BASE_MISSING}
