@@ -78,7 +78,7 @@ def test_execute_bits_alone_do_not_trust_the_deck(write_deck: WriteDeck, tmp_pat
     """S4: `git clone` and archives hand out execute bits; they are no vote of trust."""
     marker = tmp_path / "ran"
     deck_path = write_deck("# S\n\n" + wrapped(f"touch {marker}", "x\n"), mode=0o755)
-    assert "untrusted" in (only_block(open_deck(str(deck_path))).notice or "")
+    assert "untrusted" in (only_block(open_deck(str(deck_path), preprocess=True)).notice or "")
     assert not marker.exists()
 
 
