@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.preprocess.conftest import _isolated_user  # noqa: F401 - autouse: own HOME and user config
+
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000 1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
     .replace(" ", "")
@@ -20,14 +22,11 @@ PNG = bytes.fromhex(
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+def home(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Pre-processing's isolated HOME and config, plus a private verify cache."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("SLIDEKIT_EXEC_TIMEOUT", raising=False)
-    return home
+    isolated: Path = request.getfixturevalue("_isolated_user")
+    return isolated
 
 
 Run = Callable[..., subprocess.CompletedProcess[str]]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -206,3 +208,34 @@ def test_r10_usage_errors_are_one_line(tmp_path: Path, slidekit: Run, args: list
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Usage:" not in result.stderr
     assert one_error_line(result).startswith(start)
+
+
+def _wait_for(predicate, timeout: float = 30) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_r1_export_watch_survives_deep_saves(tmp_path: Path) -> None:
+    deck = _write(tmp_path, "d.md", "# first\n")
+    out = tmp_path / "out.html"
+    process = subprocess.Popen([sys.executable, "-m", "slidekit", "export", "--watch", str(deck), "-o", str(out)],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert _wait_for(lambda: out.exists() and "first" in out.read_text())
+        time.sleep(0.5)
+        deck.write_text("---\ntitle: " + "[" * 1000 + "]" * 1000 + "\n---\n# x\n")
+        time.sleep(1.5)
+        deck.write_text("# deep\n\n" + "*a " * 500 + "inner" + " a*" * 500 + "\n")
+        assert _wait_for(lambda: "inner" in out.read_text())
+        deck.write_text("# fixed\n")
+        assert _wait_for(lambda: "fixed" in out.read_text())
+        assert process.poll() is None
+    finally:
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=30)
+    assert f"error: {deck}:2: invalid front matter: nested more than 64 levels deep" in err
+    assert "Traceback" not in err and "internal error" not in err
