@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from slidekit.sanitize import clean
+
 
 @dataclass(frozen=True)
 class ProgressEvent:
@@ -48,7 +50,7 @@ class PlainProgress:
     def __call__(self, event: ProgressEvent) -> None:
         text = _describe(event)
         if text is not None:
-            self.stream.write(f"slidekit verify: {text}\n")
+            self.stream.write(f"slidekit verify: {clean(text)}\n")
             self.stream.flush()
 
     def close(self) -> None:
@@ -69,7 +71,8 @@ class RichProgress:
         if event.kind == "step":
             instr = event.text if len(event.text) <= 60 else event.text[:59] + "…"
             self.status.update(
-                f"[bold]{event.dockerfile}[/]:[cyan]{event.stage}[/] step {event.step}/{event.total}: {_escape(instr)}"
+                f"[bold]{_escape(event.dockerfile)}[/]:[cyan]{_escape(event.stage)}[/] step {event.step}/{event.total}: "
+                f"{_escape(instr)}"
             )
             return
         if event.kind in ("stage", "checked"):
@@ -87,7 +90,7 @@ class RichProgress:
 def _escape(text: str) -> str:
     from rich.markup import escape
 
-    return escape(text)
+    return escape(clean(text))
 
 
 def for_stream(stream: TextIO) -> PlainProgress | RichProgress:

@@ -108,3 +108,13 @@ def test_s5_errors_and_warnings_are_cleaned(monkeypatch: pytest.MonkeyPatch) -> 
     output.error("d.md:1: bad \x1b]0;title\x07 thing")
     output.warn("w \x9b2J")
     assert buffer.getvalue() == "error: d.md:1: bad  thing\nwarning: w \n"
+
+
+def test_s5_verify_progress_lines_are_cleaned() -> None:
+    from slidekit.verify.progress import PlainProgress, ProgressEvent
+
+    buffer = io.StringIO()
+    progress = PlainProgress(buffer)
+    progress(ProgressEvent("stage", "Dockerfile", "app\x1b]0;owned\x07", status="built", seconds=1.0))
+    progress(ProgressEvent("smoke", "Dockerfile", "app", text="command \x9b2J"))
+    assert "app" in buffer.getvalue() and not CONTROL.search(buffer.getvalue())
