@@ -149,3 +149,14 @@ def test_front_matter_cannot_grant_trust(tmp_path: Path, slidekit: Run) -> None:
     deck.chmod(0o755)
     slidekit("render", str(deck), cwd=folder)
     assert not (folder / "SENTINEL").exists()
+
+
+def test_example_deck_shows_its_cached_diagram_untrusted_without_asking(slidekit: Run) -> None:
+    from slidekit.present.ask import should_ask
+    from slidekit.session import open_deck
+
+    example = Path(__file__).resolve().parents[2] / "slides" / "docker-multistage.md"
+    assert should_ask(open_deck(str(example), preprocess=False, quiet=True)) == ()
+    result = slidekit("render", "--width", "100", str(example))
+    assert result.returncode == 0 and "not run" not in result.stderr
+    assert "┌" in result.stdout or "+--" in result.stdout  # the graph-easy boxart from .slidekit-cache
