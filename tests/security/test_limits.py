@@ -239,3 +239,12 @@ def test_r1_export_watch_survives_deep_saves(tmp_path: Path) -> None:
         _out, err = process.communicate(timeout=30)
     assert f"error: {deck}:2: invalid front matter: nested more than 64 levels deep" in err
     assert "Traceback" not in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("value", ["1e300", "inf", "nan", "-1", "0"])
+def test_r7_exec_timeout_from_the_environment_is_bounded(tmp_path: Path, slidekit: Run, value: str) -> None:
+    _write(tmp_path, "d.md", "# t\n\n```\n~~~cat\nx\n~~~\n```\n")
+    result = slidekit("render", "--allow-exec", "d.md", env={"SLIDEKIT_EXEC_TIMEOUT": value})
+    assert result.returncode == 2
+    assert one_error_line(result) == (f"error: SLIDEKIT_EXEC_TIMEOUT='{value}': expected a positive number of "
+                                      "seconds up to 3600")
