@@ -33,13 +33,15 @@ def test_s1_files_outside_the_deck_folder_are_refused_with_path_line(layout: Pat
     deck = layout / "talk.md"
     deck.write_text("# t\n\n![a](ok.png) ![b](logo.png) ![c](../private/secret.png) ![d](/etc/shadow) "
                     "![e](~/x.png) ![f](inner.png)\n\n"
-                    '<img src="../private/secret.png"> <video poster="/etc/shadow"></video>\n')
+                    '<img src="../private/secret.png"> <video poster="/etc/shadow"></video> '
+                    '<img src="file:///etc/shadow">\n')
     result = slidekit("export", str(deck), "-o", str(layout.parent / "out.html"), "--allow-html")
     assert result.returncode == 0, result.stderr
     html = (layout.parent / "out.html").read_text()
     assert html.count("data:image/png;base64,") == 1  # ok.png only
     for src, line in [("logo.png", 3), ("../private/secret.png", 3), ("/etc/shadow", 3), ("~/x.png", 3),
-                      ("inner.png", 3), ("../private/secret.png", 5), ("/etc/shadow", 5)]:
+                      ("inner.png", 3), ("../private/secret.png", 5), ("/etc/shadow", 5),
+                      ("file:///etc/shadow", 5)]:
         assert f"warning: {deck}:{line}: outside the deck's folder" in result.stderr
         assert f": {src} " in result.stderr
     assert "⚠ outside the deck&#x27;s folder" in html or "⚠ outside the deck's folder" in html  # on the slide
