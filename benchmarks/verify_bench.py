@@ -15,6 +15,12 @@ another deck. Everything this script builds is labelled and removed at the end.
 
     python benchmarks/verify_bench.py [--repeat 3] [--stages 6] [--deck D --image-map N=R]
 
+Builders: `--builders` instead measures BuildKit against the classic builder in one run:
+cold `slidekit verify --no-cache --builder buildkit|classic` of a generated deck with 3
+independent branches (2 stages each, each running `sleep 2`; goal: BuildKit <= 0.6 x
+classic), then both builders on the seed deck slides/docker-multistage.md (cold with
+`--seed-cold`, else with the engine's layer cache warm: slidekit's result cache off).
+
 Badges: `--badges N` instead measures `slide_statuses(deck)` (the presenter's
 footer badges, the HTML export) on a deck whose folder holds N files of up to
 32 KiB (a node_modules-like context): the first lookup, warm lookups (the stat
@@ -39,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from slidekit.deck.load import load_deck  # noqa: E402
 from slidekit.verify.assemble import assemble  # noqa: E402
-from slidekit.verify.run import build_text, context_root, effective_image_map, plan_stages  # noqa: E402
+from slidekit.verify.plan import build_text, context_root, effective_image_map, plan_stages  # noqa: E402
 
 BASE = "slidekit-test/busybox:latest"
 
@@ -135,6 +141,68 @@ def bench_badges(count: int, deck_path: Path | None, repeat: int) -> int:
     return 0
 
 
+def generate_branches(folder: Path, marker: str, branches: int = 3) -> Path:
+    """``branches`` independent chains of two stages, each stage running ``sleep 2``."""
+    slides = ["---\nauthor: bench\n---\n\n# Independent branches\n"]
+    for i in range(1, branches + 1):
+        slides.append(f"## branch {i}\n\n```dockerfile\nFROM {BASE} AS first{i}\nLABEL slidekit.bench={marker}\n"
+                      f"RUN sleep 2 && echo {marker} > /first\n```\n")
+        slides.append(f"## branch {i}, second stage\n\n```dockerfile\nFROM first{i} AS second{i}\n"
+                      f"RUN sleep 2 && cat /first > /second\n```\n")
+    deck = folder / "deck.md"
+    deck.write_text("\n---\n\n".join(slides))
+    return deck
+
+
+def bench_builders(repeat: int, seed_cold: bool) -> int:
+    import hashlib
+
+    marker = uuid.uuid4().hex[:12]
+    med = statistics.median
+    rows: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="slidekit-bench-") as tmp:
+        work = Path(tmp)
+        (work / "deck").mkdir()
+        deck_path = generate_branches(work / "deck", marker)
+        env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
+        deck_tags = "slidekit-verify/" + hashlib.sha256(str(deck_path).encode()).hexdigest()[:12]
+        times: dict[str, list[float]] = {"buildkit": [], "classic": []}
+        try:
+            for _ in range(repeat):
+                for builder in ("classic", "buildkit"):
+                    cmd = [sys.executable, "-m", "slidekit", "verify", "--no-hadolint", "--no-cache", "--builder", builder, str(deck_path)]
+                    times[builder].append(timed(cmd, env))
+        finally:
+            cleanup(marker, "slidekit-bench/none", deck_tags)
+        ratio = med(times["buildkit"]) / med(times["classic"])
+        rows.append("3 independent branches x 2 stages x `sleep 2`, cold (--no-cache):")
+        for builder, values in times.items():
+            rows.append(f"  {builder:8s} median {med(values):6.2f} s  {[f'{x:.2f}' for x in values]}")
+        rows.append(f"  ratio buildkit/classic {ratio:5.2f}   (goal <= 0.60: {'met' if ratio <= 0.6 else 'MISSED'})")
+        seed = ROOT / "slides" / "docker-multistage.md"
+        image_map = "python:3.9.10=slidekit-test/python:3.9-bullseye"
+        seed_times: dict[str, float] = {}
+        for builder in ("classic", "buildkit"):
+            cmd = [sys.executable, "-m", "slidekit", "verify", "--no-hadolint", "--builder", builder, f"--image-map={image_map}",
+                   str(seed)]
+            if seed_cold:
+                cmd.insert(4, "--no-cache")
+            else:
+                (work / "cache" / "slidekit" / "verify").mkdir(parents=True, exist_ok=True)
+                for entry in (work / "cache" / "slidekit" / "verify").glob("*.json"):
+                    entry.unlink()  # slidekit's result cache off; the engine's layer cache stays warm
+                timed(cmd, env, check=False)  # fill the engine's layer cache for this builder
+                for entry in (work / "cache" / "slidekit" / "verify").glob("*.json"):
+                    entry.unlink()
+            seed_times[builder] = timed(cmd, env, check=False)
+    mode = "cold (--no-cache)" if seed_cold else "engine layer cache warm, slidekit result cache off"
+    rows.append(f"seed deck slides/docker-multistage.md, {mode}:")
+    for builder, value in seed_times.items():
+        rows.append(f"  {builder:8s} {value:6.2f} s")
+    print("\n".join(rows))
+    return 0
+
+
 def list_context_of(deck):  # type: ignore[no-untyped-def]
     from slidekit.verify.context import list_context
 
@@ -149,7 +217,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--badges", type=int, metavar="N", help="measure badge lookups on a deck folder of N files")
     parser.add_argument("--badges-deck", type=Path, metavar="PATH", help="measure badge lookups on this deck")
+    parser.add_argument("--builders", action="store_true", help="BuildKit vs the classic builder (see above)")
+    parser.add_argument("--seed-cold", action="store_true", help="with --builders: the seed deck cold (minutes)")
     args = parser.parse_args()
+    if args.builders:
+        return bench_builders(args.repeat, args.seed_cold)
     if args.badges is not None or args.badges_deck is not None:
         return bench_badges(args.badges or 0, args.badges_deck, args.repeat)
     marker = uuid.uuid4().hex[:12]
@@ -169,7 +241,8 @@ def main() -> int:
             path.write_text(build_text(plan, tuple(range(len(plan.stages))), mapping))
             extracted.append((path, [plan.stages[leaf].label for leaf in plan.leaves()]))
         env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
-        verify = [sys.executable, "-m", "slidekit", "verify", "--no-hadolint", str(deck_path)]
+        # docker build here is the classic builder (DOCKER_BUILDKIT unset): compare like with like.
+        verify = [sys.executable, "-m", "slidekit", "verify", "--no-hadolint", "--builder", "classic", str(deck_path)]
         verify += [f"--image-map={m}" for m in args.image_map]
         import hashlib
 

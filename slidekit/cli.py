@@ -8,14 +8,17 @@ stderr plus an exit code (see :mod:`slidekit.errors` and ``slidekit --help``).
 from __future__ import annotations
 
 import functools
+import importlib
 import os
+import pkgutil
 import signal
 import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from slidekit import output
+import slidekit.commands as pkg
+from slidekit import __version__, output
 from slidekit.errors import SlidekitError, Terminated, raise_terminated
 
 if TYPE_CHECKING:
@@ -26,9 +29,7 @@ if TYPE_CHECKING:
 def _discover() -> dict[str, str]:
     """Subcommand name → module path, from the modules in slidekit.commands
     (scanned once per process)."""
-    import pkgutil
 
-    import slidekit.commands as pkg
 
     found: dict[str, str] = {}
     for info in pkgutil.iter_modules(pkg.__path__):
@@ -40,9 +41,7 @@ def _discover() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _build_cli() -> click.Group:
     """The click group (built on first use: a bare ``slidekit DECK.md`` never needs click)."""
-    import importlib
-
-    import click
+    import click  # noqa: PLC0415 - boundary: only subcommands need click; `slidekit DECK` starts without it
 
     class SlidekitGroup(click.Group):
         """A group whose commands are loaded on demand; ``slidekit DECK`` means
@@ -64,7 +63,6 @@ def _build_cli() -> click.Group:
             args[:] = with_shorthand(args)  # also when called as `cli` (click's test runner)
             return super().resolve_command(ctx, args)
 
-    from slidekit import __version__
 
     @click.group(cls=SlidekitGroup, context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(__version__, "-V", "--version", prog_name="slidekit")
@@ -151,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         deck = _bare_present(args)
         if deck is not None:
-            from slidekit.present.start import present_deck
+            from slidekit.present.start import present_deck  # noqa: PLC0415 - boundary: the presenter, on its own
 
             result: object = present_deck(deck)
         else:

@@ -1,7 +1,8 @@
 """Opening a deck and its theme, as every front end does (the CLI, the presenter, the benchmarks).
 
 The one place that turns a path into a :class:`~slidekit.deck.model.Deck` ready to use: read the file
-(``-`` is stdin), parse it, and, only when the caller shows slides, resolve its ``~~~cmd`` pre-processing
+(``-`` is stdin), parse it (or take the parse from the persistent parsed-deck cache, :mod:`slidekit.deck.cache`),
+and, only when the caller shows slides, resolve its ``~~~cmd`` pre-processing
 blocks. Every choice is a parameter: nothing is read from a command-line framework's global state.
 
 - ``preprocess=True`` (present, render, export): blocks run for a trusted deck, outputs come from the deck's
@@ -19,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from slidekit import output
-from slidekit.deck.load import load_deck
+from slidekit.deck.cache import load_deck_cached
 from slidekit.deck.model import Deck
 from slidekit.files import read_deck_text
 from slidekit.preprocess import PreprocessError
@@ -33,7 +34,7 @@ def open_deck(path: str, *, preprocess: bool, allow_exec: bool = False, strict: 
 
     ``allow_exec``, ``strict`` and ``refresh`` are the pre-processing choices (``--allow-exec``, ``--strict``,
     ``--refresh``; see :mod:`slidekit.preprocess`) and mean nothing without ``preprocess``."""
-    deck = load_deck(read_deck_text(path), path)
+    deck = load_deck_cached(read_deck_text(path), path)
     if not quiet:
         for warning in deck.warnings:
             output.warn(warning)

@@ -21,8 +21,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from slidekit.errors import SlidekitError
 from slidekit.files import write_atomic
+from slidekit.limits import too_deep
 
 TRUSTED_COMMANDS = "trusted_commands"
 
@@ -62,10 +65,6 @@ def config_path(env: Mapping[str, str], home: Path) -> Path:
 
 
 def parse(text: str, path: Path) -> UserConfig:
-    import yaml  # only when a config file exists
-
-    from slidekit.limits import too_deep
-
     if too_deep(text, yaml=True) is not None:
         return UserConfig(path, {}, (f"{path}: nested too deeply, ignored",))
     try:
@@ -130,8 +129,6 @@ def _without_key(lines: list[str], key: str) -> tuple[list[str], int]:
 def record_trust(deck: Path, digest: str, env: Mapping[str, str] | None = None, home: Path | None = None) -> Path:
     """Add (or update) ``deck``'s entry under ``trusted_commands`` in the user's config,
     keeping every other line of the file; written atomically. Returns the file."""
-    import yaml
-
     env = os.environ if env is None else env
     home = Path.home() if home is None else home
     current = read(env, home)

@@ -6,6 +6,8 @@ import click
 
 from slidekit import output
 from slidekit.session import open_deck
+from slidekit.verify.assemble import assemble, pick
+from slidekit.verify.graph import stage_graph, to_graph_easy
 
 
 @click.command("graph")
@@ -18,8 +20,6 @@ def command(deck: str, name: str | None) -> int:
     COPY --from edges dotted (..>). Pipe it into `graph-easy --as=boxart`, or
     paste it into a ~~~graph-easy block so the talk draws its true graph.
     """
-    from slidekit.verify.assemble import assemble, pick
-    from slidekit.verify.graph import stage_graph, to_graph_easy
 
     loaded = open_deck(deck, preprocess=False)
     dockerfiles = assemble(loaded)

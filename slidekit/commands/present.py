@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from slidekit.commands._options import preprocess_options
+from slidekit.present.start import present_deck
 
 
 @click.command("present")
@@ -23,6 +24,5 @@ def command(deck: str, notes: bool, theme: str | None, allow_exec: bool, strict:
     J/K or ctrl+d/ctrl+u scroll, ctrl+e run code, r reload, ? help.
     Run `slidekit present DECK --notes` in a second terminal for speaker notes.
     """
-    from slidekit.present.start import present_deck
 
     return present_deck(deck, notes=notes, theme=theme, allow_exec=allow_exec, strict=strict, refresh=refresh)

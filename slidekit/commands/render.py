@@ -11,9 +11,10 @@ import click
 
 from slidekit import output
 from slidekit.commands._options import preprocess_options
-from slidekit.session import open_deck, open_theme
 from slidekit.errors import SlidekitError
 from slidekit.limits import MAX_WIDTH
+from slidekit.render.terminal import detect_color_system, render_footer, render_slide, to_ansi
+from slidekit.session import open_deck, open_theme
 
 if TYPE_CHECKING:  # the renderer is imported when rendering (fast `--help`)
     from slidekit.deck.model import Deck
@@ -26,7 +27,6 @@ def color_system_for(choice: str, env: Mapping[str, str], is_tty: bool) -> str |
     """``--color``: never → None; auto → what the terminal supports (None for
     pipes and under NO_COLOR); always → colour even in a pipe: 256 colours when
     TERM says so (and COLORTERM does not say truecolor), else truecolor."""
-    from slidekit.render.terminal import detect_color_system
 
     if choice == "never":
         return None
@@ -44,7 +44,6 @@ def default_width() -> int:
 def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
                 only: int | None = None) -> str:
     """The text `slidekit render` prints: each slide, its footer, separators between."""
-    from slidekit.render.terminal import render_footer, render_slide, to_ansi
 
     chunks: list[str] = []
     indexes = [only - 1] if only is not None else range(len(deck.slides))

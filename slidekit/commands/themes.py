@@ -8,6 +8,8 @@ import click
 
 from slidekit import output
 from slidekit.errors import SlidekitError
+from slidekit.theme.load import builtin_dir, builtin_names, read_theme_file
+from slidekit.theme.schema import CHROMA_KEYS, ELEMENTS
 
 
 @click.command("themes")
@@ -19,7 +21,6 @@ def command(check: str | None) -> int:
     A deck's `theme:` is looked up next to the deck, then in the current
     directory, then among these; `.json` may be left out.
     """
-    from slidekit.theme.load import builtin_dir, builtin_names
 
     if check is not None:
         return _check(Path(check))
@@ -30,9 +31,6 @@ def command(check: str | None) -> int:
 
 
 def _check(path: Path) -> int:
-    from slidekit.theme.load import read_theme_file
-    from slidekit.theme.schema import CHROMA_KEYS, ELEMENTS
-
     try:
         theme, warnings = read_theme_file(path)
     except ValueError as exc:

@@ -14,7 +14,12 @@ from slidekit import output
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, SlidekitError
 from slidekit.files import refuse_overwriting_deck, write_atomic
 from slidekit.session import open_deck
+from slidekit.verify import progress as progress_mod
+from slidekit.verify.assemble import has_blocks_to_verify
 from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
+from slidekit.verify.report import to_dict, to_github, to_junit
+from slidekit.verify.run import verify_deck
+from slidekit.verify.vocab import Builder
 
 
 def parse_image_maps(values: tuple[str, ...]) -> dict[str, str]:
@@ -43,13 +48,20 @@ FORMATS = {
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True, help="Report format on stdout.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write a JUnit XML report (a testcase per stage).")
 @click.option("--no-hadolint", is_flag=True, help="Skip hadolint even when it is installed.")
+@click.option("--builder", "builder", type=click.Choice([b.value for b in Builder]), default=None,
+              help="Engine builder: buildkit, classic, or auto (default: front matter `builder:`, else auto = BuildKit when the engine has it).")
 @click.option("--allow-empty", is_flag=True, help="A deck without Dockerfile code blocks is skipped instead of an error (pre-commit).")
+@click.option("--static", "static_only", is_flag=True,
+              help="Run only the static checks (BuildKit's, slidekit's, hadolint's): no engine, nothing built; exit 1 on an error finding.")
 def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str, ...], targets: tuple[str, ...],
-            no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, allow_empty: bool) -> int:
+            no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, builder: str | None,
+            allow_empty: bool, static_only: bool) -> int:
     """Verify the Dockerfile code blocks of DECK (or several decks) with a real Docker Engine.
 
-    Static checks first, then every stage is built (the SDK's classic builder);
-    an unchanged deck is answered from the cache.
+    Static checks first, then every stage is built (BuildKit when the engine has
+    it, independent stages at once; else the classic builder); an unchanged deck
+    is answered from the cache. `--static` stops after the static checks
+    (pre-commit, fast CI): no Docker engine is needed.
 
     \b
     Exit codes: 0 verified, 1 verification failed, 2 usage or input error,
@@ -57,6 +69,8 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
                 4 a base image is neither local nor pullable (and nothing else failed).
     """
     mapping = parse_image_maps(image_maps)
+    if static_only and run_checks:
+        raise SlidekitError("--static and --run: smoke checks need built images; drop one of them")
     if junit is not None:
         for path in decks:
             refuse_overwriting_deck(path, junit, "--junit")
@@ -65,8 +79,11 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
             raise SlidekitError(f"--junit: folder {folder} does not exist", str(junit))
     if context is not None and not context.is_dir():
         raise SlidekitError("--context: not a directory", str(context))
-    options = {"context": context, "image_map": mapping, "targets": set(targets) or None, "use_cache": not no_cache,
-                   "run_checks": run_checks, "hadolint": not no_hadolint}
+    options: dict[str, Any] = {"context": context, "image_map": mapping, "targets": set(targets) or None,
+                               "use_cache": not no_cache, "run_checks": run_checks, "hadolint": not no_hadolint,
+                               "builder_kind": Builder(builder) if builder else None}
+    if static_only:
+        options = {"context": context, "hadolint": not no_hadolint, "static_only": True}
     reports: list[VerifyReport] = []
     for path in decks:
         report = _verify_one(path, options, allow_empty=allow_empty)
@@ -88,13 +105,13 @@ def worst_exit(codes: list[int]) -> int:
 def _verify_one(
     path: str, options: dict[str, Any], *, allow_empty: bool
 ) -> VerifyReport | None:
-    from slidekit.verify import progress as progress_mod
-    from slidekit.verify.assemble import has_blocks_to_verify
-    from slidekit.verify.run import verify_deck
-
     opened = open_deck(path, preprocess=False)  # ~~~ blocks are never needed to verify
     if allow_empty and not has_blocks_to_verify(opened):
         return None  # only "nothing to verify" is skipped: malformed attributes still fail (exit 2)
+    if options.get("static_only"):
+        from slidekit.verify.static_only import verify_static  # noqa: PLC0415 - boundary: a warm verify skips the rules
+
+        return verify_static(opened, context=options["context"], hadolint=options["hadolint"])
     display = progress_mod.for_stream(output.stderr())
     try:
         return verify_deck(opened, progress=display, **options)
@@ -103,8 +120,6 @@ def _verify_one(
 
 
 def _emit(reports: list[VerifyReport], fmt: str, junit: Path | None) -> None:
-    from slidekit.verify.report import to_dict, to_github, to_junit
-
     if fmt == "json" and len(reports) != 1:
         output.out(json.dumps([to_dict(r) for r in reports], indent=2, ensure_ascii=False))
     else:
@@ -122,7 +137,7 @@ def _emit(reports: list[VerifyReport], fmt: str, junit: Path | None) -> None:
 
 def _junit(reports: list[VerifyReport], to_junit: Callable[[VerifyReport], str]) -> str:
     """One document: the test suites of every deck under one <testsuites>."""
-    import xml.etree.ElementTree as ET
+    import xml.etree.ElementTree as ET  # noqa: PLC0415 - boundary: a warm verify never loads XML (test_warm_path)
 
     if len(reports) == 1:
         return to_junit(reports[0])

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from pygments.lexers import find_lexer_class_by_name
+from pygments.lexers._mapping import LEXERS
+from pygments.util import ClassNotFound
 
 from slidekit.deck import model as m
 from slidekit.deck.info import parse_info
@@ -181,8 +183,6 @@ def _is_command_info(info: str) -> bool:
     if name in _lexer_aliases():
         return False
     # not a built-in lexer name: let Pygments look further (plugins) as it would
-    from pygments.lexers import find_lexer_class_by_name
-    from pygments.util import ClassNotFound
 
     try:
         find_lexer_class_by_name(name)
@@ -195,7 +195,6 @@ def _is_command_info(info: str) -> bool:
 def _lexer_aliases() -> frozenset[str]:
     """Every built-in Pygments lexer alias (Pygments is imported only for ``~~~``
     fences, and no lexer module is loaded just to classify one)."""
-    from pygments.lexers._mapping import LEXERS
 
     return frozenset(alias for entry in LEXERS.values() for alias in entry[2])
 

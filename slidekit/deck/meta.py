@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import getpass
 import os
+import pwd
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ OPTIONS: dict[str, OptionSpec] = {
     "title": OptionSpec(str, "document title for HTML export (default: first heading)"),
     "context": OptionSpec(str, "Docker build context for `verify`, relative to the deck"),
     "image_map": OptionSpec(dict, "base image substitutions NAME: REF for `verify`"),
+    "builder": OptionSpec(str, "engine builder for `verify`: auto, buildkit or classic"),
     "checks": OptionSpec(dict, "per-stage smoke checks for `verify --run`"),
     "timeout": OptionSpec((int, float), "seconds a ~~~cmd pre-processing block may run (default 10)"),
     "aspect": OptionSpec(str, "HTML canvas aspect ratio, 16:9 (default) or 4:3"),
@@ -82,7 +84,7 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> FrontMatte
             if key in simple:
                 lines.setdefault((key,), chunk.first_line + offset)
         return FrontMatter(simple, lines)
-    import yaml  # only for front matter beyond plain `key: value` lines
+    import yaml  # noqa: PLC0415 - boundary: PyYAML only for front matter beyond plain `key: value` lines
 
     deep = too_deep(chunk.text, yaml=True)
     if deep is not None:
@@ -278,8 +280,6 @@ def format_paging(spec: str | None, current: int, total: int) -> str:
 def default_author() -> str:
     """slides' default author: the OS user's full name (falls back to the login)."""
     try:
-        import pwd
-
         gecos = pwd.getpwuid(os.getuid()).pw_gecos.split(",")[0]
         if gecos:
             return gecos

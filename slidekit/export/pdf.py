@@ -15,8 +15,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 def write_pdf(html_path: Path, pdf_path: Path) -> int:
     """Print ``html_path`` (an export) to ``pdf_path``, one slide per page; returns the PDF's size in bytes."""
     try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import Error as PlaywrightError  # noqa: PLC0415 - the optional pdf extra
+        from playwright.sync_api import sync_playwright  # noqa: PLC0415 - the optional pdf extra
     except ImportError:
         raise SlidekitError("--pdf needs Playwright: pip install 'slidekit[pdf]' "
                             "(and Chromium: apt-get install chromium)") from None

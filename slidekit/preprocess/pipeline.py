@@ -93,8 +93,9 @@ def preprocess(deck: Deck, *, allow_exec: bool = False, refresh: bool = False,
     blocks = command_blocks(deck)
     if not blocks:
         return Processed(deck)
-    from slidekit.preprocess import apply, cache, runner
-    from slidekit.preprocess.trust import decide, gather
+    # boundary: trust, the user's config (PyYAML), subprocesses and the cache load only for a deck with ~~~ blocks
+    from slidekit.preprocess import apply, cache, runner  # noqa: PLC0415 - boundary, see above
+    from slidekit.preprocess.trust import decide, gather  # noqa: PLC0415 - boundary, see above
 
     env = os.environ if env is None else env
     facts = gather(deck.path, allow_exec, env, home, tuple(block.command for block in blocks))
@@ -133,8 +134,7 @@ def preprocess(deck: Deck, *, allow_exec: bool = False, refresh: bool = False,
 
 def _run_pending(todo: list[_Pending], timeout: float, deck_dir: Path | None,
                  resolutions: dict[int, Resolution]) -> list[str]:
-    from slidekit.preprocess import apply, cache, runner
-
+    from slidekit.preprocess import apply, cache, runner  # noqa: PLC0415 - boundary, see preprocess()
     jobs = [runner.Job(p.argv, runner.stdin_text(p.body), timeout, deck_dir) for p in todo]
     warnings: list[str] = []
     for item, result in zip(todo, runner.run_all(jobs)):

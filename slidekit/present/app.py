@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from slidekit.deck.model import Deck
+from slidekit import output
+from slidekit.deck.model import CommandBlock, Deck
 from slidekit.errors import SlidekitError
 from slidekit.present import state as sm
 from slidekit.present.frame import (
@@ -34,11 +35,13 @@ from slidekit.present.frame import (
     too_small,
     wrap_plain,
 )
+from slidekit.present.reload import POLL, DeckSource, FileWatch
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, state_path, write_position
-from slidekit.present.reload import POLL, DeckSource, FileWatch
+from slidekit.render import terminal
 from slidekit.session import deck_dir, open_theme
-from slidekit.theme.load import LoadedTheme
+from slidekit.theme.load import LoadedTheme, resolve_theme_path
+from slidekit.verify.vocab import StageStatus
 
 if TYPE_CHECKING:
     from slidekit.present.runcode import RunResult
@@ -60,8 +63,6 @@ class Options:
 class Presenter:
     def __init__(self, options: Options, deck: Deck, theme: LoadedTheme, screen: Screen,
                  loader: Callable[[], Deck] | None = None) -> None:
-        from slidekit.render import terminal
-
         self.render = terminal
         self.options = options
         self.screen = screen
@@ -169,8 +170,6 @@ class Presenter:
         return self.widths[key]
 
     def _needed_width(self, index: int, width: int) -> int:
-        from slidekit.deck.model import CommandBlock
-
         slide = self.deck.slides[index]
         # the output alone: its notice is ordinary text that wraps
         outputs = tuple(replace(b, notice=None) for b in slide.blocks if isinstance(b, CommandBlock) and b.output)
@@ -224,9 +223,7 @@ class Presenter:
         status = self.badges.get(index) if self.badges else None
         if status is None:
             return ""
-        value = getattr(status, "value", str(status))
-        mark = {"built": "✓", "failed": "✗"}.get(value, "·")
-        return f"docker: {value} {mark}"
+        return f"docker: {status.value} {status.mark}"
 
     def draw(self) -> None:
         rows = self.frame()
@@ -260,9 +257,9 @@ class Presenter:
     # ------------------------------------------------------------------ live code
 
     def execute(self) -> None:
-        from slidekit.present import runcode
-
-        from slidekit.present.trust import deck_trust
+        # boundary: running code and building (trust rules, subprocesses, the verifier) load on ctrl+e only
+        from slidekit.present import build, runcode  # noqa: PLC0415 - boundary, see above
+        from slidekit.present.trust import deck_trust  # noqa: PLC0415 - boundary, see above
 
         slide = self.deck.slides[self.state.index]
         trust = deck_trust(self.deck, self.options.allow_exec)  # decided now: chmod during a talk counts
@@ -281,8 +278,6 @@ class Presenter:
         index = self.state.index
         self.extra_slide = index
         if docker:
-            from slidekit.present import build
-
             self.extra_lines = [Text("docker build: starting…", style="bold")]
             target: Callable[[], None] = partial(build.run_stage, self.deck, docker, self._progress(index))
         else:
@@ -379,7 +374,6 @@ class Presenter:
 def _theme_file(deck: Deck, override: str | None) -> Path | None:
     """The theme file to watch: the one the deck names even when it is broken
     (the loaded theme is then a fallback, and fixing the file must reload)."""
-    from slidekit.theme.load import resolve_theme_path
 
     name = override or deck.meta.theme
     if not name or name.startswith("http"):
@@ -399,8 +393,7 @@ def _same_theme_file(current: LoadedTheme, wanted: Path | None) -> bool:
 
 def _badges(deck: Deck) -> dict[int, StageStatus] | None:
     """Per-slide Docker stage status from the verifier's cache, if there is one."""
-    # the verifier's planner loads in the background thread, after the first frame
-    from slidekit.verify.status import slide_statuses
+    from slidekit.verify.status import slide_statuses  # noqa: PLC0415 - boundary: loads in the background
 
     try:
         return slide_statuses(deck)
@@ -410,8 +403,6 @@ def _badges(deck: Deck) -> dict[int, StageStatus] | None:
 
 def present(options: Options, deck: Deck, theme: LoadedTheme, in_fd: int, out_fd: int, *,
             loader: Callable[[], Deck] | None = None) -> None:
-    from slidekit import output
-
     screen = Screen(in_fd, out_fd)
     presenter: Presenter | None = None
     try:

@@ -7,12 +7,17 @@ lines to show under the slide as the build progresses.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable
 
 from rich.text import Text
 
 from slidekit.deck.model import CodeBlock, Deck
+from slidekit.verify.model import Severity, VerifyReport
+from slidekit.verify.run import VerifyOptions, verify
+from slidekit.verify.vocab import ProgressEvent, ProgressKind
+from slidekit.verify.vocab import describe as describe_event
 
 _FROM_AS_ANY = re.compile(r"^\s*FROM\s.*?\sAS\s+(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 
@@ -29,18 +34,9 @@ def slide_stages(blocks: list[CodeBlock]) -> list[str]:
     return names
 
 
-def describe(event: object, start: float) -> str | None:
-    """One progress line for a verifier :class:`~slidekit.verify.progress.ProgressEvent`."""
-    kind = getattr(event, "kind", "")
-    where = f"{getattr(event, 'dockerfile', '')}:{getattr(event, 'stage', '')}" if getattr(event, "stage", "") else getattr(event, "dockerfile", "")
-    texts = {
-        "static": "static checks",
-        "build": f"building {where}",
-        "step": f"step {getattr(event, 'step', 0)}/{getattr(event, 'total', 0)}: {getattr(event, 'text', '')}",
-        "stage": f"{where}: {getattr(event, 'status', '')} ({getattr(event, 'seconds', 0.0):.1f}s)",
-        "cached": "unchanged since the last verify: cached result",
-    }
-    text = texts.get(kind)
+def describe(event: ProgressEvent, start: float) -> str | None:
+    """One progress line for a verifier event, with the time since ``start``."""
+    text = describe_event(event, steps=True)
     return None if text is None else f"[{time.monotonic() - start:4.1f}s] {text}"
 
 
@@ -51,11 +47,17 @@ def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update) -> None:
     start = time.monotonic()
     log: list[str] = []
 
-    def progress(event: object) -> None:
+    lock = threading.Lock()  # BuildKit builds independent stages at once: events come from several threads
+
+    def progress(event: ProgressEvent) -> None:
         line = describe(event, start)
         if line is None:
             return
-        if getattr(event, "kind", "") == "step" and log and " step " in log[-1]:
+        with lock:
+            _show(event, line)
+
+    def _show(event: ProgressEvent, line: str) -> None:
+        if event.kind is ProgressKind.STEP and log and " step " in log[-1]:
             log[-1] = line  # one live line for the step counter
         else:
             log.append(line)
@@ -63,35 +65,32 @@ def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update) -> None:
 
     update([Text(f"docker build {label}: starting…", style="bold")])
     try:
-        from slidekit.verify.run import verify_deck
-
-        report = verify_deck(deck, context=None, image_map={}, targets=set(stages) or None, progress=progress)
+        report = verify(deck, VerifyOptions(targets=frozenset(stages) or None), progress=progress)
     except Exception as exc:  # noqa: BLE001 - shown on screen; the talk goes on
         update([Text(f"docker build {label}: {exc}", style="bold red")], True)
         return
     update(result_lines(report, stages, time.monotonic() - start), True)
 
 
-def result_lines(report: object, stages: list[str], seconds: float) -> list[Text]:
+def result_lines(report: VerifyReport, stages: list[str], seconds: float) -> list[Text]:
     """The verifier's report as lines: one per stage, then the failing log tail."""
     lines: list[Text] = []
-    if not getattr(report, "engine_available", True):
-        message = getattr(report, "engine_message", "") or "Docker engine unavailable"
+    if not report.engine_available:
+        message = report.engine_message or "Docker engine unavailable"
         return [Text(f"docker build: {message}", style="bold red")]
-    for result in getattr(report, "stages", ()):
+    for result in report.stages:
         if stages and result.stage not in stages:
             continue
-        value = result.status.value
-        ok = value == "built"
+        ok = result.status.succeeded
         style = "bold green" if ok else "bold red"
         mark = "✓" if ok else "✗"
-        lines.append(Text(f"{mark} stage {result.stage}: {value} ({result.seconds:.1f}s)", style=style))
+        lines.append(Text(f"{mark} stage {result.stage}: {result.status.value} ({result.seconds:.1f}s)", style=style))
         if result.message and not ok:
             lines.append(Text(f"  {result.path}:{result.line}: {result.message}", style="red"))
         if not ok:
             lines += [Text("  " + tail, style="dim") for tail in result.log_tail[-8:]]
-    for finding in getattr(report, "findings", ()):
-        if finding.severity.value == "error":
+    for finding in report.findings:
+        if finding.severity is Severity.ERROR:
             lines.append(Text(str(finding), style="red"))
     if not lines:
         lines.append(Text(f"docker build: nothing built ({seconds:.1f}s)", style="bold yellow"))

@@ -17,6 +17,7 @@ from slidekit.present.frame import banner_lines, is_too_small, too_small, wrap_p
 from slidekit.present.reload import DeckSource, FileWatch
 from slidekit.present.screen import Screen
 from slidekit.present.sync import Position, alive, read_position, state_path
+from slidekit.render.terminal import detect_color_system, to_ansi
 
 POLL = 0.2
 
@@ -79,8 +80,6 @@ def notes_frame(view: NotesView, width: int, height: int) -> list[Text]:
 
 def show_notes(path: str, deck: Deck, in_fd: int, out_fd: int, *, allow_exec: bool = False,
                strict: bool = False, refresh: bool = False) -> None:
-    from slidekit.render.terminal import detect_color_system, to_ansi
-
     color_system = detect_color_system(dict(os.environ), True)
     sync = state_path(path)
     screen = Screen(in_fd, out_fd)

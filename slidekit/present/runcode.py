@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,8 +71,6 @@ def visible_code(code: str) -> str:
 
 
 def run_block(block: CodeBlock, timeout: float = TIMEOUT) -> RunResult:
-    import time
-
     runner = RUNNERS[block.lang]
     program = shutil.which(runner.command[0])
     if program is None:

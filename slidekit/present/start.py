@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from slidekit.deck import cache as deck_cache
 from slidekit.errors import SlidekitError
+from slidekit.files import read_deck_text
+from slidekit.present.app import Options, present
+from slidekit.present.ask import ask, should_ask
+from slidekit.present.notes import show_notes
+from slidekit.present.screen import Terminated, open_tty
+from slidekit.session import open_deck, open_theme
 
 if TYPE_CHECKING:
     from slidekit.deck.model import Deck
@@ -17,19 +24,17 @@ if TYPE_CHECKING:
 
 def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, allow_exec: bool = False,
                  strict: bool = False, refresh: bool = False) -> int:
-    """Present (or with ``notes``, follow as the speaker view) the deck at ``deck``; the exit code."""
-    from slidekit.session import open_deck, open_theme
-    from slidekit.present.screen import Terminated, open_tty
+    """Present (or with ``notes``, follow as the speaker view) the deck at ``deck``; the exit code.
 
+    A deck parsed before comes from the parsed-deck cache (:mod:`slidekit.deck.cache`); otherwise slide 1 is
+    drawn from a partial parse and the full deck loads right after the first frame."""
     loader = None
     loaded = None
     if not notes and deck != "-" and not allow_exec:
         _ask_trust(deck)
-    if not notes and deck != "-":
-        from slidekit.files import read_deck_text
-        from slidekit.present.quick import quick_deck
+    if not notes and deck != "-" and not deck_cache.has(read_deck_text(deck), deck):
+        from slidekit.present.quick import quick_deck  # noqa: PLC0415 - boundary: the parser, on a cache miss only
 
-        # draw slide 1 from a partial parse; the full deck loads right after the first frame
         loaded = quick_deck(read_deck_text(deck), deck)
         if loaded is not None:
             def loader() -> Deck:
@@ -43,12 +48,8 @@ def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, al
         raise SlidekitError("presenting needs a terminal (no tty available)", deck) from None
     try:
         if notes:
-            from slidekit.present.notes import show_notes
-
             show_notes(deck, loaded, in_fd, out_fd, allow_exec=allow_exec, strict=strict, refresh=refresh)
         else:
-            from slidekit.present.app import Options, present
-
             present(Options(deck, allow_exec, strict, theme, refresh), loaded, open_theme(loaded, theme), in_fd, out_fd,
                     loader=loader)
     except Terminated as exc:
@@ -59,10 +60,8 @@ def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, al
 def _ask_trust(deck: str) -> None:
     """Before the talk: ask whether the deck's ``~~~cmd`` blocks may run (see
     :mod:`slidekit.present.ask`); a ``y`` is remembered for this process."""
-    from slidekit.session import open_deck
-    from slidekit.present.ask import ask, should_ask
-    from slidekit.present.screen import open_tty
-
+    if "~~~" not in read_deck_text(deck):
+        return  # no ~~~cmd block: nothing to ask (and no full parse before the first frame)
     parsed = open_deck(deck, quiet=True, preprocess=False)
     if not should_ask(parsed):
         return

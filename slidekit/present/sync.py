@@ -8,12 +8,14 @@ either side may start first or restart, and a half-written file is never seen.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from slidekit.files import write_atomic
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,6 @@ def state_dir(env: dict[str, str] | None = None) -> Path:
 
 def state_path(deck_path: str, env: dict[str, str] | None = None) -> Path:
     """The position file for the deck at ``deck_path`` (same file from any cwd)."""
-    import hashlib  # loading OpenSSL takes a few ms; not needed before the first frame
 
     key = str(Path(deck_path).resolve()) if deck_path != "-" else "-"
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
@@ -48,7 +49,6 @@ def state_path(deck_path: str, env: dict[str, str] | None = None) -> Path:
 def write_position(path: Path, position: Position) -> None:
     """Write atomically but without fsync: this runs on every keypress and the
     file only matters while the talk is on."""
-    from slidekit.files import write_atomic
 
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     write_atomic(path, json.dumps(asdict(position)), durable=False)

@@ -15,10 +15,15 @@ import datetime as _dt
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache, cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from pygments import highlight as _hl
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.util import ClassNotFound
 
 from slidekit.deck import model as m
 from slidekit.deck.meta import footer_parts
@@ -26,6 +31,7 @@ from slidekit.render.html_css import theme_css
 from slidekit.render.html_images import ImageLookup, ImageResolver
 from slidekit.render.html_safe import attr, esc, filter_html, safe_url, script_json
 from slidekit.theme.schema import Theme
+from slidekit.verify.vocab import StageStatus
 
 if TYPE_CHECKING:
     from pygments.formatters import HtmlFormatter
@@ -33,18 +39,13 @@ if TYPE_CHECKING:
 
 CANVAS = {"16:9": (1280, 720), "4:3": (960, 720)}
 DOCKERFILE_LANGS = frozenset({"dockerfile", "docker", "containerfile"})
-#: verification status → badge class
-BADGE_CLASS: dict[str, str] = {
-    "built": "ok", "failed": "fail", "base image missing": "fail", "not reached": "warn",
-    "not verified": "unknown",
-}
 
 
 @dataclass(frozen=True)
 class HtmlOptions:
     allow_html: bool = False
-    #: slide index → verification status label; None = no verification result at all
-    statuses: Mapping[int, str] | None = None
+    #: slide index → verification status; None = no verification result at all
+    statuses: Mapping[int, StageStatus] | None = None
     today: _dt.date | None = None
     title: str | None = None
 
@@ -204,9 +205,6 @@ def _table(b: m.Table, ctx: _Ctx) -> str:
 
 @lru_cache(maxsize=128)
 def _lexer(lang: str) -> Lexer:
-    from pygments.lexers import TextLexer, get_lexer_by_name
-    from pygments.util import ClassNotFound
-
     try:
         return get_lexer_by_name(lang or "text", stripnl=False, ensurenl=False)
     except ClassNotFound:
@@ -215,8 +213,6 @@ def _lexer(lang: str) -> Lexer:
 
 @lru_cache(maxsize=1)
 def _formatter() -> HtmlFormatter[str]:
-    from pygments.formatters import HtmlFormatter
-
     return HtmlFormatter(nowrap=True)
 
 
@@ -225,7 +221,6 @@ def highlight(code: str, lang: str) -> str:
     """Pygments HTML spans (token classes; colours come from the theme stylesheet).
 
     Memoised, so ``--watch`` re-lexes only the code blocks that changed."""
-    from pygments import highlight as _hl
 
     return _hl(code.rstrip("\n"), _lexer(lang), _formatter())
 
@@ -284,11 +279,11 @@ def has_dockerfile(slide: m.Slide) -> bool:
     return any(isinstance(b, m.CodeBlock) and b.lang in DOCKERFILE_LANGS for b in m.walk(slide.blocks))
 
 
-def _badge(slide: m.Slide, statuses: Mapping[int, str] | None) -> str:
+def _badge(slide: m.Slide, statuses: Mapping[int, StageStatus] | None) -> str:
     if statuses is None or not has_dockerfile(slide):
         return ""
-    label = statuses.get(slide.index, "not verified")
-    cls = BADGE_CLASS.get(label, "unknown")
+    status = statuses.get(slide.index, StageStatus.NOT_VERIFIED)
+    label, cls = status.value, status.badge
     return f'<div class="sk-badge sk-badge-{cls}"{attr("title", "Dockerfile: " + label)}>{esc(label)}</div>'
 
 

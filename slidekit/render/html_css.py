@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pygments.formatters import HtmlFormatter
+
 from slidekit.theme.colors import pygments_style, to_hex
 from slidekit.theme.schema import Style, Theme
 
@@ -141,8 +143,6 @@ def theme_css(theme: Theme) -> str:
 
 @lru_cache(maxsize=32)
 def _code_css(chroma_key: tuple[tuple[str, tuple[tuple[str, object], ...]], ...], name: str) -> str:
-    from pygments.formatters import HtmlFormatter
-
     chroma = {key: Style(**dict(values)) for key, values in chroma_key}  # type: ignore[arg-type]  # fields of a Style
     formatter = HtmlFormatter(style=pygments_style(chroma, name), nowrap=True)
     return formatter.get_style_defs(".sk-code")

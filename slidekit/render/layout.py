@@ -66,7 +66,7 @@ def _graphemes(text: str) -> list[tuple[int, int]]:
     a character with its variation selector stays whole (per character on rich
     versions without ``split_graphemes``)."""
     try:
-        from rich.cells import split_graphemes
+        from rich.cells import split_graphemes  # noqa: PLC0415 - only in rich >= 14
     except ImportError:  # rich < 14
         return [(index, get_character_cell_size(char)) for index, char in enumerate(text)]
     spans, _ = split_graphemes(text)

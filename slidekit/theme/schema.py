@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from rich.color import Color, ColorParseError
+
 PRIMITIVE = frozenset(
     {
         "block_prefix", "block_suffix", "prefix", "suffix", "color", "background_color",
@@ -187,7 +189,6 @@ def _parse_field(key: str, item: object, where: str, warnings: list[str]) -> obj
 def _is_colour(value: str) -> bool:
     """Does :func:`slidekit.theme.colors.to_hex` understand ``value`` (an ANSI
     index 0-255, ``#rgb``, ``#rrggbb`` or a colour name)?"""
-    from rich.color import Color, ColorParseError
 
     value = value.strip()
     if value.isascii() and value.isdigit():

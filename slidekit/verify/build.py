@@ -95,7 +95,9 @@ StepCallback = Callable[[int, int, str], None]
 
 
 class ImageBuilder(Protocol):
-    """What :func:`slidekit.verify.run.verify_deck` needs from an engine."""
+    """What :func:`slidekit.verify.run.verify` needs from an engine."""
+
+    client: Any  # the docker SDK client (smoke checks run containers with it)
 
     def resolve_base(self, ref: str) -> str | None:
         """The id of image ``ref``: local, else pulled; None when it cannot be had."""
@@ -118,13 +120,16 @@ def context_tar(root: Path, files: Iterable[str], dockerfile_name: str, dockerfi
     """
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        # The Dockerfile first, in a plain ustar header: BuildKit's upload-context detection
+        # reads only the first 512 bytes, and a leading PAX header there makes it take the
+        # whole tar for a Dockerfile ("unknown instruction: ././@PAXHEADER").
+        _add_bytes(tar, dockerfile_name, dockerfile_text.encode("utf-8"))
+        _add_bytes(tar, ".dockerignore", f"{dockerfile_name}\n.dockerignore\n".encode())
         for rel in sorted(files):
             try:
                 _add_file(tar, root, rel)
             except FileNotFoundError:
                 continue  # vanished since the context was listed
-        _add_bytes(tar, dockerfile_name, dockerfile_text.encode("utf-8"))
-        _add_bytes(tar, ".dockerignore", f"{dockerfile_name}\n.dockerignore\n".encode())
     return buf.getvalue()
 
 
@@ -139,6 +144,7 @@ def _add_file(tar: tarfile.TarFile, root: Path, rel: str) -> None:
 
 
 def _normalise(info: tarfile.TarInfo) -> None:
+    info.mtime = int(info.mtime)  # a float mtime costs a PAX header per file
     info.uid = info.gid = 0
     info.uname = info.gname = ""
 

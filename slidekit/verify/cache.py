@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from slidekit.files import write_atomic
-from slidekit.verify.model import AssembledDockerfile, Finding, Severity, StageResult, StageStatus
+from slidekit.verify.model import AssembledDockerfile, Finding, Severity, StageResult, StageStatus, StepTiming
 
 FORMAT = 2
 
@@ -206,12 +206,14 @@ def merge(old: CacheEntry | None, new: CacheEntry) -> CacheEntry:
 # --------------------------------------------------------------------------- static findings by content
 
 #: The modules whose code decides the static findings: a change to them is a new key.
-_RULE_MODULES = ("static.py", "dockerfile.py", "context.py", "hadolint.py", "model.py", "cache.py")
+_RULE_MODULES = ("static.py", "lint.py", "shell_lex.py", "image_env.py", "dockerfile.py", "context.py", "hadolint.py", "model.py", "cache.py")
 
 
-def findings_key(dockerfiles: Sequence[AssembledDockerfile], files: Iterable[str], hadolint: str | None) -> str:
+def findings_key(dockerfiles: Sequence[AssembledDockerfile], files: Iterable[str], hadolint: str | None,
+                 ignore: Iterable[str] = ()) -> str:
     """Key of the static findings: Dockerfile texts and line maps, the context's file
-    names (CopySourceMissing), hadolint's identity (None: not used) and slidekit's rule code."""
+    names (CopySourceMissing), its .dockerignore patterns (CopyIgnoredFile), hadolint's
+    identity (None: not used) and slidekit's rule code."""
     here = Path(__file__).parent
     code = []
     for name in _RULE_MODULES:
@@ -226,6 +228,7 @@ def findings_key(dockerfiles: Sequence[AssembledDockerfile], files: Iterable[str
         "dockerfiles": [[d.name, d.text, list(d.line_map), list(d.slide_of), d.deck_path] for d in dockerfiles],
         "files": sorted(files),
         "hadolint": hadolint,
+        "ignore": list(ignore),
     })
 
 
@@ -250,6 +253,7 @@ def _stage_to(result: StageResult) -> dict[str, object]:
     data = asdict(result)
     data["status"] = result.status.value
     data["log_tail"] = list(result.log_tail)
+    data["steps"] = [asdict(step) for step in result.steps]
     return data
 
 
@@ -257,5 +261,7 @@ def _stage_from(data: Mapping[str, object]) -> StageResult:
     fields = dict(data)
     fields["status"] = StageStatus(fields["status"])
     fields["log_tail"] = tuple(fields.get("log_tail") or ())  # type: ignore[arg-type]  # a JSON list
+    steps = fields.get("steps") or ()
+    fields["steps"] = tuple(StepTiming(**step) for step in steps)  # type: ignore[attr-defined]  # our own JSON: a list of dicts
     known = StageResult.__dataclass_fields__
     return StageResult(**{k: v for k, v in fields.items() if k in known})  # type: ignore[arg-type]  # our own JSON

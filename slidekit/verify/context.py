@@ -65,6 +65,14 @@ def is_excluded(path: str, patterns: tuple[IgnorePattern, ...]) -> bool:
     return matched
 
 
+def read_dockerignore(root: Path) -> tuple[IgnorePattern, ...] | None:
+    """The patterns of ``root/.dockerignore``; None without one (or if it cannot be read)."""
+    try:
+        return parse_dockerignore((root / ".dockerignore").read_text("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 class ContextTooLarge(SlidekitError):
     """More files than the caller's ``limit`` (badge lookups give up on such trees)."""
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from slidekit.verify.shell_lex import Lex, LexError
 
 KNOWN_INSTRUCTIONS = frozenset(
     {
@@ -61,6 +63,7 @@ class Heredoc:
     start: int  # line of the first body line
     end: int  # line of the terminator
     chomp: bool = False  # ``<<-``: leading tabs stripped
+    expand: bool = True  # an unquoted name: ``$VAR`` in the body is expanded
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,8 @@ class Instruction:
     flags: tuple[Flag, ...] = ()
     json: tuple[str, ...] | None = None
     heredocs: tuple[Heredoc, ...] = ()
-    empty_continuation: int | None = None  # line of the first empty continuation line
+    empty_continuation: int | None = None  # the continuation's last line, when it skipped an empty line
+    comments: tuple[str, ...] = ()  # the comment lines just before it (BuildKit's PrevComment)
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -181,38 +185,46 @@ def parse_dockerfile(text: str) -> ParsedDockerfile:
         problems.append(ParseProblem(directive_lines["escape"], f"invalid escape token {escape!r}: only \\ and ` are allowed"))
         escape = "\\"
     instructions: list[Instruction] = []
+    comments: list[str] = []
+    continuation = _continuation_regex(escape)
     while i < len(lines):
         stripped = lines[i].strip()
+        if stripped.startswith("#"):
+            # As BuildKit: comments accumulate (blank lines do not reset them), a bare `#` resets.
+            comment = lines[i][1:].strip()
+            comments = [*comments, comment] if comment else []
         if not stripped or stripped.startswith("#"):
             i += 1
             continue
-        instruction, i = _read_instruction(lines, i, escape, problems)
-        if instruction is not None:
-            instructions.append(instruction)
+        instruction, i = _read_instruction(lines, i, continuation, problems)
+        instructions.append(replace(instruction, comments=tuple(comments)))
+        comments = []
     stages, global_args = _stages(instructions, problems)
     return ParsedDockerfile(
         tuple(instructions), stages, global_args, directives, directive_lines, escape, tuple(problems)
     )
 
 
-def _continues(line: str, escape: str) -> bool:
-    body = line.rstrip(" \t")
-    return body.endswith(escape)
+def _continuation_regex(escape: str) -> re.Pattern[str]:
+    """BuildKit's line-continuation test: the escape token last on the line, not itself escaped."""
+    e = re.escape(escape)
+    return re.compile(rf"([^{e}]){e}[ \t]*$|^{e}[ \t]*$")
 
 
-def _read_instruction(lines: list[str], i: int, escape: str, problems: list[ParseProblem]) -> tuple[Instruction | None, int]:
+def _read_instruction(
+    lines: list[str], i: int, continuation: re.Pattern[str], problems: list[ParseProblem]
+) -> tuple[Instruction, int]:
     start = i + 1
     parts: list[str] = []
-    empty_line: int | None = None
+    empty = False
     line = lines[i]
     while True:
-        if _continues(line, escape):
-            parts.append(line.rstrip(" \t")[:-1])
+        if continuation.search(line):
+            parts.append(continuation.sub(r"\1", line))
             i += 1
             # Comment and empty lines inside a continuation are skipped (BuildKit).
             while i < len(lines) and (not lines[i].strip() or lines[i].strip().startswith("#")):
-                if not lines[i].strip() and empty_line is None:
-                    empty_line = i + 1
+                empty = empty or not lines[i].strip()
                 i += 1
             if i >= len(lines):
                 break
@@ -223,6 +235,8 @@ def _read_instruction(lines: list[str], i: int, escape: str, problems: list[Pars
         break
     joined = "".join(parts).strip()
     end = i
+    # BuildKit reports an empty continuation line on the line that ends the instruction.
+    empty_line = end if empty else None
     keyword_raw, _, rest = joined.partition(" ")
     if "\t" in keyword_raw:
         keyword_raw, _, more = keyword_raw.partition("\t")
@@ -274,7 +288,7 @@ def _heredocs(
         return (), i, end
     found: list[Heredoc] = []
     for match in _HEREDOC.finditer(rest):
-        chomp, name = match.group(1) == "-", match.group(3)
+        chomp, name, quoted = match.group(1) == "-", match.group(3), bool(match.group(2))
         body: list[str] = []
         first = i + 1
         while i < len(lines):
@@ -285,9 +299,9 @@ def _heredocs(
             i += 1
         if i >= len(lines):
             problems.append(ParseProblem(start, f"heredoc <<{name} is never closed (no line `{name}`)"))
-            found.append(Heredoc(name, "\n".join(body), first, len(lines), chomp))
+            found.append(Heredoc(name, "\n".join(body), first, len(lines), chomp, not quoted))
             return tuple(found), i, len(lines)
-        found.append(Heredoc(name, "\n".join(body) + "\n", first, i + 1, chomp))
+        found.append(Heredoc(name, "\n".join(body) + "\n", first, i + 1, chomp, not quoted))
         end = i + 1
         i += 1
     return tuple(found), i, end
@@ -335,35 +349,70 @@ def _stages(instructions: list[Instruction], problems: list[ParseProblem]) -> tu
 
 # --------------------------------------------------------------------------- helpers for checks
 
-_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+def parse_words(rest: str, escape: str = "\\") -> list[str]:
+    """BuildKit's ``parseWords``: split on blanks outside quotes, keeping quotes and escapes."""
+    words: list[str] = []
+    buf: list[str] = []
+    quote = ""
+    blank_ok = in_word = False
+    pos = 0
+    while pos < len(rest):
+        ch = rest[pos]
+        pos += 1
+        if not in_word and not quote:
+            if ch.isspace():
+                continue
+            in_word = True
+        if not quote and ch.isspace():
+            if blank_ok or buf:
+                words.append("".join(buf))
+            buf, blank_ok, in_word = [], False, False
+            continue
+        if quote and ch == quote:
+            quote = ""
+        elif not quote and ch in ("'", '"'):
+            quote, blank_ok = ch, True
+        elif ch == escape and quote != "'":  # the escape token keeps the next character (not inside '...')
+            if pos == len(rest):
+                continue
+            buf.append(ch)
+            ch = rest[pos]
+            pos += 1
+        buf.append(ch)
+    if in_word and (blank_ok or buf):
+        words.append("".join(buf))
+    return words
 
 
-def variables(text: str) -> list[tuple[str, bool]]:
-    """``$NAME``/``${NAME}`` references in ``text``: (name, has a ``:-``-style modifier)."""
-    return [(m.group(1) or m.group(3), bool(m.group(2))) for m in _VAR.finditer(text)]
-
-
-def arg_defaults(args: tuple[Instruction, ...]) -> dict[str, str | None]:
-    """``ARG NAME[=default]`` → {NAME: default or None}."""
+def arg_defaults(args: tuple[Instruction, ...], overrides: dict[str, str] | None = None) -> dict[str, str | None]:
+    """``ARG NAME[=default]`` before the first FROM → {NAME: value or None}, each default
+    expanded with the ARGs before it (quotes removed), as BuildKit's meta args."""
     out: dict[str, str | None] = {}
+    lex = Lex()
     for ins in args:
-        for word in ins.words:
+        for word in parse_words(ins.args):
             name, eq, value = word.partition("=")
-            out[name] = value.strip("\"'") if eq else None
+            if overrides is not None and name in overrides:
+                out[name] = overrides[name]
+                continue
+            if not eq:
+                out.setdefault(name, None)
+                continue
+            known = {k: v for k, v in out.items() if v is not None}
+            try:
+                out[name] = lex.process_word(value, known).result
+            except LexError:
+                out[name] = value
     return out
 
 
 def expand(text: str, values: dict[str, str | None]) -> str:
-    """Substitute known ``$VAR`` values (``${VAR:-x}`` falls back to ``x``); unknown stay."""
-
-    def repl(match: re.Match[str]) -> str:
-        name = match.group(1) or match.group(3)
-        modifier = match.group(2) or ""
-        value = values.get(name)
-        if value:
-            return value
-        if modifier[:2] in (":-",) or modifier[:1] == "-":
-            return modifier.split("-", 1)[1]
-        return match.group(0)
-
-    return _VAR.sub(repl, text)
+    """``text`` with quotes removed and ``$VAR`` forms substituted (BuildKit's lexer);
+    a plain ``$VAR`` without a value stays as written (``${VAR:-x}`` gives ``x``), and so
+    does text that does not lex."""
+    known = {k: v for k, v in values.items() if v is not None}
+    try:
+        return Lex(keep_unset_plain=True).process_word(text, known).result
+    except LexError:
+        return text

@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from slidekit.errors import EXIT_BASE_MISSING, EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, EXIT_OK
+from slidekit.verify.vocab import Builder, CheckStatus, StageStatus
+
+__all__ = ["AssembledDockerfile", "Builder", "CheckStatus", "Finding", "Severity", "SmokeResult", "StageResult",
+           "StageStatus", "StepTiming", "VerifyReport"]
 
 
 @dataclass(frozen=True)
@@ -62,12 +66,15 @@ class Finding:
         return f"{self.path}:{self.line}: {self.severity.value}: {self.message} [{self.rule}]"
 
 
-class StageStatus(str, Enum):
-    BUILT = "built"
-    FAILED = "failed"
-    NOT_REACHED = "not reached"
-    BASE_MISSING = "base image missing"
-    NOT_VERIFIED = "not verified"
+@dataclass(frozen=True)
+class StepTiming:
+    """One instruction of a built stage: its deck line, text, time and whether the layer cache answered."""
+
+    line: int
+    instruction: str
+    seconds: float
+    cached: bool = False
+    started: float = 0.0  # seconds since the epoch (BuildKit's trace); 0.0 unknown
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,7 @@ class StageResult:
     message: str = ""
     log_tail: tuple[str, ...] = ()
     slide_index: int = 0
+    steps: tuple[StepTiming, ...] = ()  # per instruction (BuildKit's trace; the classic builder's steps)
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,10 @@ class SmokeResult:
     line: int
     seconds: float = 0.0
 
+    @property
+    def status(self) -> CheckStatus:
+        return CheckStatus.PASSED if self.passed else CheckStatus.FAILED
+
 
 @dataclass(frozen=True)
 class VerifyReport:
@@ -111,12 +123,14 @@ class VerifyReport:
     from_cache: bool = False
     seconds: float = 0.0
     dockerfiles: tuple[str, ...] = field(default_factory=tuple)
+    builder: Builder | None = None  # the builder that built (None: nothing was built)
+    static_only: bool = False  # `verify --static`: only the static checks ran, nothing was built
 
     @property
     def failed(self) -> bool:
         return (
             any(f.severity is Severity.ERROR for f in self.findings)
-            or any(s.status in (StageStatus.FAILED, StageStatus.BASE_MISSING) for s in self.stages)
+            or any(s.status.failing for s in self.stages)
             or any(not s.passed for s in self.smoke)
         )
 
@@ -130,7 +144,7 @@ class VerifyReport:
         else 3 without an engine; else 0."""
         slide_failure = (
             any(f.severity is Severity.ERROR for f in self.findings)
-            or any(s.status is StageStatus.FAILED for s in self.stages)
+            or any(s.status.slide_failure for s in self.stages)
             or any(not s.passed for s in self.smoke)
         )
         if slide_failure:

@@ -6,7 +6,7 @@ where the strings go.
 JSON schema ``slidekit.verify/1`` (fields are only ever added, never renamed)::
 
     {"schema": "slidekit.verify/1", "deck": str, "ok": bool, "exit_code": int,
-     "engine": {"available": bool, "message": str}, "from_cache": bool, "seconds": float,
+     "engine": {"available": bool, "message": str}, "static_only": bool, "from_cache": bool, "seconds": float,
      "dockerfiles": [str],
      "summary": {"errors": int, "warnings": int, "info": int,
                  "stages": {"built": int, "failed": int, "not reached": int,
@@ -95,6 +95,8 @@ def summary(report: VerifyReport) -> str:
         parts.append(f"{sum(s.passed for s in report.smoke)}/{len(report.smoke)} smoke checks passed")
     verdict = {EXIT_FAILED: "FAILED", EXIT_BASE_MISSING: "NOT VERIFIED (base image missing)",
                EXIT_DOCKER_UNAVAILABLE: "not verified (no Docker engine)"}.get(report.exit_code, "verified")
+    if report.static_only and report.exit_code == 0:
+        verdict = "static checks passed (nothing built)"
     cached = ", cached" if report.from_cache else ""
     return f"{verdict}: {'; '.join(parts)} in {report.seconds:.1f}s{cached}"
 
@@ -124,7 +126,9 @@ def _finding_json(f: Finding) -> dict[str, object]:
 def _stage_json(s: StageResult) -> dict[str, object]:
     return {"dockerfile": s.dockerfile, "stage": s.stage, "status": s.status.value, "path": s.path,
             "line": s.line, "slide": s.slide_index + 1, "seconds": round(s.seconds, 6),
-            "image_id": s.image_id, "message": s.message, "log_tail": list(s.log_tail)}
+            "image_id": s.image_id, "message": s.message, "log_tail": list(s.log_tail),
+            "steps": [{"line": t.line, "instruction": t.instruction, "seconds": round(t.seconds, 6), "cached": t.cached}
+                      for t in s.steps]}
 
 
 def _smoke_json(s: SmokeResult) -> dict[str, object]:
@@ -140,6 +144,8 @@ def to_dict(report: VerifyReport) -> dict[str, object]:
         "ok": not report.failed,
         "exit_code": report.exit_code,
         "engine": {"available": report.engine_available, "message": report.engine_message},
+        "builder": report.builder.value if report.builder is not None else None,
+        "static_only": report.static_only,
         "from_cache": report.from_cache,
         "seconds": round(report.seconds, 3),
         "dockerfiles": list(report.dockerfiles),
@@ -194,7 +200,7 @@ def _stage_cases(report: VerifyReport, root: ET.Element) -> None:
             if stage.status in _BAD:
                 failure = ET.SubElement(case, "failure", message=stage.message or stage.status.value, type=stage.status.value)
                 failure.text = "\n".join(stage.log_tail)
-            elif stage.status is not StageStatus.BUILT:
+            elif not stage.status.succeeded:
                 ET.SubElement(case, "skipped", message=stage.message or stage.status.value)
         for smoke in (s for s in report.smoke if s.dockerfile == name):
             case = _case(suite, f"{report.deck_path}:{name}", f"smoke {smoke.stage} {smoke.kind}", smoke.path, smoke.line, smoke.seconds)

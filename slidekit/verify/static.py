@@ -3,9 +3,12 @@
 Each rule takes a :class:`CheckInput` and yields :class:`Hit` values in
 *Dockerfile* lines; :func:`check` maps them to deck lines through the
 Dockerfile's line map and attaches the rule's severity. BuildKit's own checks
-keep BuildKit's names and severity (warning) and honour the ``# check=skip=...;
-error=true`` parser directive; slidekit's rules catch what would make the build
-fail. hadolint, when installed, adds its findings (``source="hadolint"``).
+(:mod:`slidekit.verify.lint`) keep BuildKit's names, messages and severity
+(warning) and honour ``# check=skip=…;error=true;experimental=…``: at the top
+of the file for all of it, in the comments just before an instruction for that
+instruction (:class:`CheckDirective`). slidekit's rules catch what would make
+the build fail; ``# check`` leaves them alone. hadolint, when installed, adds
+its findings (``source="hadolint"``).
 """
 
 from __future__ import annotations
@@ -13,23 +16,15 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from slidekit.verify.context import _translate
-from slidekit.verify.dockerfile import (
-    KNOWN_INSTRUCTIONS,
-    Instruction,
-    ParsedDockerfile,
-    Stage,
-    arg_defaults,
-    expand,
-    parse_dockerfile,
-    variables,
-)
+from slidekit.verify.context import IgnorePattern, _translate
+from slidekit.verify.dockerfile import KNOWN_INSTRUCTIONS, Instruction, ParsedDockerfile, Stage, arg_defaults, expand, parse_dockerfile
 from slidekit.verify.hadolint import HadolintResult, run_hadolint
+from slidekit.verify.lint import Hit, buildkit_checks, default_args, meta_args, parse_platform, target_name
 from slidekit.verify.model import AssembledDockerfile, Finding, Severity
+from slidekit.verify.shell_lex import Lex, LexError, suggest
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -38,16 +33,8 @@ E, W = Severity.ERROR, Severity.WARNING
 class RuleInfo:
     severity: Severity
     summary: str
-    buildkit: bool = False  # one of BuildKit's build checks (same name and meaning)
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A rule's result, located in the assembled Dockerfile."""
-
-    rule: str
-    line: int
-    message: str
+    buildkit: bool = False  # one of BuildKit's build checks (same name, meaning and message)
+    experimental: bool = False  # BuildKit runs it only when `# check=experimental=…` names it
 
 
 @dataclass(frozen=True)
@@ -55,6 +42,7 @@ class CheckInput:
     dockerfile: AssembledDockerfile
     parsed: ParsedDockerfile
     context_files: frozenset[str] | None = None
+    dockerignore: tuple[IgnorePattern, ...] | None = None  # the context's .dockerignore (CopyIgnoredFile)
 
 
 Rule = Callable[[CheckInput], Iterable[Hit]]
@@ -67,8 +55,8 @@ RULE_INFO: dict[str, RuleInfo] = {
     "StageUsedBeforeDefinition": RuleInfo(E, "FROM / COPY --from names a stage defined later"),
     "UndefinedStage": RuleInfo(E, "FROM / COPY --from names no stage and is no plausible image (typo?)"),
     "CopyFromOwnStage": RuleInfo(E, "COPY --from names the stage it is in"),
-    "DuplicateStageName": RuleInfo(E, "two stages have the same name"),
     "CopySourceMissing": RuleInfo(E, "a COPY/ADD source is not in the build context"),
+    "InvalidPlatform": RuleInfo(E, "FROM --platform expands to an empty or invalid platform"),
     "StageNameCasing": RuleInfo(W, "stage names should be lowercase", True),
     "FromAsCasing": RuleInfo(W, "the 'as' keyword should match the case of 'FROM'", True),
     "ConsistentInstructionCasing": RuleInfo(W, "instructions should be all upper or all lower case", True),
@@ -78,19 +66,20 @@ RULE_INFO: dict[str, RuleInfo] = {
     "MaintainerDeprecated": RuleInfo(W, "MAINTAINER is deprecated, use a LABEL", True),
     "MultipleInstructionsDisallowed": RuleInfo(W, "several CMD/ENTRYPOINT/HEALTHCHECK in one stage", True),
     "LegacyKeyValueFormat": RuleInfo(W, "ENV/LABEL should use key=value", True),
-    "WorkdirRelativePath": RuleInfo(W, "relative WORKDIR without an absolute one before it", True),
+    "WorkdirRelativePath": RuleInfo(W, "relative WORKDIR without an absolute one before it (parent stages count)", True),
     "ExposeInvalidFormat": RuleInfo(W, "EXPOSE with an IP address or host:container mapping", True),
     "ExposeProtoCasing": RuleInfo(W, "EXPOSE protocol should be lowercase", True),
     "UndefinedArgInFrom": RuleInfo(W, "FROM uses an ARG not declared before the first FROM", True),
     "RedundantTargetPlatform": RuleInfo(W, "FROM --platform=$TARGETPLATFORM is the default", True),
     "FromPlatformFlagConstDisallowed": RuleInfo(W, "FROM --platform with a constant value", True),
     "SecretsUsedInArgOrEnv": RuleInfo(W, "ARG/ENV name looks like a secret", True),
+    "DuplicateStageName": RuleInfo(W, "two stages have the same name", True),
+    "UndefinedVar": RuleInfo(W, "a variable used before it is defined", True),
+    "InvalidDefaultArgInFrom": RuleInfo(W, "FROM gives no valid image with the ARGs' default values", True),
+    "CopyIgnoredFile": RuleInfo(W, "COPY/ADD of a file .dockerignore excludes", True),
+    "InvalidDefinitionDescription": RuleInfo(W, "a comment before ARG/FROM that is not `# NAME description`", True, True),
 }
 
-PLATFORM_ARGS = frozenset(
-    {"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"}
-)
-RESERVED_STAGE_NAMES = frozenset({"scratch", "context"})
 BUILDKIT_ONLY_FLAGS = {
     "RUN": frozenset({"mount", "network", "security", "device"}),
     "COPY": frozenset({"chmod", "link", "parents", "exclude"}),
@@ -100,8 +89,6 @@ _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _IMAGE_REF = re.compile(
     rf"^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?{_COMPONENT}(?:/{_COMPONENT})*(?::[\w][\w.-]{{0,127}})?(?:@[a-z0-9]+:[a-f0-9]{{32,}})?$"
 )
-_SECRET = re.compile(r"(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)")
-_PUBLIC = re.compile(r"(?i)(?:_|^)public(?:_|$)")
 
 
 def is_image_reference(value: str) -> bool:
@@ -210,18 +197,6 @@ def _check_ref(parsed: ParsedDockerfile, stage: Stage, kind: str, ins: Instructi
         yield Hit("UndefinedStage", ins.start, f"`{shown}`: no stage of that name{hint}")
 
 
-def rule_duplicate_stage(c: CheckInput) -> Iterator[Hit]:
-    seen: dict[str, Stage] = {}
-    for stage in c.parsed.stages:
-        if stage.name is None:
-            continue
-        if stage.name in seen:
-            yield Hit("DuplicateStageName", stage.line,
-                      f"Duplicate stage name '{stage.raw_name}', stage names should be unique (first at Dockerfile line {seen[stage.name].line})")
-        else:
-            seen[stage.name] = stage
-
-
 def _source_present(source: str, files: frozenset[str]) -> bool:
     path = posixpath.normpath(source.lstrip("/")) if source.strip("/") else "."
     if path in (".", ""):
@@ -256,143 +231,34 @@ def rule_copy_source(c: CheckInput) -> Iterator[Hit]:
                               f"{ins.keyword} source `{source}` is not in the build context (missing, or excluded by .dockerignore)")
 
 
-# --------------------------------------------------------------------------- BuildKit's checks
-
-
-def rule_stage_name_casing(c: CheckInput) -> Iterator[Hit]:
-    for stage in c.parsed.stages:
-        if stage.raw_name and stage.raw_name != stage.raw_name.lower():
-            yield Hit("StageNameCasing", stage.line, f"Stage name '{stage.raw_name}' should be lowercase")
-
-
-def rule_from_as_casing(c: CheckInput) -> Iterator[Hit]:
-    for stage in c.parsed.stages:
-        if stage.raw_name is None:
-            continue
-        from_kw, as_kw = stage.from_instruction.raw_keyword, stage.from_instruction.words[1]
-        if (from_kw.isupper() and not as_kw.isupper()) or (from_kw.islower() and not as_kw.islower()):
-            yield Hit("FromAsCasing", stage.line, f"'{as_kw}' and '{from_kw}' keywords' casing do not match")
-
-
-def rule_instruction_casing(c: CheckInput) -> Iterator[Hit]:
-    kinds = Counter("upper" if i.raw_keyword.isupper() else "lower" if i.raw_keyword.islower() else "mixed"
-                    for i in c.parsed.instructions)
-    majority = "lower" if kinds["lower"] > kinds["upper"] else "upper"
-    for ins in c.parsed.instructions:
-        if ins.keyword in KNOWN_INSTRUCTIONS and getattr(ins.raw_keyword, f"is{majority}")() is False:
-            yield Hit("ConsistentInstructionCasing", ins.start,
-                      f"Command '{ins.raw_keyword}' should match the case of the command majority ({majority}case)")
-
-
-def rule_reserved_stage_name(c: CheckInput) -> Iterator[Hit]:
-    for stage in c.parsed.stages:
-        if stage.name in RESERVED_STAGE_NAMES:
-            yield Hit("ReservedStageName", stage.line, f"Stage name should not use the same name as reserved stage '{stage.name}'")
-
-
-def rule_empty_continuation(c: CheckInput) -> Iterator[Hit]:
-    for ins in c.parsed.instructions:
-        if ins.empty_continuation is not None:
-            yield Hit("NoEmptyContinuation", ins.empty_continuation, f"Empty continuation line in {ins.keyword} (will become an error in a future release)")
-
-
-def rule_json_args(c: CheckInput) -> Iterator[Hit]:
-    for stage in c.parsed.stages:
-        shell_set = False
-        for ins in stage.instructions:
-            shell_set = shell_set or ins.keyword == "SHELL"
-            if ins.keyword in ("CMD", "ENTRYPOINT") and ins.json is None and not shell_set:
-                yield Hit("JSONArgsRecommended", ins.start,
-                          f"JSON arguments recommended for {ins.keyword} to prevent unintended behavior related to OS signals")
-
-
-def rule_maintainer(c: CheckInput) -> Iterator[Hit]:
-    for ins in c.parsed.instructions:
-        if ins.keyword == "MAINTAINER":
-            yield Hit("MaintainerDeprecated", ins.start, "Maintainer instruction is deprecated in favor of using label")
-
-
-def rule_multiple_instructions(c: CheckInput) -> Iterator[Hit]:
-    for stage in c.parsed.stages:
-        last: dict[str, Instruction] = {}
-        for ins in stage.instructions:
-            if ins.keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
-                if ins.keyword in last:
-                    earlier = last[ins.keyword]
-                    yield Hit("MultipleInstructionsDisallowed", earlier.start,
-                              f"Multiple {ins.keyword} instructions should not be used in the same stage because only the last one will be used")
-                last[ins.keyword] = ins
-
-
-def rule_legacy_key_value(c: CheckInput) -> Iterator[Hit]:
-    for ins in c.parsed.instructions:
-        if ins.keyword in ("ENV", "LABEL") and ins.words and "=" not in ins.words[0]:
-            yield Hit("LegacyKeyValueFormat", ins.start,
-                      f'"{ins.keyword} key=value" should be used instead of legacy "{ins.keyword} key value" format')
-
-
-def rule_workdir_relative(c: CheckInput) -> Iterator[Hit]:
-    for stage in c.parsed.stages:
-        absolute_seen = False
-        for ins in stage.instructions:
-            if ins.keyword != "WORKDIR" or not ins.words:
-                continue
-            path = ins.words[0]
-            if path.startswith(("/", "$")) or re.match(r"^[A-Za-z]:[\\/]", path):
-                absolute_seen = True
-            elif not absolute_seen:
-                yield Hit("WorkdirRelativePath", ins.start, f"Relative workdir '{path}' can have unexpected results if the base image changes")
-
-
-def rule_expose(c: CheckInput) -> Iterator[Hit]:
-    for ins in c.parsed.instructions:
-        if ins.keyword != "EXPOSE":
-            continue
-        for word in ins.words:
-            port, _, proto = word.partition("/")
-            if ":" in port:
-                yield Hit("ExposeInvalidFormat", ins.start,
-                          f"EXPOSE instruction should not define an IP address or host-port mapping, found '{word}'")
-            if proto and proto != proto.lower():
-                yield Hit("ExposeProtoCasing", ins.start, f"Defined protocol '{proto}' in EXPOSE instruction should be lowercase")
-
-
-def rule_undefined_arg_in_from(c: CheckInput) -> Iterator[Hit]:
-    declared = set(arg_defaults(c.parsed.global_args)) | PLATFORM_ARGS
-    for stage in c.parsed.stages:
-        ins = stage.from_instruction
-        texts = [ins.args] + [f.value or "" for f in ins.flags if f.name == "platform"]
-        for name, has_default in (v for t in texts for v in variables(t)):
-            if name not in declared and not has_default:
-                yield Hit("UndefinedArgInFrom", ins.start, f"FROM argument '{name}' is not declared{_suggest(name, declared)}")
-
-
-def rule_platform_flag(c: CheckInput) -> Iterator[Hit]:
+def rule_platform(c: CheckInput) -> Iterator[Hit]:
+    """FROM --platform as the build expands it (global ARG defaults, predefined platform ARGs)."""
+    meta = meta_args(c.parsed, default_args(target_name(c.parsed)), {})
+    if meta is None:
+        return
+    env = meta[0]
+    lex = Lex(escape=c.parsed.escape)
     for stage in c.parsed.stages:
         flag = stage.from_instruction.flag("platform")
-        if flag is None or not flag.value:
+        if flag is None or flag.value is None:
             continue
-        if flag.value in ("$TARGETPLATFORM", "${TARGETPLATFORM}"):
-            yield Hit("RedundantTargetPlatform", stage.line,
-                      "Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior")
-        elif "$" not in flag.value and not _platform_named(stage, flag.value):
-            yield Hit("FromPlatformFlagConstDisallowed", stage.line, f'FROM --platform flag should not use constant value "{flag.value}"')
-
-
-def _platform_named(stage: Stage, platform: str) -> bool:
-    """BuildKit allows a constant platform when the stage name mentions it (``build-arm64``)."""
-    return stage.name is not None and any(part and part in stage.name for part in platform.lower().split("/"))
-
-
-def rule_secrets(c: CheckInput) -> Iterator[Hit]:
-    for ins in c.parsed.instructions:
-        if ins.keyword not in ("ARG", "ENV"):
+        try:
+            match = lex.process_word(flag.value, env)
+        except LexError as exc:
+            yield Hit("InvalidPlatform", stage.line, f"FROM --platform={flag.value}: {exc}")
             continue
-        keys = [w.partition("=")[0] for w in ins.words] if ins.keyword == "ARG" or "=" in ins.args else ins.words[:1]
-        for key in keys:
-            if _SECRET.search(key) and not _PUBLIC.search(key):
-                yield Hit("SecretsUsedInArgOrEnv", ins.start,
-                          f'Do not use ARG or ENV instructions for sensitive data ({ins.keyword} "{key}")')
+        hint = next((h for h in (suggest(name, list(env)) for name in match.unmatched) if h), "")
+        tail = f" (did you mean {hint}?)" if hint else ""
+        if not match.result:
+            yield Hit("InvalidPlatform", stage.line, f"empty platform value from expression {flag.value}{tail}")
+        elif parse_platform(match.result) is None:
+            yield Hit("InvalidPlatform", stage.line,
+                      f"failed to parse platform {flag.value}: {match.result!r} is not a valid platform{tail}")
+
+
+def rule_buildkit(c: CheckInput) -> Iterator[Hit]:
+    """BuildKit's own checks (:mod:`slidekit.verify.lint`)."""
+    return buildkit_checks(c.parsed, c.dockerignore)
 
 
 RULES: dict[str, Rule] = {
@@ -401,22 +267,9 @@ RULES: dict[str, Rule] = {
     "HeredocNeedsBuildKit": rule_heredoc,
     "RequiresBuildKit": rule_buildkit_flags,
     "StageReferences": rule_stage_refs,  # StageUsedBeforeDefinition, UndefinedStage, CopyFromOwnStage
-    "DuplicateStageName": rule_duplicate_stage,
     "CopySourceMissing": rule_copy_source,
-    "StageNameCasing": rule_stage_name_casing,
-    "FromAsCasing": rule_from_as_casing,
-    "ConsistentInstructionCasing": rule_instruction_casing,
-    "ReservedStageName": rule_reserved_stage_name,
-    "NoEmptyContinuation": rule_empty_continuation,
-    "JSONArgsRecommended": rule_json_args,
-    "MaintainerDeprecated": rule_maintainer,
-    "MultipleInstructionsDisallowed": rule_multiple_instructions,
-    "LegacyKeyValueFormat": rule_legacy_key_value,
-    "WorkdirRelativePath": rule_workdir_relative,
-    "Expose": rule_expose,  # ExposeInvalidFormat, ExposeProtoCasing
-    "UndefinedArgInFrom": rule_undefined_arg_in_from,
-    "PlatformFlag": rule_platform_flag,  # RedundantTargetPlatform, FromPlatformFlagConstDisallowed
-    "SecretsUsedInArgOrEnv": rule_secrets,
+    "InvalidPlatform": rule_platform,
+    "BuildKit": rule_buildkit,  # every rule with buildkit=True in RULE_INFO
 }
 
 #: hadolint codes that duplicate a slidekit rule (slidekit's finding is kept).
@@ -427,31 +280,70 @@ _HADOLINT_LEVEL = {"error": W, "warning": W, "info": Severity.INFO, "style": Sev
 # --------------------------------------------------------------------------- running the checks
 
 
+_DIRECTIVE_LINE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
+_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
+
+
 @dataclass(frozen=True)
 class CheckDirective:
-    """``# check=skip=A,B;error=true`` (BuildKit's parser directive)."""
+    """``# check=skip=A,B;error=true;experimental=C`` (BuildKit's check options)."""
 
     skip: frozenset[str] = frozenset()
     error: bool = False
+    experimental: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, value: str | None) -> CheckDirective:
-        skip: set[str] = set()
-        error = False
-        for part in (value or "").split(";"):
-            key, _, val = part.strip().partition("=")
-            if key.strip() == "skip":
-                skip |= {s.strip() for s in val.split(",") if s.strip()}
-            elif key.strip() == "error":
-                error = val.strip().lower() == "true"
-        return cls(frozenset(skip), error)
+        """As BuildKit's ``ParseLintOptions`` (an invalid option leaves the defaults)."""
+        return cls.parse_strict((value or "").split(" ", 1)[0]) or cls()
 
-    def severity(self, rule: str) -> Severity | None:
-        """The effective severity of ``rule`` (None: skipped)."""
+    @classmethod
+    def parse_strict(cls, value: str) -> CheckDirective | None:
+        if not value.strip():
+            return cls()
+        skip: frozenset[str] = frozenset()
+        experimental: frozenset[str] = frozenset()
+        error = False
+        for part in value.strip().split(";", 2):
+            key, eq, val = part.partition("=")
+            key, val = key.strip(), val.strip()
+            if not eq:
+                return None
+            if key == "skip":
+                skip = frozenset({"all"} if val == "all" else (s.strip() for s in val.split(",")))
+            elif key == "experimental":
+                experimental = frozenset({"all"} if val == "all" else (s.strip() for s in val.split(",")))
+            elif key == "error" and val in _TRUE | _FALSE:
+                error = val in _TRUE
+            else:
+                return None
+        return cls(skip, error, experimental)
+
+    def merged(self, comments: tuple[str, ...] | None) -> CheckDirective:
+        """With the first ``check=…`` among an instruction's comments: BuildKit applies its
+        skip and experimental lists to that instruction (``error`` stays the file's)."""
+        for comment in comments or ():
+            match = _DIRECTIVE_LINE.match(comment)
+            if match is None or match.group(1).lower() != "check":
+                continue
+            local = self.parse_strict(match.group(2).split(" ", 1)[0])
+            if local is None:
+                return self
+            return CheckDirective(self.skip | local.skip, self.error, self.experimental | local.experimental)
+        return self
+
+    def severity(self, rule: str, comments: tuple[str, ...] | None = None) -> Severity | None:
+        """The effective severity of ``rule`` (None: skipped, or an experimental rule not enabled)."""
         info = RULE_INFO[rule]
         if not info.buildkit:
             return info.severity
-        if rule in self.skip or "all" in self.skip:
+        config = self.merged(comments)
+        if info.experimental:
+            enabled = rule in config.experimental or "all" in config.experimental
+        else:
+            enabled = rule not in config.skip and "all" not in config.skip
+        if not enabled:
             return None
         return E if self.error else info.severity
 
@@ -464,17 +356,22 @@ def check_dockerfile(
     dockerfile: AssembledDockerfile,
     context_files: frozenset[str] | None = None,
     *,
+    dockerignore: tuple[IgnorePattern, ...] | None = None,
     rules: dict[str, Rule] | None = None,
     hadolint_results: tuple[HadolintResult, ...] | None = None,
 ) -> tuple[Finding, ...]:
-    """Findings for one Dockerfile (pure: hadolint's output is passed in)."""
+    """Findings for one Dockerfile (pure: hadolint's output is passed in).
+
+    ``context_files`` (None: unknown) feeds CopySourceMissing, ``dockerignore``
+    (the context's patterns) BuildKit's CopyIgnoredFile.
+    """
     parsed = parse_dockerfile(dockerfile.text)
     directive = CheckDirective.parse(parsed.directives.get("check"))
-    data = CheckInput(dockerfile, parsed, context_files)
+    data = CheckInput(dockerfile, parsed, context_files, dockerignore)
     findings: list[Finding] = []
     for rule in (rules or RULES).values():
         for hit in rule(data):
-            severity = directive.severity(hit.rule)
+            severity = directive.severity(hit.rule, hit.comments)
             if severity is not None:
                 findings.append(_finding(dockerfile, severity, hit.rule, hit.line, hit.message))
     for result in hadolint_results or ():
@@ -496,16 +393,19 @@ def check(
     context_files: frozenset[str] | None = None,
     *,
     hadolint: bool = True,
+    dockerignore: tuple[IgnorePattern, ...] | None = None,
 ) -> tuple[Finding, ...]:
     """Every static finding for the deck's Dockerfiles, in deck order.
 
     ``context_files`` are the build context's relative paths after
     ``.dockerignore`` (:func:`slidekit.verify.context.list_context`); None skips
-    CopySourceMissing. With ``hadolint=True`` and a ``hadolint`` binary on PATH,
-    its findings are included too.
+    CopySourceMissing. ``dockerignore`` is the context's ``.dockerignore``
+    (:func:`slidekit.verify.context.parse_dockerignore`) for CopyIgnoredFile.
+    With ``hadolint=True`` and a ``hadolint`` binary on PATH, its findings are
+    included too.
     """
     out: list[Finding] = []
     for dockerfile in dockerfiles:
         results = run_hadolint(dockerfile.text) if hadolint else None
-        out.extend(check_dockerfile(dockerfile, context_files, hadolint_results=results))
+        out.extend(check_dockerfile(dockerfile, context_files, dockerignore=dockerignore, hadolint_results=results))
     return tuple(sorted(out, key=lambda f: (f.line, f.dockerfile)))

@@ -15,23 +15,12 @@ from pathlib import Path
 from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.verify import cache as result_cache
-from slidekit.verify.model import StageStatus
-from slidekit.verify.run import context_root, effective_image_map, list_files, plan_stages
+from slidekit.verify.plan import context_root, effective_image_map, list_files, plan_stages
+from slidekit.verify.vocab import StageStatus, worst
+
+__all__ = ["MAX_CONTEXT_FILES", "slide_statuses", "worst"]
 
 MAX_CONTEXT_FILES = 50_000
-
-#: Worst first: a slide showing several stages takes the worst of their statuses.
-_SEVERITY = (
-    StageStatus.FAILED,
-    StageStatus.BASE_MISSING,
-    StageStatus.NOT_REACHED,
-    StageStatus.NOT_VERIFIED,
-    StageStatus.BUILT,
-)
-
-
-def worst(a: StageStatus | None, b: StageStatus) -> StageStatus:
-    return b if a is None or _SEVERITY.index(b) < _SEVERITY.index(a) else a
 
 
 def slide_statuses(

@@ -17,6 +17,7 @@ from slidekit.render.html_css import palette, theme_css
 from slidekit.render.html_images import make_resolver
 from slidekit.theme.colors import to_hex
 from slidekit.theme.load import load_theme
+from slidekit.verify.vocab import StageStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG = base64.b64decode(
@@ -141,7 +142,7 @@ def test_image_size_cap(tmp_path: Path) -> None:
 
 def test_badges_only_on_dockerfile_slides() -> None:
     text = "# A\n\n```dockerfile\nFROM x AS a\n```\n\n---\n\n# B\n\ntext\n\n---\n\n```dockerfile\nFROM a AS b\n```\n"
-    html = render(text, statuses={0: "built"})
+    html = render(text, statuses={0: StageStatus.BUILT})
     sections = re.findall(r"<section.*?</section>", html, re.S)
     assert 'sk-badge-ok' in sections[0] and ">built<" in sections[0]
     assert "sk-badge" not in sections[1]

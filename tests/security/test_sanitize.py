@@ -19,6 +19,8 @@ from slidekit.present.notes import NotesView, notes_frame
 from slidekit.render.terminal import to_ansi
 from slidekit.sanitize import clean
 from slidekit.verify.model import StageResult, StageStatus, VerifyReport
+from slidekit.verify.progress import PlainProgress
+from slidekit.verify.vocab import ProgressEvent, ProgressKind
 from slidekit.verify.report import to_text
 from tests.security.conftest import Run
 
@@ -111,10 +113,9 @@ def test_s5_errors_and_warnings_are_cleaned(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_s5_verify_progress_lines_are_cleaned() -> None:
-    from slidekit.verify.progress import PlainProgress, ProgressEvent
-
     buffer = io.StringIO()
     progress = PlainProgress(buffer)
-    progress(ProgressEvent("stage", "Dockerfile", "app\x1b]0;owned\x07", status="built", seconds=1.0))
-    progress(ProgressEvent("smoke", "Dockerfile", "app", text="command \x9b2J"))
+    progress(ProgressEvent(ProgressKind.STAGE, "Dockerfile", "app\x1b]0;owned\x07", status=StageStatus.BUILT,
+                           seconds=1.0))
+    progress(ProgressEvent(ProgressKind.SMOKE, "Dockerfile", "app", text="command \x9b2J"))
     assert "app" in buffer.getvalue() and not CONTROL.search(buffer.getvalue())

@@ -65,6 +65,11 @@ class CountingBuilder(DockerSdkBuilder):
         return super().build(request, on_step)
 
 
+def _built(status: str) -> str:
+    """A stage whose every step came from the engine's layer cache is reported "cached": built all the same."""
+    return "built" if status == "cached" else status
+
+
 def test_all_stages_build_then_cache_hit(docker_client, busybox_image, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     deck_path = str(FIXTURES / "good" / "deck.md")
     junit = tmp_path / "out" / "report.xml"
@@ -72,9 +77,10 @@ def test_all_stages_build_then_cache_hit(docker_client, busybox_image, tmp_path,
     code, data = _run(capsys, deck_path, "--junit", str(junit))
     assert code == 0
     stages = _stages(data)
-    assert {k: v["status"] for k, v in stages.items()} == {"base": "built", "app": "built", "tool": "built"}
+    assert {k: _built(v["status"]) for k, v in stages.items()} == {"base": "built", "app": "built", "tool": "built"}
     assert stages["app"]["line"] == 21 and stages["tool"]["line"] == 31
-    assert all(v["seconds"] > 0 for v in stages.values())
+    # BuildKit's trace gives a cache hit started == completed: only stages that ran steps take time.
+    assert all(v["seconds"] > 0 if v["status"] == "built" else v["seconds"] >= 0 for v in stages.values())
     assert data["from_cache"] is False
     suite_cases = ET.parse(junit).getroot().iter("testcase")
     names = {case.get("name") for case in suite_cases}
@@ -86,25 +92,27 @@ def test_all_stages_build_then_cache_hit(docker_client, busybox_image, tmp_path,
     builder = CountingBuilder(docker_client)
     report = verify_deck(open_deck(deck_path, preprocess=False), context=None, image_map={}, builder=builder, hadolint=False)
     assert report.from_cache is True and builder.builds == 0
-    assert [s.status for s in report.stages] == [StageStatus.BUILT] * 3
+    assert all(s.status.succeeded for s in report.stages) and len(report.stages) == 3
     report = verify_deck(open_deck(deck_path, preprocess=False), context=None, image_map={}, builder=builder, hadolint=False,
                          use_cache=False, targets={"app"})
     assert report.from_cache is False and builder.builds == 1
     assert {s.stage: s.status for s in report.stages}["tool"] is StageStatus.NOT_VERIFIED
 
 
-def test_failing_run_and_missing_copy_source(docker_client, busybox_image, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("builder", ["buildkit", "classic"])
+def test_failing_run_and_missing_copy_source(docker_client, busybox_image, tmp_path, capsys, builder) -> None:  # type: ignore[no-untyped-def]
     junit = tmp_path / "junit.xml"
-    code, data = _run(capsys, str(FIXTURES / "fail" / "deck.md"), "--junit", str(junit))
+    code, data = _run(capsys, str(FIXTURES / "fail" / "deck.md"), "--junit", str(junit), "--builder", builder)
     assert code == 1
     stages = _stages(data)
     broken = stages["broken"]
     assert broken["status"] == "failed" and broken["line"] == 34  # the RUN, on slide 5
     assert broken["slide"] == 5
-    assert "about to fail" in broken["log_tail"] and "non-zero code: 3" in broken["message"]
+    assert "about to fail" in broken["log_tail"]
+    assert ("non-zero code: 3" if builder == "classic" else "exit code: 3") in broken["message"]
     after = stages["after"]
     assert after["status"] == "failed" and after["line"] == 44 and "missing.txt" in after["message"]
-    assert stages["side"]["status"] == "built" and stages["base"]["status"] == "built"
+    assert _built(stages["side"]["status"]) == "built" and _built(stages["base"]["status"]) == "built"
     failures = [c for c in ET.parse(junit).getroot().iter("testcase") if c.find("failure") is not None]
     assert any(c.get("line") == "34" for c in failures)
     # Nothing left behind: no containers, no dangling images from this deck's builds.
@@ -116,7 +124,7 @@ def test_failing_run_and_missing_copy_source(docker_client, busybox_image, tmp_p
 def test_multi_dockerfile_deck_with_front_matter_image_map(docker_client, busybox_image, capsys) -> None:  # type: ignore[no-untyped-def]
     code, data = _run(capsys, str(FIXTURES / "multi" / "deck.md"))
     assert code == 0
-    assert {(s["dockerfile"], s["stage"], s["status"]) for s in data["stages"]} == {
+    assert {(s["dockerfile"], s["stage"], _built(s["status"])) for s in data["stages"]} == {
         ("api", "api", "built"), ("web", "web", "built")}
 
 
@@ -129,7 +137,7 @@ def test_missing_base_image_then_image_map(docker_client, busybox_image, capsys)
     assert "registry.invalid/nothing/here:7" in stages["base"]["message"] and "--image-map" in stages["base"]["message"]
     assert stages["app"]["status"] == "not reached"
     code, data = _run(capsys, deck_path, "--image-map", f"registry.invalid/nothing/here:7={busybox_image}")
-    assert code == 0 and {s["status"] for s in data["stages"]} == {"built"}
+    assert code == 0 and {_built(s["status"]) for s in data["stages"]} == {"built"}
 
 
 def test_docker_unavailable_reports_static_findings(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

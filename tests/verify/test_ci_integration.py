@@ -22,6 +22,7 @@ def test_pre_commit_hook() -> None:
     assert {"id", "name", "entry", "language"} <= hook.keys()
     assert hook["entry"].split() == ["slidekit", "verify"] and hook["language"] == "python"
     assert "--allow-empty" in hook["args"] and hook.get("pass_filenames", True) is True
+    assert "--static" in hook["args"]  # pre-commit runs without a Docker engine
     assert re.search(hook["files"], "docs/talk.md") and not re.search(hook["files"], "docs/Dockerfile")
 
 

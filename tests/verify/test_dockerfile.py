@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slidekit.verify.dockerfile import expand, parse_dockerfile, variables
+from slidekit.verify.dockerfile import arg_defaults, expand, parse_dockerfile, parse_words
 
 
 def test_directives_escape_and_continuations() -> None:
@@ -29,7 +29,8 @@ def test_bad_escape_and_duplicate_directive_are_problems() -> None:
 def test_comments_inside_continuations_and_empty_continuation_lines() -> None:
     parsed = parse_dockerfile("FROM a\nRUN a \\\n  # note\n\n  b\nRUN c\n")
     run = parsed.instructions[1]
-    assert (run.start, run.end, run.empty_continuation) == (2, 5, 4)
+    # BuildKit reports the empty continuation line on the instruction's last line
+    assert (run.start, run.end, run.empty_continuation) == (2, 5, 5)
     assert run.args.split() == ["a", "b"]
     assert parsed.instructions[2].empty_continuation is None
 
@@ -85,10 +86,30 @@ def test_crlf_and_no_trailing_newline() -> None:
     assert [(i.keyword, i.start, i.end) for i in parsed.instructions] == [("FROM", 1, 1), ("RUN", 2, 3)]
 
 
-def test_variables_and_expansion() -> None:
-    assert variables("${A}:$B-${C:-x}") == [("A", False), ("B", False), ("C", True)]
+def test_expansion_follows_buildkits_lexer() -> None:
     assert expand("${A}:${C:-x}", {"A": "img"}) == "img:x"
-    assert expand("$UNKNOWN", {}) == "$UNKNOWN"
+    assert expand('alpine:"${V}"', {"V": "3.20"}) == "alpine:3.20"  # quotes are removed, as BuildKit does
+    assert expand("scratch${DEBUG-@bogus}", {"DEBUG": ""}) == "scratch"  # set but empty: `-` keeps it
+    assert expand("scra${DEBUG:-tch}", {"DEBUG": ""}) == "scratch"
+    assert expand("${V%%-*}:${V#*-}", {"V": "3.20-slim"}) == "3.20:slim"
+    assert expand("$UNKNOWN ${NONE} ${NONE:-x}", {"NONE": None}) == "$UNKNOWN ${NONE} x"  # no value: left as written
+    assert expand('"unterminated', {}) == '"unterminated'
+
+
+def test_global_arg_defaults_expand_earlier_args() -> None:
+    parsed = parse_dockerfile('ARG V=3.20\nARG TAG="${V}-alpine" OTHER\nFROM img:$TAG\n')
+    assert arg_defaults(parsed.global_args) == {"V": "3.20", "TAG": "3.20-alpine", "OTHER": None}
+    assert arg_defaults(parsed.global_args, {"V": "1"}) == {"V": "1", "TAG": "1-alpine", "OTHER": None}
+
+
+def test_words_keep_quotes_and_split_on_blanks_outside_them() -> None:
+    assert parse_words('a="b c"  d=e\\ f \'g h\'') == ['a="b c"', "d=e\\ f", "'g h'"]
+
+
+def test_comments_before_an_instruction_are_kept_until_a_bare_hash() -> None:
+    parsed = parse_dockerfile("# check=skip=all\nFROM a\n# one\n\n# two\nRUN x\n# gone\n#\n# three\nRUN y\nRUN z\n")
+    assert [i.comments for i in parsed.instructions] == [(), ("one", "two"), ("three",), ()]
+    assert parsed.directives == {"check": "skip=all"}
 
 LINE = st.sampled_from(["FROM a AS b", "RUN x \\", "", "  # c", "COPY --from=b a b", "RUN <<EOF", "EOF", "bogus",
                         "# escape=`", "CMD [\"a\"]", "ENV a b \\", "\t", "FROM", "ARG X=1", "`"])

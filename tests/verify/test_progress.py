@@ -7,15 +7,16 @@ import io
 from slidekit.deck.load import load_deck
 from slidekit.verify.progress import PlainProgress, ProgressEvent, RichProgress, for_stream
 from slidekit.verify.smoke import run_checks
+from slidekit.verify.vocab import CheckStatus, ProgressKind, StageStatus
 
 EVENTS = [
-    ProgressEvent("static"),
-    ProgressEvent("build", "Dockerfile", "app"),
-    ProgressEvent("step", "Dockerfile", "app", 2, 3, "RUN make"),
-    ProgressEvent("stage", "Dockerfile", "app", status="built", seconds=1.25),
-    ProgressEvent("smoke", "Dockerfile", "app", text="http"),
-    ProgressEvent("checked", "Dockerfile", "app", text="http", status="failed", seconds=2.0),
-    ProgressEvent("done"),
+    ProgressEvent(ProgressKind.STATIC),
+    ProgressEvent(ProgressKind.BUILD, "Dockerfile", "app"),
+    ProgressEvent(ProgressKind.STEP, "Dockerfile", "app", 2, 3, "RUN make"),
+    ProgressEvent(ProgressKind.STAGE, "Dockerfile", "app", status=StageStatus.BUILT, seconds=1.25),
+    ProgressEvent(ProgressKind.SMOKE, "Dockerfile", "app", text="http"),
+    ProgressEvent(ProgressKind.CHECKED, "Dockerfile", "app", text="http", status=CheckStatus.FAILED, seconds=2.0),
+    ProgressEvent(ProgressKind.DONE),
 ]
 
 
@@ -52,3 +53,21 @@ def test_run_checks_reports_each_check() -> None:
         (check.stage, df, None if result is None else result.passed)))
     assert [r.passed for r in results] == [False]  # the stage did not build: nothing started
     assert seen == [("app", "Dockerfile", False)]
+
+
+def test_rich_shows_stages_building_side_by_side() -> None:
+    from rich.console import Console
+
+    display = RichProgress(io.StringIO())
+    display(ProgressEvent(ProgressKind.STEP, "Dockerfile", "left", 1, 2, "RUN sleep 2"))
+    display(ProgressEvent(ProgressKind.STEP, "Dockerfile", "right", 2, 2, "RUN make all"))
+    shown = io.StringIO()
+    Console(file=shown, width=100).print(display.view())
+    rows = shown.getvalue().splitlines()
+    assert any("Dockerfile:left" in r and "1/2 RUN sleep 2" in r for r in rows)
+    assert any("Dockerfile:right" in r and "2/2 RUN make all" in r for r in rows)
+    display(ProgressEvent(ProgressKind.STAGE, "Dockerfile", "left", status=StageStatus.BUILT, seconds=2.0))
+    shown = io.StringIO()
+    Console(file=shown, width=100).print(display.view())
+    assert "Dockerfile:left" not in shown.getvalue() and "Dockerfile:right" in shown.getvalue()
+    display.close()

@@ -3,10 +3,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from slidekit.deck.load import load_deck
 from slidekit.verify.assemble import assemble
+from slidekit.verify.context import parse_dockerignore
 from slidekit.verify.hadolint import HadolintResult, hadolint_path, run_hadolint
+from slidekit.verify.lint import is_valid_reference
 from slidekit.verify.model import Severity
 from slidekit.verify.static import RULE_INFO, check, check_dockerfile, is_image_reference
 
@@ -39,12 +43,11 @@ CASES = [
     ("UndefinedStage", "FROM a AS backend-common\nFROM backend-comon AS api\n", 2,
      "FROM a AS base\nFROM bash\nFROM a AS nodes\nFROM node\n"),
     ("CopyFromOwnStage", "FROM a AS b\nCOPY --from=b /x /y\n", 2, "FROM node AS node\n"),
-    ("DuplicateStageName", "FROM a AS b\nFROM a AS B\n", 2, "FROM a AS b\nFROM a AS c\n"),
     ("StageNameCasing", "FROM a AS Build\n", 1, "FROM a AS build\n"),
     ("FromAsCasing", "FROM a as b\n", 1, "from a as b\n"),
     ("ConsistentInstructionCasing", "FROM a\nRUN x\nrun y\n", 3, "FROM a\nRUN x\n"),
     ("ReservedStageName", "FROM a AS scratch\n", 1, "FROM scratch\n"),
-    ("NoEmptyContinuation", "FROM a\nRUN a \\\n\n  b\n", 3, "FROM a\nRUN a \\\n  # comment\n  b\n"),
+    ("NoEmptyContinuation", "FROM a\nRUN a \\\n\n  b\n", 4, "FROM a\nRUN a \\\n  # comment\n  b\n"),
     ("JSONArgsRecommended", "FROM a\nCMD echo hi\n", 2, 'FROM a\nCMD ["echo"]\nFROM a\nSHELL ["sh", "-c"]\nENTRYPOINT run\n'),
     ("MaintainerDeprecated", "FROM a\nMAINTAINER me\n", 2, "FROM a\nLABEL maintainer=me\n"),
     ("MultipleInstructionsDisallowed", 'FROM a\nCMD ["a"]\nCMD ["b"]\n', 2, 'FROM a\nCMD ["a"]\nFROM a\nCMD ["b"]\n'),
@@ -52,11 +55,19 @@ CASES = [
     ("WorkdirRelativePath", "FROM a\nWORKDIR app\n", 2, "FROM a\nWORKDIR /srv\nWORKDIR app\n"),
     ("ExposeInvalidFormat", "FROM a\nEXPOSE 8080:80\n", 2, "FROM a\nEXPOSE 80/tcp 443\n"),
     ("ExposeProtoCasing", "FROM a\nEXPOSE 80/TCP\n", 2, "FROM a\nEXPOSE 80/udp\n"),
-    ("UndefinedArgInFrom", "FROM a:$VERSION\n", 1, "ARG VERSION=1\nFROM a:${VERSION}\nFROM b:${X:-1}\n"),
+    ("UndefinedArgInFrom", "FROM a:$VERSION\n", 1, "ARG VERSION=1\nARG X\nFROM a:${VERSION}\nFROM b:${X:-1}-$TARGETARCH\n"),
     ("RedundantTargetPlatform", "FROM --platform=$TARGETPLATFORM a\n", 1, "FROM --platform=$BUILDPLATFORM a\n"),
     ("FromPlatformFlagConstDisallowed", "FROM --platform=linux/amd64 a AS build\n", 1,
      "FROM --platform=linux/amd64 a AS build-amd64\n"),
-    ("SecretsUsedInArgOrEnv", "FROM a\nARG API_TOKEN\n", 2, "FROM a\nARG PUBLIC_KEY\nENV VERSION=1\n"),
+    ("SecretsUsedInArgOrEnv", "FROM a\nARG API_TOKEN\n", 2,
+     "ARG GLOBAL_TOKEN\nFROM a\nARG PUBLIC_KEY\nENV VERSION=1 API_KEY_FILE=/run/k\n# check=skip=SecretsUsedInArgOrEnv\nARG TOKEN\n"),
+    ("DuplicateStageName", "FROM a AS b\nFROM a AS B\n", 2, "FROM a AS b\nFROM a AS c\n"),
+    ("InvalidPlatform", "FROM --platform=$BULIDPLATFORM a\n", 1,
+     "ARG P=linux/arm64\nFROM --platform=$BUILDPLATFORM a\nFROM --platform=${P} b AS arm64\n"),
+    ("UndefinedVar", "FROM a\nENV PATH=$PAHT:/x\n", 2, "FROM a AS base\nARG V=1\nFROM base\nENV PATH=$PATH:/x W=$V\n"),
+    ("InvalidDefaultArgInFrom", "ARG TAG\nFROM a:$TAG\n", 2, 'ARG TAG="1"\nFROM a:${TAG}\nFROM b:stable${TAG}\n'),
+    ("InvalidDefinitionDescription", "# check=experimental=InvalidDefinitionDescription\nFROM a\n# the version\nARG V\n", 4,
+     "# check=experimental=InvalidDefinitionDescription\nFROM a\n# V the version\nARG V\n#\nARG W\n"),
 ]
 
 
@@ -69,7 +80,8 @@ def test_rule_fires_at_the_deck_line_and_not_on_the_fixed_text(rule: str, bad: s
 
 
 def test_every_rule_is_covered_by_a_case() -> None:
-    assert set(RULE_INFO) - {c[0] for c in CASES} == {"CopySourceMissing"}  # tested with a context below
+    # tested with a context (and its .dockerignore) below
+    assert set(RULE_INFO) - {c[0] for c in CASES} == {"CopySourceMissing", "CopyIgnoredFile"}
 
 
 def test_suggestions_name_the_intended_stage_and_instruction() -> None:
@@ -101,6 +113,7 @@ def test_check_directive_skips_and_promotes_buildkit_rules_only() -> None:
     assert [f.rule for f in skipped] == ["UnknownInstruction"]
     promoted = findings("# check=error=true\nFROM a as b\n")
     assert [(f.rule, f.severity) for f in promoted] == [("FromAsCasing", Severity.ERROR)]
+    assert findings("# check=skip=DuplicateStageName\nFROM a AS b\nFROM a AS b\n") == ()
     everything = findings("# check=skip=all\nFROM a as Build\nRUN <<EOF\nEOF\n")
     assert [f.rule for f in everything] == ["HeredocNeedsBuildKit"]
 
@@ -199,3 +212,67 @@ def test_hadolint_parse_failure_is_said_not_dropped() -> None:
     (broken,) = assemble(deck_with("FROM a\nCOPY x\n"))
     out = [f.rule for f in check_dockerfile(broken, hadolint_results=(HadolintResult("DL1000", "error", "x", 2),))]
     assert "ParseError" in out and "DL1000" not in out
+
+
+def test_check_skip_in_the_comments_before_an_instruction_applies_to_it_only() -> None:
+    text = ("FROM a\n# check=skip=LegacyKeyValueFormat // old style on purpose\nENV k v\nENV l w\n"
+            "# explains the next line\n# check=skip=all\n\nLABEL x y\n#\nLABEL z y\n")
+    assert [(f.rule, f.line - OFFSET) for f in findings(text)] == [
+        ("LegacyKeyValueFormat", 4), ("LegacyKeyValueFormat", 10)]
+
+
+def test_a_stage_inherits_shell_workdir_env_and_args_from_its_parent() -> None:
+    text = ('FROM a AS base\nSHELL ["/bin/bash", "-c"]\nWORKDIR /srv\nARG V\nENV HOME_DIR=/home\n'
+            "FROM base AS app\nWORKDIR app\nCOPY $V $HOME_DIR/\nCMD run\n"
+            "FROM a\nWORKDIR app\nCOPY $V /\nCMD run\n")
+    assert [(f.rule, f.line - OFFSET) for f in findings(text)] == [
+        ("WorkdirRelativePath", 11), ("UndefinedVar", 12), ("JSONArgsRecommended", 13)]
+
+
+def test_quoted_and_defaulted_from_arguments_resolve_as_in_buildkit() -> None:
+    # jenkinsci/docker style: FROM alpine:"${ALPINE_TAG}" is the image alpine:3.20, not a stage typo
+    text = 'ARG ALPINE_TAG=3.20\nARG JAVA=""\nFROM alpine:"${ALPINE_TAG}" AS base\nFROM eclipse-temurin:${JAVA:-21}-jdk AS jdk\n'
+    assert findings(text) == ()
+
+
+def test_copy_ignored_file_uses_the_context_dockerignore() -> None:
+    patterns = parse_dockerignore("secrets/\n*.log\n")
+    deck = assemble(deck_with("FROM a AS b\nCOPY secrets/key.pem app.log /x/\nCOPY src /src\nFROM a\nCOPY --from=b /app.log /y\n"))
+    hits = [(f.line - OFFSET, f.message) for f in check(deck, None, hadolint=False, dockerignore=patterns)]
+    assert hits == [(2, 'Attempting to Copy file "secrets/key.pem" that is excluded by .dockerignore'),
+                    (2, 'Attempting to Copy file "app.log" that is excluded by .dockerignore')]
+    # with a `!` re-include BuildKit cannot tell statically, and says nothing
+    assert check(deck, None, hadolint=False, dockerignore=parse_dockerignore("*.log\n!keep.log\n")) == ()
+
+
+LINES = st.sampled_from([
+    "FROM a AS b", "from ${X:?boom}", "FROM", "FROM $UNSET", 'FROM alpine:"${V', "ARG", "ARG =x", "ARG V=${V:-1}",
+    "ENV", "ENV k", "ENV a=$b c=${d%%*x}", "LABEL k v w", "EXPOSE 80/TCP 1:2:3:4 ${P}/udp", "EXPOSE '", "WORKDIR",
+    "WORKDIR ${W:+rel}", "COPY a", "COPY --from=b x ${Y/a/b} /d", 'RUN --mount=type=cache,"target=/x', "RUN --mount=",
+    "CMD x", "CMD [\"a\"]", "SHELL [\"sh\"]", "SHELL sh", "HEALTHCHECK NONE", "# check=skip=all", "# check=bogus",
+    "#", "# V doc", "RUN x \\", "", "COPY <<EOF /a", "$X", "EOF", "ONBUILD RUN x", "USER ${U:-root}", "ADD https://x/y /z",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINES, max_size=20))
+def test_the_checks_never_raise_and_stay_inside_the_dockerfile(lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n"
+    deck = assemble(deck_with(text))
+    result = check(deck, frozenset({"a", "x"}), hadolint=False, dockerignore=parse_dockerignore("x\n*.log\n"))
+    assert all(OFFSET < f.line <= OFFSET + max(len(lines), 1) for f in result)
+
+
+def test_variables_a_known_official_base_image_defines_are_not_undefined() -> None:
+    text = "FROM golang:1.23 AS build\nWORKDIR $GOPATH/src/app\nENV X=$GOPTH\nFROM docker.io/library/python:3.12\nENV P=$PYTHON_VERSION Q=$GOPATH\n"
+    assert [(f.rule, f.line - OFFSET, f.message) for f in findings(text)] == [
+        ("UndefinedVar", 3, "Usage of undefined variable '$GOPTH' (did you mean $GOPATH?)"),
+        ("UndefinedVar", 5, "Usage of undefined variable '$GOPATH' (did you mean $PATH?)")]
+
+
+@pytest.mark.parametrize(("ref", "valid"), [
+    ("quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z", True), ("busybox:", False), ("", False), ("Busybox", False),
+    ("alpine@sha256:" + "a" * 64, True), ("a" * 64, False), ("ghcr.io/Org/img", False), ("localhost:5000/a/b:1", True),
+])
+def test_base_names_are_checked_as_docker_parses_references(ref: str, valid: bool) -> None:
+    assert is_valid_reference(ref) is valid
