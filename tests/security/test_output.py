@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import select
 import socket
 import stat
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -38,11 +40,23 @@ def test_fifo_is_written_through_when_read_and_refused_without_reader(tmp_path: 
     reader_ready = threading.Event()
 
     def read() -> None:
-        fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader from now on (a writer may open)
         reader_ready.set()
-        os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb") as fh:
-            got.append(fh.read())
+        data = b""
+        deadline = time.monotonic() + 10
+        try:
+            while time.monotonic() < deadline:
+                select.select([fd], [], [], 0.1)
+                try:
+                    chunk = os.read(fd, 4096)
+                except BlockingIOError:
+                    continue
+                if not chunk and data:  # the writer closed after writing
+                    break
+                data += chunk
+        finally:
+            os.close(fd)
+        got.append(data)
 
     thread = threading.Thread(target=read)
     thread.start()
