@@ -18,7 +18,6 @@ from slidekit.verify import progress as progress_mod
 from slidekit.verify.assemble import has_blocks_to_verify
 from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
 from slidekit.verify.report import to_dict, to_github, to_junit
-from slidekit.verify.run import verify_deck
 from slidekit.verify.vocab import Builder
 
 
@@ -114,6 +113,8 @@ def _verify_one(
         return verify_static(opened, context=options["context"], hadolint=options["hadolint"])
     display = progress_mod.for_stream(output.stderr())
     try:
+        from slidekit.verify.run import verify_deck  # noqa: PLC0415 - boundary: --static never loads the orchestrator or engine
+
         return verify_deck(opened, progress=display, **options)
     finally:
         display.close()

@@ -22,11 +22,10 @@ from typing import TYPE_CHECKING, TypeVar
 from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.verify import cache as result_cache
+from slidekit.verify.checks import read_dockerignore, smoke_findings, static_findings
 from slidekit.verify.engine import connect, local_image_ids
 from slidekit.verify.model import (
-    AssembledDockerfile,
     Builder,
-    Finding,
     Severity,
     SmokeResult,
     StageResult,
@@ -58,7 +57,6 @@ if TYPE_CHECKING:
     # The modules that build (tarfile, the docker SDK, protobuf) load only when something is built:
     # an unchanged deck is answered from the cache without them (tests/verify/test_warm_path.py).
     from slidekit.verify.build import ImageBuilder
-    from slidekit.verify.context import IgnorePattern
 
 # Re-exported: tests and benchmarks import the pure plan API from here too.
 __all__ = ["VerifyOptions", "build_text", "map_image", "plan_stages", "stage_results", "static_findings", "step_table",
@@ -97,48 +95,6 @@ def chosen_builder(deck: Deck, option: Builder | None) -> Builder:
     except ValueError:
         raise SlidekitError(f"builder: {value!r} is not one of auto, buildkit, classic", deck.path,
                             deck.meta.key_line("builder")) from None
-
-
-def read_dockerignore(root: Path) -> tuple[IgnorePattern, ...] | None:
-    from slidekit.verify.context import read_dockerignore as read
-
-    return read(root)
-
-
-def static_findings(dockerfiles: tuple[AssembledDockerfile, ...], files: frozenset[str], hadolint: bool,
-                    dockerignore: tuple[IgnorePattern, ...] | None = None) -> tuple[Finding, ...]:
-    """The static checks' findings, cached by content (:func:`cache.findings_key`): an
-    unchanged deck neither imports the rules nor starts hadolint."""
-    identity = None
-    if hadolint:
-        from slidekit.verify.hadolint import identity as hadolint_identity
-
-        identity = hadolint_identity()
-    ignore = [("!" if p.exclusion else "") + p.pattern for p in dockerignore or ()]
-    key = result_cache.findings_key(dockerfiles, files, identity, ignore)
-    cached = result_cache.load_findings(key)
-    if cached is not None:
-        return cached
-    from slidekit.verify.hadolint import run_hadolint
-    from slidekit.verify.static import check
-
-    # hadolint caches its own results by text: asked first, the check below reads them back.
-    complete = identity is None or all(run_hadolint(d.text) is not None for d in dockerfiles)
-    findings = tuple(check(dockerfiles, files, hadolint=hadolint, dockerignore=dockerignore))
-    if complete:  # a hadolint that failed this time is asked again next time
-        result_cache.store_findings(key, findings)
-    return findings
-
-
-def smoke_findings(deck: Deck, plans: tuple[DockerfilePlan, ...]) -> tuple[Finding, ...]:
-    """The front matter ``checks:``, validated before anything is built: a malformed
-    check raises DeckError (exit 2); one naming no (or an ambiguous) stage is an error finding."""
-    if deck.meta.options.get("checks") is None:
-        return ()  # the common case: smoke.py (urllib, uuid) is not even imported
-    from slidekit.verify.smoke import check_findings, parse_checks
-
-    stages = [(p.dockerfile.name, s.label) for p in plans for s in p.stages]
-    return tuple(check_findings(parse_checks(deck), stages))
 
 
 # --------------------------------------------------------------------------- orchestration

@@ -14,7 +14,8 @@ from pathlib import Path
 from slidekit.deck.model import Deck
 from slidekit.verify.assemble import assemble
 from slidekit.verify.model import VerifyReport
-from slidekit.verify.run import context_root, list_files, plan_stages, read_dockerignore, smoke_findings, static_findings
+from slidekit.verify.checks import read_dockerignore, smoke_findings, static_findings
+from slidekit.verify.plan import context_root, list_files, plan_stages
 
 
 def verify_static(deck: Deck, *, context: Path | None, hadolint: bool = True) -> VerifyReport:
