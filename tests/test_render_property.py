@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from slidekit.deck.load import load_deck
 from slidekit.errors import DeckError
-from slidekit.render.terminal import render_footer, render_slide, to_ansi
+from slidekit.render.terminal import render_footer, render_slide, render_slide_result, to_ansi
 from slidekit.theme.load import load_theme
 
 THEMES = [load_theme(name, env={}).theme for name in ("solarized_dark", "ascii", "light")]
@@ -33,7 +33,9 @@ def test_any_markdown_renders_within_width(text: str, width: int, theme) -> None
         return  # unclosed fences and empty decks are reported, not crashes
     for slide in deck.slides:
         for step in (None, *range(slide.steps)):
-            lines = render_slide(slide, theme, width, step=step)
+            result = render_slide_result(slide, theme, width, step=step)
+            assert result.fallbacks == ()  # no block renderer raised
+            lines = result.lines
             for line in lines:
                 assert "\n" not in line.plain
                 assert line.cell_len <= width, (width, line.plain)

@@ -13,7 +13,12 @@ from rich.text import Text
 from slidekit.deck import model as m
 from slidekit.deck.load import load_deck
 from slidekit.render.terminal import (
-    detect_color_system, plain_lines, render_footer, render_slide, to_ansi,
+    detect_color_system,
+    render_markdown,
+    plain_lines,
+    render_footer,
+    render_slide,
+    to_ansi,
 )
 from slidekit.source import Span
 from slidekit.theme.load import load_theme
@@ -63,7 +68,12 @@ def test_dockerfile_keyword_gets_chroma_keyword_colour() -> None:
     from_style = style_at(lines, "FROM")
     assert hexcolor(from_style) == keyword.color == "#859900"
     assert from_style.bold
-    assert hexcolor(from_style, bg=True) == SOLARIZED.chroma["background"].background_color
+    # on a slide, code sits on the document's background (glamour's own output paints none: below)
+    assert hexcolor(from_style, bg=True) == SOLARIZED.get("document").background_color
+    exact = render_markdown(slide("```dockerfile\nFROM busybox AS base\n```\n").blocks, SOLARIZED, 60).lines
+    glamour_from = style_at(exact, "FROM")
+    assert glamour_from.bgcolor is None and glamour_from.bold
+    assert glamour_from.color is not None and glamour_from.color.number == 100  # chroma's xterm pick for #859900
     assert hexcolor(style_at(lines, "busybox")) == SOLARIZED.chroma["literal_string"].color
 
 
@@ -111,9 +121,10 @@ def test_text_attributes_map_to_rich() -> None:
     })
     lines = render_slide(slide("*emph* **strong**\n"), theme, 40)
     emph = style_at(lines, "emph")
-    assert (emph.strike, emph.dim, emph.reverse, emph.blink, emph.underline) == (True,) * 5
+    assert (emph.strike, emph.reverse, emph.blink, emph.underline) == (True,) * 4
+    assert not emph.dim  # glamour draws neither faint nor conceal
     strong = style_at(lines, "strong")
-    assert strong.conceal and strong.italic and hexcolor(strong) == "#99ffcc"
+    assert not strong.conceal and strong.italic and hexcolor(strong) == "#99ffcc"
 
 
 def test_prefix_suffix_format_transforms_and_affixes() -> None:
@@ -148,8 +159,9 @@ def test_block_quote_indent_list_level_indent_and_markers() -> None:
         "task": {"ticked": "[X] ", "unticked": "[_] "},
     })
     text = "> quoted\n\n- a\n    - b\n- [x] done\n- [ ] todo\n\n7. seven\n8. eight\n"
+    # glamour: a quote and a list start with a newline; a list ends with one
     assert plain_lines(render_slide(slide(text), theme, 40)) == [
-        "> > quoted", "", "* a", "    * b", "[X] done", "[_] todo", "", "7) seven", "8) eight",
+        "", "> > quoted", "", "* a", "    * b", "[X] done", "[_] todo", "", "7) seven", "8) eight",
     ]
 
 
@@ -157,8 +169,13 @@ def test_table_separators_and_alignment() -> None:
     theme = theme_of({"document": {}, "table": {"center_separator": "+", "column_separator": "!",
                                                 "row_separator": "="}})
     text = "| l | c | r |\n|:--|:-:|--:|\n| a | bb | c |\n| long | x | yyyy |\n"
+    # glamour (lipgloss): columns grow evenly to the full width, one space of margin per cell
     assert plain_lines(render_slide(slide(text), theme, 40)) == [
-        "l    ! c  !    r", "=====+====+=====", "a    ! bb !    c", "long ! x  ! yyyy",
+        "",
+        " l           !      c      !          r",
+        "=============+=============+============",
+        " a           !     bb      !          c",
+        " long        !      x      !       yyyy",
     ]
 
 
@@ -166,7 +183,7 @@ def test_code_block_margin_and_inheritance() -> None:
     theme = theme_of({"document": {"color": "#111111", "background_color": "#222222"},
                       "code_block": {"margin": 3}})
     lines = render_slide(slide("```\ncode here\n```\n"), theme, 30)
-    assert plain_lines(lines) == ["   code here"]
+    assert plain_lines(lines) == ["", "   code here"]
     assert all(line.cell_len == 30 for line in lines)  # document background fills the width
     code = style_at(lines, "code")
     assert hexcolor(code) == "#111111" and hexcolor(code, bg=True) == "#222222"
@@ -177,7 +194,9 @@ def test_long_lines_wrap_words_and_fold_code() -> None:
     prose = plain_lines(render_slide(slide("alpha beta gamma delta epsilon zeta\n"), notty, 20))
     assert prose == ["", "  alpha beta gamma", "  delta epsilon", "  zeta"]
     code = plain_lines(render_slide(slide("```\n0123456789abcdefghij\n```\n"), notty, 18))
-    assert code == ["", "    0123456789", "    abcdefghij"]
+    # glamour wraps code with the document: a word longer than the line starts a new line, its
+    # indentation dropped, and is cut at the document's width
+    assert code == ["", "", "", "  0123456789abcd", "  efghij"]
 
 
 def test_wide_characters_are_measured_in_cells() -> None:
@@ -199,7 +218,9 @@ def test_emoji_sequences_are_never_cut_in_half() -> None:
     assert all(not line.startswith(("\u200d", "\U0001f4bb", "\ufe0f")) and not line.endswith("\u200d") for line in text)
     assert "".join(text).count(zwj) == 16 and "".join(text).count(vs16) == 14
     # a space left over after a folded long word does not become a blank line
-    assert [line.strip() for line in lines].count("") == 2  # the top margin and the gap after the code
+    # the document's and the code block's leading newlines, the line the too-long code word
+    # starts, and the gap after the code
+    assert [line.strip() for line in lines].count("") == 4
 
 
 def test_links_and_images_show_urls() -> None:
@@ -218,19 +239,18 @@ def test_command_output_is_verbatim_and_clipped() -> None:
     box = "┌───┐     ┌───┐\n│ a │ ──> │ b │\n└───┘     └───┘\n"
     notty = load_theme("notty", env={}).theme
     assert plain_lines(render_slide(_command(box), notty, 40)) == [
-        "", "    ┌───┐     ┌───┐", "    │ a │ ──> │ b │", "    └───┘     └───┘",
+        "", "", "    ┌───┐     ┌───┐", "    │ a │ ──> │ b │", "    └───┘     └───┘",
     ]
-    clipped = plain_lines(render_slide(_command(box), notty, 14))  # 2+2 margins each side
-    assert clipped == ["", "    ┌───┐", "    │ a │", "    └───┘"]
+    clipped = plain_lines(render_slide(_command(box), notty, 14))  # never re-wrapped, cut at the edge
+    assert clipped == ["", "", "    ┌───┐", "    │ a │ ──>", "    └───┘"]
     lines = render_slide(_command("FROM x\n"), SOLARIZED, 40)
     assert hexcolor(style_at(lines, "FROM")) != SOLARIZED.chroma["keyword"].color  # never highlighted
 
 
-def test_command_source_and_notice_before_preprocessing() -> None:
+def test_command_source_before_preprocessing_and_no_caption_on_the_slide() -> None:
     notty = load_theme("notty", env={}).theme
     lines = plain_lines(render_slide(_command(None, "not run: deck not trusted"), notty, 40))
-    assert lines == ["", "    ~~~graph-easy --as=boxart", "    [ a ] -> [ b ]", "    ~~~",
-                     "    not run: deck not trusted"]
+    assert lines == ["", "", "    ~~~graph-easy --as=boxart", "    [ a ] -> [ b ]", "    ~~~"]
 
 
 def test_footer_layout() -> None:
@@ -286,8 +306,9 @@ def test_code_block_theme_names_a_stock_style_when_there_is_no_chroma() -> None:
     assert hexcolor(style_at(render_slide(slide("```python\ndef f(): pass\n```\n"), plain, 40), "def")) == "#123456"
 
 
-def test_hr_rule_and_literal_format() -> None:
+def test_hr_is_its_format() -> None:
+    # glamour's hr is its format alone (the text is empty), right after the previous block
     rule = plain_lines(render_slide(slide("a\n\n***\n"), theme_of({"hr": {"format": "{{.text}}"}}), 10))
-    assert rule == ["a", "", "─" * 10]
-    literal = plain_lines(render_slide(slide("a\n\n***\n"), theme_of({"hr": {"format": "~ * ~"}}), 10))
+    assert rule == ["a"]
+    literal = plain_lines(render_slide(slide("a\n\n***\n"), theme_of({"hr": {"format": "\n~ * ~\n"}}), 10))
     assert literal == ["a", "", "~ * ~"]

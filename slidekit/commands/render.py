@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -12,12 +13,22 @@ import click
 from slidekit import output
 from slidekit.commands._options import preprocess_options
 from slidekit.errors import SlidekitError
+from slidekit.deck.build import build_blocks
+from slidekit.files import read_deck_text
 from slidekit.limits import MAX_WIDTH
-from slidekit.render.terminal import detect_color_system, render_footer, render_slide, to_ansi
+from slidekit.render.terminal import (
+    detect_color_system,
+    render_footer,
+    render_markdown,
+    render_slide_result,
+    to_ansi,
+)
 from slidekit.session import open_deck, open_theme
+from slidekit.theme.load import load_theme
 
-if TYPE_CHECKING:  # the renderer is imported when rendering (fast `--help`)
+if TYPE_CHECKING:
     from slidekit.deck.model import Deck
+    from slidekit.render.glamour import Fallback
     from slidekit.theme.schema import Theme
 
 SEPARATOR = "═"
@@ -42,16 +53,41 @@ def default_width() -> int:
 
 
 def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
-                only: int | None = None) -> str:
-    """The text `slidekit render` prints: each slide, its footer, separators between."""
+                only: int | None = None, *, bare: bool = False) -> str:
+    """The text `slidekit render` prints: each slide, its footer, separators
+    between; ``bare``: only each slide's Markdown as glamour renders it.
+    A block that fell back to its source is warned about (``path:line``)."""
 
     chunks: list[str] = []
     indexes = [only - 1] if only is not None else range(len(deck.slides))
     for index in indexes:
-        lines = render_slide(deck.slides[index], theme, width)
-        lines.append(render_footer(deck, index, width, theme))
+        slide = deck.slides[index]
+        if bare:
+            result = render_markdown(slide.visible_blocks(None), theme, width)
+            _warn_fallbacks(deck.path, result.fallbacks)
+            chunks.append(to_ansi(result.lines, color_system))
+            continue
+        framed = render_slide_result(slide, theme, width)
+        _warn_fallbacks(deck.path, framed.fallbacks)
+        lines = [*framed.lines, render_footer(deck, index, width, theme)]
         chunks.append(to_ansi(lines, color_system))
-    return f"\n{SEPARATOR * width}\n".join(chunks)
+    return "\n".join(chunks) if bare else f"\n{SEPARATOR * width}\n".join(chunks)
+
+
+def render_document_text(path: str, theme: Theme, width: int, color_system: str | None, *,
+                         table_wrap: bool = True, inline_table_links: bool = False) -> str:
+    """``--bare --no-split``: the whole file as one Markdown document, as glamour renders it."""
+    text = read_deck_text(path).replace("\r\n", "\n").lstrip("\ufeff")
+    blocks, _notes = build_blocks(text, 1)
+    result = render_markdown(blocks, theme, width, table_wrap=table_wrap, inline_table_links=inline_table_links)
+    _warn_fallbacks(path, result.fallbacks)
+    return to_ansi(result.lines, color_system)
+
+
+def _warn_fallbacks(path: str, fallbacks: Sequence[Fallback]) -> None:
+    for fallback in fallbacks:
+        output.warn(f"{path}:{fallback.line}: this block could not be rendered ({fallback.error}); "
+                    "showing its source")
 
 
 @click.command("render")
@@ -63,21 +99,41 @@ def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
               help="Theme name or path (overrides the deck's `theme:`).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour escape codes: auto = only when stdout is a terminal and NO_COLOR is unset.")
+@click.option("--bare", is_flag=True,
+              help="Only the rendered Markdown, as glamour prints it: no separators, footer or slide frame.")
+@click.option("--no-split", is_flag=True,
+              help="With --bare: the whole file is one Markdown document (no slides, no front matter), as in glow.")
+@click.option("--table-wrap/--no-table-wrap", default=True, show_default=True,
+              help="With --bare --no-split: wrap table cells (else truncate them with …).")
+@click.option("--inline-table-links", is_flag=True,
+              help="With --bare --no-split: keep links inside tables instead of listing them under the table.")
 @preprocess_options
 def command(deck: str, width: int | None, slide: int | None, theme: str | None, color: str,
+            bare: bool, no_split: bool, table_wrap: bool, inline_table_links: bool,
             allow_exec: bool, strict: bool, refresh: bool) -> int:
     """Print a deck's slides to stdout, rendered for a terminal (for pipes and CI).
 
     The output is the same every time at a given --width; slides are separated by
-    a line of ═ and each ends with its footer (author, date, paging).
+    a line of ═ and each ends with its footer (author, date, paging). Inside a
+    slide, Markdown is laid out as glamour (and so slides) lays it out.
     """
+    if no_split and not bare:
+        raise click.UsageError("--no-split needs --bare")
+    depth = color_system_for(color, os.environ, output.stdout().isatty())
+    if no_split:
+        deck_folder = None if deck == "-" else Path(deck).resolve().parent
+        loaded = load_theme(theme, deck_folder)
+        for warning in loaded.warnings:
+            output.warn(warning)
+        output.out(render_document_text(deck, loaded.theme, width or default_width(), depth,
+                                        table_wrap=table_wrap, inline_table_links=inline_table_links))
+        return 0
     loaded_deck = open_deck(deck, preprocess=True, allow_exec=allow_exec, strict=strict, refresh=refresh)
     if slide is not None and not 1 <= slide <= len(loaded_deck.slides):
         last = loaded_deck.slides[-1].span.last
         raise SlidekitError(f"--slide {slide} is out of range: the deck has "
                             f"{len(loaded_deck.slides)} slide(s)", deck, last)
     loaded_theme = open_theme(loaded_deck, theme)
-    depth = color_system_for(color, os.environ, output.stdout().isatty())
-    text = render_deck(loaded_deck, loaded_theme.theme, width or default_width(), depth, slide)
+    text = render_deck(loaded_deck, loaded_theme.theme, width or default_width(), depth, slide, bare=bare)
     output.out(text)
     return 0

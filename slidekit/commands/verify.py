@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from slidekit.files import refuse_overwriting_deck, write_atomic
 from slidekit.session import open_deck
 from slidekit.verify import progress as progress_mod
 from slidekit.verify.assemble import has_blocks_to_verify
+from slidekit.verify.console_result import ConsoleStatus
 from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
 from slidekit.verify.report import to_dict, to_github, to_junit
 from slidekit.verify.vocab import Builder
@@ -43,7 +45,7 @@ FORMATS = {
 @click.option("--image-map", "image_maps", multiple=True, metavar="NAME=REF", help="Substitute a base image (repeatable; wins over front matter `image_map:`).")
 @click.option("--target", "targets", multiple=True, metavar="STAGE", help="Build only this stage and what it needs (repeatable; `FILE:STAGE` picks a Dockerfile).")
 @click.option("--no-cache", is_flag=True, help="Ignore cached results and build without the engine's layer cache.")
-@click.option("--run", "run_checks", is_flag=True, help="Also run the smoke checks of front matter `checks:` against the built images.")
+@click.option("--run", "run_checks", is_flag=True, help="Also run the smoke checks of front matter `checks:` against the built images (console blocks always run).")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True, help="Report format on stdout.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write a JUnit XML report (a testcase per stage).")
 @click.option("--no-hadolint", is_flag=True, help="Skip hadolint even when it is installed.")
@@ -52,15 +54,20 @@ FORMATS = {
 @click.option("--allow-empty", is_flag=True, help="A deck without Dockerfile code blocks is skipped instead of an error (pre-commit).")
 @click.option("--static", "static_only", is_flag=True,
               help="Run only the static checks (BuildKit's, slidekit's, hadolint's): no engine, nothing built; exit 1 on an error finding.")
+@click.option("--accept", is_flag=True,
+              help="Write what differing ```console blocks really printed back into the deck (atomically; only those lines change).")
+@click.option("--allow-exec", is_flag=True, help="Run ```console host blocks even if the deck is not trusted otherwise.")
 def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str, ...], targets: tuple[str, ...],
             no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, builder: str | None,
-            allow_empty: bool, static_only: bool) -> int:
+            allow_empty: bool, static_only: bool, accept: bool, allow_exec: bool) -> int:
     """Verify the Dockerfile code blocks of DECK (or several decks) with a real Docker Engine.
 
     Static checks first, then every stage is built (BuildKit when the engine has
     it, independent stages at once; else the classic builder); an unchanged deck
-    is answered from the cache. `--static` stops after the static checks
-    (pre-commit, fast CI): no Docker engine is needed.
+    is answered from the cache. Then the ```console blocks run in their stage
+    images (or `image=`, or `host` in a trusted deck) and their output is
+    compared with the slide; `--accept` writes the real output back. `--static`
+    stops after the static checks (pre-commit, fast CI): no Docker engine is needed.
 
     \b
     Exit codes: 0 verified, 1 verification failed, 2 usage or input error,
@@ -76,20 +83,46 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
         folder = junit.parent if str(junit.parent) else Path(".")
         if not folder.is_dir():  # say so now, not after minutes of building
             raise SlidekitError(f"--junit: folder {folder} does not exist", str(junit))
+    if accept and static_only:
+        raise SlidekitError("--static and --accept: console blocks run only when images are built; drop one of them")
+    if accept and "-" in decks:
+        raise SlidekitError("--accept: a deck read from stdin cannot be written back; pass a file")
     if context is not None and not context.is_dir():
         raise SlidekitError("--context: not a directory", str(context))
     options: dict[str, Any] = {"context": context, "image_map": mapping, "targets": set(targets) or None,
                                "use_cache": not no_cache, "run_checks": run_checks, "hadolint": not no_hadolint,
-                               "builder_kind": Builder(builder) if builder else None}
+                               "builder_kind": Builder(builder) if builder else None, "allow_exec": allow_exec}
     if static_only:
         options = {"context": context, "hadolint": not no_hadolint, "static_only": True}
     reports: list[VerifyReport] = []
     for path in decks:
         report = _verify_one(path, options, allow_empty=allow_empty)
         if report is not None:
-            reports.append(report)
+            reports.append(write_accepted(report) if accept else report)
     _emit(reports, fmt, junit)
     return worst_exit([r.exit_code for r in reports])
+
+
+def write_accepted(report: VerifyReport) -> VerifyReport:
+    """``--accept``: write the differing console blocks' real output into the deck and say which lines
+    changed; those blocks then count as checked."""
+    differing = [c for c in report.console if c.status is ConsoleStatus.DIFFERS and c.outputs]
+    if not differing:
+        return report
+    from slidekit.deck.console import console_blocks  # noqa: PLC0415 - boundary: only --accept edits a deck
+    from slidekit.verify.console_accept import accept  # noqa: PLC0415 - boundary: only --accept edits a deck
+
+    path = Path(report.deck_path)
+    data = path.read_bytes()
+    new, changes = accept(data, console_blocks(open_deck(report.deck_path, preprocess=False)), differing)
+    if new != data:
+        write_atomic(path, new)
+    for change in changes:
+        output.err(f"accepted: {change.describe(report.deck_path)}")
+    fixed = {c.block_line for c in differing}
+    return replace(report, console=tuple(
+        replace(c, status=ConsoleStatus.CHECKED, message="real output written into the deck (--accept)")
+        if c.block_line in fixed else c for c in report.console))
 
 
 def worst_exit(codes: list[int]) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from slidekit import output
 from slidekit.confine import confinement
-from slidekit.export.badges import verification_statuses
+from slidekit.export.badges import verification
 from slidekit.files import write_atomic
 from slidekit.render.html import HtmlOptions, HtmlResult, render_html
 from slidekit.render.html_images import make_resolver
@@ -39,7 +39,8 @@ def export_once(deck_path: str, target: Path, options: ExportOptions, *, quiet: 
     deck = open_deck(deck_path, preprocess=True, allow_exec=options.allow_exec, strict=options.strict,
                      refresh=options.refresh, quiet=quiet)
     loaded = open_theme(deck, options.theme, quiet=quiet)
-    html_options = HtmlOptions(allow_html=options.allow_html, statuses=verification_statuses(deck, options.verify))
+    statuses, console = verification(deck, options.verify)
+    html_options = HtmlOptions(allow_html=options.allow_html, statuses=statuses, console=console)
     limits = confinement(deck_dir(deck), options.allow_paths)
     for warning in () if quiet else limits.warnings:
         output.warn(warning)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from slidekit import output
+from slidekit.deck.console import slide_console_blocks
 from slidekit.deck.model import CommandBlock, Deck
 from slidekit.errors import SlidekitError
 from slidekit.present import state as sm
@@ -41,6 +42,7 @@ from slidekit.present.sync import Position, state_path, write_position
 from slidekit.render import terminal
 from slidekit.session import deck_dir, open_theme
 from slidekit.theme.load import LoadedTheme, resolve_theme_path
+from slidekit.verify.console_result import ConsoleStatus
 from slidekit.verify.vocab import StageStatus
 
 if TYPE_CHECKING:
@@ -80,6 +82,7 @@ class Presenter:
         self.page = 20
         self.started = time.time()
         self.badges: dict[int, StageStatus] | None = None
+        self.console_badges: dict[int, ConsoleStatus] = {}
         self.changed = False  # set by background threads: redraw
         self._last_written: tuple[int, int] | None = None
         self.loader = loader  # the full deck, when ``deck`` is only the first-frame stand-in
@@ -112,8 +115,10 @@ class Presenter:
 
         def work() -> None:
             badges = _badges(deck)
+            console = _console_badges(deck)
             if self.deck is deck:
                 self.badges = badges
+                self.console_badges = console
                 self.changed = True
                 self.screen.wake()
 
@@ -221,9 +226,10 @@ class Presenter:
 
     def _badge(self, index: int) -> str:
         status = self.badges.get(index) if self.badges else None
-        if status is None:
-            return ""
-        return f"docker: {status.value} {status.mark}"
+        console = self.console_badges.get(index)
+        parts = [f"docker: {status.value} {status.mark}" if status is not None else "",
+                 f"console: {console.label}" if console is not None else ""]
+        return "  ".join(p for p in parts if p)
 
     def draw(self) -> None:
         rows = self.frame()
@@ -272,14 +278,21 @@ class Presenter:
             return
         docker = runcode.dockerfile_blocks(slide)
         blocks = runcode.runnable_blocks(slide)
-        if not docker and not blocks:
+        console = [b for b in slide_console_blocks(slide) if b.checked and not b.error]
+        if not docker and not blocks and not console:
             self.state = replace(self.state, message="nothing to run on this slide")
             return
         index = self.state.index
         self.extra_slide = index
-        if docker:
+        if console and not docker:
+            from slidekit.present.console import run_console  # noqa: PLC0415 - boundary, see above
+
+            self.extra_lines = [Text("console: starting…", style="bold")]
+            folder = str(Path(self.deck.path).resolve().parent)
+            target: Callable[[], None] = partial(run_console, self.deck, console, self._progress(index), folder)
+        elif docker:
             self.extra_lines = [Text("docker build: starting…", style="bold")]
-            target: Callable[[], None] = partial(build.run_stage, self.deck, docker, self._progress(index))
+            target = partial(build.run_stage, self.deck, docker, self._progress(index))
         else:
             self.extra_lines = [Text(f"running {len(blocks)} block(s)…", style="bold")]
 
@@ -389,6 +402,16 @@ def _same_theme_file(current: LoadedTheme, wanted: Path | None) -> bool:
         return current.path.resolve() == wanted.resolve()
     except OSError:
         return False
+
+
+def _console_badges(deck: Deck) -> dict[int, ConsoleStatus]:
+    """Per-slide console block verdicts from cached outputs (nothing runs)."""
+    from slidekit.verify.console import cached_console, slide_console_statuses  # noqa: PLC0415 - boundary: background
+
+    try:
+        return slide_console_statuses(cached_console(deck))
+    except Exception:  # noqa: BLE001 - badges are decoration; never break the talk
+        return {}
 
 
 def _badges(deck: Deck) -> dict[int, StageStatus] | None:

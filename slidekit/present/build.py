@@ -65,7 +65,7 @@ def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update) -> None:
 
     update([Text(f"docker build {label}: starting…", style="bold")])
     try:
-        report = verify(deck, VerifyOptions(targets=frozenset(stages) or None), progress=progress)
+        report = verify(deck, VerifyOptions(targets=frozenset(stages) or None, console=False), progress=progress)
     except Exception as exc:  # noqa: BLE001 - shown on screen; the talk goes on
         update([Text(f"docker build {label}: {exc}", style="bold red")], True)
         return

@@ -26,11 +26,14 @@ from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from slidekit.deck import model as m
+from slidekit.deck.console import is_console, parse_console
 from slidekit.deck.meta import footer_parts
 from slidekit.render.html_css import theme_css
 from slidekit.render.html_images import ImageLookup, ImageResolver
 from slidekit.render.html_safe import attr, esc, filter_html, safe_url, script_json
 from slidekit.theme.schema import Theme
+from slidekit.verify.console_match import actual_transcript, command_runs
+from slidekit.verify.console_result import ConsoleResult
 from slidekit.verify.vocab import StageStatus
 
 if TYPE_CHECKING:
@@ -48,6 +51,8 @@ class HtmlOptions:
     statuses: Mapping[int, StageStatus] | None = None
     today: _dt.date | None = None
     title: str | None = None
+    #: console block fence line → its verdict; None = no console verification at all
+    console: Mapping[int, ConsoleResult] | None = None
 
 
 @dataclass(frozen=True)
@@ -227,7 +232,27 @@ def highlight(code: str, lang: str) -> str:
 
 def _code(b: m.CodeBlock, ctx: _Ctx) -> str:
     lang = attr("data-lang", b.lang) if b.lang else ""
-    return (f'<pre class="sk-code"{lang}{_lines(b.span)}><code>{highlight(b.code, b.lang)}</code></pre>')
+    code = f'<pre class="sk-code"{lang}{_lines(b.span)}><code>{highlight(b.code, b.lang)}</code></pre>'
+    if ctx.options.console is None or not is_console(b):
+        return code
+    return code + _console_badge(b, ctx.options.console.get(b.span.first))
+
+
+def _console_badge(b: m.CodeBlock, result: ConsoleResult | None) -> str:
+    """checked ✓ / differs ✗ / not checked under a console block; on ✗ its expected and actual output."""
+    if result is None:
+        return '<div class="sk-console-badge sk-badge-unknown" title="console: not checked">not checked</div>'
+    title = f"console ({result.target}): {result.status.value}" if result.target else "console: not checked"
+    badge = (f'<div class="sk-console-badge sk-badge-{result.status.badge}"{attr("title", title)}>'
+             f"{esc(result.status.label)}</div>")
+    if not result.status.failing or not result.outputs:
+        return badge
+    block = parse_console(b)
+    actual = "\n".join(actual_transcript(block, command_runs(result.outputs)))
+    where = f"{result.path}:{result.line}: {result.message}"
+    return (f'{badge}<div class="sk-console-diff"{attr("title", where)}>'
+            f'<div><p class="sk-console-title">expected (slide)</p><pre class="sk-expected">{esc(b.code.rstrip(chr(10)))}</pre></div>'
+            f'<div><p class="sk-console-title">actual</p><pre class="sk-actual">{esc(actual)}</pre></div></div>')
 
 
 def _command(b: m.CommandBlock, ctx: _Ctx) -> str:

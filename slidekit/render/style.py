@@ -1,9 +1,7 @@
-"""glamour style values → rich styles, text transforms and ``format`` templates."""
+"""glamour style values → rich styles, and text made safe for the terminal."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import fields, replace
 from functools import lru_cache
 
 from rich.style import Style as RichStyle
@@ -12,9 +10,6 @@ from rich.text import Span, Text
 from slidekit.sanitize import clean, is_clean
 from slidekit.theme.colors import rich_color
 from slidekit.theme.schema import Style
-
-_PLACEHOLDER = re.compile(r"\{\{\s*\.text\s*\}\}")
-_MERGE_FIELDS = tuple(f.name for f in fields(Style))
 
 
 def clean_text(line: Text) -> Text:
@@ -30,12 +25,6 @@ def clean_text(line: Text) -> Text:
         if kept:
             out.append_text(Text(kept, spans=[Span(0, len(kept), s.style) for s in piece.spans]))
     return out
-
-
-def merge(base: Style, over: Style) -> Style:
-    """``base`` with every field ``over`` sets replaced (``heading`` + ``h2``)."""
-    changes = {name: getattr(over, name) for name in _MERGE_FIELDS if getattr(over, name) is not None}
-    return replace(base, **changes) if changes else base
 
 
 def to_rich(style: Style) -> RichStyle:
@@ -55,54 +44,3 @@ def _to_rich(color: str | None, bg: str | None, bold: bool | None, italic: bool 
         underline=underline, strike=strike, dim=dim, reverse=reverse, blink=blink,
         conceal=conceal, overline=overline,
     )
-
-
-def transform(text: str, style: Style) -> str:
-    """Apply ``upper``/``lower``/``title`` (in glamour's order of precedence)."""
-    if style.upper:
-        return text.upper()
-    if style.lower:
-        return text.lower()
-    if style.title:
-        return text.title()
-    return text
-
-
-def leaf(text: str, style: Style) -> Text:
-    """A run of visible text in ``style`` (cleaned and transformed)."""
-    return Text(transform(clean(text), style), style=to_rich(style))
-
-
-def decorate(inner: Text, style: Style, *, block_affixes: bool = True) -> Text:
-    """Wrap ``inner`` with the style's ``format``, ``prefix``/``suffix`` and (for
-    inline primitives) ``block_prefix``/``block_suffix``, all in ``style``.
-
-    A ``format`` with a ``{{.text}}`` placeholder keeps ``inner``'s own styling
-    around the placeholder; a format without one replaces the text.
-    """
-    rich_style = to_rich(style)
-    if style.format is not None:
-        inner = apply_format(style.format, inner, rich_style)
-    pairs = [(style.prefix, style.suffix)]
-    if block_affixes:
-        pairs.append((style.block_prefix, style.block_suffix))
-    for before, after in pairs:
-        if before or after:
-            out = Text(clean(before or ""), style=rich_style)
-            out.append_text(inner)
-            out.append(clean(after or ""), style=rich_style)
-            inner = out
-    return inner
-
-
-def apply_format(fmt: str, inner: Text, rich_style: RichStyle) -> Text:
-    """glamour's Go-template ``format`` reduced to its one variable, ``{{.text}}``."""
-    parts = _PLACEHOLDER.split(clean(fmt))
-    if len(parts) == 1:
-        return Text(parts[0], style=rich_style)
-    out = Text(style=rich_style)
-    for i, part in enumerate(parts):
-        if i:
-            out.append_text(inner)
-        out.append(part, style=rich_style)
-    return out

@@ -11,9 +11,7 @@ reported as warnings, never fatal), but wrong *types* are errors.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-
-from rich.color import Color, ColorParseError
+from dataclasses import dataclass, field
 
 PRIMITIVE = frozenset(
     {
@@ -57,8 +55,6 @@ _BOOLS = frozenset(
 _UINTS = frozenset({"indent", "margin", "level_indent"})
 #: the largest indent/margin a theme may ask for (columns); bigger ones only exhaust memory
 MAX_SPACING = 200
-_TEXT_ATTRS = ("bold", "italic", "underline", "crossed_out", "faint", "blink", "inverse",
-               "conceal", "overlined", "upper", "lower", "title")
 
 
 @dataclass(frozen=True)
@@ -95,15 +91,6 @@ class Style:
     row_separator: str | None = None
     theme: str | None = None
     chroma: Mapping[str, Style] | None = None
-
-    def inherit(self, parent: Style) -> Style:
-        """This style with colour and text attributes taken from ``parent`` where unset
-        (glamour's cascade from an enclosing block)."""
-        changes: dict[str, object] = {}
-        for name in ("color", "background_color") + _TEXT_ATTRS:
-            if getattr(self, name) is None and getattr(parent, name) is not None:
-                changes[name] = getattr(parent, name)
-        return replace(self, **changes) if changes else self  # type: ignore[arg-type]  # values copied from a Style
 
 
 @dataclass(frozen=True)
@@ -189,6 +176,8 @@ def _parse_field(key: str, item: object, where: str, warnings: list[str]) -> obj
 def _is_colour(value: str) -> bool:
     """Does :func:`slidekit.theme.colors.to_hex` understand ``value`` (an ANSI
     index 0-255, ``#rgb``, ``#rrggbb`` or a colour name)?"""
+    # boundary: rich loads when a theme is read, not wherever slidekit.theme is imported (a warm verify)
+    from rich.color import Color, ColorParseError  # noqa: PLC0415 - boundary, see above
 
     value = value.strip()
     if value.isascii() and value.isdigit():

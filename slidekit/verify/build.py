@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import docker.errors
+
 LABEL = "io.slidekit.verify"
 REPOSITORY = "slidekit-verify"
 TAIL_LINES = 15
@@ -267,8 +269,6 @@ class DockerSdkBuilder:
         return self.client.api
 
     def resolve_base(self, ref: str) -> str | None:
-        import docker.errors
-
         try:
             return str(self.api.inspect_image(ref)["Id"])
         except docker.errors.ImageNotFound:
@@ -283,8 +283,6 @@ class DockerSdkBuilder:
             return None
 
     def image_exists(self, image_id: str) -> bool:
-        import docker.errors
-
         try:
             self.api.inspect_image(image_id)
         except docker.errors.DockerException:
@@ -356,16 +354,12 @@ class DockerSdkBuilder:
 
     def _in_use(self, images: Iterable[str]) -> bool:
         """Whether a container (of this build) still runs on one of ``images``."""
-        import docker.errors
-
         try:
             return any(self.api.containers(all=True, filters={"ancestor": image}) for image in images)
         except docker.errors.DockerException:
             return False
 
     def _remove_container(self, container_id: str) -> None:
-        import docker.errors
-
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:  # forcerm removes it once the engine notices
             try:
@@ -397,8 +391,6 @@ class DockerSdkBuilder:
         self._discard(state, set(wanted.values()))
 
     def _current_tags(self, repos: set[str]) -> dict[str, str]:
-        import docker.errors
-
         found: dict[str, str] = {}
         for repo in repos:
             try:
@@ -423,8 +415,6 @@ class DockerSdkBuilder:
             self._remove_if_untagged(image)
 
     def _discard_children(self, parent: str, since: float) -> None:
-        import docker.errors
-
         try:
             images = self.api.images(all=True)
         except docker.errors.DockerException:
@@ -435,8 +425,6 @@ class DockerSdkBuilder:
                 self._remove_if_untagged(str(image["Id"]))
 
     def _remove_if_untagged(self, image: str) -> None:
-        import docker.errors
-
         try:
             tags = self.api.inspect_image(image).get("RepoTags") or []
             if not tags:

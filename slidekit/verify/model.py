@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from slidekit.errors import EXIT_BASE_MISSING, EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, EXIT_OK
+from slidekit.verify.console_result import ConsoleResult
 from slidekit.verify.vocab import Builder, CheckStatus, StageStatus
 
 __all__ = ["AssembledDockerfile", "Builder", "CheckStatus", "Finding", "Severity", "SmokeResult", "StageResult",
@@ -125,6 +126,7 @@ class VerifyReport:
     dockerfiles: tuple[str, ...] = field(default_factory=tuple)
     builder: Builder | None = None  # the builder that built (None: nothing was built)
     static_only: bool = False  # `verify --static`: only the static checks ran, nothing was built
+    console: tuple[ConsoleResult, ...] = ()  # console blocks (```console), in deck order
 
     @property
     def failed(self) -> bool:
@@ -132,6 +134,7 @@ class VerifyReport:
             any(f.severity is Severity.ERROR for f in self.findings)
             or any(s.status.failing for s in self.stages)
             or any(not s.passed for s in self.smoke)
+            or any(c.status.failing for c in self.console)
         )
 
     @property
@@ -146,6 +149,7 @@ class VerifyReport:
             any(f.severity is Severity.ERROR for f in self.findings)
             or any(s.status.slide_failure for s in self.stages)
             or any(not s.passed for s in self.smoke)
+            or any(c.status.failing for c in self.console)
         )
         if slide_failure:
             return EXIT_FAILED

@@ -16,7 +16,11 @@ JSON schema ``slidekit.verify/1`` (fields are only ever added, never renamed)::
                    "dockerfile", "source" (slidekit|hadolint)}],
      "stages": [{"dockerfile", "stage", "status", "path", "line", "slide" (1-based),
                  "seconds", "image_id" (str|null), "message", "log_tail": [str]}],
-     "smoke": [{"dockerfile", "stage", "kind", "passed", "detail", "path", "line", "seconds"}]}
+     "smoke": [{"dockerfile", "stage", "kind", "passed", "detail", "path", "line", "seconds"}],
+     "console": [{"path", "line" (first differing line, else the fence), "block_line", "slide", "target",
+                  "status" (checked|differs|error|not run|not checked), "message", "diff", "seconds",
+                  "from_cache", "image_id", "outputs": [{"command", "output", "status" (int|null)}]}]}
+    (``summary.console``: a count per console status.)
 """
 
 from __future__ import annotations
@@ -28,15 +32,8 @@ from typing import TYPE_CHECKING
 
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED
 from slidekit.sanitize import clean
-from slidekit.verify.model import (
-    EXIT_BASE_MISSING,
-    Finding,
-    Severity,
-    SmokeResult,
-    StageResult,
-    StageStatus,
-    VerifyReport,
-)
+from slidekit.verify.console_result import ConsoleResult, ConsoleStatus
+from slidekit.verify.model import EXIT_BASE_MISSING, Finding, Severity, SmokeResult, StageResult, StageStatus, VerifyReport
 
 if TYPE_CHECKING:  # JUnit only: xml.etree is imported when a JUnit report is written
     from xml.etree import ElementTree as ET
@@ -80,6 +77,25 @@ def _smoke_lines(smoke: tuple[SmokeResult, ...]) -> list[str]:
     ]
 
 
+def _console_lines(results: tuple[ConsoleResult, ...]) -> list[str]:
+    lines: list[str] = []
+    for c in results:
+        where = f" ({c.target})" if c.target else ""
+        took = f" ({c.seconds:.1f}s{', cached' if c.from_cache else ''})" if c.target and c.status is not ConsoleStatus.NOT_RUN else ""
+        message = f": {c.message}" if c.message and c.status is not ConsoleStatus.CHECKED else ""
+        lines.append(f"{_location(c.path, c.line)}: console block{where}: {c.status.label}{message}{took}")
+        lines.extend(f"    {line}" for line in c.diff.splitlines())
+    return lines
+
+
+def _console_summary(results: tuple[ConsoleResult, ...]) -> str:
+    counts = Counter(c.status for c in results)
+    checkable = len(results) - counts[ConsoleStatus.NOT_CHECKED]
+    text = f"{counts[ConsoleStatus.CHECKED]}/{checkable} console blocks checked"
+    extra = ", ".join(f"{n} {status.value}" for status, n in counts.items() if status is not ConsoleStatus.CHECKED)
+    return f"{text} ({extra})" if extra else text
+
+
 def summary(report: VerifyReport) -> str:
     """One line: counts and the verdict."""
     severities = Counter(f.severity for f in report.findings)
@@ -93,6 +109,8 @@ def summary(report: VerifyReport) -> str:
         parts.append(f"{_plural(len(report.stages), 'stage')} ({detail})")
     if report.smoke:
         parts.append(f"{sum(s.passed for s in report.smoke)}/{len(report.smoke)} smoke checks passed")
+    if report.console:
+        parts.append(_console_summary(report.console))
     verdict = {EXIT_FAILED: "FAILED", EXIT_BASE_MISSING: "NOT VERIFIED (base image missing)",
                EXIT_DOCKER_UNAVAILABLE: "not verified (no Docker engine)"}.get(report.exit_code, "verified")
     if report.static_only and report.exit_code == 0:
@@ -111,6 +129,8 @@ def to_text(report: VerifyReport) -> str:
         lines += ([""] if lines else []) + _stage_table(report.stages)
     if report.smoke:
         lines += [""] + _smoke_lines(report.smoke)
+    if report.console:
+        lines += [""] + _console_lines(report.console)
     lines += ([""] if lines else []) + [summary(report)]
     return clean("\n".join(lines)) + "\n"  # build output and deck text never reach the terminal raw
 
@@ -127,13 +147,21 @@ def _stage_json(s: StageResult) -> dict[str, object]:
     return {"dockerfile": s.dockerfile, "stage": s.stage, "status": s.status.value, "path": s.path,
             "line": s.line, "slide": s.slide_index + 1, "seconds": round(s.seconds, 6),
             "image_id": s.image_id, "message": s.message, "log_tail": list(s.log_tail),
-            "steps": [{"line": t.line, "instruction": t.instruction, "seconds": round(t.seconds, 6), "cached": t.cached}
+            "steps": [{"line": t.line, "instruction": t.instruction, "seconds": round(t.seconds, 6), "cached": t.cached,
+                       "started": t.started}
                       for t in s.steps]}
 
 
 def _smoke_json(s: SmokeResult) -> dict[str, object]:
     return {"dockerfile": s.dockerfile, "stage": s.stage, "kind": s.kind, "passed": s.passed,
             "detail": s.detail, "path": s.path, "line": s.line, "seconds": round(s.seconds, 6)}
+
+
+def _console_json(c: ConsoleResult) -> dict[str, object]:
+    return {"path": c.path, "line": c.line, "block_line": c.block_line, "slide": c.slide_index + 1, "target": c.target,
+            "status": c.status.value, "message": c.message, "diff": c.diff, "seconds": round(c.seconds, 6),
+            "from_cache": c.from_cache, "image_id": c.image_id,
+            "outputs": [{"command": o.command, "output": o.output, "status": o.status} for o in c.outputs]}
 
 
 def to_dict(report: VerifyReport) -> dict[str, object]:
@@ -155,10 +183,12 @@ def to_dict(report: VerifyReport) -> dict[str, object]:
             "info": severities.get("info", 0),
             "stages": {status.value: sum(s.status is status for s in report.stages) for status in StageStatus},
             "smoke": {"passed": sum(s.passed for s in report.smoke), "failed": sum(not s.passed for s in report.smoke)},
+            "console": {status.value: sum(c.status is status for c in report.console) for status in ConsoleStatus},
         },
         "findings": [_finding_json(f) for f in report.findings],
         "stages": [_stage_json(s) for s in report.stages],
         "smoke": [_smoke_json(s) for s in report.smoke],
+        "console": [_console_json(c) for c in report.console],
     }
 
 
@@ -209,6 +239,24 @@ def _stage_cases(report: VerifyReport, root: ET.Element) -> None:
         _finish_suite(suite)
 
 
+def _console_cases(report: VerifyReport, root: ET.Element) -> None:
+    """One testcase per console block: a failure with the diff when it differs, skipped when not run/checked."""
+    from xml.etree import ElementTree as ET
+
+    if not report.console:
+        return
+    suite = _suite(root, f"{report.deck_path}:console")
+    for c in report.console:
+        name = f"console block at line {c.block_line}" + (f" ({c.target})" if c.target else "")
+        case = _case(suite, f"{report.deck_path}:console", name, c.path, c.line, c.seconds)
+        if c.status.failing:
+            failure = ET.SubElement(case, "failure", message=f"{c.path}:{c.line}: {c.message}", type=c.status.value)
+            failure.text = c.diff
+        elif c.status is not ConsoleStatus.CHECKED:
+            ET.SubElement(case, "skipped", message=c.message or c.status.value)
+    _finish_suite(suite)
+
+
 def _finding_cases(report: VerifyReport, root: ET.Element) -> None:
     from xml.etree import ElementTree as ET
 
@@ -235,6 +283,7 @@ def to_junit(report: VerifyReport) -> str:
     root = ET.Element("testsuites", name="slidekit verify")
     _finding_cases(report, root)
     _stage_cases(report, root)
+    _console_cases(report, root)
     suites = root.findall("testsuite")
     for key in ("tests", "failures", "errors", "skipped"):
         root.set(key, str(sum(int(s.get(key, "0")) for s in suites)))
@@ -275,6 +324,10 @@ def _annotations(report: VerifyReport) -> list[tuple[str, str]]:
     for m in report.smoke:
         if not m.passed:
             out.append(("error", _command("error", m.path, m.line, f"{m.stage}: {m.kind} check failed", m.detail)))
+    for c in report.console:
+        if c.status.failing:
+            title = f"console block{f' ({c.target})' if c.target else ''} {c.status.value}"
+            out.append(("error", _command("error", c.path, c.line, title, "\n".join(filter(None, [c.message, c.diff])))))
     return out
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.verify import cache as result_cache
+from slidekit.verify.assemble import assemble
 from slidekit.verify.plan import context_root, effective_image_map, list_files, plan_stages
 from slidekit.verify.vocab import StageStatus, worst
 
@@ -29,8 +30,6 @@ def slide_statuses(
     """Slide index → status of the stages whose Dockerfile lines it shows, from the
     cached result for the deck's current content; None when nothing is cached
     (or the deck has no Dockerfile to verify). Needs no Docker engine."""
-    from slidekit.verify.assemble import assemble
-
     try:
         dockerfiles = assemble(deck)
         root = context_root(deck, context)

@@ -95,7 +95,8 @@ class ProgressKind(str, Enum):
     STAGE = "stage"  # a stage finished (status, seconds)
     CACHED = "cached"  # the whole result came from the verify cache
     SMOKE = "smoke"  # a smoke check starts
-    CHECKED = "checked"  # a smoke check's verdict
+    CHECKED = "checked"  # a smoke check's (or a console block's) verdict
+    CONSOLE = "console"  # a console block starts running (dockerfile: deck.md:LINE, text: where it runs)
     DONE = "done"
 
 
@@ -132,6 +133,7 @@ _TEXT = {
     ProgressKind.STAGE: lambda e: f"{e.where}: {_status_text(e)} ({e.seconds:.1f}s)",
     ProgressKind.CACHED: lambda e: "unchanged since the last verify: using the cached result",
     ProgressKind.SMOKE: lambda e: f"smoke check {e.where} ({e.text})" if e.stage else "running smoke checks",
+    ProgressKind.CONSOLE: lambda e: f"console block {e.dockerfile} ({e.text})",
     ProgressKind.CHECKED: lambda e: f"{e.where}: {e.text} check {_status_text(e)} ({e.seconds:.1f}s)",
 }
 

@@ -63,7 +63,9 @@ def test_cache_mount_builds_with_buildkit(busybox_image, deck_dir: Path) -> None
     assert report.exit_code == 0 and report.findings == ()
     (stage,) = report.stages
     assert stage.status is StageStatus.BUILT and stage.image_id
-    assert [(s.line, s.instruction.split()[0]) for s in stage.steps] == [(6, "FROM"), (7, "RUN")]
+    # The FROM vertex may be missing from this build's trace when another build resolved that image at the same moment.
+    steps = [(s.line, s.instruction.split()[0]) for s in stage.steps]
+    assert steps[-1] == (7, "RUN") and set(steps) <= {(6, "FROM"), (7, "RUN")}
     assert all(s.seconds >= 0 for s in stage.steps)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 
 from slidekit.deck.load import load_deck
-from slidekit.verify.progress import PlainProgress, ProgressEvent, RichProgress, for_stream
+from slidekit.verify.progress import PlainProgress, ProgressEvent, for_stream
+from slidekit.verify.progress_rich import RichProgress
 from slidekit.verify.smoke import run_checks
 from slidekit.verify.vocab import CheckStatus, ProgressKind, StageStatus
 
