@@ -9,11 +9,9 @@ finished stage. Both write to stderr so ``--format json`` output stays clean.
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
-from slidekit.sanitize import clean
-from slidekit.verify.vocab import ProgressEvent, describe
+from slidekit.verify.vocab import ProgressEvent, cleaned, describe
 
 if TYPE_CHECKING:
     from slidekit.verify.progress_rich import RichProgress
@@ -46,9 +44,3 @@ def for_stream(stream: TextIO) -> PlainProgress | RichProgress:
     from slidekit.verify.progress_rich import RichProgress  # noqa: PLC0415 - boundary: rich only on a terminal
 
     return RichProgress(stream)
-
-
-def cleaned(event: ProgressEvent) -> ProgressEvent:
-    """``event`` with the deck's text in it (stage names, instructions, check commands) passed through the
-    terminal sanitizer."""
-    return replace(event, dockerfile=clean(event.dockerfile), stage=clean(event.stage), text=clean(event.text))

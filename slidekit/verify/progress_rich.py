@@ -16,8 +16,7 @@ from rich.markup import escape
 from rich.spinner import Spinner
 from rich.table import Table
 
-from slidekit.verify.progress import cleaned
-from slidekit.verify.vocab import ProgressEvent, ProgressKind, describe
+from slidekit.verify.vocab import ProgressEvent, ProgressKind, cleaned, describe
 
 
 class RichProgress:
