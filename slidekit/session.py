@@ -23,6 +23,7 @@ from slidekit import output
 from slidekit.deck.cache import load_deck_cached
 from slidekit.deck.model import Deck
 from slidekit.files import read_deck_text
+from slidekit.highlight.store import TokenStore, default_dir, use_store
 from slidekit.preprocess import PreprocessError
 from slidekit.preprocess import preprocess as run_preprocessing
 from slidekit.theme.load import LoadedTheme, load_theme
@@ -40,6 +41,8 @@ def open_deck(path: str, *, preprocess: bool, allow_exec: bool = False, strict: 
             output.warn(warning)
     if not preprocess:
         return deck
+    # the deck's slides will be shown: keep highlighted code on disk for the next run
+    use_store(TokenStore(default_dir()))
     processed = run_preprocessing(deck, allow_exec=allow_exec, refresh=refresh)
     if not quiet:
         for warning in processed.warnings:

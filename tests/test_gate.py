@@ -47,6 +47,6 @@ def test_ci_runs_the_readme_command_and_it_holds_the_gate() -> None:
     readme = (root / "README.md").read_text(encoding="utf-8")
     block = readme.split("Set up and pass the lint gate", 1)[1].split("```sh\n", 1)[1].split("\n", 1)[0]
     assert block.startswith("bash tests/env/setup.sh && ")
-    assert "ruff check slidekit" in block and "&& mypy" in block and block.endswith("python3 -m pytest")
+    assert "ruff check slidekit" in block and "-m mypy slidekit" in block and block.endswith("python3 -m pytest")
     ci = (root / ".ci" / "run").read_text(encoding="utf-8")
     assert "Set up and pass the lint gate" in ci and 'eval "$command' in ci

@@ -10,6 +10,16 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def engine_option(func: F) -> F:
+    """``--engine NAME|URL``: the Docker Engine of the commands that build (verify, export --verify,
+    present's ctrl+e), passed as ``engine``; see :mod:`slidekit.verify.engine`."""
+    return click.option(
+        "--engine", metavar="NAME|URL", default=None,
+        help="Docker engine: a docker context name, or unix://PATH, tcp://HOST:PORT, ssh://[USER@]HOST. "
+             "Default as the docker CLI: DOCKER_HOST, DOCKER_CONTEXT, the current docker context, the local socket.",
+    )(func)
+
+
 def preprocess_options(func: F) -> F:
     """The pre-processing flags of the commands that show slides (present, render, export):
     ``--allow-exec``, ``--strict``, ``--refresh``, passed to the command as ``allow_exec``, ``strict`` and

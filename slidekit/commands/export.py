@@ -8,12 +8,13 @@ from pathlib import Path
 import click
 
 from slidekit import output
-from slidekit.commands._options import preprocess_options
+from slidekit.commands._options import engine_option, preprocess_options
 from slidekit.errors import SlidekitError
 from slidekit.export.page import ExportOptions, default_output, export_once, summary
 from slidekit.export.pdf import write_pdf
 from slidekit.export.watch import watch_loop
 from slidekit.files import refuse_overwriting_deck, refuse_same_outputs
+from slidekit.verify.engine import selected_engine
 
 
 @click.command("export")
@@ -27,9 +28,11 @@ from slidekit.files import refuse_overwriting_deck, refuse_same_outputs
 @click.option("--watch", is_flag=True, help="Re-export whenever the deck changes.")
 @click.option("--allow-path", "allow_paths", multiple=True, metavar="DIR",
               help="Also embed images from DIR (repeatable; default: only the deck's folder).")
+@engine_option
 @preprocess_options
 def command(deck: str, out: str | None, theme: str | None, allow_html: bool, verify: bool, pdf: bool,
-            watch: bool, allow_exec: bool, strict: bool, refresh: bool, allow_paths: tuple[str, ...]) -> int:
+            watch: bool, engine: str | None, allow_exec: bool, strict: bool, refresh: bool,
+            allow_paths: tuple[str, ...]) -> int:
     """Export DECK to one self-contained HTML file that works offline.
 
     \b
@@ -43,8 +46,10 @@ def command(deck: str, out: str | None, theme: str | None, allow_html: bool, ver
     refuse_same_outputs(("HTML", target), *([("PDF", target.with_suffix(".pdf"))] if pdf else []))
     if watch and deck == "-":
         raise SlidekitError("--watch needs a deck file, not stdin")
+    if engine is not None:
+        selected_engine(engine)  # an unknown context is an error now, not after rendering
     options = ExportOptions(theme=theme, allow_html=allow_html, verify=verify, allow_exec=allow_exec, strict=strict,
-                            refresh=refresh, allow_paths=allow_paths)
+                            refresh=refresh, engine=engine, allow_paths=allow_paths)
     started = time.perf_counter()
     result = export_once(deck, target, options)
     output.out(summary(target, result, time.perf_counter() - started))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from slidekit.commands._options import preprocess_options
+from slidekit.commands._options import engine_option, preprocess_options
 from slidekit.present.start import present_deck
+from slidekit.verify.engine import selected_engine
 
 
 @click.command("present")
@@ -14,8 +15,10 @@ from slidekit.present.start import present_deck
               help="Show the speaker view (notes, next slide, timer) following a presenter in another terminal.")
 @click.option("--theme", "theme", metavar="THEME", default=None,
               help="Theme name or JSON file (overrides the deck's `theme:`).")
+@engine_option
 @preprocess_options
-def command(deck: str, notes: bool, theme: str | None, allow_exec: bool, strict: bool, refresh: bool) -> int:
+def command(deck: str, notes: bool, theme: str | None, engine: str | None, allow_exec: bool, strict: bool,
+            refresh: bool) -> int:
     """Present DECK full-screen. Keys: ? shows them all; q quits.
 
     \b
@@ -25,4 +28,7 @@ def command(deck: str, notes: bool, theme: str | None, allow_exec: bool, strict:
     Run `slidekit present DECK --notes` in a second terminal for speaker notes.
     """
 
-    return present_deck(deck, notes=notes, theme=theme, allow_exec=allow_exec, strict=strict, refresh=refresh)
+    if engine is not None:
+        selected_engine(engine)  # an unknown context is an error now, not at ctrl+e
+    return present_deck(deck, notes=notes, theme=theme, allow_exec=allow_exec, strict=strict, refresh=refresh,
+                        engine=engine)

@@ -70,7 +70,7 @@ def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
         framed = render_slide_result(slide, theme, width)
         _warn_fallbacks(deck.path, framed.fallbacks)
         lines = [*framed.lines, render_footer(deck, index, width, theme)]
-        chunks.append(to_ansi(lines, color_system))
+        chunks.append(to_ansi(lines, color_system, theme.palette))
     return "\n".join(chunks) if bare else f"\n{SEPARATOR * width}\n".join(chunks)
 
 

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-import json
 import os
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 import click
 
 from slidekit import output
-from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, SlidekitError
+from slidekit.commands._options import engine_option
+from slidekit.deck.model import Deck
+from slidekit.errors import SlidekitError
 from slidekit.files import refuse_overwriting_deck, write_atomic
 from slidekit.session import open_deck
 from slidekit.verify import progress as progress_mod
 from slidekit.verify.assemble import has_blocks_to_verify
+from slidekit.verify.cancel import Cancel
 from slidekit.verify.console_result import ConsoleStatus
-from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
-from slidekit.verify.report import to_dict, to_github, to_junit
+from slidekit.verify.many import expand_paths, run_decks, schedule, share_keys, worst_exit
+from slidekit.verify.model import VerifyReport
+from slidekit.verify.progress import PlainProgress, ProgressEvent
+from slidekit.verify.report import summary, to_github, to_json_many, to_junit, to_junit_many, to_text_many
 from slidekit.verify.vocab import Builder
 
 
@@ -40,14 +46,14 @@ FORMATS = {
 
 
 @click.command("verify")
-@click.argument("decks", metavar="DECK...", nargs=-1, required=True)
+@click.argument("decks", metavar="DECK...|DIR", nargs=-1, required=True)
 @click.option("--context", type=click.Path(path_type=Path), help="Build context folder (default: front matter `context:`, else the deck's folder).")
 @click.option("--image-map", "image_maps", multiple=True, metavar="NAME=REF", help="Substitute a base image (repeatable; wins over front matter `image_map:`).")
 @click.option("--target", "targets", multiple=True, metavar="STAGE", help="Build only this stage and what it needs (repeatable; `FILE:STAGE` picks a Dockerfile).")
 @click.option("--no-cache", is_flag=True, help="Ignore cached results and build without the engine's layer cache.")
 @click.option("--run", "run_checks", is_flag=True, help="Also run the smoke checks of front matter `checks:` against the built images (console blocks always run).")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True, help="Report format on stdout.")
-@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write a JUnit XML report (a testcase per stage).")
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Also write a JUnit XML report (a testcase per stage; several decks: a testsuite per deck).")
 @click.option("--no-hadolint", is_flag=True, help="Skip hadolint even when it is installed.")
 @click.option("--builder", "builder", type=click.Choice([b.value for b in Builder]), default=None,
               help="Engine builder: buildkit, classic, or auto (default: front matter `builder:`, else auto = BuildKit when the engine has it).")
@@ -56,29 +62,38 @@ FORMATS = {
               help="Run only the static checks (BuildKit's, slidekit's, hadolint's): no engine, nothing built; exit 1 on an error finding.")
 @click.option("--accept", is_flag=True,
               help="Write what differing ```console blocks really printed back into the deck (atomically; only those lines change).")
-@click.option("--allow-exec", is_flag=True, help="Run ```console host blocks even if the deck is not trusted otherwise.")
+@click.option("--allow-host", "allow_exec", is_flag=True,
+              help="Run ```console host blocks even if the deck is not trusted otherwise (execute bits, trusted_decks).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
+              help="Verify N decks at a time.")
+@engine_option
 def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str, ...], targets: tuple[str, ...],
             no_cache: bool, run_checks: bool, fmt: str, junit: Path | None, no_hadolint: bool, builder: str | None,
-            allow_empty: bool, static_only: bool, accept: bool, allow_exec: bool) -> int:
-    """Verify the Dockerfile code blocks of DECK (or several decks) with a real Docker Engine.
+            allow_empty: bool, static_only: bool, accept: bool, allow_exec: bool, jobs: int, engine: str | None) -> int:
+    """Verify the Dockerfile code blocks of DECK (or several decks, or the *.md decks
+    under DIR) with a real Docker Engine.
 
     Static checks first, then every stage is built (BuildKit when the engine has
     it, independent stages at once; else the classic builder); an unchanged deck
     is answered from the cache. Then the ```console blocks run in their stage
     images (or `image=`, or `host` in a trusted deck) and their output is
     compared with the slide; `--accept` writes the real output back. `--static`
-    stops after the static checks (pre-commit, fast CI): no Docker engine is needed.
+    stops after the static checks (pre-commit, fast CI): no Docker engine is
+    needed. Several decks give one combined report (JSON schema
+    slidekit.verify/2, a JUnit testsuite per deck); -j N verifies N decks at a time.
 
     \b
     Exit codes: 0 verified, 1 verification failed, 2 usage or input error,
                 3 Docker engine unavailable (static checks still reported),
                 4 a base image is neither local nor pullable (and nothing else failed).
+                Several decks: the worst, in the order 1, 4, 3, 0.
     """
     mapping = parse_image_maps(image_maps)
     if static_only and run_checks:
         raise SlidekitError("--static and --run: smoke checks need built images; drop one of them")
+    paths, several = expand_paths(decks)
     if junit is not None:
-        for path in decks:
+        for path, _ in paths:
             refuse_overwriting_deck(path, junit, "--junit")
         folder = junit.parent if str(junit.parent) else Path(".")
         if not folder.is_dir():  # say so now, not after minutes of building
@@ -89,18 +104,28 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
         raise SlidekitError("--accept: a deck read from stdin cannot be written back; pass a file")
     if context is not None and not context.is_dir():
         raise SlidekitError("--context: not a directory", str(context))
-    options: dict[str, Any] = {"context": context, "image_map": mapping, "targets": set(targets) or None,
-                               "use_cache": not no_cache, "run_checks": run_checks, "hadolint": not no_hadolint,
-                               "builder_kind": Builder(builder) if builder else None, "allow_exec": allow_exec}
-    if static_only:
-        options = {"context": context, "hadolint": not no_hadolint, "static_only": True}
-    reports: list[VerifyReport] = []
-    for path in decks:
-        report = _verify_one(path, options, allow_empty=allow_empty)
-        if report is not None:
-            reports.append(write_accepted(report) if accept else report)
-    _emit(reports, fmt, junit)
-    return worst_exit([r.exit_code for r in reports])
+    options: dict[str, Any] = {"context": context, "hadolint": not no_hadolint, "static_only": True}
+    if not static_only:  # an unknown context or a malformed URL: exit 2 before anything runs
+        from slidekit.verify.engine import selected_engine  # noqa: PLC0415 - boundary: --static never loads it
+
+        options = {"context": context, "image_map": mapping, "targets": set(targets) or None,
+                   "use_cache": not no_cache, "run_checks": run_checks, "hadolint": not no_hadolint,
+                   "builder_kind": Builder(builder) if builder else None, "allow_exec": allow_exec,
+                   "engine": selected_engine(engine)}
+    opened = _open_all(paths, allow_empty=allow_empty)
+    started = time.monotonic()
+    if several and not static_only:
+        reports = _verify_many(opened, options, jobs)
+    else:
+        reports = [_verify_one(deck, options) for deck in opened]
+    if accept:
+        reports = [write_accepted(report) for report in reports]
+    code = worst_exit([r.exit_code for r in reports])
+    if several:
+        _emit_many(reports, fmt, junit, code, time.monotonic() - started, jobs)
+    else:
+        _emit(reports, fmt, junit)
+    return code
 
 
 def write_accepted(report: VerifyReport) -> VerifyReport:
@@ -125,60 +150,108 @@ def write_accepted(report: VerifyReport) -> VerifyReport:
         if c.block_line in fixed else c for c in report.console))
 
 
-def worst_exit(codes: list[int]) -> int:
-    """Several decks: a failure (1) outranks a missing base image (4), which outranks
-    no engine (3); 0 only when every deck is 0."""
-    for code in (EXIT_FAILED, EXIT_BASE_MISSING, EXIT_DOCKER_UNAVAILABLE):
-        if code in codes:
-            return code
-    return max(codes, default=0)
+def _open_all(paths: list[tuple[str, bool]], *, allow_empty: bool) -> list[Deck]:
+    """Every deck read and parsed before anything is built (a bad one is exit 2 up front);
+    decks with nothing to verify are dropped when found in a folder or with --allow-empty."""
+    out = []
+    for path, in_folder in paths:
+        deck = open_deck(path, preprocess=False)  # ~~~ blocks are never needed to verify
+        if (allow_empty or in_folder) and not has_blocks_to_verify(deck):
+            continue  # only "nothing to verify" is skipped: malformed attributes still fail (exit 2)
+        out.append(deck)
+    return out
 
 
-def _verify_one(
-    path: str, options: dict[str, Any], *, allow_empty: bool
-) -> VerifyReport | None:
-    opened = open_deck(path, preprocess=False)  # ~~~ blocks are never needed to verify
-    if allow_empty and not has_blocks_to_verify(opened):
-        return None  # only "nothing to verify" is skipped: malformed attributes still fail (exit 2)
+def _verify_one(deck: Deck, options: dict[str, Any]) -> VerifyReport:
     if options.get("static_only"):
         from slidekit.verify.static_only import verify_static  # noqa: PLC0415 - boundary: a warm verify skips the rules
 
-        return verify_static(opened, context=options["context"], hadolint=options["hadolint"])
+        return verify_static(deck, context=options["context"], hadolint=options["hadolint"])
     display = progress_mod.for_stream(output.stderr())
     try:
         from slidekit.verify.run import verify_deck  # noqa: PLC0415 - boundary: --static never loads the orchestrator or engine
 
-        return verify_deck(opened, progress=display, **options)
+        return verify_deck(deck, progress=display, **options)
     finally:
         display.close()
 
 
+def _verify_many(decks: list[Deck], options: dict[str, Any], jobs: int) -> list[VerifyReport]:
+    """Verify ``decks`` ``jobs`` at a time (see :mod:`slidekit.verify.many`); progress lines
+    on stderr carry the deck's name."""
+    from slidekit.verify.run import verify_deck  # noqa: PLC0415 - boundary: --static never loads the orchestrator or engine
+
+    lock = threading.Lock()
+    stream = output.stderr()
+    cancel_of: dict[str, Cancel] = {}
+
+    def say(deck: Deck, text: str) -> None:
+        with lock:
+            stream.write(f"slidekit verify: [{deck.path}] {text}\n")
+            stream.flush()
+
+    def task(deck: Deck) -> Callable[[Cancel], VerifyReport]:
+        display = PlainProgress(cast(TextIO, _Prefixed(stream, f"[{deck.path}] ", lock)))
+
+        def emit(event: ProgressEvent) -> None:
+            if cancel_of[deck.path].is_set():
+                raise KeyboardInterrupt  # Ctrl-C in the main thread: stop this build and clean up
+            display(event)
+
+        def run(cancel: Cancel) -> VerifyReport:
+            cancel_of[deck.path] = cancel
+            report = verify_deck(deck, progress=emit, cancel=cancel, **options)
+            say(deck, summary(report))
+            return report
+
+        return run
+
+    keys = [share_keys(deck, options["image_map"]) for deck in decks]
+    return run_decks([task(deck) for deck in decks], schedule(keys), jobs,
+                     on_start=lambda index: say(decks[index], "started"))
+
+
+class _Prefixed:
+    """A text stream that puts ``prefix`` after the ``slidekit verify: `` of each line, under ``lock``."""
+
+    def __init__(self, stream: TextIO, prefix: str, lock: Any) -> None:
+        self.stream, self.prefix, self.lock = stream, prefix, lock
+
+    def write(self, text: str) -> int:
+        head = "slidekit verify: "
+        lines = [head + self.prefix + line[len(head):] if line.startswith(head) else self.prefix + line
+                 for line in text.splitlines(keepends=True)]
+        with self.lock:
+            return self.stream.write("".join(lines))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
 def _emit(reports: list[VerifyReport], fmt: str, junit: Path | None) -> None:
-    if fmt == "json" and len(reports) != 1:
-        output.out(json.dumps([to_dict(r) for r in reports], indent=2, ensure_ascii=False))
-    else:
-        for report in reports:
-            output.out(FORMATS[fmt](report), end="")
+    """One DECK argument: its report (none when --allow-empty skipped it)."""
+    for report in reports:
+        output.out(FORMATS[fmt](report), end="")
+        if junit is not None:
+            write_atomic(junit, to_junit(report))
+    _annotate(reports, fmt)
+
+
+def _emit_many(reports: list[VerifyReport], fmt: str, junit: Path | None, code: int, seconds: float, jobs: int) -> None:
+    render = to_json_many if fmt == "json" else to_text_many
+    output.out(render(reports, code, seconds, jobs), end="")
     if junit is not None:
-        write_atomic(junit, _junit(reports, to_junit))
+        write_atomic(junit, to_junit_many(reports, seconds))
+    _annotate(reports, fmt)
+
+
+def _annotate(reports: list[VerifyReport], fmt: str) -> None:
     if os.environ.get("GITHUB_ACTIONS") == "true":
         # The runner reads workflow commands from stdout and stderr; keep JSON on stdout parseable.
         emit = output.err if fmt == "json" else output.out
         for report in reports:
             for line in to_github(report):
                 emit(line)
-
-
-def _junit(reports: list[VerifyReport], to_junit: Callable[[VerifyReport], str]) -> str:
-    """One document: the test suites of every deck under one <testsuites>."""
-    import xml.etree.ElementTree as ET  # noqa: PLC0415 - boundary: a warm verify never loads XML (test_warm_path)
-
-    if len(reports) == 1:
-        return to_junit(reports[0])
-    root = ET.Element("testsuites")
-    for report in reports:
-        document = ET.fromstring(to_junit(report))
-        root.extend(document if document.tag == "testsuites" else [document])
-    for attr in ("tests", "failures", "errors", "skipped"):
-        root.set(attr, str(sum(int(s.get(attr, "0")) for s in root)))
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -7,11 +7,11 @@ import getpass
 import os
 import pwd
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
 from slidekit.deck.bounds import option_problem
+from slidekit.deck.godate import slides_date
 from slidekit.deck.model import DeckMeta, KeyPath
 from slidekit.deck.split import Chunk
 from slidekit.errors import DeckError
@@ -20,19 +20,6 @@ from slidekit.source import Span
 
 DEFAULT_DATE = "YYYY-MM-DD"
 DEFAULT_PAGING = "Slide %d / %d"
-
-# slides' date tokens, longest first, mapped to strftime pieces ("mm"/"dd" are unpadded).
-_DATE_TOKENS: tuple[tuple[str, Callable[[_dt.date], str]], ...] = (
-    ("YYYY", lambda d: f"{d.year:04d}"),
-    ("YY", lambda d: f"{d.year % 100:02d}"),
-    ("MMMM", lambda d: d.strftime("%B")),
-    ("MMM", lambda d: d.strftime("%b")),
-    ("MM", lambda d: f"{d.month:02d}"),
-    ("mm", lambda d: str(d.month)),
-    ("DD", lambda d: f"{d.day:02d}"),
-    ("dd", lambda d: str(d.day)),
-)
-
 
 @dataclass(frozen=True)
 class OptionSpec:
@@ -245,24 +232,14 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 
 
 def format_date(spec: str | None, today: _dt.date | None = None) -> str:
-    """slides' date: tokens replaced by today's date; no token → the literal string."""
+    """slides' date: its tokens make a Go layout that formats today; no token → the
+    literal string (see :mod:`slidekit.deck.godate`)."""
     if spec is None:
         spec = DEFAULT_DATE
-    today = today or _dt.date.today()
-    out: list[str] = []
-    i = 0
-    replaced = False
-    while i < len(spec):
-        for token, fmt in _DATE_TOKENS:
-            if spec.startswith(token, i):
-                out.append(fmt(today))
-                i += len(token)
-                replaced = True
-                break
-        else:
-            out.append(spec[i])
-            i += 1
-    return "".join(out) if replaced else spec
+    now = _dt.datetime.now().astimezone()
+    if today is not None:
+        now = now.replace(year=today.year, month=today.month, day=today.day)
+    return slides_date(spec, now)
 
 
 def format_paging(spec: str | None, current: int, total: int) -> str:

@@ -14,20 +14,23 @@ from slidekit.render.html import has_dockerfile
 from slidekit.verify.cache import cache_dir
 from slidekit.verify.console import cached_console, has_console_checks
 from slidekit.verify.console_result import ConsoleResult, ConsoleStatus
+from slidekit.verify.engine import selected_engine
 from slidekit.verify.run import VerifyOptions, verify
 from slidekit.verify.status import slide_statuses
 from slidekit.verify.vocab import StageStatus
 
 
-def verification(deck: Deck, run: bool) -> tuple[Mapping[int, StageStatus] | None, Mapping[int, ConsoleResult] | None]:
+def verification(deck: Deck, run: bool, engine: str | None = None,
+                 ) -> tuple[Mapping[int, StageStatus] | None, Mapping[int, ConsoleResult] | None]:
     """Stage statuses by slide (see :func:`verification_statuses`) and console block verdicts by fence line:
-    from a fresh verification (``run``), else from the cached outputs (None: no console block, or none checked)."""
+    from a fresh verification (``run``, on ``engine``: ``--engine``, None for the environment's selection),
+    else from the cached outputs (None: no console block, or none checked)."""
     if run and not any(has_dockerfile(slide) for slide in deck.slides) and has_console_checks(deck):
-        report = verify(deck, VerifyOptions())  # console blocks only (image=, host)
+        report = verify(deck, VerifyOptions(engine=selected_engine(engine)))  # console blocks only (image=, host)
         _say_console(report.console)
         return None, {c.block_line: c for c in report.console}
     fresh: list[ConsoleResult] = []
-    statuses = verification_statuses(deck, run, fresh.extend)
+    statuses = verification_statuses(deck, run, fresh.extend, engine)
     results = fresh if run else list(cached_console(deck))
     if not results or all(r.status is ConsoleStatus.NOT_CHECKED for r in results):
         return statuses, None
@@ -43,12 +46,13 @@ def _say_console(results: Sequence[ConsoleResult]) -> None:
 
 
 def verification_statuses(deck: Deck, run: bool,
-                          on_console: Callable[[Sequence[ConsoleResult]], None] | None = None) -> Mapping[int, StageStatus] | None:
-    """Slide index → stage status, from a fresh verification (``run``) or the
+                          on_console: Callable[[Sequence[ConsoleResult]], None] | None = None,
+                          engine: str | None = None) -> Mapping[int, StageStatus] | None:
+    """Slide index → stage status, from a fresh verification (``run``, on ``engine``) or the
     cached result of the last one; None when there is none. ``on_console`` gets the
     fresh verification's console verdicts."""
     if run:
-        report = verify(deck, VerifyOptions())
+        report = verify(deck, VerifyOptions(engine=selected_engine(engine)))
         _say_console(report.console)
         if on_console is not None:
             on_console(report.console)
@@ -57,7 +61,8 @@ def verification_statuses(deck: Deck, run: bool,
         counts: dict[StageStatus, int] = {}
         for stage in report.stages:
             counts[stage.status] = counts.get(stage.status, 0) + 1
-        output.out("verify: " + (", ".join(f"{n} {status.value}" for status, n in counts.items()) or "no Dockerfile"))
+        on = f" (engine {report.engine_name})" if report.engine_name else ""
+        output.out("verify: " + (", ".join(f"{n} {status.value}" for status, n in counts.items()) or "no Dockerfile") + on)
         cached = cached_statuses(deck)
         if cached is not None:
             return cached

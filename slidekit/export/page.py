@@ -25,6 +25,7 @@ class ExportOptions:
     strict: bool = False
     refresh: bool = False
     allow_paths: tuple[str, ...] = ()  # folders images may also come from (--allow-path)
+    engine: str | None = None  # --engine: the Docker engine --verify builds on (None: the environment's selection)
 
 
 def default_output(deck_path: str) -> Path:
@@ -39,7 +40,7 @@ def export_once(deck_path: str, target: Path, options: ExportOptions, *, quiet: 
     deck = open_deck(deck_path, preprocess=True, allow_exec=options.allow_exec, strict=options.strict,
                      refresh=options.refresh, quiet=quiet)
     loaded = open_theme(deck, options.theme, quiet=quiet)
-    statuses, console = verification(deck, options.verify)
+    statuses, console = verification(deck, options.verify, options.engine)
     html_options = HtmlOptions(allow_html=options.allow_html, statuses=statuses, console=console)
     limits = confinement(deck_dir(deck), options.allow_paths)
     for warning in () if quiet else limits.warnings:

@@ -95,6 +95,7 @@ def preprocess(deck: Deck, *, allow_exec: bool = False, refresh: bool = False,
         return Processed(deck)
     # boundary: trust, the user's config (PyYAML), subprocesses and the cache load only for a deck with ~~~ blocks
     from slidekit.preprocess import apply, cache, runner  # noqa: PLC0415 - boundary, see above
+    from slidekit.preprocess.native import native_resolution  # noqa: PLC0415 - boundary, see above
     from slidekit.preprocess.trust import decide, gather  # noqa: PLC0415 - boundary, see above
 
     env = os.environ if env is None else env
@@ -107,6 +108,10 @@ def preprocess(deck: Deck, *, allow_exec: bool = False, refresh: bool = False,
     cached = 0
     for block in blocks:
         line = block.span.first
+        native = native_resolution(block.command, block.body, block.body_start)
+        if native is not None:  # drawn in process: no command runs, trusted or not
+            resolutions[line] = native
+            continue
         try:
             argv = runner.split_command(block.command)
         except ValueError as exc:

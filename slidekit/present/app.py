@@ -20,9 +20,10 @@ from rich.text import Text
 
 from slidekit import output
 from slidekit.deck.console import slide_console_blocks
-from slidekit.deck.model import CommandBlock, Deck
+from slidekit.deck.model import CodeBlock, CommandBlock, Deck
 from slidekit.errors import SlidekitError
 from slidekit.present import state as sm
+from slidekit.present.captions import slide_captions
 from slidekit.present.frame import (
     Chrome,
     Row,
@@ -31,6 +32,7 @@ from slidekit.present.frame import (
     crop_indicator,
     fit,
     help_overlay,
+    paint,
     is_too_small,
     scroll_indicator,
     too_small,
@@ -38,6 +40,7 @@ from slidekit.present.frame import (
 )
 from slidekit.present.reload import POLL, DeckSource, FileWatch
 from slidekit.present.screen import Screen
+from slidekit.render.style import screen_fill
 from slidekit.present.sync import Position, state_path, write_position
 from slidekit.render import terminal
 from slidekit.session import deck_dir, open_theme
@@ -56,6 +59,7 @@ class Options:
     strict: bool = False
     theme: str | None = None
     refresh: bool = False
+    engine: str | None = None  # --engine: ctrl+e builds there (None: the environment's selection)
 
     @property
     def source(self) -> DeckSource:
@@ -101,7 +105,8 @@ class Presenter:
         self.theme = theme
         self.generation += 1
         self.cache.clear()
-        self.view = sm.View(tuple(s.steps for s in deck.slides), tuple(s.source for s in deck.slides))
+        self.view = sm.View(tuple(s.steps for s in deck.slides), tuple(s.source for s in deck.slides),
+                            captions=tuple(slide_captions(s) for s in deck.slides))
         self.theme_file = _theme_file(deck, self.options.theme) or theme.path
         self.watch = FileWatch(self.options.path, self.theme_file)
         if badges:
@@ -162,7 +167,7 @@ class Presenter:
             except Exception as exc:  # noqa: BLE001 - one bad slide must not end the talk
                 lines = wrap_plain(f"{self.deck.path}:{slide.span.first}: cannot render slide {slide.number}: "
                                    f"{type(exc).__name__}: {exc}", width, "bold red")
-            rows = self.render.to_ansi(lines, self.color_system).split("\n")[: len(lines)] if lines else []
+            rows = self.render.to_ansi(lines, self.color_system, self.theme.theme.palette).split("\n")[: len(lines)] if lines else []
             self.cache[key] = rows
         return rows
 
@@ -176,8 +181,7 @@ class Presenter:
 
     def _needed_width(self, index: int, width: int) -> int:
         slide = self.deck.slides[index]
-        # the output alone: its notice is ordinary text that wraps
-        outputs = tuple(replace(b, notice=None) for b in slide.blocks if isinstance(b, CommandBlock) and b.output)
+        outputs = tuple(b for b in slide.blocks if isinstance(b, CommandBlock) and b.output)
         if not outputs:
             return 0
         only = replace(slide, blocks=outputs)
@@ -203,7 +207,7 @@ class Presenter:
         st = self.state
         if self.extra_slide != st.index:
             self.extra_lines, self.extra_slide = [], st.index
-        body: list[Row] = [*self.slide_lines(st.index, st.step, width), *fit(self.extra_lines, width)]
+        body: list[Row] = [*self.slide_lines(st.index, st.step, width), *self._extra_rows(st.index, width)]
         self.page = rows
         self.max_scroll = max(len(body) - rows, 0)
         if st.scroll > self.max_scroll:
@@ -212,7 +216,22 @@ class Presenter:
                                       scroll_indicator(st.scroll, rows, len(body))) if p)
         footer = self.render.render_footer(self.deck, st.index, width, self.theme.theme, extra=extra)
         help_rows = help_overlay(width, rows) if st.mode is sm.Mode.HELP else None
-        return compose(body, width, height, st.scroll, footer, chrome, help_rows)
+        screen = compose(body, width, height, st.scroll, footer, chrome, help_rows)
+        return paint(screen, width, screen_fill(self.theme.theme.get("document")))
+
+    def _extra_rows(self, index: int, width: int) -> list[Row]:
+        """ctrl+e output inside the slide: the text set as a code block of the slide, in
+        the theme's code colours and the document's margins."""
+        text = "\n".join(line.plain for line in self.extra_lines).strip("\n")
+        if not text:
+            return []
+        slide = self.deck.slides[index]
+        block = CodeBlock("", text, slide.span, slide.span.first)
+        try:
+            lines = self.render.render_slide(replace(slide, blocks=(block,)), self.theme.theme, width)
+        except Exception:  # noqa: BLE001 - the output still shows, unthemed
+            return list(fit(self.extra_lines, width))
+        return list(lines)
 
     def _status(self, width: int) -> Text | None:
         st = self.state
@@ -234,7 +253,7 @@ class Presenter:
     def draw(self) -> None:
         rows = self.frame()
         styled = [row for row in rows if isinstance(row, Text)]
-        converted = iter(self.render.to_ansi(styled, self.color_system).split("\n") if styled else [])
+        converted = iter(self.render.to_ansi(styled, self.color_system, self.theme.theme.palette).split("\n") if styled else [])
         self.screen.draw([next(converted) if isinstance(row, Text) else row for row in rows])
         self._publish()
 
@@ -292,7 +311,7 @@ class Presenter:
             target: Callable[[], None] = partial(run_console, self.deck, console, self._progress(index), folder)
         elif docker:
             self.extra_lines = [Text("docker build: starting…", style="bold")]
-            target = partial(build.run_stage, self.deck, docker, self._progress(index))
+            target = partial(build.run_stage, self.deck, docker, self._progress(index), self.options.engine)
         else:
             self.extra_lines = [Text(f"running {len(blocks)} block(s)…", style="bold")]
 
@@ -313,7 +332,6 @@ class Presenter:
         return update
 
     def _show_runs(self, index: int, results: list[RunResult]) -> None:
-        width = self.screen.size()[0]
         lines: list[Text] = []
         for result in results:
             lines.append(Text(""))
@@ -324,7 +342,7 @@ class Presenter:
                 lines.append(Text(f"▶ {result.lang}: exit status {result.status} ({result.seconds:.2f}s)", style=style))
             for text, style in ((result.stdout, ""), (result.stderr, "red")):
                 if text.strip():
-                    lines.extend(wrap_plain(text.rstrip("\n"), max(width - 2, 10), style))
+                    lines.extend(Text(row, style=style) for row in text.rstrip("\n").split("\n"))
         if self.extra_slide == index:
             self.extra_lines = lines
             self.changed = True

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from slidekit.deck.model import CodeBlock, Deck
 from slidekit.verify.model import Severity, VerifyReport
+from slidekit.verify.engine import selected_engine
 from slidekit.verify.run import VerifyOptions, verify
 from slidekit.verify.vocab import ProgressEvent, ProgressKind
 from slidekit.verify.vocab import describe as describe_event
@@ -40,8 +41,9 @@ def describe(event: ProgressEvent, start: float) -> str | None:
     return None if text is None else f"[{time.monotonic() - start:4.1f}s] {text}"
 
 
-def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update) -> None:
-    """Build the stage(s) of ``blocks`` and report progress and the result through ``update``."""
+def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update, engine: str | None = None) -> None:
+    """Build the stage(s) of ``blocks`` on ``engine`` (``--engine``; None: the engine the
+    environment selects) and report progress and the result through ``update``."""
     stages = slide_stages(blocks)
     label = ", ".join(stages) if stages else "the Dockerfile"
     start = time.monotonic()
@@ -65,7 +67,8 @@ def run_stage(deck: Deck, blocks: list[CodeBlock], update: Update) -> None:
 
     update([Text(f"docker build {label}: starting…", style="bold")])
     try:
-        report = verify(deck, VerifyOptions(targets=frozenset(stages) or None, console=False), progress=progress)
+        options = VerifyOptions(targets=frozenset(stages) or None, console=False, engine=selected_engine(engine))
+        report = verify(deck, options, progress=progress)
     except Exception as exc:  # noqa: BLE001 - shown on screen; the talk goes on
         update([Text(f"docker build {label}: {exc}", style="bold red")], True)
         return
@@ -92,6 +95,8 @@ def result_lines(report: VerifyReport, stages: list[str], seconds: float) -> lis
     for finding in report.findings:
         if finding.severity is Severity.ERROR:
             lines.append(Text(str(finding), style="red"))
+    if lines and report.engine_name:
+        lines.append(Text(f"engine: {report.engine_name}", style="dim"))
     if not lines:
         lines.append(Text(f"docker build: nothing built ({seconds:.1f}s)", style="bold yellow"))
     return lines

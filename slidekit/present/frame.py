@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+from rich.style import Style as RichStyle
 from rich.text import Text
 
 from slidekit.present.state import help_lines
@@ -164,3 +165,22 @@ def compose(
         if isinstance(line, Text) and line.cell_len > width:
             line.truncate(width)
     return lines[:height]
+
+
+def paint(rows: list[Row], width: int, fill: RichStyle | None) -> list[Row]:
+    """Every row ``width`` cells wide on ``fill`` (the document background), so the whole
+    screen, blank rows between the slide and the footer included, is in the theme's colours.
+    Rows already converted to ANSI (slide rows, which the renderer pads) stay as they are."""
+    if fill is None:
+        return rows
+    out: list[Row] = []
+    for row in rows:
+        if isinstance(row, str) and row:
+            out.append(row)
+            continue
+        line = Text(style=fill)
+        if isinstance(row, Text):
+            line.append_text(row)
+        line.pad_right(max(width - line.cell_len, 0))
+        out.append(line)
+    return out

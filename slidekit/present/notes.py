@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rich.text import Text
 
 from slidekit.deck.model import Deck
+from slidekit.present.captions import slide_captions
 from slidekit.present.frame import banner_lines, is_too_small, too_small, wrap_plain
 from slidekit.present.reload import DeckSource, FileWatch
 from slidekit.present.screen import Screen
@@ -56,6 +57,9 @@ def notes_frame(view: NotesView, width: int, height: int) -> list[Text]:
     lines.append(Text("─" * width, style="dim"))
     notes = "\n\n".join(note.text.strip() for note in slide.notes)
     body = wrap_plain(notes, width) if notes else [Text("(no notes for this slide)", style="dim italic")]
+    captions = slide_captions(slide)
+    if captions:
+        body += [Text(""), *wrap_plain(f"pre-processing: {captions}", width, "dim italic")]
     following_line = (
         Text(f"following the presenter (pid {view.position.pid}) — q quits", style="dim")
         if view.position is not None else

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from slidekit.deck.model import CodeBlock, Slide, walk
+from slidekit.highlight import is_dockerfile_lang
 
 TIMEOUT = 10.0
 
@@ -62,7 +63,7 @@ def runnable_blocks(slide: Slide) -> list[CodeBlock]:
 
 
 def dockerfile_blocks(slide: Slide) -> list[CodeBlock]:
-    return [b for b in walk(slide.blocks) if isinstance(b, CodeBlock) and b.lang == "dockerfile"]
+    return [b for b in walk(slide.blocks) if isinstance(b, CodeBlock) and is_dockerfile_lang(b.lang)]
 
 
 def visible_code(code: str) -> str:

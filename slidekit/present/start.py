@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
 
 def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, allow_exec: bool = False,
-                 strict: bool = False, refresh: bool = False) -> int:
+                 strict: bool = False, refresh: bool = False, engine: str | None = None) -> int:
     """Present (or with ``notes``, follow as the speaker view) the deck at ``deck``; the exit code.
+    ``engine`` is ``--engine``: the Docker engine ctrl+e builds on.
 
     A deck parsed before comes from the parsed-deck cache (:mod:`slidekit.deck.cache`); otherwise slide 1 is
     drawn from a partial parse and the full deck loads right after the first frame."""
@@ -50,7 +51,7 @@ def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, al
         if notes:
             show_notes(deck, loaded, in_fd, out_fd, allow_exec=allow_exec, strict=strict, refresh=refresh)
         else:
-            present(Options(deck, allow_exec, strict, theme, refresh), loaded, open_theme(loaded, theme), in_fd, out_fd,
+            present(Options(deck, allow_exec, strict, theme, refresh, engine), loaded, open_theme(loaded, theme), in_fd, out_fd,
                     loader=loader)
     except Terminated as exc:
         return exc.exit_code

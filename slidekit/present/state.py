@@ -40,6 +40,8 @@ class View:
     steps: tuple[int, ...]
     sources: tuple[str, ...]
     page: int = 20
+    #: per slide, its pre-processing captions ("cached output…"): for the presenter, not the audience
+    captions: tuple[str, ...] = ()
     max_scroll: int = 0
     #: "has the user pressed a key?" — a long search gives up when it says yes
     interrupted: Callable[[], bool] | None = field(default=None, compare=False)
@@ -87,6 +89,7 @@ BINDINGS: tuple[Binding, ...] = (
     Binding(("J", "ctrl+d"), "scroll_down", "scroll a tall slide down"),
     Binding(("K", "ctrl+u"), "scroll_up", "scroll a tall slide up"),
     Binding(("ctrl+e",), "exec", "run the slide's code (trusted decks only)"),
+    Binding(("i",), "info", "this slide's pre-processing notes (cached output, stderr)"),
     Binding(("r",), "reload", "reload the deck"),
     Binding(("?",), "help", "show / hide this help"),
     Binding(("q", "ctrl+c"), "quit", "quit"),
@@ -241,6 +244,11 @@ def _effect(effect: Effect) -> Action:
     return action
 
 
+def _info(state: State, view: View, count: int | None) -> tuple[State, Effect]:
+    caption = view.captions[state.index] if state.index < len(view.captions) else ""
+    return replace(state, message=caption or "no pre-processing notes on this slide"), Effect.NONE
+
+
 def _help(state: State, view: View, count: int | None) -> tuple[State, Effect]:
     return replace(state, mode=Mode.HELP), Effect.NONE
 
@@ -258,6 +266,7 @@ ACTIONS: dict[str, Action] = {
     "exec": _effect(Effect.EXEC),
     "reload": _effect(Effect.RELOAD),
     "help": _help,
+    "info": _info,
     "quit": _effect(Effect.QUIT),
 }
 

@@ -18,17 +18,16 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from pygments import highlight as _hl
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import TextLexer, get_lexer_by_name
-from pygments.util import ClassNotFound
+from pygments.token import _TokenType
 
 from slidekit.deck import model as m
 from slidekit.deck.console import is_console, parse_console
 from slidekit.deck.meta import footer_parts
+from slidekit.highlight import is_dockerfile_lang
+from slidekit.highlight.tokens import css_class, tokenize
 from slidekit.render.html_css import theme_css
+from slidekit.render.html_diagram import diagram_svg
 from slidekit.render.html_images import ImageLookup, ImageResolver
 from slidekit.render.html_safe import attr, esc, filter_html, safe_url, script_json
 from slidekit.theme.schema import Theme
@@ -36,12 +35,7 @@ from slidekit.verify.console_match import actual_transcript, command_runs
 from slidekit.verify.console_result import ConsoleResult
 from slidekit.verify.vocab import StageStatus
 
-if TYPE_CHECKING:
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexer import Lexer
-
 CANVAS = {"16:9": (1280, 720), "4:3": (960, 720)}
-DOCKERFILE_LANGS = frozenset({"dockerfile", "docker", "containerfile"})
 
 
 @dataclass(frozen=True)
@@ -192,7 +186,12 @@ def _list(b: m.ListBlock, ctx: _Ctx) -> str:
             items.append(f"<li>{box}{first}{rest}</li>")
         else:
             items.append(f"<li>{box}{_blocks(inner, ctx)}</li>")
-    cls = ' class="sk-tasks"' if any(i.checked is not None for i in b.items) else ""
+    classes = ["sk-tasks"] if any(i.checked is not None for i in b.items) else []
+    if b.ordered:  # room for the widest number, so 10., 11. … are never clipped
+        digits = len(str(abs(b.start + len(b.items) - 1)))
+        if digits > 1:
+            classes.append(f"sk-d{min(digits, 9)}")
+    cls = attr("class", " ".join(classes)) if classes else ""
     return f"<{tag}{start}{cls}{_lines(b.span)}>\n" + "\n".join(items) + f"\n</{tag}>"
 
 
@@ -208,26 +207,18 @@ def _table(b: m.Table, ctx: _Ctx) -> str:
     return f"<table{_lines(b.span)}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-@lru_cache(maxsize=128)
-def _lexer(lang: str) -> Lexer:
-    try:
-        return get_lexer_by_name(lang or "text", stripnl=False, ensurenl=False)
-    except ClassNotFound:
-        return TextLexer(stripnl=False, ensurenl=False)
-
-
-@lru_cache(maxsize=1)
-def _formatter() -> HtmlFormatter[str]:
-    return HtmlFormatter(nowrap=True)
-
-
 @lru_cache(maxsize=4096)
 def highlight(code: str, lang: str) -> str:
-    """Pygments HTML spans (token classes; colours come from the theme stylesheet).
+    """Code as HTML spans with Pygments' token classes (colours come from the theme
+    stylesheet), from the highlighting service's token lines; memoised, so ``--watch``
+    re-renders only the code blocks that changed."""
+    lines = tokenize(code.rstrip("\n"), lang)
+    return "\n".join("".join(_span(token, text) for token, text in line) for line in lines)
 
-    Memoised, so ``--watch`` re-lexes only the code blocks that changed."""
 
-    return _hl(code.rstrip("\n"), _lexer(lang), _formatter())
+def _span(token: _TokenType, text: str) -> str:
+    cls = css_class(token)
+    return f'<span class="{cls}">{esc(text)}</span>' if cls else esc(text)
 
 
 def _code(b: m.CodeBlock, ctx: _Ctx) -> str:
@@ -256,6 +247,9 @@ def _console_badge(b: m.CodeBlock, result: ConsoleResult | None) -> str:
 
 
 def _command(b: m.CommandBlock, ctx: _Ctx) -> str:
+    svg = diagram_svg(b.command, b.body, b.output) if b.output is not None and not b.failed else None
+    if svg is not None:
+        return f'<figure class="sk-diagram"{attr("data-command", b.command)}{_lines(b.span)}>{svg}</figure>'
     if b.output is not None and not b.failed:
         return (f'<pre class="sk-cmd-output"{attr("data-command", b.command)}{_lines(b.span)}>'
                 f"{esc(b.output.rstrip(chr(10)))}</pre>")
@@ -301,7 +295,7 @@ def steps_of(slide: m.Slide) -> list[tuple[m.Block, ...]]:
 
 
 def has_dockerfile(slide: m.Slide) -> bool:
-    return any(isinstance(b, m.CodeBlock) and b.lang in DOCKERFILE_LANGS for b in m.walk(slide.blocks))
+    return any(isinstance(b, m.CodeBlock) and is_dockerfile_lang(b.lang) for b in m.walk(slide.blocks))
 
 
 def _badge(slide: m.Slide, statuses: Mapping[int, StageStatus] | None) -> str:

@@ -44,3 +44,11 @@ def _to_rich(color: str | None, bg: str | None, bold: bool | None, italic: bool 
         underline=underline, strike=strike, dim=dim, reverse=reverse, blink=blink,
         conceal=conceal, overline=overline,
     )
+
+
+def screen_fill(document: Style) -> RichStyle | None:
+    """The style that paints the screen outside the slide's text: the document's colours,
+    when the theme gives the document a background (None: the terminal's own)."""
+    if not document.background_color:
+        return None
+    return to_rich(Style(color=document.color, background_color=document.background_color))

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from slidekit.theme.palette import parse_palette
+
 PRIMITIVE = frozenset(
     {
         "block_prefix", "block_suffix", "prefix", "suffix", "color", "background_color",
@@ -25,6 +27,9 @@ LIST = BLOCK | {"level_indent"}
 TASK = PRIMITIVE | {"ticked", "unticked"}
 TABLE = BLOCK | {"center_separator", "column_separator", "row_separator"}
 CODE_BLOCK = BLOCK | {"theme", "chroma"}
+
+#: slidekit's top-level extension key (glamour ignores unknown top-level keys)
+PALETTE_KEY = "palette"
 
 #: element name -> the fields glamour reads for it
 ELEMENTS: dict[str, frozenset[str]] = {
@@ -99,6 +104,9 @@ class Theme:
 
     name: str
     elements: Mapping[str, Style] = field(default_factory=dict)
+    #: slidekit's extension: pinned xterm 256/16-colour values for hex colours
+    #: (``{(r, g, b): {"256": 234, "standard": 0}}``; see :mod:`slidekit.theme.palette`)
+    palette: Mapping[tuple[int, int, int], Mapping[str, int]] = field(default_factory=dict)
 
     def get(self, element: str) -> Style:
         return self.elements.get(element, Style())
@@ -122,13 +130,17 @@ def parse_theme(data: object, name: str) -> tuple[Theme, list[str]]:
         raise SchemaError("(top)", "a theme must be a JSON object")
     warnings: list[str] = []
     elements: dict[str, Style] = {}
+    palette: dict[tuple[int, int, int], dict[str, int]] = {}
     for element, value in data.items():
+        if element == PALETTE_KEY:
+            palette = parse_palette(value, warnings)
+            continue
         allowed = ELEMENTS.get(element)
         if allowed is None:
             warnings.append(f"unknown element `{element}` (ignored)")
             continue
         elements[element] = _parse_style(value, element, allowed, warnings)
-    return Theme(name, elements), warnings
+    return Theme(name, elements, palette), warnings
 
 
 def _parse_style(value: object, where: str, allowed: frozenset[str], warnings: list[str]) -> Style:

@@ -21,9 +21,9 @@ import re
 
 from slidekit.deck.model import CodeBlock, Deck
 from slidekit.errors import SlidekitError
+from slidekit.highlight import is_dockerfile_lang
 from slidekit.verify.model import AssembledDockerfile
 
-DOCKERFILE_LANGS = frozenset({"dockerfile", "docker", "containerfile"})
 DEFAULT_NAME = "Dockerfile"
 _FALSE = frozenset({"false", "no", "off", "0"})
 _TRUE = frozenset({"true", "yes", "on", "1"})
@@ -31,7 +31,7 @@ _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*
 
 
 def is_dockerfile_block(block: CodeBlock) -> bool:
-    return block.lang.lower() in DOCKERFILE_LANGS
+    return is_dockerfile_lang(block.lang)
 
 
 def _opted_out(block: CodeBlock, path: str) -> bool:

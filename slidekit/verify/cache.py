@@ -151,6 +151,7 @@ class CacheEntry:
     deck_path: str
     stages: tuple[StageResult, ...]
     created: float = 0.0
+    engine: str = ""  # the engine's URL (EngineSpec.base_url): results count only on that engine ("": unknown)
 
     def bases_match(self, resolved: Mapping[str, str | None]) -> bool:
         """Whether every image in ``resolved`` is present and has the id it had for the build."""
@@ -171,7 +172,8 @@ def load(content: str, directory: Path | None = None) -> CacheEntry | None:
             return None
         stages = tuple(_stage_from(d) for d in data["stages"])
         bases = {str(k): str(v) for k, v in data["bases"].items()}
-        return CacheEntry(data["content_key"], bases, data["deck_path"], stages, data.get("created", 0.0))
+        return CacheEntry(data["content_key"], bases, data["deck_path"], stages, data.get("created", 0.0),
+                          str(data.get("engine", "")))
     except (OSError, ValueError, KeyError, TypeError):
         return None  # a missing or damaged entry is simply a miss
 
@@ -186,6 +188,7 @@ def store(entry: CacheEntry, directory: Path | None = None) -> None:
             "bases": dict(sorted(entry.bases.items())),
             "deck_path": entry.deck_path,
             "created": entry.created or time.time(),
+            "engine": entry.engine,
             "stages": [_stage_to(s) for s in entry.stages],
         }
         write_atomic(folder / f"{entry.content_key}.json", json.dumps(data, indent=1))
@@ -194,9 +197,11 @@ def store(entry: CacheEntry, directory: Path | None = None) -> None:
 
 
 def merge(old: CacheEntry | None, new: CacheEntry) -> CacheEntry:
-    """``new`` plus the stages of ``old`` it did not cover, when no base image both
-    resolved differs between them (otherwise ``old``'s stages may be stale: dropped)."""
-    if old is None or any(old.bases.get(ref, image_id) != image_id for ref, image_id in new.bases.items()):
+    """``new`` plus the stages of ``old`` it did not cover, when both come from the same
+    engine and no base image both resolved differs between them (otherwise ``old``'s
+    stages may be stale: dropped)."""
+    if (old is None or old.engine not in ("", new.engine)
+            or any(old.bases.get(ref, image_id) != image_id for ref, image_id in new.bases.items())):
         return new
     covered = {(s.dockerfile, s.stage) for s in new.stages}
     kept = tuple(s for s in old.stages if (s.dockerfile, s.stage) not in covered)

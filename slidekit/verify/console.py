@@ -18,17 +18,26 @@ import json
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from slidekit.deck.console import ConsoleBlock, console_blocks
 from slidekit.deck.model import Deck
+from slidekit.errors import SlidekitError
 from slidekit.files import write_atomic
+from slidekit.preprocess.trust import decide, gather
+from slidekit.verify import cache as result_cache
+from slidekit.verify.assemble import assemble, has_blocks_to_verify
 from slidekit.verify.cache import cache_dir, hash_context
 from slidekit.verify.console_match import CommandRun, check_block
 from slidekit.verify.console_result import CommandOutput, ConsoleResult, ConsoleStatus
+from slidekit.verify.console_run import abort_all, run_in_container, run_on_host, terminate_as_interrupt
+from slidekit.verify.engine import EngineSpec, local_image_ids
+from slidekit.verify.engine import connect as connect_engine
 from slidekit.verify.model import StageResult, VerifyReport
+from slidekit.verify.plan import context_root, effective_image_map, list_files, map_image
 
 FORMAT = 1
 
@@ -49,6 +58,7 @@ class ConsoleOptions:
     on_block: OnBlock | None = None
     offline: bool = False  # only cached outputs: a block that would have to run is `not checked`
     jobs: int = 4  # blocks run at once (each in its own container)
+    engine: EngineSpec | None = None  # the selected engine (None: the environment's), for image look-ups
 
 
 @dataclass
@@ -100,7 +110,6 @@ def _tell(options: ConsoleOptions, block: ConsoleBlock, result: ConsoleResult | 
 
 def _run_jobs(jobs: list[tuple[int, ConsoleBlock, Callable[[], ConsoleResult]]],
               options: ConsoleOptions) -> list[tuple[int, ConsoleResult]]:
-    from slidekit.verify.console_run import abort_all, terminate_as_interrupt
 
     def work(block: ConsoleBlock, job: Callable[[], ConsoleResult]) -> ConsoleResult:
         _tell(options, block, None)
@@ -111,7 +120,6 @@ def _run_jobs(jobs: list[tuple[int, ConsoleBlock, Callable[[], ConsoleResult]]],
     with terminate_as_interrupt():
         if options.jobs <= 1 or len(jobs) == 1:
             return [(index, work(block, job)) for index, block, job in jobs]
-        from concurrent.futures import ThreadPoolExecutor
 
         pool = ThreadPoolExecutor(max_workers=min(options.jobs, len(jobs)), thread_name_prefix="slidekit-console")
         try:
@@ -146,7 +154,6 @@ def _prepare(deck: Deck, block: ConsoleBlock, stages: Sequence[StageResult], opt
             notice = options.trust_notice.removeprefix("not run: ")
             return _result(deck, block, ConsoleStatus.NOT_RUN, f"`host` runs only in a trusted deck: {notice}")
         def on_host() -> ConsoleResult:
-            from slidekit.verify.console_run import run_on_host
 
             begun = time.monotonic()
             ran = run_on_host(commands, cwd=str(options.deck_dir), stderr=block.stderr, timeout=block.timeout)
@@ -169,7 +176,6 @@ def _prepare(deck: Deck, block: ConsoleBlock, stages: Sequence[StageResult], opt
     if client is None:
         return _result(deck, block, ConsoleStatus.NOT_RUN, f"Docker engine unavailable: {engine.message}")
     def in_container() -> ConsoleResult:
-        from slidekit.verify.console_run import run_in_container
 
         begun = time.monotonic()
         ran = run_in_container(client, image, commands, stderr=block.stderr, timeout=block.timeout, mounts=mounts,
@@ -221,12 +227,9 @@ def _image_for(block: ConsoleBlock, stages: Sequence[StageResult], options: Cons
         if not stage.status.succeeded or not stage.image_id:
             return None, f"stage {stage.stage} is {stage.status.value}: nothing to run in", ConsoleStatus.NOT_RUN
         return stage.image_id, "", ConsoleStatus.CHECKED
-    from slidekit.verify.engine import local_image_ids
-    from slidekit.verify.plan import map_image
-
     ref = map_image(block.target, options.image_map)
     shown = f"`{ref}` (mapped from `{block.target}`)" if ref != block.target else f"`{ref}`"
-    ids = local_image_ids([ref])
+    ids = local_image_ids([ref], options.engine)
     if ids is None:  # not a local UNIX socket: ask the SDK
         client = engine.get()
         if client is None:
@@ -306,7 +309,6 @@ def has_console_checks(deck: Deck) -> bool:
 
 def deck_trust(deck: Deck, allow_exec: bool) -> tuple[bool, str]:
     """The pre-processing trust rule (stdin never; --allow-exec, the deck's execute bits, trusted_decks)."""
-    from slidekit.preprocess.trust import decide, gather
 
     verdict = decide(gather(deck.path, allow_exec))
     return verdict.trusted, verdict.notice
@@ -314,25 +316,28 @@ def deck_trust(deck: Deck, allow_exec: bool) -> tuple[bool, str]:
 
 def with_console(report: VerifyReport, deck: Deck, *, image_map: Mapping[str, str], use_cache: bool = True,
                  allow_exec: bool = False, client: Any = None, on_block: OnBlock | None = None,
-                 blocks: Sequence[ConsoleBlock] | None = None, jobs: int = 4) -> VerifyReport:
+                 blocks: Sequence[ConsoleBlock] | None = None, jobs: int = 4,
+                 engine: EngineSpec | None = None) -> VerifyReport:
     """``report`` plus the verdicts of the deck's console blocks, checked against its stages' images.
 
-    ``client`` None connects to the engine only if a block must really run (an uncached one)."""
+    ``client`` None connects to ``engine`` (None: the environment's selection) only if a block
+    must really run (an uncached one)."""
     blocks = console_blocks(deck) if blocks is None else blocks
     if not blocks:
         return report
     trusted, notice = deck_trust(deck, allow_exec) if any(b.kind == "host" for b in blocks) else (False, "")
+    notice = notice.replace("--allow-exec", "--allow-host")  # verify's own flag: it never pre-processes
 
     def connect() -> tuple[Any, str]:
         if client is not None:
             return client, ""
-        from slidekit.verify.engine import connect as connect_engine
 
-        engine = connect_engine()
-        return engine.client, engine.message
+        connected = connect_engine(engine)
+        return connected.client, connected.message
 
     deck_dir = Path.cwd() if deck.path == "-" else Path(deck.path).resolve().parent
-    options = ConsoleOptions(deck_dir, trusted, notice, image_map, use_cache, connect, on_block, jobs=jobs)
+    options = ConsoleOptions(deck_dir, trusted, notice, image_map, use_cache, connect, on_block, jobs=jobs,
+                             engine=engine)
     results = check_console(deck, report.stages, options, blocks)
     return replace(report, console=results)
 
@@ -342,11 +347,6 @@ def with_console(report: VerifyReport, deck: Deck, *, image_map: Mapping[str, st
 
 def cached_stage_results(deck: Deck, image_map: Mapping[str, str] | None = None) -> tuple[StageResult, ...]:
     """The stages of the verify cache entry for the deck's current content (none: empty)."""
-    from slidekit.errors import SlidekitError
-    from slidekit.verify import cache as result_cache
-    from slidekit.verify.assemble import assemble, has_blocks_to_verify
-    from slidekit.verify.plan import context_root, effective_image_map, list_files
-
     try:
         if not has_blocks_to_verify(deck):
             return ()
@@ -367,7 +367,6 @@ def cached_console(deck: Deck, image_map: Mapping[str, str] | None = None) -> tu
     if not blocks:
         return ()
     stages = cached_stage_results(deck, image_map) if any(b.kind == "stage" for b in blocks) else ()
-    from slidekit.verify.plan import effective_image_map
 
     options = ConsoleOptions(Path(deck.path).resolve().parent, False, "", effective_image_map(deck, dict(image_map or {})),
                              True, None, None, offline=True)

@@ -106,7 +106,7 @@ def terminate_as_interrupt() -> Iterator[None]:
 def run_in_container(client: Any, image: str, commands: list[str], *, stderr: bool, timeout: float,
                      mounts: dict[str, str] | None = None, labels: dict[str, str] | None = None) -> BlockRun:
     """Run ``commands`` in one container from ``image``; the container is always removed."""
-    import requests
+    import requests  # noqa: PLC0415 - boundary: the HTTP stack loads (with the SDK) only when a container runs
 
     token = new_token()
     name = f"slidekit-console-{uuid.uuid4().hex[:12]}"

@@ -121,6 +121,7 @@ class VerifyReport:
     smoke: tuple[SmokeResult, ...] = ()
     engine_available: bool = True
     engine_message: str = ""
+    engine_name: str = ""  # the engine used: context name and URL, or the URL (EngineSpec.label)
     from_cache: bool = False
     seconds: float = 0.0
     dockerfiles: tuple[str, ...] = field(default_factory=tuple)

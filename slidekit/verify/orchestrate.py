@@ -14,8 +14,9 @@ answered from the result cache never loads tarfile, the docker SDK or protobuf
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,7 +25,8 @@ from typing import Any, TypeVar
 from slidekit.deck.model import Deck
 from slidekit.verify import cache as result_cache
 from slidekit.verify.build import BuildRequest, DockerSdkBuilder, ImageBuilder, context_tar, dockerfile_name, stage_tag
-from slidekit.verify.engine import connect
+from slidekit.verify.cancel import Cancel
+from slidekit.verify.engine import EngineSpec, connect
 from slidekit.verify.buildkit import BuildKitBuilder, TargetRequest, VertexRecord, supports_buildkit
 from slidekit.verify.model import Builder, SmokeResult, StageResult, StageStatus
 from slidekit.verify.plan import (
@@ -63,6 +65,8 @@ class BuildJob:
     use_cache: bool
     run_checks: bool
     jobs: int
+    engine_key: str = ""  # the engine's URL, recorded with the cached result ("": not known)
+    cancel: Cancel | None = None  # verify -j: Ctrl-C seen by the main thread aborts the open builds
 
 
 @dataclass(frozen=True)
@@ -86,11 +90,12 @@ def build_and_check(job: BuildJob, image_builder: ImageBuilder, choice: Builder,
         missing = {(ref, line) for p in job.plans for s in p.stages for ref, line in s.images
                    if run.resolved.get(ref, "") is None}
         build = run.build_buildkit if choice is Builder.BUILDKIT else run.build_classic
-        done = {p.dockerfile.name: build(p, job.wanted[p.dockerfile.name], missing) for p in job.plans}
+        with _abort_on(job.cancel, image_builder):
+            done = {p.dockerfile.name: build(p, job.wanted[p.dockerfile.name], missing) for p in job.plans}
         stages, from_cache = collect(job.plans, done), False
         fresh = tuple(s for s in stages if s.status is not StageStatus.NOT_VERIFIED)
         bases = {ref: image_id or "" for ref, image_id in run.resolved.items()}
-        entry = result_cache.CacheEntry(job.content_key, bases, job.deck.path, fresh)
+        entry = result_cache.CacheEntry(job.content_key, bases, job.deck.path, fresh, engine=job.engine_key)
         result_cache.store(result_cache.merge(job.previous, entry))
     smoke = _smoke(image_builder.client, job.deck, stages, run) if job.run_checks else []
     return BuildResult(stages, tuple(smoke), from_cache, choice)
@@ -260,10 +265,26 @@ class _Run:
         return outcome.image_id if outcome.error is None else None
 
 
-def connect_builder(choice: Builder) -> tuple[ImageBuilder | None, Builder, str]:
-    """Connect to the engine the environment names and make the builder for ``choice``;
-    (None, choice, why) when there is no engine."""
-    engine = connect()
+@contextlib.contextmanager
+def _abort_on(cancel: Cancel | None, builder: ImageBuilder) -> Iterator[None]:
+    """While building, ``cancel`` (another thread's Ctrl-C) calls the builder's ``abort``
+    (BuildKit: closes its streams, the engine cancels); the progress callback raising
+    KeyboardInterrupt covers builders without one at their next event."""
+    abort = getattr(builder, "abort", None)
+    if cancel is None or abort is None:
+        yield
+        return
+    forget = cancel.on_cancel(abort)
+    try:
+        yield
+    finally:
+        forget()
+
+
+def connect_builder(choice: Builder, spec: EngineSpec | None = None) -> tuple[ImageBuilder | None, Builder, str]:
+    """Connect to the engine ``spec`` names (None: the environment's selection) and make the
+    builder for ``choice``; (None, choice, why) when there is no engine."""
+    engine = connect(spec)
     if engine.client is None:
         return None, choice, engine.message
     builder, kind = make_builder(engine.client, choice)

@@ -6,7 +6,7 @@ where the strings go.
 JSON schema ``slidekit.verify/1`` (fields are only ever added, never renamed)::
 
     {"schema": "slidekit.verify/1", "deck": str, "ok": bool, "exit_code": int,
-     "engine": {"available": bool, "message": str}, "static_only": bool, "from_cache": bool, "seconds": float,
+     "engine": {"available": bool, "message": str, "name": str}, "static_only": bool, "from_cache": bool, "seconds": float,
      "dockerfiles": [str],
      "summary": {"errors": int, "warnings": int, "info": int,
                  "stages": {"built": int, "failed": int, "not reached": int,
@@ -21,6 +21,18 @@ JSON schema ``slidekit.verify/1`` (fields are only ever added, never renamed)::
                   "status" (checked|differs|error|not run|not checked), "message", "diff", "seconds",
                   "from_cache", "image_id", "outputs": [{"command", "output", "status" (int|null)}]}]}
     (``summary.console``: a count per console status.)
+
+``engine.name`` is the engine used (``CONTEXT (URL)``, or the URL; "" when none was
+selected).
+
+Several decks (more than one DECK, or a DIR) give one combined document, schema
+``slidekit.verify/2``; each entry of ``decks`` is one deck's ``slidekit.verify/1`` object::
+
+    {"schema": "slidekit.verify/2", "ok": bool, "exit_code": int (the worst deck's),
+     "seconds": float (wall clock), "jobs": int,
+     "summary": {"decks": int, "verified": int, "failed": int, "base image missing": int,
+                 "no engine": int},
+     "decks": [<slidekit.verify/1>, ...]}
 """
 
 from __future__ import annotations
@@ -28,6 +40,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED
@@ -39,6 +52,7 @@ if TYPE_CHECKING:  # JUnit only: xml.etree is imported when a JUnit report is wr
     from xml.etree import ElementTree as ET
 
 JSON_SCHEMA = "slidekit.verify/1"
+JSON_SCHEMA_MANY = "slidekit.verify/2"
 LOG_TAIL_LINES = 20
 GITHUB_LIMIT = 10  # annotations of each kind GitHub shows per step
 _BAD = (StageStatus.FAILED, StageStatus.BASE_MISSING)
@@ -131,7 +145,10 @@ def to_text(report: VerifyReport) -> str:
         lines += [""] + _smoke_lines(report.smoke)
     if report.console:
         lines += [""] + _console_lines(report.console)
-    lines += ([""] if lines else []) + [summary(report)]
+    lines += [""] if lines else []
+    if report.engine_name:
+        lines.append(f"engine: {report.engine_name}")
+    lines.append(summary(report))
     return clean("\n".join(lines)) + "\n"  # build output and deck text never reach the terminal raw
 
 
@@ -171,7 +188,7 @@ def to_dict(report: VerifyReport) -> dict[str, object]:
         "deck": report.deck_path,
         "ok": not report.failed,
         "exit_code": report.exit_code,
-        "engine": {"available": report.engine_available, "message": report.engine_message},
+        "engine": {"available": report.engine_available, "message": report.engine_message, "name": report.engine_name},
         "builder": report.builder.value if report.builder is not None else None,
         "static_only": report.static_only,
         "from_cache": report.from_cache,
@@ -196,6 +213,39 @@ def to_json(report: VerifyReport) -> str:
     return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
 
 
+_VERDICT_KEYS = {EXIT_FAILED: "failed", EXIT_BASE_MISSING: "base image missing", EXIT_DOCKER_UNAVAILABLE: "no engine"}
+
+
+def _deck_counts(reports: Sequence[VerifyReport]) -> dict[str, int]:
+    codes = Counter(r.exit_code for r in reports)
+    counts = {"decks": len(reports), "verified": codes.get(0, 0)}
+    counts.update({key: codes.get(code, 0) for code, key in _VERDICT_KEYS.items()})
+    return counts
+
+
+def to_dict_many(reports: Sequence[VerifyReport], exit_code: int, seconds: float, jobs: int) -> dict[str, object]:
+    """Several decks: schema ``slidekit.verify/2`` (see the module docstring)."""
+    return {"schema": JSON_SCHEMA_MANY, "ok": exit_code == 0, "exit_code": exit_code, "seconds": round(seconds, 3),
+            "jobs": jobs, "summary": _deck_counts(reports), "decks": [to_dict(r) for r in reports]}
+
+
+def to_json_many(reports: Sequence[VerifyReport], exit_code: int, seconds: float, jobs: int) -> str:
+    return json.dumps(to_dict_many(reports, exit_code, seconds, jobs), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_text_many(reports: Sequence[VerifyReport], exit_code: int, seconds: float, jobs: int) -> str:
+    """Several decks: each deck's report under a ``== DECK`` heading, then one line for all."""
+    parts = [f"== {r.deck_path}\n{to_text(r)}" for r in reports]
+    counts = _deck_counts(reports)
+    detail = ", ".join(f"{n} {key}" for key, n in counts.items() if key != "decks" and n)
+    verdict = {EXIT_FAILED: "FAILED", EXIT_BASE_MISSING: "NOT VERIFIED (base image missing)",
+               EXIT_DOCKER_UNAVAILABLE: "not verified (no Docker engine)"}.get(exit_code, "verified")
+    engines = sorted({r.engine_name for r in reports if r.engine_name})
+    on = f" on {', '.join(engines)}" if engines else ""
+    total = f"{verdict}: {_plural(len(reports), 'deck')} ({detail or 'none'}){on} in {seconds:.1f}s (-j {jobs})"
+    return "\n".join(parts) + ("\n" if parts else "") + total + "\n"
+
+
 # --------------------------------------------------------------------------- JUnit XML
 
 
@@ -205,10 +255,15 @@ def _case(suite: ET.Element, classname: str, name: str, path: str, line: int, se
     return ET.SubElement(suite, "testcase", classname=classname, name=name, file=path, line=str(line), time=f"{seconds:.3f}")
 
 
-def _suite(root: ET.Element, name: str) -> ET.Element:
+def _suite(root: ET.Element, name: str, report: VerifyReport) -> ET.Element:
+    """A testsuite, its properties naming the deck and the engine used."""
     from xml.etree import ElementTree as ET
 
-    return ET.SubElement(root, "testsuite", name=name)
+    suite = ET.SubElement(root, "testsuite", name=name)
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="deck", value=report.deck_path)
+    ET.SubElement(properties, "property", name="engine", value=report.engine_name)
+    return suite
 
 
 def _finish_suite(suite: ET.Element) -> None:
@@ -224,7 +279,7 @@ def _stage_cases(report: VerifyReport, root: ET.Element) -> None:
     from xml.etree import ElementTree as ET
 
     for name in dict.fromkeys([s.dockerfile for s in report.stages] + [s.dockerfile for s in report.smoke]):
-        suite = _suite(root, f"{report.deck_path}:{name}")
+        suite = _suite(root, f"{report.deck_path}:{name}", report)
         for stage in (s for s in report.stages if s.dockerfile == name):
             case = _case(suite, f"{report.deck_path}:{name}", f"stage {stage.stage}", stage.path, stage.line, stage.seconds)
             if stage.status in _BAD:
@@ -245,7 +300,7 @@ def _console_cases(report: VerifyReport, root: ET.Element) -> None:
 
     if not report.console:
         return
-    suite = _suite(root, f"{report.deck_path}:console")
+    suite = _suite(root, f"{report.deck_path}:console", report)
     for c in report.console:
         name = f"console block at line {c.block_line}" + (f" ({c.target})" if c.target else "")
         case = _case(suite, f"{report.deck_path}:console", name, c.path, c.line, c.seconds)
@@ -260,7 +315,7 @@ def _console_cases(report: VerifyReport, root: ET.Element) -> None:
 def _finding_cases(report: VerifyReport, root: ET.Element) -> None:
     from xml.etree import ElementTree as ET
 
-    suite = _suite(root, f"{report.deck_path}:static checks")
+    suite = _suite(root, f"{report.deck_path}:static checks", report)
     errors = [f for f in report.findings if f.severity is Severity.ERROR]
     seen: Counter[str] = Counter()
     for f in errors:
@@ -275,6 +330,38 @@ def _finding_cases(report: VerifyReport, root: ET.Element) -> None:
     _finish_suite(suite)
 
 
+def to_junit_many(reports: Sequence[VerifyReport], seconds: float) -> str:
+    """Several decks: one testsuite per deck (named after it; its properties name the deck
+    and the engine), holding the deck's static-check, stage and smoke testcases (their
+    ``classname`` is ``DECK:DOCKERFILE``)."""
+    from xml.etree import ElementTree as ET
+
+    root = ET.Element("testsuites", name="slidekit verify")
+    for report in reports:
+        scratch = ET.Element("testsuites")
+        _finding_cases(report, scratch)
+        _stage_cases(report, scratch)
+        _console_cases(report, scratch)
+        suite = _suite(root, report.deck_path, report)
+        for part in scratch.findall("testsuite"):
+            suite.extend(part.findall("testcase"))
+        _finish_suite(suite)
+        suite.set("time", f"{report.seconds:.3f}")
+    return _document(root, seconds)
+
+
+def _document(root: ET.Element, seconds: float) -> str:
+    """The XML text of ``root``, its totals summed over its testsuites."""
+    from xml.etree import ElementTree as ET
+
+    suites = root.findall("testsuite")
+    for key in ("tests", "failures", "errors", "skipped"):
+        root.set(key, str(sum(int(s.get(key, "0")) for s in suites)))
+    root.set("time", f"{seconds:.3f}")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
 def to_junit(report: VerifyReport) -> str:
     """JUnit XML (Ant/Surefire shape GitLab, Jenkins and GitHub reporters read):
     a testcase per stage (and smoke check), plus error findings as failing testcases."""
@@ -284,12 +371,7 @@ def to_junit(report: VerifyReport) -> str:
     _finding_cases(report, root)
     _stage_cases(report, root)
     _console_cases(report, root)
-    suites = root.findall("testsuite")
-    for key in ("tests", "failures", "errors", "skipped"):
-        root.set(key, str(sum(int(s.get(key, "0")) for s in suites)))
-    root.set("time", f"{report.seconds:.3f}")
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return _document(root, report.seconds)
 
 
 # --------------------------------------------------------------------------- GitHub Actions

@@ -120,7 +120,7 @@ def test_transcripts_checked_against_the_stage_image(deck: Path, capsys: pytest.
     assert stale["diff"].splitlines()[3:] == [" $ echo one; echo two", " one", "-three", "+two"]
     assert "status 3" in exits["message"] and "+[exit: 3]" in exits["diff"]
     assert ignored["outputs"][0]["output"] == "out\n"  # stderr=ignore
-    assert "runs only in a trusted deck" in host["message"]
+    assert "runs only in a trusted deck" in host["message"] and "--allow-host" in host["message"]
     assert shown["status"] == "not checked"
     assert report["summary"]["console"] == {"checked": 2, "differs": 2, "error": 0, "not run": 1, "not checked": 1}
 
@@ -141,7 +141,7 @@ def test_text_junit_and_github_rows(deck: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_host_runs_only_when_trusted(deck: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _, report = _verify(deck, capsys, "--allow-exec")
+    _, report = _verify(deck, capsys, "--allow-host")
     assert report["console"][4]["status"] == "checked"
     deck.chmod(0o755)  # the execute bits alone do not trust a deck (issue 12, S4)...
     _, report = _verify(deck, capsys)

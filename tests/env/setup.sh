@@ -9,7 +9,7 @@ root=$(cd "$here/../.." && pwd)
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-packages=(docker.io libgraph-easy-perl chromium fonts-dejavu-core fonts-liberation debootstrap busybox-static tmux ca-certificates)
+packages=(docker.io libgraph-easy-perl chromium fonts-dejavu-core fonts-liberation debootstrap busybox-static tmux ca-certificates openssl curl iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,6 +22,8 @@ fi
 
 log "installing slidekit with test extras"
 python3 -m pip install -q -e "$root[test,hadolint]" 2>&1 | grep -v "Running pip as the 'root' user" || true
+# pyenv installs console scripts (slidekit, ruff, mypy) behind shims that exist only after a rehash
+if command -v pyenv >/dev/null 2>&1; then pyenv rehash || true; fi
 
 bash "$here/dockerd.sh"
 for script in "$here"/image-*.sh; do

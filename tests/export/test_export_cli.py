@@ -150,7 +150,7 @@ def test_box_drawing_lines_have_equal_pixel_width(export, open_page) -> None:  #
         slides = tuple(replace(s, blocks=tuple(fix(b) for b in s.blocks)) for s in deck.slides)
         return replace(deck, slides=slides)
 
-    path = export("# Art\n\n```\n~~~graph-easy --as=boxart\n[ a ]\n~~~\n```\n", transform=with_output)
+    path = export("# Art\n\n```\n~~~graph-easy --as=txt\n[ a ]\n~~~\n```\n", transform=with_output)
     page = open_page(path)
     widths = page.evaluate("""() => {
         const pre = document.querySelector('pre.sk-cmd-output');

@@ -105,21 +105,27 @@ def test_pauses_make_steps_and_notes_stay_out_of_slides() -> None:
 
 
 def test_command_output_verbatim_else_source_and_notice() -> None:
-    text = "# T\n\n```\n~~~graph-easy --as=boxart\n[ a ] -> [ b ]\n~~~\n```\n"
+    text = "# T\n\n```\n~~~graph-easy --as=txt\n[ a ] -> [ b ]\n~~~\n```\n"
     deck = load_deck(text, "d.md")
     plain = render_html(deck, theme()).html
-    assert "~~~graph-easy --as=boxart" in plain
+    assert "~~~graph-easy --as=txt" in plain
     block = next(b for b in deck.slides[0].blocks if isinstance(b, m.CommandBlock))
     boxes = "┌───┐\n│ a │\n└───┘\n"
     done = replace(block, output=boxes, notice=None)
     slide = replace(deck.slides[0], blocks=tuple(done if b is block else b for b in deck.slides[0].blocks))
     html = render_html(replace(deck, slides=(slide,)), theme()).html
-    assert '<pre class="sk-cmd-output" data-command="graph-easy --as=boxart"' in html
+    assert '<pre class="sk-cmd-output" data-command="graph-easy --as=txt"' in html
     assert ">┌───┐\n│ a │\n└───┘</pre>" in html
     noticed = replace(block, notice="not run: untrusted deck")
     slide = replace(deck.slides[0], blocks=(noticed,))
     html = render_html(replace(deck, slides=(slide,)), theme()).html
     assert 'class="sk-notice">not run: untrusted deck<' in html
+    # a natively drawn diagram (--as=boxart) becomes inline SVG, its boxart the SVG's description
+    native = replace(block, command="graph-easy --as=boxart", output=boxes, notice=None)
+    slide = replace(deck.slides[0], blocks=(native,))
+    html = render_html(replace(deck, slides=(slide,)), theme()).html
+    assert '<figure class="sk-diagram" data-command="graph-easy --as=boxart"' in html
+    assert "<desc>┌───┐\n│ a │\n└───┘\n</desc>" in html and 'data-node="a"' in html
 
 
 def test_images_embedded_missing_warns_with_line(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""The real graph-easy: the example deck's diagram and corpus graphs come out
-byte-identical to running the tool directly."""
+"""graph-easy blocks: the example deck's diagram comes out byte-identical to running the tool
+directly (drawn in process for --as=boxart|ascii); outputs slidekit cannot draw itself
+(--as=txt here) run the real tool and come out byte-identical too."""
 
 from __future__ import annotations
 
@@ -46,11 +47,13 @@ def _corpus(name: str) -> tuple[str, bytes]:
 
 def test_corpus_graphs_are_byte_identical(graph_easy: str, write_deck: Callable[..., Path]) -> None:
     graphs = [_corpus(name) for name in CORPUS_PICKS]
-    slides = [f"# {name}\n\n" + wrapped("graph-easy --as=boxart", text) for name, (text, _) in zip(CORPUS_PICKS, graphs)]
+    slides = [f"# {name}\n\n" + wrapped("graph-easy --as=txt", text) for name, (text, _) in zip(CORPUS_PICKS, graphs)]
     deck_path = write_deck("\n---\n\n".join(slides))
     deck = open_deck(str(deck_path), preprocess=True, allow_exec=True, strict=True)
     outputs = [block.output for block in command_blocks(deck)]
-    assert [o.encode("utf-8") if o is not None else None for o in outputs] == [exp for _, exp in graphs]
+    direct = [subprocess.run([graph_easy, "--as=txt"], input=text.encode(), capture_output=True, check=True,
+                             timeout=60).stdout for text, _ in graphs]
+    assert [o.encode("utf-8") if o is not None else None for o in outputs] == direct
     # and the cached copy (next open) is the same bytes
     again = open_deck(str(deck_path), preprocess=True, allow_exec=False)
     assert [block.output for block in command_blocks(again)] == outputs
@@ -58,6 +61,11 @@ def test_corpus_graphs_are_byte_identical(graph_easy: str, write_deck: Callable[
 
 def test_graph_easy_syntax_error_is_visible(graph_easy: str, write_deck: Callable[..., Path]) -> None:
     deck_path = write_deck("# S\n\n" + wrapped("graph-easy --as=boxart", "[ A ] -Treasure--> [ B ]\n"))
+    [block] = command_blocks(open_deck(str(deck_path), preprocess=True, allow_exec=True))
+    assert block.failed and block.output is None
+    # drawn in process: the parse error points at the deck line and column
+    assert block.notice == "graph-easy: line 5, column 7: cannot parse edge '-Treasure-->'"
+    deck_path = write_deck("# S\n\n" + wrapped("graph-easy --as=txt", "[ A ] -Treasure--> [ B ]\n"))
     [block] = command_blocks(open_deck(str(deck_path), preprocess=True, allow_exec=True))
     assert block.failed and block.output is None
     assert (block.notice or "").startswith("graph-easy exited with status 255: ")

@@ -165,7 +165,8 @@ def test_missing_graph_easy_says_what_to_install(write_deck: WriteDeck, tmp_path
     empty = tmp_path / "empty-path"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
-    deck_path = write_deck("# S\n\n" + wrapped("graph-easy --as=boxart", "[ a ] -> [ b ]\n"))
+    # --as=boxart|ascii are drawn in process; an output slidekit cannot draw needs the program
+    deck_path = write_deck("# S\n\n" + wrapped("graph-easy --as=dot", "[ a ] -> [ b ]\n"))
     block = only_block(open_deck(str(deck_path), preprocess=True, allow_exec=True))
     assert block.failed and block.output is None
     assert block.notice == ("not run: command `graph-easy` not found — install Debian package libgraph-easy-perl")

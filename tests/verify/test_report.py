@@ -140,6 +140,6 @@ def test_base_image_missing_has_its_own_exit_code(extra: tuple[StageResult, ...]
 
 
 def test_several_decks_worst_exit() -> None:
-    from slidekit.commands.verify import worst_exit
+    from slidekit.verify.many import worst_exit
 
     assert worst_exit([0, 3, 4]) == 4 and worst_exit([4, 1]) == 1 and worst_exit([0, 3]) == 3 and worst_exit([]) == 0

@@ -142,3 +142,17 @@ def test_chmod_and_cache_mounts_are_known_to_20_10() -> None:
     deck = load_deck("# t\n\n---\n\n```dockerfile\nFROM scratch AS a\nCOPY --chmod=755 x /x\n"
                      "RUN --mount=type=tmpfs,target=/t true\n```\n", "d.md")
     assert unsupported_reasons(plan_stages(assemble(deck)[0]), FRONTEND_20_10) == {}
+
+
+def test_front_matter_builder_choice_and_its_error_line() -> None:
+    from slidekit.errors import SlidekitError
+    from slidekit.verify.model import Builder
+    from slidekit.verify.run import chosen_builder
+
+    deck = load_deck("---\ntitle: t\nbuilder: Classic\n---\n\n# t\n", "d.md")
+    assert chosen_builder(deck, None) is Builder.CLASSIC
+    assert chosen_builder(deck, Builder.BUILDKIT) is Builder.BUILDKIT  # --builder wins
+    assert chosen_builder(load_deck("# t\n", "d.md"), None) is Builder.AUTO
+    with pytest.raises(SlidekitError) as raised:
+        chosen_builder(load_deck("---\ntitle: t\nbuilder: podman\n---\n\n# t\n", "d.md"), None)
+    assert raised.value.line == 3 and "auto, buildkit, classic" in str(raised.value)

@@ -1,0 +1,499 @@
+"""Draw a :class:`Layout` as text: ``boxart`` (Unicode box drawing) or ``ascii``.
+
+Each grid column is as wide as its widest cell, each row as tall as its tallest; empty
+columns and rows take no space. A node fills its cells with a border and its label
+centred; an edge cell draws its line through the middle row (``h // 2``) and at column 2
+of its cell, with one blank between the line and a node it touches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slidekit.diagram.layout import EdgeCell, Frame, GroupCell, Layout, Placed
+from slidekit.diagram.model import Graph, Node
+
+
+@dataclass(frozen=True)
+class Border:
+    top: str  # left corner, fill, right corner
+    side: str  # left, right
+    bottom: str
+
+
+_BORDERS_BOX = {
+    "solid": Border("┌─┐", "││", "└─┘"),
+    "dotted": Border("┌⋯┐", "⋮⋮", "└⋯┘"),
+    "dashed": Border("┌−┐", "╎╎", "└−┘"),
+    "double": Border("╔═╗", "║║", "╚═╝"),
+    "bold": Border("┏━┓", "┃┃", "┗━┛"),
+    "wave": Border("┌∼┐", "≀≀", "└∼┘"),
+    "dot-dash": Border("┌-·┐", "!!", "└-·┘"),
+    "dot-dot-dash": Border("┌·-·┐", "││", "└·-·┘"),
+    "double-dash": Border("╔ ═╗", "∥∥", "╚ ═╝"),
+    "none": Border("   ", "  ", "   "),
+    "rounded": Border("╭─╮", "││", "╰─╯"),
+}
+_BORDERS_ASCII = {
+    "solid": Border("+-+", "||", "+-+"),
+    "dotted": Border("...", "::", ":.:"),
+    "dashed": Border("+ -+", "''", "+ -+"),
+    "double": Border("#=#", "HH", "#=#"),
+    "bold": Border("###", "##", "###"),
+    "wave": Border("+~+", "{{", "+~+"),
+    "dot-dash": Border("+-.+", "!!", "+-.+"),
+    "dot-dot-dash": Border("+.-.+", "||", "+.-.+"),
+    "double-dash": Border("# =#", '""', "# =#"),
+    "none": Border("   ", "  ", "   "),
+    "rounded": Border(" - ", "||", " - "),
+}
+
+# edge line styles: horizontal pattern, vertical char
+_LINES_BOX = {
+    "solid": ("─", "│"),
+    "double": ("═", "║"),
+    "dotted": ("·", ":"),
+    "dashed": ("╴", "╵"),
+    "dot-dash": ("·-", "!"),
+    "dot-dot-dash": ("··-", "┆"),
+    "wave": ("∼", "≀"),
+    "bold": ("━", "┃"),
+    "double-dash": ("═ ", "║"),
+}
+_LINES_ASCII = {
+    "solid": ("-", "|"),
+    "double": ("=", '"'),
+    "dotted": (".", ":"),
+    "dashed": ("- ", "'"),
+    "dot-dash": (".-", "!"),
+    "dot-dot-dash": ("..-", "!"),
+    "wave": ("~", "{"),
+    "bold": ("#", "#"),
+    "double-dash": ("= ", '"'),
+}
+_ARROWS_BOX = {"E": ">", "W": "<", "N": "∧", "S": "∨"}
+_ARROWS_ASCII = {"E": ">", "W": "<", "N": "^", "S": "v"}
+_CORNERS_BOX = {
+    frozenset("ES"): "┌", frozenset("WS"): "┐", frozenset("EN"): "└", frozenset("WN"): "┘",
+    frozenset("NSE"): "├", frozenset("NSW"): "┤", frozenset("EWS"): "┬", frozenset("EWN"): "┴",
+    frozenset("NSEW"): "┼",
+}
+
+
+@dataclass(frozen=True)
+class Style:
+    boxart: bool
+
+    def border(self, name: str) -> Border:
+        table = _BORDERS_BOX if self.boxart else _BORDERS_ASCII
+        return table.get(name, table["solid"])
+
+    def line(self, name: str) -> tuple[str, str]:
+        table = _LINES_BOX if self.boxart else _LINES_ASCII
+        return table.get(name, table["solid"])
+
+    def arrow(self, side: str) -> str:
+        return (_ARROWS_BOX if self.boxart else _ARROWS_ASCII)[side]
+
+    def corner(self, sides: frozenset[str], style: str) -> str:
+        if not self.boxart:
+            return "." if style == "dotted" else "+"
+        if style == "double":
+            return {frozenset("ES"): "╔", frozenset("WS"): "╗", frozenset("EN"): "╚", frozenset("WN"): "╝"}.get(sides, "╬")
+        return _CORNERS_BOX.get(sides, "┼")
+
+
+def label_lines(raw: str, align: str = "c") -> list[tuple[str, str]]:
+    """A raw label's lines, each with its alignment (l, r, c); ``\\l`` ``\\r`` ``\\c`` ``\\n`` end a line
+    and set the next line's alignment (``\\n``: the default)."""
+    out: list[tuple[str, str]] = []
+    cur: list[str] = []
+    cur_align = align
+    i = 0
+    while i < len(raw):
+        ch = raw[i]
+        if ch == "\\" and i + 1 < len(raw):
+            nxt = raw[i + 1]
+            if nxt in "nlrc":
+                out.append(("".join(cur).strip(), cur_align))
+                cur = []
+                cur_align = align if nxt == "n" else nxt
+            else:
+                cur.append(nxt)
+            i += 2
+            continue
+        cur.append(ch)
+        i += 1
+    out.append(("".join(cur).strip(), cur_align))
+    return out
+
+
+def node_label(graph: Graph, node: Node) -> list[tuple[str, str]]:
+    label = graph.node_attr(node, "label")
+    if not label:
+        label = " " if node.anonymous else node.name
+    align = {"left": "l", "right": "r"}.get(graph.node_attr(node, "align").strip().lower(), "c")
+    return label_lines(label, align)
+
+
+def _rounded(b: Border, arcs: bool) -> Border:
+    """A border with rounded corners (arcs), or none where the style has no arc (blank)."""
+    tl, tr, bl, br = ("╭", "╮", "╰", "╯") if arcs else (" ", " ", " ", " ")
+    return Border(tl + b.top[1:-1] + tr, b.side, bl + b.bottom[1:-1] + br)
+
+
+def _node_border(graph: Graph, node: Node) -> str:
+    border = graph.node_attr(node, "border-style") or graph.node_attr(node, "border")
+    name = border.split()[0].lower() if border.split() else "solid"
+    if name not in _BORDERS_BOX:
+        name = "solid"
+    if name == "solid" and graph.node_attr(node, "shape") == "rounded":
+        return "rounded"
+    return name
+
+
+class _Canvas:
+    def __init__(self, width: int, height: int) -> None:
+        self.rows = [[" "] * width for _ in range(height)]
+
+    def put(self, x: int, y: int, text: str) -> None:
+        if 0 <= y < len(self.rows):
+            row = self.rows[y]
+            if x + len(text) > len(row):  # an overhanging edge label
+                row.extend(" " * (x + len(text) - len(row)))
+            for i, ch in enumerate(text):
+                if x + i >= 0:
+                    row[x + i] = ch
+
+    def text(self) -> str:
+        lines = ["".join(r).rstrip() for r in self.rows]
+        return "\n".join(lines) + "\n"
+
+
+def invisible(graph: Graph, node: Node) -> bool:
+    """Anonymous nodes (``[ ]``) and ``shape: invisible`` take space but draw nothing."""
+    return (node.anonymous and "label" not in node.attrs) or graph.node_attr(node, "shape") == "invisible"
+
+
+def split_part(node: Node) -> bool:
+    """A later field in a row of an autosplit node (``[ A | B ]``): it shares its left border."""
+    return not node.attrs.get("_split", "0,0").startswith("0,")
+
+
+def split_row(node: Node) -> bool:
+    """A field in a later row of an autosplit node (``[ A || B ]``): it shares its top border."""
+    return not node.attrs.get("_split", "0,0").endswith(",0")
+
+
+def group_label(graph: Graph, frame: Frame) -> list[tuple[str, str]]:
+    group = frame.group
+    raw = graph.attr("group", group.attrs, "label") or ("" if group.name.startswith("#group") else group.name)
+    return [line for line in label_lines(raw, "l") if line[0]] if raw else []
+
+
+def group_border(graph: Graph, frame: Frame) -> str:
+    border = graph.attr("group", frame.group.attrs, "border-style") or graph.attr("group", frame.group.attrs, "border")
+    name = border.split()[0].lower() if border.split() else "dashed"
+    return name if name in _BORDERS_BOX else "dashed"
+
+
+def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, int]:
+    if isinstance(cell, GroupCell):
+        frame = Frame(cell.group, (0, 0), (0, 0))
+        count = len(group_label(graph, frame))
+        if group_border(graph, frame) == "none":  # no frame: only the label, above
+            return 0, (count + 1 if "N" in cell.sides and count else 0)
+        w = 2 if cell.sides & {"W", "E"} else 0
+        h = (2 + count) if "N" in cell.sides else (2 if "S" in cell.sides else 0)
+        return w, h
+    if isinstance(cell, Placed):
+        if invisible(graph, cell.node):
+            return 3, 3
+        lines = node_label(graph, cell.node)
+        return (max(len(line) for line, _ in lines) + (3 if split_part(cell.node) else 4),
+                len(lines) + (1 if split_row(cell.node) else 2))
+    if cell.loop:
+        width = max((len(t) for t, _ in label_lines(cell.label, "l")), default=0) if cell.label else 0
+        return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
+    lines = label_lines(cell.label, "l") if cell.label and cell.label_room else []
+    width = max((len(t) for t, _ in lines), default=0)
+    if cell.sides == {"E", "W"}:
+        bare = 6 if {"E", "W"} <= cell.arrows else 5  # " <──> "
+        return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
+    if cell.sides == {"N", "S"}:
+        return (width + 5 if lines else 3), max(3, len(lines) + 2)
+    height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
+    if len(cell.sides) >= 3 or (cell.gaps & {"E", "W"}):
+        return 5, height
+    return 3, height
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where each grid column and row starts (in characters) and how big it is."""
+
+    colx: dict[int, int]
+    rowy: dict[int, int]
+    widths: dict[int, int]
+    heights: dict[int, int]
+    width: int
+    height: int
+
+    def rect(self, pos: tuple[int, int], size: tuple[int, int] = (1, 1)) -> tuple[int, int, int, int]:
+        x, y = pos
+        w = sum(self.widths[x + i] for i in range(size[0]))
+        h = sum(self.heights[y + j] for j in range(size[1]))
+        return self.colx[x], self.rowy[y], w, h
+
+
+def geometry(graph: Graph, lay: Layout) -> Geometry:
+    xs = sorted({p[0] for p in lay.cells})
+    ys = sorted({p[1] for p in lay.cells})
+    widths = dict.fromkeys(range(xs[0], xs[-1] + 1), 0)
+    heights = dict.fromkeys(range(ys[0], ys[-1] + 1), 0)
+    multi = []
+    for pos, cell in lay.cells.items():
+        if isinstance(cell, Placed) and cell.size != (1, 1):
+            multi.append(cell)
+            continue
+        w, h = _cell_size(graph, cell)
+        widths[pos[0]] = max(widths[pos[0]], w)
+        heights[pos[1]] = max(heights[pos[1]], h)
+    for placed in {id(p): p for p in multi}.values():
+        w, h = _cell_size(graph, placed)
+        (x, y), (cw, ch) = placed.pos, placed.size
+        if ch > 1:  # every row of a tall node is at least a box's height
+            for j in range(ch):
+                heights[y + j] = max(heights[y + j], 3)
+        have_w = sum(widths[x + i] for i in range(cw))
+        have_h = sum(heights[y + j] for j in range(ch))
+        widths[x + cw - 1] += max(0, w - have_w)
+        heights[y + ch - 1] += max(0, h - have_h)
+    colx: dict[int, int] = {}
+    rowy: dict[int, int] = {}
+    acc = 0
+    for x in sorted(widths):
+        colx[x] = acc
+        acc += widths[x]
+    total_w = acc
+    acc = 0
+    for y in sorted(heights):
+        rowy[y] = acc
+        acc += heights[y]
+    return Geometry(colx, rowy, widths, heights, total_w, acc)
+
+
+def frame_rect(geo: Geometry, frame: Frame) -> tuple[int, int, int, int]:
+    (left, top), (right, bottom) = frame.top_left, frame.bottom_right
+    x0, y0 = geo.colx[left], geo.rowy[top]
+    return x0, y0, geo.colx[right] + geo.widths[right] - x0, geo.rowy[bottom] + geo.heights[bottom] - y0
+
+
+def title_offset(graph: Graph) -> int:
+    """Lines the graph's label takes above the drawing (it may sit below instead)."""
+    if not graph.graph_attr("label").strip():
+        return 0
+    return 0 if graph.graph_attr("label-pos").strip().lower() == "bottom" else 3
+
+
+def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
+    style = Style(boxart)
+    if not lay.cells:
+        return "\n"
+    geo = geometry(graph, lay)
+    canvas = _Canvas(geo.width, geo.height)
+    for frame in lay.frames:
+        x0, y0, w, h = frame_rect(geo, frame)
+        border = group_border(graph, frame)
+        if border != "none":
+            b = style.border(border)
+            canvas.put(x0, y0, _border_line(b.top, w))
+            canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
+            for y in range(y0 + 1, y0 + h - 1):
+                canvas.put(x0, y, b.side[0])
+                canvas.put(x0 + w - 1, y, b.side[1])
+        for i, (text, _) in enumerate(group_label(graph, frame)):
+            canvas.put(x0 + 2 if border != "none" else x0, y0 + 1 + i if border != "none" else y0 + i, text)
+    for pos, cell in lay.cells.items():
+        if isinstance(cell, EdgeCell):
+            _draw_edge(canvas, style, graph, cell, *geo.rect(pos))
+    for pos, cell in lay.cells.items():  # labels that overhang their cell go over the lines
+        if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop:
+            x0, y0, w, h = geo.rect(pos)
+            if cell.sides == {"E", "W"}:
+                _put_label(canvas, cell.label, x0 + (2 if "W" in cell.gaps else 1), y0 + h // 2 - 1, upward=True)
+            elif cell.sides == {"N", "S"}:
+                _put_label(canvas, cell.label, x0 + 4, y0 + h // 2, upward=False)
+    for placed in lay.nodes.values():
+        _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size))
+    text = canvas.text()
+    label = graph.graph_attr("label").strip()
+    if label:  # the graph's label, centred over the drawing, a blank line either side
+        line = " " * max(0, (geo.width - len(label)) // 2) + label
+        if graph.graph_attr("label-pos").strip().lower() == "bottom":
+            return text + "\n" + line + "\n\n"
+        return "\n" + line + "\n\n" + text
+    return text
+
+
+def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
+    if invisible(graph, node):
+        return
+    if split_part(node) or split_row(node):  # drawn from the previous field's right / bottom border
+        left, top = split_part(node), split_row(node)
+        x0, w = (x0 - 1, w + 1) if left else (x0, w)
+        y0, h = (y0 - 1, h + 1) if top else (y0, h)
+        b = style.border(_node_border(graph, node))
+        if not top:
+            canvas.put(x0 + 1, y0, _border_line(b.top, w)[1:])
+        canvas.put(x0 + (1 if left else 0), y0 + h - 1, _border_line(b.bottom, w)[1 if left else 0:])
+        for y in range(y0 + 1, y0 + h - 1):
+            canvas.put(x0 + w - 1, y, b.side[1])
+            if not left:
+                canvas.put(x0, y, b.side[0])
+        _draw_label(canvas, graph, node, x0, y0, w, h)
+        return
+    b = style.border(_node_border(graph, node))
+    if graph.node_attr(node, "shape") == "rounded":
+        b = _rounded(b, style.boxart and _node_border(graph, node) not in ("double", "bold"))
+    canvas.put(x0, y0, _border_line(b.top, w))
+    canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
+    for y in range(y0 + 1, y0 + h - 1):
+        canvas.put(x0, y, b.side[0] + " " * (w - 2) + b.side[1])
+    _draw_label(canvas, graph, node, x0, y0, w, h)
+
+
+def _draw_label(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
+    lines = node_label(graph, node)
+    inner = w - 2
+    top_y = y0 + 1 + (h - 2 - len(lines)) // 2
+    for i, (line, align) in enumerate(lines):
+        x = {"l": 1, "r": inner - 1 - len(line)}.get(align, (inner - len(line)) // 2)
+        canvas.put(x0 + 1 + x, top_y + i, line)
+
+
+def _border_line(spec: str, w: int) -> str:
+    left, fill, right = spec[0], spec[1:-1], spec[-1]
+    body = (fill * w)[: w - 2]
+    return left + body + right
+
+
+def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int) -> None:
+    edge_style = graph.edge_attr(cell.edge, "style") or cell.edge.style
+    hpat, vch = style.line(edge_style)
+    cy = y0 + h // 2
+    cx = x0 + 2
+    sides = cell.sides
+    if cell.loop:
+        _draw_loop(canvas, style, cell, hpat, vch, edge_style, x0, y0, w, h)
+        return
+    full_cross = sides == {"N", "S", "E", "W"} and cell.cross
+    if sides == {"E", "W"} or full_cross:
+        start = x0 + (1 if "W" in cell.gaps else 0)
+        end = x0 + w - (1 if "E" in cell.gaps else 0)
+        run = "".join(hpat[i % len(hpat)] for i in range(end - start))
+        chars = list(run)
+        if "W" in cell.arrows and chars:
+            chars[0] = style.arrow("W")
+        if "E" in cell.arrows and chars:
+            chars[-1] = style.arrow("E")
+        if cell.label:
+            cy = y0 + h - 2 if cell.label_room else cy
+            _put_label(canvas, cell.label, start + 1, cy - 1, upward=True)
+        canvas.put(start, cy, "".join(chars))
+        if not full_cross:
+            return
+    if sides == {"N", "S"} or full_cross:
+        for y in range(y0, y0 + h):
+            ch = vch
+            if y == y0 and "N" in cell.arrows:
+                ch = style.arrow("N")
+            if y == y0 + h - 1 and "S" in cell.arrows:
+                ch = style.arrow("S")
+            canvas.put(cx, y, ch)
+        if full_cross:
+            canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
+        if cell.label:
+            _put_label(canvas, cell.label, cx + 2, cy, upward=False)
+        return
+    if cell.label:  # a bend carries the label when its path has no straight cell
+        _put_label(canvas, cell.label, cx + 2, cy - 1, upward=True)
+    # a corner (or joint): arms from the centre point
+    if "N" in sides:
+        for y in range(y0, cy):
+            canvas.put(cx, y, style.arrow("N") if y == y0 and "N" in cell.arrows else vch)
+    if "S" in sides:
+        for y in range(cy + 1, y0 + h):
+            canvas.put(cx, y, style.arrow("S") if y == y0 + h - 1 and "S" in cell.arrows else vch)
+    if "W" in sides:
+        for x in range(x0 + (1 if "W" in cell.gaps else 0), cx):
+            canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
+        if "W" in cell.arrows:
+            canvas.put(x0 + 1, cy, style.arrow("W"))
+    if "E" in sides:
+        for x in range(cx + 1, x0 + w - (1 if "E" in cell.gaps else 0)):
+            canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
+        if "E" in cell.arrows:
+            canvas.put(x0 + w - 2, cy, style.arrow("E"))
+    canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
+
+
+def _put_label(canvas: _Canvas, raw: str, x: int, y: int, *, upward: bool) -> None:
+    """An edge label: its last line at ``y`` (upward) or its first line at ``y``."""
+    lines = label_lines(raw, "l")
+    width = max(len(t) for t, _ in lines)
+    top = y - len(lines) + 1 if upward else y
+    for i, (text, align) in enumerate(lines):
+        dx = {"r": width - len(text), "c": (width - len(text)) // 2}.get(align, 0)
+        canvas.put(x + dx, top + i, text)
+
+
+def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: str, edge_style: str,
+               x0: int, y0: int, w: int, h: int) -> None:
+    """A self-loop beside its node: out of the node and back in, its label along the far side."""
+    both = cell.edge.bidirectional
+    arrow = cell.edge.directed
+    label = " ".join(t for t, _ in label_lines(cell.label, "l")) if cell.label else ""
+    corner = style.corner
+
+    def run(a: int, b: int) -> str:
+        return "".join(hpat[i % len(hpat)] for i in range(max(0, b - a)))
+
+    if cell.loop == "N":
+        left, right, yc = x0 + 2, x0 + w - 3, y0 + h - 2
+        canvas.put(left, yc, corner(frozenset("ES"), edge_style) + run(left + 1, right) + corner(frozenset("WS"), edge_style))
+        canvas.put(left, yc + 1, style.arrow("S") if arrow else vch)
+        canvas.put(right, yc + 1, style.arrow("S") if both else vch)
+        if label:
+            canvas.put(x0 + 4, yc - 1, label)
+    elif cell.loop == "S":
+        left, right = x0 + 2, x0 + w - 3
+        canvas.put(left, y0, style.arrow("N") if arrow else vch)
+        canvas.put(right, y0, style.arrow("N") if both else vch)
+        if label:
+            canvas.put(x0 + 4, y0, label)
+        canvas.put(left, y0 + 1, corner(frozenset("EN"), edge_style) + run(left + 1, right) + corner(frozenset("WN"), edge_style))
+    elif cell.loop == "W":
+        xc, top, bottom = x0 + 2, y0 + 1, y0 + h - 2
+        canvas.put(xc, top, corner(frozenset("ES"), edge_style) + run(xc + 1, x0 + w - 1))
+        canvas.put(xc, bottom, corner(frozenset("EN"), edge_style) + run(xc + 1, x0 + w - 1))
+        if arrow:
+            canvas.put(x0 + w - 2, bottom, style.arrow("E"))
+        if both:
+            canvas.put(x0 + w - 2, top, style.arrow("E"))
+        for y in range(top + 1, bottom):
+            canvas.put(xc, y, vch)
+        if label:
+            canvas.put(x0 + 4, y0, label)
+    else:
+        xc, top, bottom = x0 + w - 4, y0 + 1, y0 + h - 2
+        canvas.put(x0 + 1, top, run(x0 + 1, xc) + corner(frozenset("WS"), edge_style))
+        canvas.put(x0 + 1, bottom, run(x0 + 1, xc) + corner(frozenset("WN"), edge_style))
+        if arrow:
+            canvas.put(x0 + 1, bottom, style.arrow("W"))
+        if both:
+            canvas.put(x0 + 1, top, style.arrow("W"))
+        for y in range(top + 1, bottom):
+            canvas.put(xc, y, vch)
+        if label:
+            canvas.put(x0 + 3, y0, label)

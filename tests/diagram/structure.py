@@ -1,0 +1,163 @@
+"""A structural checker for a text drawing: every node boxed with its label inside, every
+edge a connected run of line glyphs from its source box to its target box (ending in an
+arrow when directed), every edge label present.
+
+The node boxes' positions come from the layout's geometry; everything else is read from
+the drawn text.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from slidekit.diagram.layout import Layout, Placed
+from slidekit.diagram.model import Graph
+from slidekit.diagram.render import (
+    frame_rect,
+    geometry,
+    invisible,
+    label_lines,
+    node_label,
+    split_part,
+    split_row,
+    title_offset,
+)
+
+ARROWS = set("<>^v∧∨◀▶▷△▽◁")
+Rect = tuple[int, int, int, int]
+
+
+def _grid(text: str) -> list[str]:
+    lines = text.split("\n")
+    width = max((len(line) for line in lines), default=0)
+    return [line.ljust(width) for line in lines]
+
+
+def _at(grid: list[str], x: int, y: int) -> str:
+    return grid[y][x] if 0 <= y < len(grid) and 0 <= x < len(grid[y]) else " "
+
+
+def _inside(rects: list[Rect], x: int, y: int) -> bool:
+    return any(rx <= x < rx + rw and ry <= y < ry + rh for rx, ry, rw, rh in rects)
+
+
+def check(graph: Graph, lay: Layout, text: str) -> list[str]:
+    """Problems found (empty: the drawing is structurally right)."""
+    problems: list[str] = []
+    if not graph.nodes:
+        return [] if text.strip() == "" else ["an empty graph drew something"]
+    grid = _grid(text)[title_offset(graph):]  # the graph's label, above the drawing
+    geo = geometry(graph, lay)
+    rects: dict[str, Rect] = {}
+    for node in graph.nodes.values():
+        placed = lay.nodes.get(node)
+        if placed is None:
+            problems.append(f"node {node.name!r} not placed")
+            continue
+        rects[node.name] = geo.rect(placed.pos, placed.size)
+        problems += _check_box(graph, placed, rects[node.name], grid)
+    boxes = list(rects.values())
+    # group frames: an edge may leave (or enter) a framed group through the frame's border
+    frames: dict[str, list[Rect]] = {}
+    for frame in lay.frames:
+        for node in frame.group.nodes:
+            frames.setdefault(node.name, []).append(frame_rect(geo, frame))
+    for edge in graph.edges:
+        if edge.source is edge.target or edge.source.name not in rects or edge.target.name not in rects:
+            continue
+        src, dst = rects[edge.source.name], rects[edge.target.name]
+        if not _connected(grid, boxes, src, dst, edge.directed, frames.get(edge.source.name, []),
+                          frames.get(edge.target.name, [])):
+            problems.append(f"edge {edge.source.name!r} -> {edge.target.name!r} does not connect the boxes")
+        for line, _ in label_lines(edge.label, "l") if edge.label else []:
+            if line and line not in text:
+                problems.append(f"edge label {line!r} missing")
+    return problems
+
+
+def _check_box(graph: Graph, placed: Placed, rect: Rect, grid: list[str]) -> list[str]:
+    x0, y0, w, h = rect
+    name = placed.node.name
+    if invisible(graph, placed.node):
+        return []
+    if split_part(placed.node):  # a later autosplit field shares the previous field's right border
+        x0, w = x0 - 1, w + 1
+    if split_row(placed.node):  # ... and a later row the top border of the field above
+        y0, h = y0 - 1, h + 1
+    border = (graph.node_attr(placed.node, "border-style") or graph.node_attr(placed.node, "border") or "solid")
+    problems = []
+    if border.split()[0] != "none":
+        # corners may be blank in some ascii styles; the sides must be drawn
+        for y in range(y0 + 1, y0 + h - 1):
+            if _at(grid, x0, y) == " " or _at(grid, x0 + w - 1, y) == " ":
+                problems.append(f"node {name!r}: side border missing at row {y}")
+                break
+        for y in (y0, y0 + h - 1):  # dashed styles leave gaps: at least a third drawn
+            drawn = sum(_at(grid, x, y) != " " for x in range(x0, x0 + w))
+            if drawn * 3 < w:
+                problems.append(f"node {name!r}: border missing at row {y}")
+    inside = [grid[y][x0 + 1 : x0 + w - 1] if y < len(grid) else "" for y in range(y0 + 1, y0 + h - 1)]
+    for line, _ in node_label(graph, placed.node):
+        if line and not any(line in row for row in inside):
+            problems.append(f"node {name!r}: label line {line!r} not inside its box")
+    return problems
+
+
+def _through_frame(grid: list[str], rect: Rect, frames: list[Rect]) -> set[tuple[int, int]]:
+    """Frame border glyphs straight out of ``rect`` across blanks (an edge leaving the group)."""
+    x0, y0, w, h = rect
+    found = set()
+    for fx, fy, fw, fh in frames:
+        on_border = {(x, y) for x in range(fx, fx + fw) for y in (fy, fy + fh - 1)}
+        on_border |= {(x, y) for y in range(fy, fy + fh) for x in (fx, fx + fw - 1)}
+        starts = [((x0 + w, y), (1, 0)) for y in range(y0, y0 + h)] + [((x0 - 1, y), (-1, 0)) for y in range(y0, y0 + h)]
+        starts += [((x, y0 + h), (0, 1)) for x in range(x0, x0 + w)] + [((x, y0 - 1), (0, -1)) for x in range(x0, x0 + w)]
+        for (x, y), (dx, dy) in starts:
+            while 0 <= y < len(grid) and 0 <= x < len(grid[y]) and grid[y][x] == " ":
+                x, y = x + dx, y + dy
+            if (x, y) in on_border:
+                found.add((x, y))
+    return found
+
+
+def _near(grid: list[str], boxes: list[Rect], rect: Rect) -> set[tuple[int, int]]:
+    """Line glyphs touching ``rect`` (one blank allowed on the left and right)."""
+    x0, y0, w, h = rect
+    cand = set()
+    for y in range(y0, y0 + h):
+        for x in (x0 - 1, x0 - 2, x0 + w, x0 + w + 1):
+            cand.add((x, y))
+    for x in range(x0, x0 + w):
+        cand.add((x, y0 - 1))
+        cand.add((x, y0 + h))
+    return {(x, y) for x, y in cand if _glyph(_at(grid, x, y)) and not _inside(boxes, x, y)}
+
+
+def _glyph(ch: str) -> bool:
+    return ch != " " and (not ch.isalnum() or ch == "v")
+
+
+def _connected(grid: list[str], boxes: list[Rect], src: Rect, dst: Rect, directed: bool,
+               src_frames: list[Rect], dst_frames: list[Rect]) -> bool:
+    start = _near(grid, boxes, src) | _through_frame(grid, src, src_frames)
+    goal = _near(grid, boxes, dst) | _through_frame(grid, dst, dst_frames)
+    seen = set(start)
+    todo = deque(start)
+    while todo:
+        x, y = todo.popleft()
+        steps = [(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)]
+        # dashed lines ("- - >") leave single blanks between glyphs
+        steps += [(x + 2 * d, y) for d in (1, -1) if _at(grid, x + d, y) == " " and not _inside(boxes, x + d, y)]
+        for nx, ny in steps:
+            if (nx, ny) not in seen and _glyph(_at(grid, nx, ny)) and not _inside(boxes, nx, ny):
+                seen.add((nx, ny))
+                todo.append((nx, ny))
+    reached = seen & goal
+    if not reached:
+        return False
+    # the arrow head sits at the box, or just outside a group frame around it
+    x0, y0, w, h = dst
+    arrows = [(x, y) for x, y in seen if _at(grid, x, y) in ARROWS]
+    return not directed or any(
+        (x0 - 4 <= x <= x0 + w + 3 and y0 - 1 <= y <= y0 + h) or any(abs(x - gx) <= 3 and y == gy for gx, gy in reached)
+        for x, y in arrows)
