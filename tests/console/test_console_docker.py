@@ -143,7 +143,12 @@ def test_text_junit_and_github_rows(deck: Path, capsys: pytest.CaptureFixture[st
 def test_host_runs_only_when_trusted(deck: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, report = _verify(deck, capsys, "--allow-host")
     assert report["console"][4]["status"] == "checked"
-    deck.chmod(0o755)  # the deck's execute bits: trusted, as for ~~~ pre-processing
+    deck.chmod(0o755)  # the execute bits alone do not trust a deck (issue 12, S4)...
+    _, report = _verify(deck, capsys)
+    assert report["console"][4]["status"] == "not run"
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "slidekit" / "config.yaml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"trusted_decks: [{deck.resolve()}]\n")  # ...the user's config does, as for ~~~ blocks
     _, report = _verify(deck, capsys)
     assert report["console"][4]["status"] == "checked"
 
