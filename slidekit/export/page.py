@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from slidekit import output
+from slidekit.confine import confinement
 from slidekit.deck.layout import slide_layout
 from slidekit.deck.model import Deck
 from slidekit.export.badges import verification
@@ -27,6 +28,7 @@ class ExportOptions:
     allow_exec: bool = False  # the pre-processing choices, see slidekit.session.open_deck
     strict: bool = False
     refresh: bool = False
+    allow_paths: tuple[str, ...] = ()  # folders images may also come from (--allow-path)
     engine: str | None = None  # --engine: the Docker engine --verify builds on (None: the environment's selection)
     duration: float | None = None  # --duration in seconds: the speaker window's countdown
 
@@ -62,7 +64,10 @@ def export_once(deck_path: str, target: Path, options: ExportOptions, *, quiet: 
     statuses, console = verification(deck, options.verify, options.engine)
     html_options = HtmlOptions(allow_html=options.allow_html, statuses=statuses, console=console,
                                duration=options.duration, slide_themes=slide_themes(deck, quiet))
-    result = render_html(deck, loaded.theme, html_options, make_resolver(deck_dir(deck)))
+    limits = confinement(deck_dir(deck), options.allow_paths)
+    for warning in () if quiet else limits.warnings:
+        output.warn(warning)
+    result = render_html(deck, loaded.theme, html_options, make_resolver(deck_dir(deck), limits=limits))
     for warning in result.warnings:
         output.warn(warning)
     write_atomic(target, result.html)

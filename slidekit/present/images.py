@@ -1,11 +1,13 @@
 """Reading a slide's images for the terminal (the I/O half of :mod:`slidekit.render.term_image`).
 
-Remote URLs are never fetched (the slide says so); local files must lie inside the deck's folder (a deck
-cannot make the presenter read ``/etc/...`` or ``../..``); Pillow decodes them, with a size cap.
+Remote URLs are never fetched (the slide says so); local files are read through :mod:`slidekit.confine` (inside
+the deck's folder or the user's ``allow_paths``, regular files, size cap, image magic checked), so a deck cannot
+make the presenter read ``/etc/...`` or ``../..``; Pillow decodes them, with a pixel cap.
 """
 
 from __future__ import annotations
 
+import io
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -13,25 +15,27 @@ from urllib.parse import unquote, urlsplit
 
 from PIL import Image
 
+from slidekit.confine import Confinement, confinement, read_image
 from slidekit.render.term_image import PROTOCOLS, Loaded, TerminalImages, detect_protocol
 
-MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 
 
-def make_loader(base: Path | None) -> Callable[[str], Loaded]:
-    """A memoised loader of images relative to ``base`` (the deck's folder)."""
+def make_loader(base: Path | None, limits: Confinement | None = None) -> Callable[[str], Loaded]:
+    """A memoised loader of images relative to ``base`` (the deck's folder), read within ``limits``
+    (:func:`slidekit.confine.confinement` of ``base`` when not given)."""
     cache: dict[str, Loaded] = {}
+    allowed = limits if limits is not None else confinement(base)
 
     def load(src: str) -> Loaded:
         if src not in cache:
-            cache[src] = _load(src, base)
+            cache[src] = _load(src, base, allowed)
         return cache[src]
 
     return load
 
 
-def _load(src: str, base: Path | None) -> Loaded:
+def _load(src: str, base: Path | None, limits: Confinement) -> Loaded:
     parts = urlsplit(src)
     if parts.scheme in ("http", "https") or src.startswith("//"):
         return Loaded(None, f"remote image not fetched ({src})")
@@ -40,23 +44,22 @@ def _load(src: str, base: Path | None) -> Loaded:
     if base is None:
         return Loaded(None, "images of a deck read from stdin are not shown")
     path = Path(unquote(parts.path)).expanduser()
-    path = (path if path.is_absolute() else base / path).resolve()
-    if not path.is_relative_to(base.resolve()):
-        return Loaded(None, "image outside the deck's folder not shown")
+    read = read_image(path if path.is_absolute() else base / path, limits)
+    if read.data is None:
+        return Loaded(None, f"image {read.problem}" if read.problem and read.problem.startswith("outside")
+                      else read.problem or "cannot read image")
+    if read.mime == "image/svg+xml":
+        return Loaded(None, "SVG images are shown in the HTML export only")
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return Loaded(None, f"image over {MAX_BYTES // 1024 // 1024} MiB not shown")
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as opened:
+            with Image.open(io.BytesIO(read.data)) as opened:
                 if opened.width * opened.height > MAX_PIXELS:
                     return Loaded(None, "image too large to show")
                 opened.load()
                 image = opened.copy()
-    except FileNotFoundError:
-        return Loaded(None, "image not found")
     except (OSError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-        return Loaded(None, f"cannot read image: {exc}")
+        return Loaded(None, f"cannot decode image: {exc}")
     return Loaded(image)
 
 

@@ -1,8 +1,9 @@
 """Only the commands that show slides pre-process: verify, extract and graph never run a ~~~ block (even on an
-executable, so trusted, deck) and never warn about one; render does, and `--refresh` reaches it as a parameter."""
+trusted deck) and never warn about one; render does, and `--refresh` reaches it as a parameter."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,8 +17,13 @@ DOCKERFILE = "```dockerfile\nFROM scratch AS base\nCOPY a /a\n```\n"
 
 
 def trusted_deck(write_deck: Callable[..., Path], marker: Path, dockerfile: bool = True) -> Path:
+    """A deck the user's config trusts (trusted_decks), executable as well."""
     text = "# S\n\n" + wrapped(f"sh -c 'echo run >> {marker}; cat'", "diagram\n")
-    return write_deck(text + ("\n---\n\n" + DOCKERFILE if dockerfile else ""), mode=0o755)
+    deck = write_deck(text + ("\n---\n\n" + DOCKERFILE if dockerfile else ""), mode=0o755)
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "slidekit" / "config.yaml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"trusted_decks: [{deck.resolve()}]\n")
+    return deck
 
 
 @pytest.mark.parametrize("args", [["extract"], ["graph"], ["verify", "--allow-empty"]])
@@ -47,8 +53,10 @@ def test_render_preprocesses_and_refresh_reruns(write_deck: Callable[..., Path],
     assert marker.read_text() == "run\nrun\n"
 
 
-def test_verify_has_no_preprocessing_flags(write_deck: Callable[..., Path], tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
-    deck = trusted_deck(write_deck, tmp_path / "ran", dockerfile=False)
-    assert main(["verify", "--allow-empty", "--allow-exec", str(deck)]) == 2
-    assert "--allow-exec" in capsys.readouterr().err
+def test_verify_allow_exec_never_preprocesses(write_deck: Callable[..., Path], tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """verify's --allow-exec is for ```console host blocks; ~~~ blocks still never run."""
+    marker = tmp_path / "ran"
+    deck = trusted_deck(write_deck, marker, dockerfile=False)
+    assert main(["verify", "--allow-empty", "--allow-exec", str(deck)]) == 0
+    assert not marker.exists() and "~~~" not in capsys.readouterr().err

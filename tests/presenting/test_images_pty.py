@@ -127,7 +127,7 @@ def test_half_blocks_without_a_graphics_protocol(deck: Path) -> None:
     child.send("n")
     child.expect("remote image not fetched")
     child.send("n")
-    child.expect("image outside the deck's folder not shown")
+    child.expect("image outside the deck's folder")
     quit_(child)
 
 
