@@ -27,7 +27,7 @@ from slidekit.deck.layout import Item, Region, slide_layout
 from slidekit.deck.meta import footer_parts
 from slidekit.highlight import is_dockerfile_lang
 from slidekit.highlight.tokens import css_class, tokenize
-from slidekit.render.html_css import theme_css
+from slidekit.render.html_css import declarations, theme_css
 from slidekit.render.html_diagram import diagram_svg
 from slidekit.render.html_images import ImageLookup, ImageResolver
 from slidekit.render.html_safe import attr, esc, filter_html, safe_url, script_json
@@ -413,6 +413,10 @@ def extension_css(theme: Theme) -> str:
         if background:
             rules.append(f"{var}-bg: {background}")
     css = "\n:root { " + "; ".join(rules) + "; }\n" if rules else ""
+    title = declarations(theme.get("slidekit_title"))
+    if title:
+        heads = ", ".join(f'.sk-slide[data-kind="title"] h{n}' for n in range(1, 7))
+        css += f"\n{heads} {{ {'; '.join(title)}; }}\n"
     if dimmed:
         css += f"\n.sk-code .sk-line.sk-dim, .sk-code .sk-line.sk-dim span {{ opacity: 1; color: {dimmed}; }}\n"
     return css

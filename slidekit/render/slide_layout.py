@@ -3,7 +3,7 @@ blocks, title slides centred both ways, ``jump_to_middle`` (pure; the glamour re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -18,6 +18,16 @@ from slidekit.theme.schema import Theme
 
 #: the gap between columns when the theme has no ``slidekit.column_gap``
 COLUMN_GAP = 4
+
+
+def title_theme(theme: Theme) -> Theme:
+    """``theme`` with its ``slidekit_title`` fields (slidekit's extension) laid over every heading level: how
+    a title slide's headings look. Unchanged without that element."""
+    own = {k: v for k, v in vars(theme.get("slidekit_title")).items() if v is not None}
+    if not own:
+        return theme
+    levels = {name: replace(theme.get(name), **own) for name in ("h1", "h2", "h3", "h4", "h5", "h6")}
+    return Theme(theme.name, {**theme.elements, **levels})
 
 
 def column_gap(theme: Theme) -> int:
@@ -155,7 +165,7 @@ def layout_lines(layout: SlideLayout, theme: Theme, width: int, height: int | No
     """The slide body: regions one under the other. With a ``height`` (the presenter's body rows), a title
     slide is centred vertically and a ``jump_to_middle`` region starts half way down."""
     fallbacks: list[Fallback] = []
-    draw = _Draw(theme, fallbacks, images, height)
+    draw = _Draw(title_theme(theme) if layout.title else theme, fallbacks, images, height)
     lines: list[Text] = []
     for region in layout.regions:
         if region.middle and height is not None:

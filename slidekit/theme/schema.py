@@ -45,9 +45,9 @@ ELEMENTS: dict[str, frozenset[str]] = {
 
 #: slidekit's extensions to glamour's schema (glamour ignores them; a theme without them gets slidekit's
 #: defaults): the gap between layout columns (``margin``, in cells), how code lines a ``{1,3}`` highlight
-#: dims look, the ``--duration`` timer's colours (running, the last 5 minutes, over time)
+#: dims look, the headings of title slides (over h1…h6), the ``--duration`` timer's colours (running, the last 5 minutes, over time)
 EXTENSIONS: dict[str, frozenset[str]] = {
-    "slidekit_columns": BLOCK, "slidekit_dimmed": PRIMITIVE,
+    "slidekit_columns": BLOCK, "slidekit_dimmed": PRIMITIVE, "slidekit_title": BLOCK,
     "slidekit_timer": PRIMITIVE, "slidekit_timer_warning": PRIMITIVE, "slidekit_timer_over": PRIMITIVE,
 }
 

@@ -198,3 +198,19 @@ def test_example_deck_golden(request: pytest.FixtureRequest, width: int) -> None
                           and line.plain[s.start:s.end].strip() for s in line.spans)  # not the line number
                 out.append(plain + ("   ◌ dimmed" if dim else ""))
     assert_golden(request.config, f"presenting_{width}.txt", "\n".join(out) + "\n")
+
+
+def test_title_slide_style_from_the_theme() -> None:
+    own, warnings = parse_theme({"slidekit_title": {"prefix": "» ", "color": "#ff0000"}}, "t")
+    assert warnings == []
+    styled = Theme("t", {**theme().elements, **own.elements})
+    deck = load_deck("# Big title\n\n---\n\n# Normal\n\ntext\n", "d.md")
+    title = next(line for line in render_slide(deck.slides[0], styled, 60, height=10) if "Big title" in line.plain)
+    assert "» Big title" in title.plain
+    assert any(s.style.color and s.style.color.triplet and s.style.color.triplet.hex == "#ff0000"  # type: ignore[union-attr]
+               for s in title.spans if not isinstance(s.style, str))
+    normal = plain_lines(render_slide(deck.slides[1], styled, 60))
+    assert not any("»" in line for line in normal)
+    assert plain_lines(render_slide(deck.slides[0], theme(), 60)) != plain_lines(render_slide(deck.slides[0], styled, 60))
+    html = render_html(deck, styled).html
+    assert '.sk-slide[data-kind="title"] h1' in html and "#ff0000" in html
