@@ -46,7 +46,7 @@ from slidekit.present.timer import Countdown
 from slidekit.render.style import screen_fill
 from slidekit.present.sync import Position, state_path, write_position
 from slidekit.render import terminal
-from slidekit.render.term_image import KITTY_CLEAR
+from slidekit.render.term_image import KITTY_CLEAR, placements
 from slidekit.session import deck_dir, open_theme
 from slidekit.theme.load import LoadedTheme, load_theme, resolve_theme_path
 from slidekit.theme.schema import Theme
@@ -191,10 +191,9 @@ class Presenter:
         rows = self.cache.get(key)
         if rows is None:
             try:
-                result = self.render.render_slide_result(slide, self.slide_theme(index), width, step=step_arg,
-                                                         height=height, images=self.images)
-                lines = result.lines
-                self.placements[key] = result.images
+                lines = self.render.render_slide(slide, self.slide_theme(index), width, step=step_arg,
+                                                 height=height, images=self.images)
+                self.placements[key] = placements(lines)
             except Exception as exc:  # noqa: BLE001 - one bad slide must not end the talk
                 lines = wrap_plain(f"{self.deck.path}:{slide.span.first}: cannot render slide {slide.number}: "
                                    f"{type(exc).__name__}: {exc}", width, "bold red")

@@ -128,7 +128,7 @@ def sixel(image: Image.Image, cols: int, rows: int) -> str:
         bits: dict[int, list[int]] = {}
         for dy in range(min(6, height - band)):
             for x in range(width):
-                index = int(pixels[x, band + dy])  # type: ignore[arg-type]
+                index = int(pixels[x, band + dy])  # type: ignore[arg-type]  # a P-mode pixel is an int
                 column = bits.get(index)
                 if column is None:
                     column = bits[index] = [0] * width

@@ -102,9 +102,10 @@ def _painted(line: Text, fill: RichStyle) -> Text:
 
 
 def render_slide(slide: m.Slide, theme: Theme, width: int, *, step: int | None = None,
-                 height: int | None = None) -> list[Text]:
-    """The lines of :func:`render_slide_result`."""
-    return render_slide_result(slide, theme, width, step=step, height=height).lines
+                 height: int | None = None, images: TerminalImages | None = None) -> list[Text]:
+    """The lines of :func:`render_slide_result` (graphics-protocol images marked in their style meta:
+    :func:`slidekit.render.term_image.placements` finds them)."""
+    return render_slide_result(slide, theme, width, step=step, height=height, images=images).lines
 
 
 def render_markdown(blocks: tuple[m.Block, ...], theme: Theme, width: int, *, table_wrap: bool = True,
