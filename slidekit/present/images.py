@@ -13,8 +13,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from PIL import Image
-
 from slidekit.confine import Confinement, confinement, read_image
 from slidekit.render.term_image import PROTOCOLS, Loaded, TerminalImages, detect_protocol
 
@@ -50,6 +48,9 @@ def _load(src: str, base: Path | None, limits: Confinement) -> Loaded:
                       else read.problem or "cannot read image")
     if read.mime == "image/svg+xml":
         return Loaded(None, "SVG images are shown in the HTML export only")
+    # boundary: Pillow loads only when a slide shows a picture
+    from PIL import Image  # noqa: PLC0415 - boundary, see above
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -15,7 +15,8 @@ import pexpect
 import pytest
 from PIL import Image
 
-from slidekit.render.term_image import detect_protocol, fit
+from slidekit.render.image_encode import fit
+from slidekit.render.term_image import detect_protocol
 
 DECK = """---
 author: Tester
