@@ -227,3 +227,21 @@ def test_mount_binds_files_from_the_deck_folder(tmp_path: Path, capsys: pytest.C
     _, again = _verify(deck, capsys)
     assert again["console"][0]["status"] == "differs" and not again["console"][0]["from_cache"]
     assert shutil.which("sh")
+
+
+def test_several_decks_carry_their_console_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch, busybox_image: str) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "talks"
+    folder.mkdir()
+    (folder / "only-console.md").write_text(f"```console image={busybox_image}\n$ echo a\na\n```\n")
+    (folder / "stale.md").write_text(f"```console image={busybox_image}\n$ echo b\nc\n```\n")
+    (folder / "notes.md").write_text("# nothing to verify\n")
+    junit = tmp_path / "junit.xml"
+    code = main(["verify", "--format", "json", "--junit", str(junit), str(folder)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1 and report["schema"] == "slidekit.verify/2"
+    rows = {Path(d["deck"]).name: [(c["status"], c["line"]) for c in d["console"]] for d in report["decks"]}
+    assert rows == {"only-console.md": [("checked", 1)], "stale.md": [("differs", 3)]}
+    failures = [case for case in ET.parse(junit).getroot().iter("testcase") if case.find("failure") is not None]
+    assert [case.get("name") for case in failures] == [f"console block at line 1 (image {busybox_image})"]
