@@ -53,10 +53,8 @@ def test_render_preprocesses_and_refresh_reruns(write_deck: Callable[..., Path],
     assert marker.read_text() == "run\nrun\n"
 
 
-def test_verify_allow_exec_never_preprocesses(write_deck: Callable[..., Path], tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
-    """verify's --allow-exec is for ```console host blocks; ~~~ blocks still never run."""
-    marker = tmp_path / "ran"
-    deck = trusted_deck(write_deck, marker, dockerfile=False)
-    assert main(["verify", "--allow-empty", "--allow-exec", str(deck)]) == 0
-    assert not marker.exists() and "~~~" not in capsys.readouterr().err
+def test_verify_has_no_preprocessing_flags(write_deck: Callable[..., Path], tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    deck = trusted_deck(write_deck, tmp_path / "ran", dockerfile=False)
+    assert main(["verify", "--allow-empty", "--allow-exec", str(deck)]) == 2
+    assert "--allow-exec" in capsys.readouterr().err
