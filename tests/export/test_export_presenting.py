@@ -50,6 +50,18 @@ beta = 2
 
 ---
 
+# Middle
+
+<!-- alignment: center -->
+
+CENTREDWORD
+
+<!-- jump_to_middle -->
+
+LOWWORD
+
+---
+
 <!-- theme: light -->
 
 # Light slide
@@ -114,6 +126,17 @@ def test_columns_centring_and_highlight_steps(tmp_path: Path, open_page) -> None
     assert float(opacity) < 0.5
     assert not page.locator("section.sk-current .sk-footer").is_visible()  # <!-- no_footer -->
     dark = page.evaluate("getComputedStyle(document.querySelector('section.sk-current')).backgroundColor")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # past the two highlight steps: the Middle slide
+    body = box(page, "section.sk-current .sk-body")
+    low = box(page, "section.sk-current .sk-middle")
+    assert abs(low["y"] - (body["y"] + body["h"] / 2)) < 0.05 * body["h"]  # <!-- jump_to_middle -->
+    centred = box(page, "section.sk-current .sk-align-center p")
+    word = page.evaluate("""(() => { const p = document.querySelector('section.sk-current .sk-align-center p');
+        const r = document.createRange(); r.selectNodeContents(p); const b = r.getBoundingClientRect();
+        return b.x + b.width / 2; })()""")
+    assert abs(word - (centred["x"] + centred["w"] / 2)) < 2  # <!-- alignment: center -->
     page.keyboard.press("End")
     light = page.evaluate("getComputedStyle(document.querySelector('section.sk-current')).backgroundColor")
     assert light == "rgb(255, 255, 255)" and dark != light  # <!-- theme: light -->
