@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from slidekit.deck.build import build_blocks
 from slidekit.deck.layout import directive_warnings
 from slidekit.deck.meta import build_meta, parse_front_matter
-from slidekit.deck.model import Deck, DeckMeta, Slide
+from slidekit.deck.model import Deck, DeckMeta, Directive, Slide
 from slidekit.deck.split import Chunk, normalise, split_chunks
 from slidekit.errors import DeckError
 from slidekit.source import Span
@@ -39,7 +41,8 @@ def load_deck(text: str, path: str = "<stdin>") -> Deck:
     slides = _slides(chunks)
     if not any(slide.source.strip() for slide in slides):
         raise DeckError("the deck has no slides", path, max(len(text.splitlines()), 1))
-    deck = Deck(path, meta, slides, text, tuple(warnings))
+    slides, marked = _mark_title_slides(slides, meta, path)
+    deck = Deck(path, meta, slides, text, tuple(warnings + marked))
     extra = directive_warnings(deck)
     return Deck(path, meta, slides, text, tuple(warnings + extra)) if extra else deck
 
@@ -54,3 +57,23 @@ def _slides(chunks: list[Chunk]) -> tuple[Slide, ...]:
         span = Span(chunk.first_line, chunk.last_line)
         slides.append(Slide(len(slides), span, blocks, chunk.text, notes))
     return tuple(slides)
+
+
+def _mark_title_slides(slides: tuple[Slide, ...], meta: DeckMeta, path: str) -> tuple[tuple[Slide, ...], list[str]]:
+    """Front matter ``title_slides: [1, 5]``: those slides get a ``title_slide`` directive (at the key's
+    line), as if they said ``<!-- title_slide -->``; a number that is no slide is warned about."""
+    numbers = meta.options.get("title_slides")
+    if not isinstance(numbers, list) or not numbers:
+        return slides, []
+    line = meta.key_line("title_slides") or 1
+    warnings: list[str] = []
+    wanted: set[int] = set()
+    for number in numbers:
+        if isinstance(number, int) and not isinstance(number, bool) and 1 <= number <= len(slides):
+            wanted.add(number)
+        else:
+            warnings.append(f"{path}:{line}: title_slides: {number!r} is not a slide number (1 to {len(slides)})")
+    marked = tuple(
+        replace(slide, blocks=(Directive("title_slide", "", Span(line, line)), *slide.blocks))
+        if slide.number in wanted else slide for slide in slides)
+    return marked, warnings

@@ -38,6 +38,7 @@ OPTIONS: dict[str, OptionSpec] = {
     "checks": OptionSpec(dict, "per-stage smoke checks for `verify --run`"),
     "timeout": OptionSpec((int, float), "seconds a ~~~cmd pre-processing block may run (default 10)"),
     "aspect": OptionSpec(str, "HTML canvas aspect ratio, 16:9 (default) or 4:3"),
+    "title_slides": OptionSpec(list, "numbers of the slides drawn centred as title slides (also <!-- title_slide -->)"),
 }
 SLIDES_KEYS = ("theme", "author", "date", "paging")
 #: keys whose scalar keeps its source text: slides' own (as yaml.v2 gives them) and `aspect`

@@ -214,3 +214,12 @@ def test_title_slide_style_from_the_theme() -> None:
     assert plain_lines(render_slide(deck.slides[0], theme(), 60)) != plain_lines(render_slide(deck.slides[0], styled, 60))
     html = render_html(deck, styled).html
     assert '.sk-slide[data-kind="title"] h1' in html and "#ff0000" in html
+
+
+def test_front_matter_title_slides() -> None:
+    deck = load_deck("---\ntitle_slides: [2, 9]\n---\n# A\n\ntext\n\n---\n\n# B\n\ntext\n", "d.md")
+    assert [slide_layout(s).title for s in deck.slides] == [False, True]
+    assert deck.warnings == ("d.md:2: title_slides: 9 is not a slide number (1 to 2)",)
+    lines = plain_lines(render_slide(deck.slides[1], theme(), 40, height=12))
+    row = next(i for i, line in enumerate(lines) if "B" in line)
+    assert row >= 3 and lines[row].index("B") > 10
