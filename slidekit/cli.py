@@ -11,6 +11,7 @@ import functools
 import importlib
 import os
 import pkgutil
+import signal
 import sys
 from collections.abc import Sequence
 from functools import lru_cache
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import slidekit.commands as pkg
 from slidekit import __version__, output
-from slidekit.errors import SlidekitError
+from slidekit.errors import SlidekitError, Terminated, raise_terminated
 
 if TYPE_CHECKING:
     import click
@@ -106,8 +107,17 @@ def _click_error(exc: Exception) -> int | None:
     if click is None:
         return None
     if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc.__context__, Terminated):  # click turns KeyboardInterrupt (and so SIGTERM) into Abort
+            output.err("terminated")
+            return Terminated.exit_code
         output.err("aborted")
         return 130
+    if isinstance(exc, click.UsageError) and type(exc).__name__ != "NoArgsIsHelpError":  # one line, as every
+        # other error (not click's usage block); a bare `slidekit` still shows the help
+        command = exc.ctx.command_path if exc.ctx is not None else "slidekit"
+        message = " ".join(exc.format_message().split())
+        output.error(f"{message.rstrip('.')} (see `{command} --help`)")
+        return exc.exit_code
     if isinstance(exc, click.ClickException):
         exc.show()
         return exc.exit_code
@@ -134,6 +144,8 @@ def with_shorthand(args: list[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (never raises for user errors)."""
     args = with_shorthand(list(sys.argv[1:] if argv is None else argv))
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:  # SIGTERM cleans up as Ctrl-C does (R6)
+        signal.signal(signal.SIGTERM, raise_terminated)
     try:
         deck = _bare_present(args)
         if deck is not None:
@@ -145,6 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SlidekitError as exc:
         output.error(str(exc))
         return exc.exit_code
+    except Terminated:
+        output.err("terminated")
+        return Terminated.exit_code
     except KeyboardInterrupt:
         output.err("interrupted")
         return 130

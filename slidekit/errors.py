@@ -39,3 +39,18 @@ class SlidekitError(Exception):
 class DeckError(SlidekitError):
     """The deck file cannot be read or parsed."""
 
+
+class ThemeError(SlidekitError):
+    """A theme file is missing or invalid (callers usually downgrade this to a warning)."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: unwinds like Ctrl-C (every cleanup that removes containers and
+    temporary images runs), then slidekit exits 143."""
+
+    exit_code = 143
+
+
+def raise_terminated(signum: int, _frame: object) -> None:
+    """A SIGTERM handler: see :class:`Terminated`."""
+    raise Terminated()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from slidekit.sanitize import clean
+
 
 def stdout() -> TextIO:
     return sys.stdout
@@ -27,8 +29,8 @@ def err(text: str, end: str = "\n") -> None:
 
 
 def warn(message: str) -> None:
-    err(f"warning: {message}")
+    err(f"warning: {clean(message)}")
 
 
 def error(message: str) -> None:
-    err(f"error: {message}")
+    err(f"error: {clean(message)}")

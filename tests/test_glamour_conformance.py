@@ -18,7 +18,7 @@ from slidekit.cli import main
 from tests.screen import parse, text_of
 
 ROOT = Path(__file__).resolve().parents[1]
-CANDIDATES = (ROOT.parent / "shared" / "conformance" / "glamour",)
+CANDIDATES = tuple(p / "shared" / "conformance" / "glamour" for p in (*ROOT.parents, Path("/work")))
 EXAMPLES = next((p / "examples" for p in CANDIDATES if (p / "examples").is_dir()), CANDIDATES[0] / "examples")
 #: glamour's test options for some cases (renderer_test.go)
 OPTIONS = {"table_truncate": ["--no-table-wrap"], "table_with_inline_links": ["--inline-table-links"]}

@@ -1,7 +1,7 @@
 """The package's import graph, read from the source with ast, flows one way and has no cycles.
 
     cli -> commands -> present, export -> session -> render / preprocess / verify -> deck, highlight
-        -> theme / source / errors / files / output / globs
+        -> theme / source / errors / files / output / globs / sanitize / limits / timed_regex / userconfig / confine
 
 Every import counts, also those under ``if TYPE_CHECKING`` and inside functions: a type-only or deferred
 dependency is still an arrow a reader has to follow.
@@ -27,6 +27,9 @@ LAYERS: dict[str, int] = {
     "deck": 2, "highlight": 2,
     "theme": 1, "source": 1, "errors": 1, "files": 1, "output": 1, "globs": 1, "__init__": 1,
     "diagram": 1,  # Graph::Easy: text in, text out; imports nothing from slidekit
+    # the security helpers every layer may use: the terminal sanitizer, input limits, timed regexes,
+    # the user's config and file confinement
+    "sanitize": 1, "limits": 1, "timed_regex": 1, "userconfig": 1, "confine": 1,
 }
 
 

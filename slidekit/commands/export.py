@@ -13,7 +13,7 @@ from slidekit.errors import SlidekitError
 from slidekit.export.page import ExportOptions, default_output, export_once, summary
 from slidekit.export.pdf import write_pdf
 from slidekit.export.watch import watch_loop
-from slidekit.files import refuse_overwriting_deck
+from slidekit.files import refuse_overwriting_deck, refuse_same_outputs
 from slidekit.verify.engine import selected_engine
 
 
@@ -26,10 +26,13 @@ from slidekit.verify.engine import selected_engine
 @click.option("--verify", is_flag=True, help="Verify the deck's Dockerfile first and badge each slide with its status.")
 @click.option("--pdf", is_flag=True, help="Also print the deck to a PDF next to the HTML (headless Chromium).")
 @click.option("--watch", is_flag=True, help="Re-export whenever the deck changes.")
+@click.option("--allow-path", "allow_paths", multiple=True, metavar="DIR",
+              help="Also embed images from DIR (repeatable; default: only the deck's folder).")
 @engine_option
 @preprocess_options
 def command(deck: str, out: str | None, theme: str | None, allow_html: bool, verify: bool, pdf: bool,
-            watch: bool, engine: str | None, allow_exec: bool, strict: bool, refresh: bool) -> int:
+            watch: bool, engine: str | None, allow_exec: bool, strict: bool, refresh: bool,
+            allow_paths: tuple[str, ...]) -> int:
     """Export DECK to one self-contained HTML file that works offline.
 
     \b
@@ -40,12 +43,13 @@ def command(deck: str, out: str | None, theme: str | None, allow_html: bool, ver
     target = Path(out) if out else default_output(deck)
     for path in (target, *([target.with_suffix(".pdf")] if pdf else [])):
         refuse_overwriting_deck(deck, path, "-o")
+    refuse_same_outputs(("HTML", target), *([("PDF", target.with_suffix(".pdf"))] if pdf else []))
     if watch and deck == "-":
         raise SlidekitError("--watch needs a deck file, not stdin")
     if engine is not None:
         selected_engine(engine)  # an unknown context is an error now, not after rendering
     options = ExportOptions(theme=theme, allow_html=allow_html, verify=verify, allow_exec=allow_exec, strict=strict,
-                            refresh=refresh, engine=engine)
+                            refresh=refresh, engine=engine, allow_paths=allow_paths)
     started = time.perf_counter()
     result = export_once(deck, target, options)
     output.out(summary(target, result, time.perf_counter() - started))

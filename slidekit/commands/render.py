@@ -15,6 +15,7 @@ from slidekit.commands._options import preprocess_options
 from slidekit.errors import SlidekitError
 from slidekit.deck.build import build_blocks
 from slidekit.files import read_deck_text
+from slidekit.limits import MAX_WIDTH
 from slidekit.render.terminal import (
     detect_color_system,
     is_utf8_locale,
@@ -49,7 +50,7 @@ def color_system_for(choice: str, env: Mapping[str, str], is_tty: bool) -> str |
 
 def default_width() -> int:
     """The terminal's width ($COLUMNS first), or 80 when there is no terminal."""
-    return max(shutil.get_terminal_size((80, 24)).columns, 1)
+    return min(max(shutil.get_terminal_size((80, 24)).columns, 1), MAX_WIDTH)
 
 
 def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
@@ -93,7 +94,7 @@ def _warn_fallbacks(path: str, fallbacks: Sequence[Fallback]) -> None:
 
 @click.command("render")
 @click.argument("deck", type=click.Path(dir_okay=True, allow_dash=True))  # `-` = stdin
-@click.option("--width", "-w", type=click.IntRange(min=1), default=None,
+@click.option("--width", "-w", type=click.IntRange(min=1, max=MAX_WIDTH), default=None,
               help="Columns to render at (default: $COLUMNS, else the terminal's width, else 80).")
 @click.option("--slide", "-s", "slide", type=int, default=None, help="Render only slide N (1-based).")
 @click.option("--theme", "-t", default=None,

@@ -15,6 +15,7 @@ import click
 from slidekit import output
 from slidekit.commands._options import engine_option
 from slidekit.deck.model import Deck
+from slidekit.deck.console import console_blocks
 from slidekit.errors import SlidekitError
 from slidekit.files import refuse_overwriting_deck, write_atomic
 from slidekit.session import open_deck
@@ -112,7 +113,7 @@ def command(decks: tuple[str, ...], context: Path | None, image_maps: tuple[str,
                    "use_cache": not no_cache, "run_checks": run_checks, "hadolint": not no_hadolint,
                    "builder_kind": Builder(builder) if builder else None, "allow_exec": allow_exec,
                    "engine": selected_engine(engine)}
-    opened = _open_all(paths, allow_empty=allow_empty)
+    opened = _open_all(paths, allow_empty=allow_empty, console=not static_only)
     started = time.monotonic()
     if several and not static_only:
         reports = _verify_many(opened, options, jobs)
@@ -134,7 +135,6 @@ def write_accepted(report: VerifyReport) -> VerifyReport:
     differing = [c for c in report.console if c.status is ConsoleStatus.DIFFERS and c.outputs]
     if not differing:
         return report
-    from slidekit.deck.console import console_blocks  # noqa: PLC0415 - boundary: only --accept edits a deck
     from slidekit.verify.console_accept import accept  # noqa: PLC0415 - boundary: only --accept edits a deck
 
     path = Path(report.deck_path)
@@ -150,13 +150,15 @@ def write_accepted(report: VerifyReport) -> VerifyReport:
         if c.block_line in fixed else c for c in report.console))
 
 
-def _open_all(paths: list[tuple[str, bool]], *, allow_empty: bool) -> list[Deck]:
+def _open_all(paths: list[tuple[str, bool]], *, allow_empty: bool, console: bool = True) -> list[Deck]:
     """Every deck read and parsed before anything is built (a bad one is exit 2 up front);
-    decks with nothing to verify are dropped when found in a folder or with --allow-empty."""
+    decks with nothing to verify (no Dockerfile; with ``console``, no console block to check either)
+    are dropped when found in a folder or with --allow-empty."""
     out = []
     for path, in_folder in paths:
         deck = open_deck(path, preprocess=False)  # ~~~ blocks are never needed to verify
-        if (allow_empty or in_folder) and not has_blocks_to_verify(deck):
+        checkable = console and any(block.checked for block in console_blocks(deck))
+        if (allow_empty or in_folder) and not has_blocks_to_verify(deck) and not checkable:
             continue  # only "nothing to verify" is skipped: malformed attributes still fail (exit 2)
         out.append(deck)
     return out

@@ -287,15 +287,35 @@ def _inline_of(node: Node) -> tuple[m.Inline, ...]:
     return ()
 
 
-def _inlines(nodes: list[Node]) -> tuple[m.Inline, ...]:
+#: emphasis/links nested deeper than this become plain text (no recursion on `*a *a *a …`)
+MAX_INLINE_DEPTH = 32
+
+
+def _inlines(nodes: list[Node], depth: int = 0) -> tuple[m.Inline, ...]:
+    if depth >= MAX_INLINE_DEPTH:
+        return (m.Text(_plain(nodes)),)
     out: list[m.Inline] = []
     for node in nodes:
         converter = _INLINES.get(node.type)
         if converter is not None:
-            item = converter(node)
+            item = converter(node, depth + 1)
             if item is not None:
                 out.append(item)
     return tuple(_merge_text(out))
+
+
+def _plain(nodes: list[Node]) -> str:
+    """The text under ``nodes``, gathered without recursion."""
+    parts: list[str] = []
+    todo = list(reversed(nodes))
+    while todo:
+        node = todo.pop()
+        if node.type in ("text", "code_inline"):
+            parts.append(node.content)
+        elif node.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        todo.extend(reversed(node.children))
+    return "".join(parts)
 
 
 def _merge_text(items: list[m.Inline]) -> list[m.Inline]:
@@ -308,24 +328,25 @@ def _merge_text(items: list[m.Inline]) -> list[m.Inline]:
     return merged
 
 
-def _html_inline(node: Node) -> m.Inline | None:
+def _html_inline(node: Node, _depth: int = 0) -> m.Inline | None:
     return None if node.content.startswith("<!--") else m.HtmlInline(node.content)
 
 
-def _image(node: Node) -> m.Inline:
+def _image(node: Node, _depth: int = 0) -> m.Inline:
     alt = "".join(c.content for c in node.children) if node.children else node.content
     return m.Image(str(node.attrs.get("src", "")), alt, str(node.attrs.get("title", "") or ""))
 
 
-_INLINES: dict[str, Callable[[Node], m.Inline | None]] = {
-    "text": lambda n: m.Text(n.content),
-    "code_inline": lambda n: m.CodeSpan(n.content),
-    "em": lambda n: m.Emph(_inlines(n.children)),
-    "strong": lambda n: m.Strong(_inlines(n.children)),
-    "s": lambda n: m.Strike(_inlines(n.children)),
-    "link": lambda n: m.Link(str(n.attrs.get("href", "")), _inlines(n.children), str(n.attrs.get("title", "") or "")),
+_INLINES: dict[str, Callable[[Node, int], m.Inline | None]] = {
+    "text": lambda n, _d: m.Text(n.content),
+    "code_inline": lambda n, _d: m.CodeSpan(n.content),
+    "em": lambda n, d: m.Emph(_inlines(n.children, d)),
+    "strong": lambda n, d: m.Strong(_inlines(n.children, d)),
+    "s": lambda n, d: m.Strike(_inlines(n.children, d)),
+    "link": lambda n, d: m.Link(str(n.attrs.get("href", "")), _inlines(n.children, d),
+                                str(n.attrs.get("title", "") or "")),
     "image": _image,
-    "softbreak": lambda n: m.SoftBreak(),
-    "hardbreak": lambda n: m.HardBreak(),
+    "softbreak": lambda n, _d: m.SoftBreak(),
+    "hardbreak": lambda n, _d: m.HardBreak(),
     "html_inline": _html_inline,
 }

@@ -78,7 +78,7 @@ class ConsoleBlock:
     mount: str = ""  # `mount=SRC:DEST`: SRC (relative to the deck's folder) bound read-only at DEST
     error: str = ""  # why the block cannot be checked (malformed), with ``error_line``
     error_line: int = 0
-    trailing: tuple[Line, ...] = ()  # lines before the first `$ ` (an error when the block has a target)
+    leading: tuple[Line, ...] = ()  # lines before the first `$ ` (an error when the block has a target)
 
     @property
     def line(self) -> int:
@@ -152,7 +152,7 @@ def parse_console(block: CodeBlock, slide_index: int = 0) -> ConsoleBlock:
     if lines and lines[-1] == "":
         lines.pop()
     commands: list[ConsoleCommand] = []
-    trailing: list[Line] = []
+    leading: list[Line] = []
     source: list[Line] = []
     output: list[Line] = []
 
@@ -188,16 +188,16 @@ def parse_console(block: CodeBlock, slide_index: int = 0) -> ConsoleBlock:
         elif source:
             output.append(item)
         else:
-            trailing.append(item)
+            leading.append(item)
     finish()
     if kind and not error:
-        stray = [t for t in trailing if t.text.strip()]
+        stray = [t for t in leading if t.text.strip()]
         if stray:
             error, error_line = "console block: output before the first `$ ` command", stray[0].line
         elif not commands:
             error, error_line = "console block: no `$ ` command to run", block.span.first
     return ConsoleBlock(block, slide_index, kind, target, tuple(commands), stderr_mode != "ignore", timeout, mount,
-                        error, error_line, tuple(trailing))
+                        error, error_line, tuple(leading))
 
 
 def console_blocks(deck: Deck) -> list[ConsoleBlock]:

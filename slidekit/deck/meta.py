@@ -10,10 +10,12 @@ import re
 from dataclasses import dataclass
 from types import ModuleType
 
+from slidekit.deck.bounds import option_problem
 from slidekit.deck.godate import slides_date
 from slidekit.deck.model import DeckMeta, KeyPath
 from slidekit.deck.split import Chunk
 from slidekit.errors import DeckError
+from slidekit.limits import MAX_NESTING, surrogate_in, surrogate_line, too_deep
 from slidekit.source import Span
 
 DEFAULT_DATE = "YYYY-MM-DD"
@@ -71,8 +73,19 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> FrontMatte
         return FrontMatter(simple, lines)
     import yaml  # noqa: PLC0415 - boundary: PyYAML only for front matter beyond plain `key: value` lines
 
+    deep = too_deep(chunk.text, yaml=True)
+    if deep is not None:
+        if not explicit:
+            return None
+        raise DeckError(f"invalid front matter: nested more than {MAX_NESTING} levels deep", path,
+                        chunk.first_line + deep - 1)
     try:
         data, node = _safe_load(yaml, chunk.text)
+    except RecursionError:
+        if not explicit:
+            return None
+        raise DeckError(f"invalid front matter: nested more than {MAX_NESTING} levels deep", path,
+                        chunk.first_line) from None
     except yaml.YAMLError as exc:
         if not explicit:
             return None
@@ -80,6 +93,11 @@ def parse_front_matter(chunk: Chunk, path: str, *, explicit: bool) -> FrontMatte
         line = chunk.first_line + (mark.line if mark is not None else 0)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise DeckError(f"invalid front matter: {problem}", path, line) from None
+    if surrogate_in(data):
+        if not explicit:
+            return None
+        raise DeckError("invalid front matter: a lone surrogate escape (such as \\udfff) is not a character",
+                        path, surrogate_line(chunk.text, chunk.first_line))
     if isinstance(data, dict) and data:
         lines = {}
         _key_lines(yaml, node, (), chunk.first_line, lines)
@@ -171,6 +189,9 @@ def build_meta(front: FrontMatter, chunk: Chunk, path: str) -> tuple[DeckMeta, l
         value = data.get(key)
         if value is not None and not isinstance(value, (str, int, float)):
             raise DeckError(f"front matter `{key}` must be a string", path, _key_line(chunk, key))
+        problem = None if value is None else option_problem(key, value)
+        if problem is not None:
+            raise DeckError(f"front matter `{key}`: {problem}", path, _key_line(chunk, key))
         values[key] = None if value is None else str(value)
     options: dict[str, object] = {}
     for key, value in data.items():
@@ -182,6 +203,9 @@ def build_meta(front: FrontMatter, chunk: Chunk, path: str) -> tuple[DeckMeta, l
             continue
         if isinstance(value, bool) or not isinstance(value, spec.kind):
             raise DeckError(f"front matter `{key}`: expected {_kind_name(spec.kind)}", path, _key_line(chunk, key))
+        problem = option_problem(key, value)
+        if problem is not None:
+            raise DeckError(f"front matter `{key}`: {problem}", path, _key_line(chunk, key))
         options[key] = value
     title = options.get("title")
     meta = DeckMeta(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from slidekit import output
+from slidekit.confine import confinement
 from slidekit.export.badges import verification
 from slidekit.files import write_atomic
 from slidekit.render.html import HtmlOptions, HtmlResult, render_html
@@ -23,6 +24,7 @@ class ExportOptions:
     allow_exec: bool = False  # the pre-processing choices, see slidekit.session.open_deck
     strict: bool = False
     refresh: bool = False
+    allow_paths: tuple[str, ...] = ()  # folders images may also come from (--allow-path)
     engine: str | None = None  # --engine: the Docker engine --verify builds on (None: the environment's selection)
 
 
@@ -40,7 +42,10 @@ def export_once(deck_path: str, target: Path, options: ExportOptions, *, quiet: 
     loaded = open_theme(deck, options.theme, quiet=quiet)
     statuses, console = verification(deck, options.verify, options.engine)
     html_options = HtmlOptions(allow_html=options.allow_html, statuses=statuses, console=console)
-    result = render_html(deck, loaded.theme, html_options, make_resolver(deck_dir(deck)))
+    limits = confinement(deck_dir(deck), options.allow_paths)
+    for warning in () if quiet else limits.warnings:
+        output.warn(warning)
+    result = render_html(deck, loaded.theme, html_options, make_resolver(deck_dir(deck), limits=limits))
     for warning in result.warnings:
         output.warn(warning)
     write_atomic(target, result.html)

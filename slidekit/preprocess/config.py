@@ -1,9 +1,7 @@
-"""The user's own slidekit config file, as far as pre-processing trust needs it.
-
-``$XDG_CONFIG_HOME/slidekit/config.yaml`` (or ``~/.config/slidekit/config.yaml``)
-may list ``trusted_decks:`` — deck paths, directories or globs whose ``~~~cmd``
-blocks may run. Only this file (never a deck's front matter) can grant trust.
-Other keys are left to the features that own them.
+"""The user's own slidekit config file (:mod:`slidekit.userconfig`), as far as
+pre-processing trust needs it: ``trusted_decks:`` — deck paths, directories or
+globs whose ``~~~cmd`` blocks may run — and the ``trust_exec_bit`` switch. Only this
+file (never a deck's front matter) can grant trust.
 """
 
 from __future__ import annotations
@@ -14,9 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from slidekit import globs, userconfig
+from slidekit.userconfig import UserConfig, config_path
 
-from slidekit import globs
+__all__ = ["config_path"]
 
 CONFIG_KEY = "trusted_decks"
 _MAGIC = re.compile(r"[*?\[]")
@@ -24,18 +23,15 @@ _MAGIC = re.compile(r"[*?\[]")
 
 @dataclass(frozen=True)
 class TrustConfig:
-    """The ``trusted_decks`` entries of one config file (empty when absent)."""
+    """The trust settings of one config file (empty when absent)."""
 
     path: Path
     trusted_decks: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-
-
-def config_path(env: Mapping[str, str], home: Path) -> Path:
-    """Where the user's config lives (XDG: a relative XDG_CONFIG_HOME is ignored)."""
-    base = env.get("XDG_CONFIG_HOME", "")
-    root = Path(base) if base and os.path.isabs(base) else home / ".config"
-    return root / "slidekit" / "config.yaml"
+    #: ``trust_exec_bit: true``: slides' rule (an executable deck is trusted) is on
+    trust_exec_bit: bool = False
+    #: the whole file, for the entries the presenter's ``always`` recorded
+    user: UserConfig | None = None
 
 
 def display_path(path: Path, home: Path) -> str:
@@ -49,24 +45,22 @@ def display_path(path: Path, home: Path) -> str:
 def parse_config(text: str, path: Path) -> TrustConfig:
     """The trust entries in a config file's text; problems become warnings (fail safe:
     a broken config trusts nothing)."""
+    return trust_config(userconfig.parse(text, path))
 
-    try:
-        data = yaml.safe_load(text) if text.strip() else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        return TrustConfig(path, (), (f"{path}{line}: invalid YAML, trusted_decks ignored",))
-    if data is None:
-        return TrustConfig(path)
-    if not isinstance(data, dict):
-        return TrustConfig(path, (), (f"{path}: expected `key: value` lines, trusted_decks ignored",))
-    entries = data.get(CONFIG_KEY)
+
+def trust_config(user: UserConfig) -> TrustConfig:
+    path = user.path
+    if user.warnings:
+        return TrustConfig(path, (), tuple(f"{w} (trusted_decks ignored)" for w in user.warnings))
+    exec_bit = user.flag("trust_exec_bit")
+    entries = user.data.get(CONFIG_KEY)
     if entries is None:
-        return TrustConfig(path)
+        return TrustConfig(path, trust_exec_bit=exec_bit, user=user)
     if isinstance(entries, str):
         entries = [entries]
     if not isinstance(entries, list):
-        return TrustConfig(path, (), (f"{path}: `{CONFIG_KEY}` must be a list of paths or globs (ignored)",))
+        return TrustConfig(path, (), (f"{path}: `{CONFIG_KEY}` must be a list of paths or globs (ignored)",),
+                           exec_bit, user)
     kept: list[str] = []
     warnings: list[str] = []
     for entry in entries:
@@ -77,21 +71,12 @@ def parse_config(text: str, path: Path) -> TrustConfig:
             warnings.append(f"{path}: `{CONFIG_KEY}` entry {text_entry!r} must be absolute or start with ~ (ignored)")
         else:
             kept.append(text_entry)
-    return TrustConfig(path, tuple(kept), tuple(warnings))
+    return TrustConfig(path, tuple(kept), tuple(warnings), exec_bit, user)
 
 
 def read_config(env: Mapping[str, str] | None = None, home: Path | None = None) -> TrustConfig:
     """Read the user's config file; a missing file trusts nothing."""
-    env = os.environ if env is None else env
-    home = Path.home() if home is None else home
-    path = config_path(env, home)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return TrustConfig(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        return TrustConfig(path, (), (f"{path}: cannot read ({exc}), trusted_decks ignored",))
-    return parse_config(text, path)
+    return trust_config(userconfig.read(env, home))
 
 
 # --------------------------------------------------------------------------- matching

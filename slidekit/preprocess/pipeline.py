@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from slidekit.deck.bounds import MAX_TIMEOUT
 from slidekit.deck.model import CommandBlock, Deck, walk
 from slidekit.errors import EXIT_FAILED, SlidekitError
+from slidekit.limits import bounded
 
 if TYPE_CHECKING:  # imported by preprocess() once a deck has ~~~cmd blocks
     from slidekit.preprocess.apply import Resolution
@@ -63,8 +65,8 @@ def resolve_timeout(deck: Deck, env: Mapping[str, str]) -> float:
             value = float(raw)
         except ValueError:
             value = -1.0
-        if not value > 0 or value != value or value == float("inf"):
-            raise SlidekitError(f"{TIMEOUT_ENV}={raw!r}: expected a positive number of seconds")
+        if not (value > 0 and bounded(value, 0, MAX_TIMEOUT)):
+            raise SlidekitError(f"{TIMEOUT_ENV}={raw!r}: expected a positive number of seconds up to {MAX_TIMEOUT:g}")
         return value
     option = deck.meta.options.get("timeout")
     if option is None:
@@ -97,7 +99,7 @@ def preprocess(deck: Deck, *, allow_exec: bool = False, refresh: bool = False,
     from slidekit.preprocess.trust import decide, gather  # noqa: PLC0415 - boundary, see above
 
     env = os.environ if env is None else env
-    facts = gather(deck.path, allow_exec, env, home)
+    facts = gather(deck.path, allow_exec, env, home, tuple(block.command for block in blocks))
     trust = decide(facts)
     deck_dir = None if facts.stdin else Path(deck.path).resolve().parent
     warnings = list(facts.config_warnings)

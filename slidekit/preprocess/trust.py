@@ -5,8 +5,13 @@ A deck is trusted when (first match wins):
 
 1. it was read from stdin → **never** (not even with ``--allow-exec``);
 2. ``--allow-exec`` was given;
-3. the deck file has slides' execute bits (``mode & 0o111 == 0o111``: all three);
-4. the user's own config lists it under ``trusted_decks``.
+3. the presenter's prompt was answered ``y`` in this process, for these command lines;
+4. the user's config records ``always`` for this deck with exactly these command
+   lines (``trusted_commands``: deck path + sha256 of its command lines);
+5. the user's own config lists it under ``trusted_decks``;
+6. ``trust_exec_bit: true`` is in the user's config and the deck file has slides'
+   execute bits (``mode & 0o111 == 0o111``). Off by default: ``git clone`` and
+   archives hand out execute bits, so the bit alone says nothing about the author.
 
 Front matter is deliberately not consulted: a deck cannot vouch for itself.
 """
@@ -20,8 +25,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from slidekit.preprocess.config import TrustConfig, display_path, matching_entry, read_config
+from slidekit.userconfig import commands_digest, recorded
 
 EXEC_BITS = 0o111
+
+#: (resolved deck path, commands digest) pairs allowed by a ``y`` answer in this process
+_SESSION: set[tuple[str, str]] = set()
+
+
+def approve_for_session(path: str, commands: tuple[str, ...]) -> None:
+    """The user answered ``y``: these command lines of this deck may run until slidekit exits."""
+    _SESSION.add((str(Path(path).resolve()), commands_digest(commands)))
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,12 @@ class TrustFacts:
     stdin: bool = False
     allow_exec: bool = False
     exec_bits: bool = False
+    #: ``trust_exec_bit: true`` in the user's config
+    exec_bit_rule: bool = False
+    #: approved by ``y`` in this process, for the current command lines
+    session: bool = False
+    #: ``always`` recorded in the user's config for the current command lines
+    recorded: bool = False
     config_entry: str | None = None
     #: the config file, as shown to the user (``~/.config/slidekit/config.yaml``)
     config_path: str = "~/.config/slidekit/config.yaml"
@@ -58,8 +78,18 @@ def _allow_exec(f: TrustFacts) -> Trust | None:
     return Trust(True, "--allow-exec") if f.allow_exec else None
 
 
+def _session(f: TrustFacts) -> Trust | None:
+    return Trust(True, "allowed at the prompt") if f.session else None
+
+
+def _recorded(f: TrustFacts) -> Trust | None:
+    return Trust(True, f"`always` recorded in {f.config_path}") if f.recorded else None
+
+
 def _exec_bits(f: TrustFacts) -> Trust | None:
-    return Trust(True, "the deck file is executable (chmod a+x)") if f.exec_bits else None
+    if f.exec_bits and f.exec_bit_rule:
+        return Trust(True, "the deck file is executable (chmod a+x) and trust_exec_bit is on")
+    return None
 
 
 def _config(f: TrustFacts) -> Trust | None:
@@ -69,7 +99,8 @@ def _config(f: TrustFacts) -> Trust | None:
 
 
 #: the rules, in order; the first that has an opinion decides.
-RULES: tuple[Callable[[TrustFacts], Trust | None], ...] = (_stdin, _allow_exec, _exec_bits, _config)
+RULES: tuple[Callable[[TrustFacts], Trust | None], ...] = (_stdin, _allow_exec, _session, _recorded, _config,
+                                                           _exec_bits)
 
 
 def decide(facts: TrustFacts) -> Trust:
@@ -78,26 +109,32 @@ def decide(facts: TrustFacts) -> Trust:
         verdict = rule(facts)
         if verdict is not None:
             return verdict
-    name = Path(facts.deck_path).name
-    return Trust(False, "untrusted deck", f"not run: untrusted deck — pass --allow-exec, `chmod a+x {name}`, "
-                 f"or add it to trusted_decks in {facts.config_path}")
+    return Trust(False, "untrusted deck", "not run: untrusted deck — pass --allow-exec, answer `always` when "
+                 f"presenting it, or add it to trusted_decks in {facts.config_path}")
 
 
 def gather(path: str, allow_exec: bool, env: Mapping[str, str] | None = None,
-           home: Path | None = None) -> TrustFacts:
-    """Collect the facts for the deck at ``path`` (``-`` = stdin), reading the user
-    config only when nothing earlier already decides."""
+           home: Path | None = None, commands: tuple[str, ...] = ()) -> TrustFacts:
+    """Collect the facts for the deck at ``path`` (``-`` = stdin) whose ``~~~cmd``
+    command lines are ``commands``, reading the user config only when nothing earlier
+    already decides."""
     env = os.environ if env is None else env
     home = Path.home() if home is None else home
     if path == "-":
         return TrustFacts(path, stdin=True, allow_exec=allow_exec)
-    facts = TrustFacts(path, allow_exec=allow_exec, exec_bits=has_exec_bits(path))
-    if facts.allow_exec or facts.exec_bits:
-        return facts
+    if allow_exec:
+        return TrustFacts(path, allow_exec=True)
+    resolved = Path(path).resolve()
+    digest = commands_digest(commands)
+    if (str(resolved), digest) in _SESSION:
+        return TrustFacts(path, session=True)
     config: TrustConfig = read_config(env, home)
-    entry = matching_entry(config, Path(path).resolve(), home)
-    return TrustFacts(path, config_entry=entry, config_path=display_path(config.path, home),
-                      config_warnings=config.warnings)
+    shown = display_path(config.path, home)
+    if config.user is not None and recorded(config.user, resolved, digest):
+        return TrustFacts(path, recorded=True, config_path=shown)
+    entry = matching_entry(config, resolved, home)
+    return TrustFacts(path, exec_bits=has_exec_bits(path), exec_bit_rule=config.trust_exec_bit,
+                      config_entry=entry, config_path=shown, config_warnings=config.warnings)
 
 
 def has_exec_bits(path: str) -> bool:

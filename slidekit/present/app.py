@@ -377,7 +377,8 @@ class Presenter:
             for key in keys:
                 before = self.state
                 self.state, effect = sm.handle(
-                    self.state, key, replace(self.view, page=self.page, max_scroll=self.max_scroll))
+                    self.state, key, replace(self.view, page=self.page, max_scroll=self.max_scroll,
+                                             interrupted=self.screen.key_waiting))
                 if effect is sm.Effect.QUIT:
                     return
                 if effect is sm.Effect.RELOAD:

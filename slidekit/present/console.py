@@ -15,6 +15,7 @@ from pathlib import Path
 from rich.text import Text
 
 from slidekit.deck.console import ConsoleBlock
+from slidekit.sanitize import clean
 from slidekit.deck.model import Deck
 from slidekit.verify.console import ConsoleOptions, check_console
 from slidekit.verify.console_match import output_lines
@@ -26,8 +27,6 @@ from slidekit.verify.run import VerifyOptions, verify
 from slidekit.verify.vocab import ProgressEvent, describe
 
 Update = Callable[..., None]
-#: control characters (escape sequences included) from a command's output are shown as U+FFFD, never sent to the terminal
-_CONTROLS = dict.fromkeys([*range(0x09), *range(0x0b, 0x20), 0x7f, *range(0x80, 0xa0)], "\ufffd")
 _STYLE = {ConsoleStatus.CHECKED: "bold green", ConsoleStatus.DIFFERS: "bold red", ConsoleStatus.ERROR: "bold red"}
 
 
@@ -68,15 +67,15 @@ def result_lines(results: tuple[ConsoleResult, ...]) -> list[Text]:
         where = f" ({result.target})" if result.target else ""
         took = f" {result.seconds:.1f}s" if result.seconds else ""
         message = f": {result.message}" if result.message and result.status is not ConsoleStatus.CHECKED else ""
-        lines.append(Text(f"▶ console{where}: {result.status.label}{took}{message}".translate(_CONTROLS),
+        lines.append(Text(clean(f"▶ console{where}: {result.status.label}{took}{message}"),
                           style=_STYLE.get(result.status, "bold yellow")))
         for output in result.outputs:
-            lines.append(Text(f"$ {output.command}".translate(_CONTROLS), style="bold"))
-            lines.extend(Text(line.translate(_CONTROLS)) for line in output_lines(output.output))
+            lines.append(Text(clean(f"$ {output.command}"), style="bold"))
+            lines.extend(Text(clean(line)) for line in output_lines(output.output))  # the one terminal sanitizer
             if output.status:
                 lines.append(Text(f"[exit: {output.status}]", style="yellow"))
         if result.status is ConsoleStatus.DIFFERS:
             for line in result.diff.splitlines()[2:]:
                 style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
-                lines.append(Text(line.translate(_CONTROLS), style=style))
+                lines.append(Text(clean(line), style=style))
     return lines or [Text("console: nothing to run", style="bold yellow")]

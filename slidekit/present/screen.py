@@ -125,6 +125,16 @@ class Screen:
                 continue
             data = data[written:]
 
+    def key_waiting(self) -> bool:
+        """Is there unread input (a key pressed while slidekit was busy)?"""
+        if self._pending:
+            return True
+        try:
+            ready, _, _ = select.select([self.in_fd], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return bool(ready)
+
     def read_keys(self, timeout: float) -> list[str]:
         """Keys typed within ``timeout`` seconds ([] on timeout, resize or wake-up)."""
         try:

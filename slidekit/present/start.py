@@ -13,6 +13,7 @@ from slidekit.deck import cache as deck_cache
 from slidekit.errors import SlidekitError
 from slidekit.files import read_deck_text
 from slidekit.present.app import Options, present
+from slidekit.present.ask import ask, should_ask
 from slidekit.present.notes import show_notes
 from slidekit.present.screen import Terminated, open_tty
 from slidekit.session import open_deck, open_theme
@@ -30,6 +31,8 @@ def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, al
     drawn from a partial parse and the full deck loads right after the first frame."""
     loader = None
     loaded = None
+    if not notes and deck != "-" and not allow_exec:
+        _ask_trust(deck)
     if not notes and deck != "-" and not deck_cache.has(read_deck_text(deck), deck):
         from slidekit.present.quick import quick_deck  # noqa: PLC0415 - boundary: the parser, on a cache miss only
 
@@ -53,3 +56,18 @@ def present_deck(deck: str, *, notes: bool = False, theme: str | None = None, al
     except Terminated as exc:
         return exc.exit_code
     return 0
+
+
+def _ask_trust(deck: str) -> None:
+    """Before the talk: ask whether the deck's ``~~~cmd`` blocks may run (see
+    :mod:`slidekit.present.ask`); a ``y`` is remembered for this process."""
+    if "~~~" not in read_deck_text(deck):
+        return  # no ~~~cmd block: nothing to ask (and no full parse before the first frame)
+    parsed = open_deck(deck, quiet=True, preprocess=False)
+    if not should_ask(parsed):
+        return
+    try:
+        in_fd, out_fd = open_tty()
+    except OSError:
+        return  # no terminal: nothing runs (presenting fails right after with a clear error)
+    ask(parsed, in_fd, out_fd)

@@ -7,10 +7,12 @@ must carry out (quit, reload, run code) are returned as :class:`Effect` values.
 
 from __future__ import annotations
 
-import re
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
+
+from slidekit import timed_regex
 
 
 class Mode(str, Enum):
@@ -41,6 +43,8 @@ class View:
     #: per slide, its pre-processing captions ("cached output…"): for the presenter, not the audience
     captions: tuple[str, ...] = ()
     max_scroll: int = 0
+    #: "has the user pressed a key?" — a long search gives up when it says yes
+    interrupted: Callable[[], bool] | None = field(default=None, compare=False)
 
     @property
     def count(self) -> int:
@@ -113,24 +117,53 @@ def _count(state: State) -> int | None:
     return int(state.count) if state.count else None
 
 
-def compile_search(query: str) -> re.Pattern[str]:
+def compile_search(query: str) -> timed_regex.Pattern[str]:
     """slides' search syntax: a regex, ``/i`` at the end makes it case-insensitive."""
     flags = 0
     if query.endswith("/i"):
-        query, flags = query[:-2], re.IGNORECASE
-    return re.compile(query, flags)
+        query, flags = query[:-2], timed_regex.IGNORECASE
+    return timed_regex.compile_pattern(query, flags)
 
 
-def find(view: View, start: int, query: str) -> int | None:
-    """The first slide after ``start`` (wrapping, skipping ``start``) matching ``query``."""
+#: seconds one search may take over all slides (a pathological pattern gives up, the talk goes on)
+SEARCH_BUDGET = 1.0
+#: the first time slice of a match; a slower match is retried with doubled slices
+#: (total work below twice the budget) and checks for a key press in between
+SEARCH_SLICE = 0.02
+
+
+class SearchCancelled(Exception):
+    """A key was pressed while a slow search ran."""
+
+
+def find(view: View, start: int, query: str, budget: float = SEARCH_BUDGET) -> int | None:
+    """The first slide after ``start`` (wrapping, skipping ``start``) matching ``query``;
+    :class:`TimeoutError` once the whole search took ``budget`` seconds,
+    :class:`SearchCancelled` when ``view.interrupted()`` reports a key meanwhile."""
     pattern = compile_search(query)
+    deadline = time.monotonic() + budget
     for offset in range(1, view.count + 1):
         index = (start + offset) % view.count
         if index == start:
             break
-        if pattern.search(view.sources[index]):
+        if _matches(pattern, view.sources[index], deadline, view.interrupted):
             return index
     return None
+
+
+def _matches(pattern: timed_regex.Pattern[str], text: str, deadline: float,
+             interrupted: Callable[[], bool] | None) -> bool:
+    slice_ = SEARCH_SLICE
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        try:
+            return timed_regex.search(pattern, text, timeout=min(slice_, left))
+        except TimeoutError:
+            if interrupted is not None and interrupted():
+                raise SearchCancelled from None
+            slice_ *= 2
 
 
 # --------------------------------------------------------------------------- actions
@@ -178,8 +211,13 @@ def _run_search(state: State, view: View, query: str) -> State:
         return replace(state, message="")
     try:
         found = find(view, state.index, query)
-    except re.error as exc:
+    except timed_regex.error as exc:
         return replace(state, last_search=query, message=f"invalid search /{query}/: {exc}")
+    except SearchCancelled:
+        return replace(state, last_search=query, message=f"search /{query}/ cancelled")
+    except TimeoutError:
+        return replace(state, last_search=query,
+                       message=f"search /{query}/ gave up after {SEARCH_BUDGET:g} s (the pattern backtracks too much)")
     if found is None:
         return replace(state, last_search=query, message=f"no other slide matches /{query}/")
     return replace(_show(state, view, found), last_search=query, message="")

@@ -16,6 +16,7 @@ from rich.color import Color, ColorType
 from rich.style import Style
 from rich.text import Text
 
+from slidekit.render.style import clean_text
 from slidekit.theme.palette import RGB, reduce, xterm_rgb
 
 COLOR_SYSTEMS = ("truecolor", "256", "standard")
@@ -33,6 +34,7 @@ def to_ansi(lines: list[Text], color_system: str | None,
     ``palette`` is the theme's pinned 256/16-colour values for its hex colours."""
     if color_system is not None and color_system not in COLOR_SYSTEMS:
         raise ValueError(f"unknown colour system {color_system!r}")
+    lines = [clean_text(line) for line in lines]  # the terminal sink: nothing from a deck escapes as control codes
     if color_system is None:
         return "\n".join(line.plain for line in lines)
     pinned = _freeze(palette or _EMPTY)

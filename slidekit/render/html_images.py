@@ -1,4 +1,7 @@
-"""Local images → ``data:`` URIs for the single-file export (the one part that reads files)."""
+"""Local images → ``data:`` URIs for the single-file export (the one part that reads files).
+
+Only files inside the deck's folder (or folders the user allows) that are regular
+files with an image's magic bytes are embedded: see :mod:`slidekit.confine`."""
 
 from __future__ import annotations
 
@@ -8,12 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from slidekit.confine import MAX_IMAGE_BYTES, Confinement, read_image
+
 #: file suffix → MIME type of the images we embed
 MIME: dict[str, str] = {
     ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
     ".webp": "image/webp", ".svg": "image/svg+xml", ".avif": "image/avif", ".bmp": "image/bmp",
 }
-DEFAULT_CAP = 5 * 1024 * 1024
+DEFAULT_CAP = MAX_IMAGE_BYTES
 
 
 @dataclass(frozen=True)
@@ -27,19 +32,22 @@ class ImageLookup:
 ImageResolver = Callable[[str], ImageLookup]
 
 
-def make_resolver(base: Path | None, cap: int = DEFAULT_CAP) -> ImageResolver:
-    """A resolver reading images relative to ``base`` (the deck's folder), memoised."""
+def make_resolver(base: Path | None, cap: int = MAX_IMAGE_BYTES, limits: Confinement | None = None) -> ImageResolver:
+    """A resolver reading images relative to ``base`` (the deck's folder), memoised.
+    Files are read only inside ``limits`` (default: ``base`` alone)."""
     cache: dict[str, ImageLookup] = {}
+    if limits is None:
+        limits = Confinement(() if base is None else (base.resolve(),))
 
     def resolve(src: str) -> ImageLookup:
         if src not in cache:
-            cache[src] = _lookup(src, base, cap)
+            cache[src] = _lookup(src, base, cap, limits)
         return cache[src]
 
     return resolve
 
 
-def _lookup(src: str, base: Path | None, cap: int) -> ImageLookup:
+def _lookup(src: str, base: Path | None, cap: int, limits: Confinement) -> ImageLookup:
     parts = urlsplit(src)
     if parts.scheme in ("http", "https") or src.startswith("//"):
         return ImageLookup(None, "remote image not embedded (the export stays offline)")
@@ -47,21 +55,18 @@ def _lookup(src: str, base: Path | None, cap: int) -> ImageLookup:
         return ImageLookup(src)
     if parts.scheme not in ("", "file"):
         return ImageLookup(None, f"unsupported image URL scheme `{parts.scheme}`")
-    path = Path(unquote(parts.path)).expanduser()
+    raw = unquote(parts.path)
+    if "\0" in raw or not raw:
+        return ImageLookup(None, "not a file name")
+    try:
+        path = Path(raw).expanduser()
+    except RuntimeError:  # ~nosuchuser/...
+        return ImageLookup(None, "unknown user in `~user`")
     if not path.is_absolute():
         if base is None:
             return ImageLookup(None, "relative image in a deck read from stdin")
         path = base / path
-    mime = MIME.get(path.suffix.lower())
-    if mime is None:
-        return ImageLookup(None, f"not an image type the export embeds ({path.suffix or 'no suffix'})")
-    try:
-        size = path.stat().st_size
-        if size > cap:
-            return ImageLookup(None, f"image is {size // 1024} KiB, over the {cap // 1024} KiB limit")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return ImageLookup(None, "image not found")
-    except OSError as exc:
-        return ImageLookup(None, f"cannot read image: {exc.strerror}")
-    return ImageLookup(f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}")
+    found = read_image(path, limits, cap)
+    if found.data is None:
+        return ImageLookup(None, found.problem)
+    return ImageLookup(f"data:{found.mime};base64,{base64.b64encode(found.data).decode('ascii')}")

@@ -72,10 +72,14 @@ def script_json(value: object) -> str:
 _DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "frame", "frameset",
                                 "noscript", "template", "applet"})
 #: elements dropped (their content is kept) even when raw HTML is allowed
-_DROP_TAG = frozenset({"base", "meta", "link", "form", "html", "head", "body", "title"})
+_DROP_TAG = frozenset({"base", "meta", "link", "form", "html", "head", "body", "title",
+                       # SVG animation rewrites attributes after the filter ran (href → javascript:)
+                       "animate", "set", "animatemotion", "animatetransform", "animatecolor", "discard"})
 _URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background",
                         "cite", "longdesc", "data", "srcset", "ping", "lowsrc", "dynsrc"})
-_DROP_ATTRS = frozenset({"style", "srcdoc", "http-equiv"})
+_DROP_ATTRS = frozenset({"style", "srcdoc", "http-equiv", "ping", "attributename", "values", "from", "to", "by"})
+#: SVG elements whose ``href``/``xlink:href`` is fetched on load (not a link to follow)
+_SVG_FETCHING = frozenset({"image", "use", "feimage", "script", "mpath", "tref"})
 _VOID = frozenset({"area", "br", "col", "hr", "img", "input", "source", "track", "wbr"})
 
 
@@ -103,7 +107,15 @@ class _Filter(HTMLParser):
             if value is None:
                 parts.append(f" {name}")
                 continue
-            if name in _FETCHED:
+            if tag in _SVG_FETCHING and name in ("href", "xlink:href"):
+                if value.startswith("#"):  # <use href="#shape">: a reference inside the page
+                    parts.append(attr(name, value))
+                    continue
+                embedded = self.embed(value)
+                if embedded is None:
+                    continue
+                value = embedded
+            elif name in _FETCHED:
                 # fetched on load: only an embedded data: URI may stay (the page is offline)
                 embedded = self.embed(value)
                 if embedded is None:

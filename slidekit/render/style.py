@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from rich.style import Style as RichStyle
+from rich.text import Span, Text
 
+from slidekit.sanitize import clean, is_clean
 from slidekit.theme.colors import rich_color
 from slidekit.theme.schema import Style
 
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-# C0 controls except tab and newline, plus DEL: never sent to the terminal raw
-_CONTROLS = dict.fromkeys((*range(9), *range(11, 32), 127))
 
-
-def clean(text: str) -> str:
-    """``text`` without ANSI escape sequences or control characters (tabs/newlines kept)."""
-    if "\x1b" in text:
-        text = _ANSI.sub("", text)
-    return text.translate(_CONTROLS)
+def clean_text(line: Text) -> Text:
+    """A rich ``Text`` whose plain text is :func:`~slidekit.sanitize.clean`, each
+    span's style kept on what remains of its characters (the terminal sink)."""
+    if is_clean(line.plain):
+        return line
+    cuts = sorted({0, len(line.plain), *(s.start for s in line.spans), *(s.end for s in line.spans)})
+    out = Text(style=line.style, end=line.end, justify=line.justify, no_wrap=line.no_wrap,
+               overflow=line.overflow, tab_size=line.tab_size)
+    for piece in line.divide(cuts[1:-1]):
+        kept = clean(piece.plain)
+        if kept:
+            out.append_text(Text(kept, spans=[Span(0, len(kept), s.style) for s in piece.spans]))
+    return out
 
 
 def to_rich(style: Style) -> RichStyle:

@@ -55,7 +55,7 @@ def to_hex(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         number = int(value)
         if not 0 <= number <= 255:
             return None
@@ -76,7 +76,7 @@ def rich_color(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return f"color({value})" if 0 <= int(value) <= 255 else None
     return to_hex(value)
 

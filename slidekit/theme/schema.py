@@ -58,6 +58,8 @@ _BOOLS = frozenset(
      "conceal", "overlined", "inverse", "blink"}
 )
 _UINTS = frozenset({"indent", "margin", "level_indent"})
+#: the largest indent/margin a theme may ask for (columns); bigger ones only exhaust memory
+MAX_SPACING = 200
 
 
 @dataclass(frozen=True)
@@ -171,11 +173,13 @@ def _parse_field(key: str, item: object, where: str, warnings: list[str]) -> obj
             raise SchemaError(where, "expected true or false")
         return item
     if key in _UINTS:
-        if isinstance(item, bool) or not isinstance(item, int) or item < 0:
-            raise SchemaError(where, "expected a whole number ≥ 0")
+        if isinstance(item, bool) or not isinstance(item, int) or not 0 <= item <= MAX_SPACING:
+            raise SchemaError(where, f"expected a whole number from 0 to {MAX_SPACING}")
         return item
     if not isinstance(item, str):
         raise SchemaError(where, "expected a string")
+    if key in ("color", "background_color") and any(c.isdigit() and not c.isascii() for c in item):
+        raise SchemaError(where, f"{item!r} is not a colour (ANSI indices are written with the digits 0-9)")
     if key in ("color", "background_color") and item.strip() and not _is_colour(item):
         warnings.append(f"`{where}`: {item!r} is not a colour (ignored)")
     return item
@@ -188,7 +192,7 @@ def _is_colour(value: str) -> bool:
     from rich.color import Color, ColorParseError  # noqa: PLC0415 - boundary, see above
 
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return int(value) <= 255
     if value.startswith("#") and len(value) == 4:
         value = "#" + "".join(c * 2 for c in value[1:])

@@ -131,6 +131,8 @@ def content_key(
 ) -> str:
     payload = {
         "format": FORMAT,
+        # the deck is part of the key: two decks with the same Dockerfile have different line numbers
+        "decks": sorted({d.deck_path if d.deck_path == "-" else os.path.realpath(d.deck_path) for d in dockerfiles}),
         "dockerfiles": [[d.name, d.text] for d in dockerfiles],
         "context": sorted(context_hashes.items()),
         "image_map": sorted(image_map.items()),

@@ -138,7 +138,7 @@ def expected_transcript(block: ConsoleBlock) -> list[str]:
 
 def actual_transcript(block: ConsoleBlock, runs: list[CommandRun]) -> list[str]:
     """The block rewritten with what ran: matching commands as written, the others with their real output."""
-    out = [t.text for t in block.trailing]
+    out = [t.text for t in block.leading]
     for index, command in enumerate(block.commands):
         out += command_transcript(command, runs[index] if index < len(runs) else None)
     return out

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from slidekit.deck.model import Deck
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED, SlidekitError
-from slidekit.verify.assemble import assemble
+from slidekit.verify.assemble import assemble, has_blocks_to_verify
 from slidekit.verify.cancel import Cancel
 from slidekit.verify.model import EXIT_BASE_MISSING, VerifyReport
 from slidekit.verify.plan import effective_image_map, map_image, plan_stages
@@ -74,6 +74,8 @@ def _markdown_under(folder: Path) -> list[str]:
 def share_keys(deck: Deck, image_map: Mapping[str, str]) -> frozenset[str]:
     """Fingerprints of the deck's root stages (stages built from an external image): the
     mapped base image plus the stage's instruction text."""
+    if not has_blocks_to_verify(deck):
+        return frozenset()  # console blocks only: nothing to build, nothing shared
     mapping = effective_image_map(deck, image_map)
     keys: set[str] = set()
     for dockerfile in assemble(deck):

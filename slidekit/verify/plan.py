@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from slidekit.confine import confinement
 from slidekit.deck.model import Deck
 from slidekit.errors import SlidekitError
 from slidekit.verify import cache as result_cache
@@ -255,6 +256,10 @@ def context_root(deck: Deck, context: Path | None) -> Path:
             raise SlidekitError(f"--context: build context {root} is not a directory")
         raise SlidekitError(f"build context {root} is not a directory", deck.path,
                             deck.meta.key_line("context") if option else None)
+    if context is None and option and not confinement(deck_dir).inside(root):  # a deck may not leave its folder
+        raise SlidekitError(f"front matter `context: {option}` is outside the deck's folder: pass --context "
+                            "DIR, or list the folder under allow_paths in your config", deck.path,
+                            deck.meta.key_line("context"))
     return root
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, TextIO
 
-from slidekit.verify.vocab import ProgressEvent, describe
+from slidekit.verify.vocab import ProgressEvent, cleaned, describe
 
 if TYPE_CHECKING:
     from slidekit.verify.progress_rich import RichProgress
@@ -27,7 +27,7 @@ class PlainProgress:
         self._lock = threading.Lock()
 
     def __call__(self, event: ProgressEvent) -> None:
-        text = describe(event)
+        text = describe(cleaned(event))
         if text is not None:
             with self._lock:
                 self.stream.write(f"slidekit verify: {text}\n")

@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.spinner import Spinner
 from rich.table import Table
 
-from slidekit.verify.vocab import ProgressEvent, ProgressKind, describe
+from slidekit.verify.vocab import ProgressEvent, ProgressKind, cleaned, describe
 
 
 class RichProgress:
@@ -43,7 +43,7 @@ class RichProgress:
 
     def __call__(self, event: ProgressEvent) -> None:
         with self._lock:
-            self._apply(event)
+            self._apply(cleaned(event))
             self._live.update(self.view())
 
     def _apply(self, event: ProgressEvent) -> None:

@@ -44,6 +44,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from slidekit.errors import EXIT_DOCKER_UNAVAILABLE, EXIT_FAILED
+from slidekit.sanitize import clean
 from slidekit.verify.console_result import ConsoleResult, ConsoleStatus
 from slidekit.verify.model import EXIT_BASE_MISSING, Finding, Severity, SmokeResult, StageResult, StageStatus, VerifyReport
 
@@ -148,7 +149,7 @@ def to_text(report: VerifyReport) -> str:
     if report.engine_name:
         lines.append(f"engine: {report.engine_name}")
     lines.append(summary(report))
-    return "\n".join(lines) + "\n"
+    return clean("\n".join(lines)) + "\n"  # build output and deck text never reach the terminal raw
 
 
 # --------------------------------------------------------------------------- JSON

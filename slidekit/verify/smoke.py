@@ -28,7 +28,6 @@ checks naming a stage no Dockerfile defines; :func:`run_checks` talks to Docker.
 
 from __future__ import annotations
 
-import re
 import shlex
 import time
 import urllib.error
@@ -39,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+from slidekit import timed_regex
 from slidekit.deck.model import Deck, KeyPath
 from slidekit.errors import DeckError
 from slidekit.verify.model import Finding, Severity, SmokeResult
@@ -48,6 +48,10 @@ LABEL = "io.slidekit.smoke"
 DEFAULT_TIMEOUT = 60.0
 HTTP_POLL_INTERVAL = 0.25
 OUTPUT_TAIL_LINES = 12
+#: seconds an ``expect_output``/``expect`` regex may spend matching (catastrophic backtracking)
+REGEX_TIMEOUT = 2.0
+#: the longest a smoke check may wait (finite: `.inf` and `.nan` are refused)
+MAX_TIMEOUT = 3600.0
 
 _CHECK_KEYS = frozenset({"command", "entrypoint", "exit_code", "expect_output", "http", "timeout", "file"})
 _HTTP_KEYS = frozenset({"port", "path", "status", "expect"})
@@ -130,8 +134,8 @@ def _parse_one(
         if clash:
             raise fail(f"`{clash[0]}` cannot be combined with `http` (one check per kind)", clash[0])
     timeout = item.get("timeout", DEFAULT_TIMEOUT)
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise fail("`timeout` must be a positive number of seconds", "timeout")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
+        raise fail(f"`timeout` must be a positive number of seconds up to {MAX_TIMEOUT:g}", "timeout")
     exit_code = item.get("exit_code", 0)
     if isinstance(exit_code, bool) or not isinstance(exit_code, int) or not 0 <= exit_code <= 255:
         raise fail("`exit_code` must be a number from 0 to 255", "exit_code")
@@ -172,8 +176,8 @@ def _regex(value: object, name: str, fail: Callable[..., DeckError]) -> str | No
     if not isinstance(value, str):
         raise fail(f"`{name}` must be a regular expression (a string)", name)
     try:
-        re.compile(value)
-    except re.error as exc:
+        timed_regex.compile_pattern(value)
+    except timed_regex.error as exc:
         raise fail(f"`{name}` is not a valid regular expression: {exc}", name) from None
     return value
 
@@ -231,7 +235,12 @@ def _evaluate(label: str, got: int, wanted: int, pattern: str | None, text: str,
     """The verdict shared by command and HTTP checks: status first, then the pattern."""
     if got != wanted:
         return False, f"{label}, expected {wanted}{_tail(text)}"
-    if pattern is not None and not re.search(pattern, text, re.MULTILINE):
+    try:
+        matched_text = pattern is None or timed_regex.search(pattern, text, timeout=REGEX_TIMEOUT,
+                                                            flags=timed_regex.MULTILINE)
+    except TimeoutError:
+        return False, f"{label}, but matching /{pattern}/ against the {what} took over {REGEX_TIMEOUT:g} s (gave up)"
+    if not matched_text:
         return False, f"{label}, but the {what} does not match /{pattern}/{_tail(text)}"
     matched = f", {what} matches /{pattern}/" if pattern else ""
     return True, f"{label}{matched}"

@@ -7,8 +7,10 @@ importing the verifier's machinery (assembler, Docker SDK, protobuf).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
+
+from slidekit.sanitize import clean
 
 
 class StageStatus(str, Enum):
@@ -121,6 +123,12 @@ class ProgressEvent:
     def ok(self) -> bool:
         return self.status is CheckStatus.PASSED or (isinstance(self.status, StageStatus) and self.status.succeeded)
 
+
+
+def cleaned(event: ProgressEvent) -> ProgressEvent:
+    """``event`` with the deck's text in it (stage names, instructions, check commands) passed through the
+    terminal sanitizer; the progress consumers show only cleaned events."""
+    return replace(event, dockerfile=clean(event.dockerfile), stage=clean(event.stage), text=clean(event.text))
 
 def _status_text(event: ProgressEvent) -> str:
     return event.status.value if event.status is not None else ""

@@ -143,7 +143,12 @@ def test_text_junit_and_github_rows(deck: Path, capsys: pytest.CaptureFixture[st
 def test_host_runs_only_when_trusted(deck: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, report = _verify(deck, capsys, "--allow-host")
     assert report["console"][4]["status"] == "checked"
-    deck.chmod(0o755)  # the deck's execute bits: trusted, as for ~~~ pre-processing
+    deck.chmod(0o755)  # the execute bits alone do not trust a deck (issue 12, S4)...
+    _, report = _verify(deck, capsys)
+    assert report["console"][4]["status"] == "not run"
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "slidekit" / "config.yaml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"trusted_decks: [{deck.resolve()}]\n")  # ...the user's config does, as for ~~~ blocks
     _, report = _verify(deck, capsys)
     assert report["console"][4]["status"] == "checked"
 
@@ -222,3 +227,21 @@ def test_mount_binds_files_from_the_deck_folder(tmp_path: Path, capsys: pytest.C
     _, again = _verify(deck, capsys)
     assert again["console"][0]["status"] == "differs" and not again["console"][0]["from_cache"]
     assert shutil.which("sh")
+
+
+def test_several_decks_carry_their_console_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch, busybox_image: str) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "talks"
+    folder.mkdir()
+    (folder / "only-console.md").write_text(f"```console image={busybox_image}\n$ echo a\na\n```\n")
+    (folder / "stale.md").write_text(f"```console image={busybox_image}\n$ echo b\nc\n```\n")
+    (folder / "notes.md").write_text("# nothing to verify\n")
+    junit = tmp_path / "junit.xml"
+    code = main(["verify", "--format", "json", "--junit", str(junit), str(folder)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1 and report["schema"] == "slidekit.verify/2"
+    rows = {Path(d["deck"]).name: [(c["status"], c["line"]) for c in d["console"]] for d in report["decks"]}
+    assert rows == {"only-console.md": [("checked", 1)], "stale.md": [("differs", 3)]}
+    failures = [case for case in ET.parse(junit).getroot().iter("testcase") if case.find("failure") is not None]
+    assert [case.get("name") for case in failures] == [f"console block at line 1 (image {busybox_image})"]

@@ -196,6 +196,8 @@ def test_speaker_window_follows_main_window(export, context, open_page) -> None:
     # and the other way round: navigating in the speaker window moves the audience
     speaker.keyboard.press("End")
     page.wait_for_function("window.slidekit.state().slide === 5")
+    # the speaker window redraws its panes on its next frame: wait for it rather than race it
+    speaker.wait_for_function("document.querySelector('#sk-next').innerText.trim() === 'End of deck'", timeout=5000)
     assert speaker.locator("#sk-next").inner_text().strip() == "End of deck"
 
 

@@ -74,7 +74,19 @@ def test_allow_exec_runs(write_deck: WriteDeck) -> None:
     assert (block.output, block.notice, block.failed) == ("a b|c|", None, False)
 
 
-def test_execute_bits_trust_the_deck(write_deck: WriteDeck, tmp_path: Path) -> None:
+def test_execute_bits_alone_do_not_trust_the_deck(write_deck: WriteDeck, tmp_path: Path) -> None:
+    """S4: `git clone` and archives hand out execute bits; they are no vote of trust."""
+    marker = tmp_path / "ran"
+    deck_path = write_deck("# S\n\n" + wrapped(f"touch {marker}", "x\n"), mode=0o755)
+    assert "untrusted" in (only_block(open_deck(str(deck_path), preprocess=True)).notice or "")
+    assert not marker.exists()
+
+
+def test_trust_exec_bit_switch_restores_slides_rule(write_deck: WriteDeck, tmp_path: Path,
+                                                   _isolated_user: Path) -> None:
+    config = _isolated_user / ".config" / "slidekit" / "config.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text("trust_exec_bit: true\n")
     marker = tmp_path / "ran"
     deck_path = write_deck("# S\n\n" + wrapped(f"touch {marker}", "x\n"), mode=0o755)
     open_deck(str(deck_path), preprocess=True)

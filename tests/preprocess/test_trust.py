@@ -16,7 +16,11 @@ from slidekit.preprocess.trust import TrustFacts, decide, gather, has_exec_bits
     [
         (TrustFacts("d.md"), False),
         (TrustFacts("d.md", allow_exec=True), True),
-        (TrustFacts("d.md", exec_bits=True), True),
+        (TrustFacts("d.md", exec_bits=True), False),
+        (TrustFacts("d.md", exec_bits=True, exec_bit_rule=True), True),
+        (TrustFacts("d.md", exec_bit_rule=True), False),
+        (TrustFacts("d.md", session=True), True),
+        (TrustFacts("d.md", recorded=True), True),
         (TrustFacts("d.md", config_entry="~/talks"), True),
         (TrustFacts("-", stdin=True), False),
         (TrustFacts("-", stdin=True, allow_exec=True), False),
@@ -28,7 +32,7 @@ def test_decision_table(facts: TrustFacts, trusted: bool) -> None:
 
 def test_untrusted_notice_says_how_to_allow() -> None:
     notice = decide(TrustFacts("/x/talk.md", config_path="~/.config/slidekit/config.yaml")).notice
-    assert "--allow-exec" in notice and "chmod a+x talk.md" in notice
+    assert "--allow-exec" in notice and "answer `always`" in notice and "chmod" not in notice
     assert "trusted_decks in ~/.config/slidekit/config.yaml" in notice
     assert "\n" not in notice
 

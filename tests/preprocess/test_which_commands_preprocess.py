@@ -1,8 +1,9 @@
 """Only the commands that show slides pre-process: verify, extract and graph never run a ~~~ block (even on an
-executable, so trusted, deck) and never warn about one; render does, and `--refresh` reaches it as a parameter."""
+trusted deck) and never warn about one; render does, and `--refresh` reaches it as a parameter."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,8 +17,13 @@ DOCKERFILE = "```dockerfile\nFROM scratch AS base\nCOPY a /a\n```\n"
 
 
 def trusted_deck(write_deck: Callable[..., Path], marker: Path, dockerfile: bool = True) -> Path:
+    """A deck the user's config trusts (trusted_decks), executable as well."""
     text = "# S\n\n" + wrapped(f"sh -c 'echo run >> {marker}; cat'", "diagram\n")
-    return write_deck(text + ("\n---\n\n" + DOCKERFILE if dockerfile else ""), mode=0o755)
+    deck = write_deck(text + ("\n---\n\n" + DOCKERFILE if dockerfile else ""), mode=0o755)
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "slidekit" / "config.yaml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"trusted_decks: [{deck.resolve()}]\n")
+    return deck
 
 
 @pytest.mark.parametrize("args", [["extract"], ["graph"], ["verify", "--allow-empty"]])

@@ -41,12 +41,11 @@ def test_ctrl_e_builds_the_slide_stage_and_badges_follow(tmp_path: Path, docker_
     talk.mkdir()
     deck = talk / "deck.md"
     deck.write_text(DECK.format(image=busybox_image))
-    deck.chmod(0o755)  # trusted by its execute bits
     deck_id = hashlib.sha256(str(deck.resolve()).encode()).hexdigest()[:12]
     tmux = Tmux(tmp_path, width=100, height=30)
     tmux.env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     try:
-        tmux.start("present", str(deck))
+        tmux.start("present", "--allow-exec", str(deck))
         screen = tmux.wait_for(on_slide(1, 2))
         assert "docker:" not in screen  # nothing verified yet: no badge
         tmux.keys("C-e")
