@@ -19,6 +19,7 @@ from slidekit.files import read_deck_text
 from slidekit.limits import MAX_WIDTH
 from slidekit.render.terminal import (
     detect_color_system,
+    is_utf8_locale,
     render_footer,
     render_markdown,
     render_slide_result,
@@ -54,9 +55,10 @@ def default_width() -> int:
 
 
 def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
-                only: int | None = None, *, bare: bool = False) -> str:
+                only: int | None = None, *, bare: bool = False, utf8: bool = True) -> str:
     """The text `slidekit render` prints: each slide, its footer, separators
-    between; ``bare``: only each slide's Markdown as glamour renders it.
+    between; ``bare``: only each slide's Markdown as glamour renders it (else long code
+    lines fold with a continuation mark, ASCII when not ``utf8``).
     A block that fell back to its source is warned about (``path:line``)."""
 
     chunks: list[str] = []
@@ -68,7 +70,7 @@ def render_deck(deck: Deck, theme: Theme, width: int, color_system: str | None,
             _warn_fallbacks(deck.path, result.fallbacks)
             chunks.append(to_ansi(result.lines, color_system))
             continue
-        framed = render_slide_result(slide, theme, width)
+        framed = render_slide_result(slide, theme, width, utf8=utf8)
         _warn_fallbacks(deck.path, framed.fallbacks)
         footer = [] if slide_layout(slide).no_footer else [render_footer(deck, index, width, theme)]
         lines = [*framed.lines, *footer]
@@ -136,6 +138,7 @@ def command(deck: str, width: int | None, slide: int | None, theme: str | None, 
         raise SlidekitError(f"--slide {slide} is out of range: the deck has "
                             f"{len(loaded_deck.slides)} slide(s)", deck, last)
     loaded_theme = open_theme(loaded_deck, theme)
-    text = render_deck(loaded_deck, loaded_theme.theme, width or default_width(), depth, slide, bare=bare)
+    text = render_deck(loaded_deck, loaded_theme.theme, width or default_width(), depth, slide, bare=bare,
+                       utf8=is_utf8_locale(os.environ))
     output.out(text)
     return 0

@@ -82,6 +82,7 @@ class Presenter:
         self.options = options
         self.screen = screen
         self.color_system = terminal.detect_color_system(dict(os.environ), True)
+        self.utf8 = terminal.is_utf8_locale(os.environ)  # else code rows fold with an ASCII mark
         self.state = sm.State()
         self.banner = ""
         self.generation = 0
@@ -192,7 +193,7 @@ class Presenter:
         if rows is None:
             try:
                 lines = self.render.render_slide(slide, self.slide_theme(index), width, step=step_arg,
-                                                 height=height, images=self.images)
+                                                 height=height, images=self.images, utf8=self.utf8)
                 self.placements[key] = placements(lines)
             except Exception as exc:  # noqa: BLE001 - one bad slide must not end the talk
                 lines = wrap_plain(f"{self.deck.path}:{slide.span.first}: cannot render slide {slide.number}: "
@@ -268,7 +269,8 @@ class Presenter:
         slide = self.deck.slides[index]
         block = CodeBlock("", text, slide.span, slide.span.first)
         try:
-            lines = self.render.render_slide(replace(slide, blocks=(block,)), self.theme.theme, width)
+            lines = self.render.render_slide(replace(slide, blocks=(block,)), self.theme.theme, width,
+                                             utf8=self.utf8)
         except Exception:  # noqa: BLE001 - the output still shows, unthemed
             return list(fit(self.extra_lines, width))
         return list(lines)

@@ -127,6 +127,9 @@ class Ctx:
     exact: bool = False
     #: None while inside a guarded block (only top-level blocks fall back)
     fallbacks: list[Fallback] | None = None
+    #: the slide view's continuation mark for folded code rows (:mod:`slidekit.render.codewrap`);
+    #: None folds nothing (glamour's own output)
+    wrap_mark: str | None = None
 
     def s(self, element: str) -> Style:
         return self.theme.get(element)

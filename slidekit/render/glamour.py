@@ -26,6 +26,7 @@ from slidekit.deck import model as m
 from slidekit.render import cells as c
 from slidekit.render.cells import Buf, Cell
 from slidekit.render.code import highlight, style_for
+from slidekit.render.codewrap import fold, mark_style
 from slidekit.render.elements import (
     EMPTY,
     Ctx,
@@ -249,6 +250,7 @@ def _code_block(block: m.Block, ctx: Ctx, out: Buf, first: bool) -> None:
     amount = (rules.indent or 0) + (rules.margin or 0)
     pad = rich_of(ctx.current)
     body = Buf()
+    code_style: RichStyle | None  # what a continuation mark is drawn in
     if rules.theme or rules.chroma:
         render_text(body, ctx.current, rules.block_prefix)
         rows = highlight(code.rstrip("\n"), lang, ctx.theme, _code_text_style(ctx.theme))
@@ -258,6 +260,9 @@ def _code_block(block: m.Block, ctx: Ctx, out: Buf, first: bool) -> None:
         dim = _dim_style(ctx.theme)
         numbers = isinstance(block, m.CodeBlock) and block.line_numbers
         digits = len(str(len(rows)))
+        code_style = _code_text_style(ctx.theme)
+        if under is not None:
+            code_style = under + code_style
         for i, row in enumerate(rows):
             if i:
                 body.write("\n")
@@ -278,6 +283,9 @@ def _code_block(block: m.Block, ctx: Ctx, out: Buf, first: bool) -> None:
         render_text(body, ctx.current, rules.block_suffix)
     else:
         base_render(body, ctx, code, rules)
+        code_style = rich_of(ctx.with_(rules))
+    if ctx.wrap_mark and not ctx.exact:
+        body.cells = fold(body.cells, _code_room(ctx, amount), ctx.wrap_mark, mark_style(code_style))
     c.margin_write(out, body.cells, indent=amount, token=" ", token_style=pad, pad_to=0, pad_style=None)
 
 
@@ -285,6 +293,17 @@ def _dim_style(theme: Theme) -> RichStyle:
     """How dimmed code lines look: the theme's ``slidekit_dimmed`` (slidekit's extension), else faint."""
     own = theme.get("slidekit_dimmed")
     return (rich_of(own) if own != Style() else None) or RichStyle(dim=True)
+
+
+def _code_room(ctx: Ctx, amount: int) -> int:
+    """Cells a code row may take so that no enclosing block re-wraps it: the width
+    left by every enclosing indentation as it is drawn (an indent token may be
+    wider than the one cell the block's width counts), less the code's own."""
+    drawn = 0
+    for style in ctx.stack:
+        token = style.indent_token if style.indent_token is not None else " "
+        drawn += ((style.indent or 0) + (style.margin or 0)) * cell_len(token) + (style.margin or 0)
+    return min(ctx.width(), ctx.word_wrap - drawn) - amount
 
 
 def _verbatim(output: str, ctx: Ctx, out: Buf) -> None:
@@ -420,7 +439,7 @@ class Rendered:
 
 def render_document(blocks: tuple[m.Block, ...], theme: Theme, width: int, *,
                     table_wrap: bool = True, inline_table_links: bool = False,
-                    exact: bool = False) -> Rendered:
+                    exact: bool = False, wrap_mark: str | None = None) -> Rendered:
     """``blocks`` as glamour renders a document at word wrap ``width``.
 
     ``exact``: byte for byte glamour's choices where they are a terminal's
@@ -428,9 +447,12 @@ def render_document(blocks: tuple[m.Block, ...], theme: Theme, width: int, *,
     glamour's highlighter reduces them, and no background under code. Without
     it (the slide view), code keeps the theme's exact colours, for the terminal
     to show at its own depth, over the document's background.
+
+    ``wrap_mark`` (the slide view, never with ``exact``): code lines too long for
+    their row are folded, each broken row ending in this mark.
     """
     ctx = Ctx(theme, max(width, 0), inline_table_links=inline_table_links, table_wrap=table_wrap,
-              exact=exact)
+              exact=exact, wrap_mark=None if exact else wrap_mark)
     ctx.fallbacks = []
     fallbacks = ctx.fallbacks
     out = Buf()

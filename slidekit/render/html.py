@@ -118,7 +118,7 @@ def _image(node: m.Image, ctx: _Ctx) -> str:
     if found.uri is None:
         ctx.warnings.append(f"{ctx.path}:{ctx.line}: {found.problem}: {node.src} (alt: {node.alt!r})")
         return (f'<span class="sk-image-alt sk-missing" title="{esc(found.problem or "")}: {esc(node.src)}">'
-                f'[{esc(node.alt or node.src)}] <small>⚠ {esc(found.problem or "not embedded")}</small></span>')
+                f'[{esc(node.alt or node.src)}] <span class="sk-notice">⚠ {esc(found.problem or "not embedded")}</span></span>')
     title = attr("title", node.title) if node.title else ""
     return f'<img{attr("src", found.uri)}{attr("alt", node.alt)}{title}>'
 

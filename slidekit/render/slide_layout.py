@@ -52,9 +52,9 @@ def _trim(lines: list[Text]) -> list[Text]:
     return lines
 
 
-def _blocks_lines(blocks: tuple[m.Block, ...], theme: Theme, width: int, fallbacks: list[Fallback]) -> list[Text]:
-    result = render_document(blocks, theme, max(width, 1))
-    fallbacks.extend(result.fallbacks)
+def _blocks_lines(blocks: tuple[m.Block, ...], draw: _Draw, width: int) -> list[Text]:
+    result = render_document(blocks, draw.theme, max(width, 1), wrap_mark=draw.wrap_mark)
+    draw.fallbacks.extend(result.fallbacks)
     return [crop(line, width) for line in _trim(to_lines(result.cells))]
 
 
@@ -93,6 +93,7 @@ class _Draw:
     fallbacks: list[Fallback]
     images: TerminalImages | None = None
     height: int | None = None
+    wrap_mark: str | None = None  # folded code rows end in it (see render.codewrap)
 
 
 def image_only(block: m.Block) -> m.Image | None:
@@ -110,11 +111,9 @@ def _cell_lines(items: tuple[Item, ...], draw: _Draw, width: int, force_center: 
     out: list[Text] = []
     run: list[m.Block] = []
 
-    theme, fallbacks = draw.theme, draw.fallbacks
-
     def flush() -> None:
         if run:
-            out.extend(_blocks_lines(tuple(run), theme, width, fallbacks))
+            out.extend(_blocks_lines(tuple(run), draw, width))
             run.clear()
 
     for item in items:
@@ -133,7 +132,7 @@ def _cell_lines(items: tuple[Item, ...], draw: _Draw, width: int, force_center: 
             run.append(item.block)
         else:
             flush()
-            lines = _blocks_lines((item.block,), theme, width, fallbacks)
+            lines = _blocks_lines((item.block,), draw, width)
             per_line = isinstance(item.block, (m.Heading, m.Paragraph))
             out.extend(_aligned(lines, align, width, per_line))
     flush()
@@ -161,11 +160,12 @@ def _region_lines(region: Region, draw: _Draw, width: int, gap: int, center: boo
 
 
 def layout_lines(layout: SlideLayout, theme: Theme, width: int, height: int | None,
-                 gap: int = COLUMN_GAP, images: TerminalImages | None = None) -> tuple[list[Text], list[Fallback]]:
+                 gap: int = COLUMN_GAP, images: TerminalImages | None = None,
+                 wrap_mark: str | None = None) -> tuple[list[Text], list[Fallback]]:
     """The slide body: regions one under the other. With a ``height`` (the presenter's body rows), a title
     slide is centred vertically and a ``jump_to_middle`` region starts half way down."""
     fallbacks: list[Fallback] = []
-    draw = _Draw(title_theme(theme) if layout.title else theme, fallbacks, images, height)
+    draw = _Draw(title_theme(theme) if layout.title else theme, fallbacks, images, height, wrap_mark)
     lines: list[Text] = []
     for region in layout.regions:
         if region.middle and height is not None:

@@ -11,6 +11,8 @@ The public API (used by the presenter, ``slidekit render`` and the tests):
 * :func:`to_ansi` — lines → a string with escape codes for a colour depth
   (:mod:`slidekit.render.ansi`: perceptual downgrade, theme-pinned values).
 * :func:`detect_color_system` — the colour depth a terminal environment supports.
+* :func:`is_utf8_locale` — whether the terminal's locale is UTF-8 (else code rows
+  folded in the slide view end in an ASCII continuation mark, :mod:`slidekit.render.codewrap`).
 
 The layout inside a slide is glamour's (:mod:`slidekit.render.glamour`); the
 slide keeps its own frame: lines cropped to the width and, with a document
@@ -28,6 +30,7 @@ from rich.text import Text
 from slidekit.deck import model as m
 from slidekit.render.ansi import to_ansi
 from slidekit.render.cells import to_lines
+from slidekit.render.codewrap import is_utf8_locale, mark_for
 from slidekit.render.footer import render_footer
 from slidekit.render.glamour import Fallback, render_document
 from slidekit.deck.layout import slide_layout
@@ -41,6 +44,7 @@ __all__ = [
     "Fallback",
     "SlideRender",
     "detect_color_system",
+    "is_utf8_locale",
     "plain_lines",
     "render_footer",
     "render_markdown",
@@ -66,25 +70,29 @@ class SlideRender:
 
 
 def render_slide_result(slide: m.Slide, theme: Theme, width: int, *, step: int | None = None,
-                        height: int | None = None, images: TerminalImages | None = None) -> SlideRender:
+                        height: int | None = None, images: TerminalImages | None = None,
+                        utf8: bool = True) -> SlideRender:
     """``slide`` as styled screen lines (no newlines inside, each ≤ ``width`` cells).
 
     ``step`` is the reveal step for ``<!-- pause -->`` (0 = up to the first
-    pause); None shows every block. ``height`` (the rows the slide body has) lets
-    a title slide centre vertically and ``<!-- jump_to_middle -->`` work; without
-    it the layout is laid out from the top. With ``images`` (the presenter), a
-    paragraph of only an image is drawn as a picture (:mod:`slidekit.render.term_image`).
+    pause); None shows every block. A code line too long for its row is folded,
+    each broken row ending in a continuation mark (ASCII when not ``utf8``).
+    ``height`` (the rows the slide body has) lets a title slide centre vertically
+    and ``<!-- jump_to_middle -->`` work; without it the layout is laid out from
+    the top. With ``images`` (the presenter), a paragraph of only an image is
+    drawn as a picture (:mod:`slidekit.render.term_image`).
     """
     width = max(width, 1)
     doc = theme.get("document")
     layout = slide_layout(slide, step)
     pictures = images is not None and any(image_only(b) for b in slide.blocks)
+    mark = mark_for(theme, utf8)
     if layout.plain and not pictures:
-        result = render_document(slide.visible_blocks(step), theme, width)
+        result = render_document(slide.visible_blocks(step), theme, width, wrap_mark=mark)
         lines = to_lines(result.cells)
         fallbacks = tuple(result.fallbacks)
     else:
-        lines, found = layout_lines(layout, theme, width, height, column_gap(theme), images)
+        lines, found = layout_lines(layout, theme, width, height, column_gap(theme), images, mark)
         fallbacks = tuple(found)
     while lines and not lines[-1].plain.strip() and not lines[-1].spans:  # glamour ends with a newline
         lines.pop()
@@ -102,10 +110,10 @@ def _painted(line: Text, fill: RichStyle) -> Text:
 
 
 def render_slide(slide: m.Slide, theme: Theme, width: int, *, step: int | None = None,
-                 height: int | None = None, images: TerminalImages | None = None) -> list[Text]:
+                 height: int | None = None, images: TerminalImages | None = None, utf8: bool = True) -> list[Text]:
     """The lines of :func:`render_slide_result` (graphics-protocol images marked in their style meta:
     :func:`slidekit.render.term_image.placements` finds them)."""
-    return render_slide_result(slide, theme, width, step=step, height=height, images=images).lines
+    return render_slide_result(slide, theme, width, step=step, height=height, images=images, utf8=utf8).lines
 
 
 def render_markdown(blocks: tuple[m.Block, ...], theme: Theme, width: int, *, table_wrap: bool = True,

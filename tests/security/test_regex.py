@@ -93,6 +93,9 @@ def test_r5_presenter_search_cancelled_by_q(tmp_path: Path) -> None:
         started = time.monotonic()
         child.send("q")
         child.expect(pexpect.EOF, timeout=15)
-        assert time.monotonic() - started < 1.0  # under the 1 s budget: the key cancelled it
+        # the key cancelled the search: it never ran into its 1 s budget (no "gave up" drawn before
+        # quitting), and the talk did not hang; no tighter wall-clock bound, which load on the machine would break
+        assert "gave up" not in (child.before or "")
+        assert time.monotonic() - started < 10
     finally:
         child.close(force=True)
