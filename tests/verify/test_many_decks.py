@@ -180,7 +180,8 @@ def test_sigint_with_j2_stops_both_decks_and_cleans_up(docker_client, busybox_im
                                                         builder: str) -> None:
     """Ctrl-C in the main thread: each deck's build stops at its next step and removes what it left."""
     marker = f"slidekit.test.sigint={uuid.uuid4().hex}"
-    steps = "".join(f"RUN sleep 3 && echo {n}\n" for n in range(8))
+    # the marker in every RUN: BuildKit's cache ignores LABEL, and a cached step would finish before the signal
+    steps = "".join(f"RUN sleep 3 && echo {n} {marker}\n" for n in range(8))
     for name in ("a", "b"):
         (tmp_path / f"{name}.md").write_text(
             f"# {name}\n\n```dockerfile\nFROM {busybox_image} AS {name}\nLABEL {marker}\nRUN echo {name}\n{steps}```\n")
