@@ -59,7 +59,8 @@ def test_ctrl_e_runs_the_console_block_live_and_badges_follow(tmp_path: Path, do
         tmux.wait_for(on_slide(1, 3))
         tmux.keys("j")
         screen = tmux.wait_for(on_slide(2, 3))
-        assert "console:" not in footer(screen)  # nothing checked yet: no badge
+        # nothing checked yet: no verdict (the badge, once the background lookup is done, says "not checked")
+        assert "checked ✓" not in footer(screen) and "differs" not in footer(screen)
         tmux.keys("C-e")
         screen = tmux.wait_for("▶ console (stage app): checked ✓", timeout=90)
         assert "from-the-image" in screen.split("▶ console")[1] and "/etc" in screen.split("▶ console")[1]
