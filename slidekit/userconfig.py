@@ -21,8 +21,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from slidekit.errors import SlidekitError
 from slidekit.files import write_atomic
 from slidekit.limits import too_deep
@@ -65,6 +63,8 @@ def config_path(env: Mapping[str, str], home: Path) -> Path:
 
 
 def parse(text: str, path: Path) -> UserConfig:
+    import yaml  # noqa: PLC0415 - boundary: PyYAML loads only when a config file exists (not on the first frame)
+
     if too_deep(text, yaml=True) is not None:
         return UserConfig(path, {}, (f"{path}: nested too deeply, ignored",))
     try:
@@ -141,6 +141,8 @@ def record_trust(deck: Path, digest: str, env: Mapping[str, str] | None = None, 
                if isinstance(e, dict) and e.get("deck") != str(deck)]
     entries.append({"deck": str(deck), "sha256": digest})
     lines, at = _without_key(text.splitlines(), TRUSTED_COMMANDS)
+    import yaml  # noqa: PLC0415 - boundary: PyYAML loads only to write the user's answer
+
     block = yaml.safe_dump({TRUSTED_COMMANDS: entries}, default_flow_style=None, sort_keys=False,
                            allow_unicode=True, width=1000).splitlines()
     new_text = "\n".join(lines[:at] + block + lines[at:]) + "\n"

@@ -23,11 +23,13 @@ def make_loader(base: Path | None, limits: Confinement | None = None) -> Callabl
     """A memoised loader of images relative to ``base`` (the deck's folder), read within ``limits``
     (:func:`slidekit.confine.confinement` of ``base`` when not given)."""
     cache: dict[str, Loaded] = {}
-    allowed = limits if limits is not None else confinement(base)
+    allowed: list[Confinement] = [limits] if limits is not None else []
 
     def load(src: str) -> Loaded:
         if src not in cache:
-            cache[src] = _load(src, base, allowed)
+            if not allowed:  # the user's config is read with the first image, not at start-up
+                allowed.append(confinement(base))
+            cache[src] = _load(src, base, allowed[0])
         return cache[src]
 
     return load
