@@ -167,6 +167,8 @@ class _Canvas:
 
     def text(self) -> str:
         lines = ["".join(r).rstrip() for r in self.rows]
+        while len(lines) > 1 and not lines[-1]:  # trailing blank lines are dropped
+            lines.pop()
         return "\n".join(lines) + "\n"
 
 
@@ -219,7 +221,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
         bare = 6 if {"E", "W"} <= cell.arrows else 5  # " <──> "
-        return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
+        return (width + 5 if lines else bare), len(lines) + 2 if lines else 3
     if cell.sides == {"N", "S"}:
         return (width + 5 if lines else 3), max(3, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
@@ -262,9 +264,6 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed)
         (x, y), (cw, ch) = placed.pos, placed.size
-        if ch > 1:  # every row of a tall node is at least a box's height
-            for j in range(ch):
-                heights[y + j] = max(heights[y + j], 3)
         have_w = sum(widths[x + i] for i in range(cw))
         have_h = sum(heights[y + j] for j in range(ch))
         widths[x + cw - 1] += max(0, w - have_w)
