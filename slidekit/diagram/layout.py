@@ -474,7 +474,7 @@ class _Layouter:
         min_y = min(y for _, y in rel.values())
         if not self.out.cells:
             return (-min_x, -min_y)
-        y = max(p[1] for p in self.out.cells) + 1 - min_y
+        y = max(p[1] for p in self.out.cells) + 2 - min_y
         for _ in range(256):
             if self.fits(node, (-min_x, y)):
                 break
