@@ -64,6 +64,8 @@ class Placed:
     node: Node
     pos: Pos
     size: tuple[int, int] = (1, 1)
+    share_left: bool = False  # a cluster neighbour's right border is this node's left border
+    share_top: bool = False  # ... its bottom border is this node's top border
 
     def covers(self) -> list[Pos]:
         x, y = self.pos
@@ -705,7 +707,21 @@ class _Layouter:
             self.route(e)
         for group in self.g.groups:
             self.frame(group)
+        self.mark_shared_borders()
         return self.out
+
+    def mark_shared_borders(self) -> None:
+        """Nodes of one cluster (``origin``/``offset``) in touching cells share the border between
+        them, like the fields of an autosplit node."""
+        for node, placed in self.out.nodes.items():
+            cluster = self.clusters.get(node)
+            if not cluster:
+                continue
+            x, y = placed.pos
+            for (dx, dy), attr in (((-1, 0), "share_left"), ((0, -1), "share_top")):
+                other = self.out.cells.get((x + dx, y + dy))
+                if isinstance(other, Placed) and other is not placed and other.node in cluster:
+                    setattr(placed, attr, True)
 
     def frame(self, group: Group) -> None:
         """Put a frame of cells around a group's nodes: a new column/row on each side of their

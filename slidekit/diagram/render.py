@@ -187,6 +187,15 @@ def split_row(node: Node) -> bool:
     return not node.attrs.get("_split", "0,0").endswith(",0")
 
 
+def shares_left(placed: Placed) -> bool:
+    """The node's left border is its left neighbour's right border (autosplit, or a cluster)."""
+    return placed.share_left or split_part(placed.node)
+
+
+def shares_top(placed: Placed) -> bool:
+    return placed.share_top or split_row(placed.node)
+
+
 def group_label(graph: Graph, frame: Frame) -> list[tuple[str, str]]:
     group = frame.group
     raw = graph.attr("group", group.attrs, "label") or ("" if group.name.startswith("#group") else group.name)
@@ -212,8 +221,8 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
         if invisible(graph, cell.node):
             return 3, 3
         lines = node_label(graph, cell.node)
-        return (max(len(line) for line, _ in lines) + (3 if split_part(cell.node) else 4),
-                len(lines) + (1 if split_row(cell.node) else 2))
+        return (max(len(line) for line, _ in lines) + (3 if shares_left(cell) else 4),
+                len(lines) + (1 if shares_top(cell) else 2))
     if cell.loop:
         width = max((len(t) for t, _ in label_lines(cell.label, "l")), default=0) if cell.label else 0
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
@@ -227,7 +236,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
     if len(cell.sides) >= 3 or (cell.gaps & {"E", "W"}):
         return 5, height
-    return 3, height
+    return 5, height
 
 
 @dataclass(frozen=True)
@@ -324,7 +333,8 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
             elif cell.sides == {"N", "S"}:
                 _put_label(canvas, cell.label, x0 + 4, y0 + h // 2, upward=False)
     for placed in lay.nodes.values():
-        _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size))
+        _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size),
+                   left=shares_left(placed), top=shares_top(placed))
     text = canvas.text()
     label = graph.graph_attr("label").strip()
     if label:  # the graph's label, centred over the drawing, a blank line either side
@@ -335,11 +345,12 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     return text
 
 
-def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
+def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int,
+               *, left: bool = False, top: bool = False) -> None:
     if invisible(graph, node):
         return
-    if split_part(node) or split_row(node):  # drawn from the previous field's right / bottom border
-        left, top = split_part(node), split_row(node)
+    if left or top:  # drawn from the previous field's right / bottom border
+        label_x, label_w = x0, w  # the label centres in the node's own columns
         x0, w = (x0 - 1, w + 1) if left else (x0, w)
         y0, h = (y0 - 1, h + 1) if top else (y0, h)
         b = style.border(_node_border(graph, node))
@@ -350,7 +361,7 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
             canvas.put(x0 + w - 1, y, b.side[1])
             if not left:
                 canvas.put(x0, y, b.side[0])
-        _draw_label(canvas, graph, node, x0, y0, w, h)
+        _draw_label(canvas, graph, node, label_x, y0, label_w, h)
         return
     b = style.border(_node_border(graph, node))
     if graph.node_attr(node, "shape") == "rounded":
