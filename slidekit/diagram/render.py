@@ -350,7 +350,7 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
     if invisible(graph, node):
         return
     if left or top:  # drawn from the previous field's right / bottom border
-        label_x, label_w = x0, w  # the label centres in the node's own columns
+        label_box = (x0, y0, w, h)  # the label centres in the node's own cells
         x0, w = (x0 - 1, w + 1) if left else (x0, w)
         y0, h = (y0 - 1, h + 1) if top else (y0, h)
         b = style.border(_node_border(graph, node))
@@ -361,7 +361,7 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
             canvas.put(x0 + w - 1, y, b.side[1])
             if not left:
                 canvas.put(x0, y, b.side[0])
-        _draw_label(canvas, graph, node, label_x, y0, label_w, h)
+        _draw_label(canvas, graph, node, *label_box)
         return
     b = style.border(_node_border(graph, node))
     if graph.node_attr(node, "shape") == "rounded":

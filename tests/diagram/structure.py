@@ -18,8 +18,8 @@ from slidekit.diagram.render import (
     invisible,
     label_lines,
     node_label,
-    split_part,
-    split_row,
+    shares_left,
+    shares_top,
     title_offset,
 )
 
@@ -80,9 +80,9 @@ def _check_box(graph: Graph, placed: Placed, rect: Rect, grid: list[str]) -> lis
     name = placed.node.name
     if invisible(graph, placed.node):
         return []
-    if split_part(placed.node):  # a later autosplit field shares the previous field's right border
+    if shares_left(placed):  # a later autosplit field shares the previous field's right border
         x0, w = x0 - 1, w + 1
-    if split_row(placed.node):  # ... and a later row the top border of the field above
+    if shares_top(placed):  # ... and a later row the top border of the field above
         y0, h = y0 - 1, h + 1
     border = (graph.node_attr(placed.node, "border-style") or graph.node_attr(placed.node, "border") or "solid")
     problems = []
