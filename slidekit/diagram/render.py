@@ -229,7 +229,9 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
     lines = label_lines(cell.label, "l") if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
-        bare = 6 if {"E", "W"} <= cell.arrows else 5  # " <──> "
+        if _plain(cell):  # a line through: no width of its own (see _horizontal_runs)
+            return 0, 3
+        bare = 6 if {"E", "W"} <= cell.arrows or (cell.edge.bidirectional and cell.gaps) else 5  # " <──> "
         return (width + 5 if lines else bare), len(lines) + 2 if lines else 3
     if cell.sides == {"N", "S"}:
         return (width + 5 if lines else 3), max(3, len(lines) + 2)
@@ -237,6 +239,28 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
     if len(cell.sides) >= 3 or (cell.gaps & {"E", "W"}):
         return 5, height
     return 5, height
+
+
+def _plain(cell: object) -> bool:
+    """A horizontal edge cell that only passes through (no node, label, arrow or crossing)."""
+    return (isinstance(cell, EdgeCell) and cell.sides == {"E", "W"} and not cell.gaps and not cell.label
+            and not cell.loop and not cell.cross)
+
+
+def _horizontal_runs(lay: Layout, widths: dict[int, int]) -> None:
+    """A run of pass-through cells between two bends is at least 5 wide (its last column
+    grows); next to a cell that touches a node it needs no width."""
+    for (x, y), cell in lay.cells.items():
+        if not _plain(cell) or _plain(lay.cells.get((x - 1, y))):
+            continue
+        x1 = x
+        while _plain(lay.cells.get((x1 + 1, y))):
+            x1 += 1
+        ends = (lay.cells.get((x - 1, y)), lay.cells.get((x1 + 1, y)))
+        if any(isinstance(c, EdgeCell) and c.sides == {"E", "W"} and c.gaps for c in ends):
+            continue
+        have = sum(widths[i] for i in range(x, x1 + 1))
+        widths[x1] += max(0, 5 - have)
 
 
 @dataclass(frozen=True)
@@ -270,6 +294,7 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
         w, h = _cell_size(graph, cell)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
+    _horizontal_runs(lay, widths)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed)
         (x, y), (cw, ch) = placed.pos, placed.size
