@@ -229,12 +229,15 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
     lines = label_lines(cell.label, "l") if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
-        if _plain(cell):  # a line through: no width of its own (see _horizontal_runs)
+        if _plain(cell):  # a line through: no width of its own (see _straight_runs)
             return 0, 3
         bare = 6 if {"E", "W"} <= cell.arrows or (cell.edge.bidirectional and cell.gaps) else 5  # " <──> "
         return (width + 5 if lines else bare), len(lines) + 2 if lines else 3
     if cell.sides == {"N", "S"}:
-        return (width + 5 if lines else 3), max(3, len(lines) + 2)
+        if _plain(cell):
+            return 3, 0
+        bare = 4 if cell.edge.bidirectional and cell.gaps else 3
+        return (width + 5 if lines else 3), max(bare, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
     if len(cell.sides) >= 3 or (cell.gaps & {"E", "W"}):
         return 5, height
@@ -243,24 +246,33 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
 
 def _plain(cell: object) -> bool:
     """A horizontal edge cell that only passes through (no node, label, arrow or crossing)."""
-    return (isinstance(cell, EdgeCell) and cell.sides == {"E", "W"} and not cell.gaps and not cell.label
-            and not cell.loop and not cell.cross)
+    return (isinstance(cell, EdgeCell) and cell.sides in ({"E", "W"}, {"N", "S"}) and not cell.gaps
+            and not cell.label and not cell.loop and not cell.cross)
 
 
-def _horizontal_runs(lay: Layout, widths: dict[int, int]) -> None:
-    """A run of pass-through cells between two bends is at least 5 wide (its last column
-    grows); next to a cell that touches a node it needs no width."""
+def _plain_along(cell: object, sides: set[str]) -> bool:
+    return _plain(cell) and isinstance(cell, EdgeCell) and cell.sides == sides
+
+
+def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int]) -> None:
+    """A run of pass-through cells between two bends is at least 5 wide (3 high; its last
+    column or row grows); next to a cell that touches a node it needs no room."""
     for (x, y), cell in lay.cells.items():
-        if not _plain(cell) or _plain(lay.cells.get((x - 1, y))):
+        if not isinstance(cell, EdgeCell) or not _plain(cell):
             continue
-        x1 = x
-        while _plain(lay.cells.get((x1 + 1, y))):
-            x1 += 1
-        ends = (lay.cells.get((x - 1, y)), lay.cells.get((x1 + 1, y)))
-        if any(isinstance(c, EdgeCell) and c.sides == {"E", "W"} and c.gaps for c in ends):
+        dx, dy = (1, 0) if cell.sides == {"E", "W"} else (0, 1)
+        if _plain_along(lay.cells.get((x - dx, y - dy)), cell.sides):
             continue
-        have = sum(widths[i] for i in range(x, x1 + 1))
-        widths[x1] += max(0, 5 - have)
+        n = 0
+        while _plain_along(lay.cells.get((x + dx * (n + 1), y + dy * (n + 1))), cell.sides):
+            n += 1
+        ends = (lay.cells.get((x - dx, y - dy)), lay.cells.get((x + dx * (n + 1), y + dy * (n + 1))))
+        if any(isinstance(c, EdgeCell) and c.sides == cell.sides and c.gaps for c in ends):
+            continue
+        if dx:
+            widths[x + n] += max(0, 5 - sum(widths[x + i] for i in range(n + 1)))
+        else:
+            heights[y + n] += max(0, 3 - sum(heights[y + i] for i in range(n + 1)))
 
 
 @dataclass(frozen=True)
@@ -294,7 +306,7 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
         w, h = _cell_size(graph, cell)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
-    _horizontal_runs(lay, widths)
+    _straight_runs(lay, widths, heights)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed)
         (x, y), (cw, ch) = placed.pos, placed.size
