@@ -278,7 +278,9 @@ class _Layouter:
         return first
 
     def node_flow(self, node: Node) -> str:
-        value = self.g.node_attr(node, "flow")
+        value = self.g.node_attr(node, "flow").strip().lower()
+        if value in ("left", "right", "back"):  # a node's relative flow turns twice as far (left: back)
+            return turn(self.flow, {"left": 6, "right": 2, "back": 4}[value])
         return flow_of(value, self.flow) if value else self.flow
 
     def edge_flow(self, edge: Edge) -> str:
