@@ -133,6 +133,7 @@ class _Layouter:
         self.routed: set[Edge] = set()
         self.entered: dict[Node, str] = {}  # the direction of the edge a node was placed along
         self._depth = self._depths()
+        self.rank = self._ranks()
         self.clusters = self._clusters()
 
     def _depths(self) -> dict[Node, int]:
@@ -159,6 +160,44 @@ class _Layouter:
                                    if state.get(e.target) == 2 and e.target in depth and e.target is not node),
                                   default=0)
         return depth
+
+    def user_rank(self, node: Node) -> int | None:
+        try:
+            return int(self.g.node_attr(node, "rank")) + 1
+        except ValueError:
+            return None
+
+    def _ranks(self) -> dict[Node, int]:
+        """A node's rank: its ``rank`` (plus one), else one more than its predecessors' (a
+        root: 1); edges closing a cycle are ignored."""
+        rank: dict[Node, int] = {}
+        for root in self.g.nodes.values():
+            stack: list[tuple[Node, int]] = [(root, 0)]
+            busy = {root}
+            while stack:
+                node, i = stack.pop()
+                if node in rank:
+                    busy.discard(node)
+                    continue
+                preds = [e.source for e in self.pred[node] if e.source is not node and e.source not in busy]
+                if i < len(preds):
+                    stack.append((node, i + 1))
+                    if preds[i] not in rank:
+                        busy.add(preds[i])
+                        stack.append((preds[i], 0))
+                    continue
+                user = self.user_rank(node)
+                rank[node] = user if user is not None else 1 + max((rank.get(p, 0) for p in preds), default=0)
+                busy.discard(node)
+        return rank
+
+    def rank_spot(self, node: Node) -> Pos:
+        """Where a ranked node goes that may not follow its predecessor: the first free row of
+        the first column."""
+        y = 0
+        while not self.fits(node, (0, y)) and y < 1024:
+            y += 2
+        return (0, y)
 
     def depth(self, node: Node) -> int:
         return self._depth.get(node, 0)
@@ -297,6 +336,9 @@ class _Layouter:
         side, slot = _port(self.g, edge, "start", flow)
         if side is not None and (slot is not None or side == flow):  # other start sides do not move the target
             return self.place_at_port(edge, anchor, side, slot is not None)
+        if self.user_rank(edge.target) is not None and self.rank[edge.source] >= self.rank[edge.target]:
+            self.put(edge.target, self.rank_spot(edge.target))  # a rank not above its source's
+            return True  # its edge is routed once the chain is laid
         for _ in range(2):
             for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
                 if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values():
