@@ -649,7 +649,8 @@ class _Layouter:
         for side, cell in starts:
             if self.passable(cell, side, joinable):
                 tie += 1
-                heapq.heappush(heap, (1 + self.h(cell, goals), tie, cell, side, (cell,)))
+                cross = 30 if cell in self.out.cells else 0  # leaving across another edge costs too
+                heapq.heappush(heap, (1 + cross + self.h(cell, goals), tie, cell, side, (cell,)))
         seen: dict[tuple[Pos, str], int] = {}
         xs = [p[0] for p in self.out.cells] + [p[0] for p in goals]
         ys = [p[1] for p in self.out.cells] + [p[1] for p in goals]
