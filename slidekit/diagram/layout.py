@@ -265,6 +265,17 @@ class _Layouter:
     def fits(self, node: Node, pos: Pos) -> bool:
         return all(self.free(p) for p in self.footprint(node, pos))
 
+    def apart(self, node: Node, pos: Pos) -> bool:
+        """No other node touches ``node`` (and its cluster) at ``pos``: nodes placed next to
+        another keep a free cell between them."""
+        cells = set(self.footprint(node, pos))
+        for x, y in cells:
+            for dx, dy in DELTA.values():
+                q = (x + dx, y + dy)
+                if q not in cells and isinstance(self.out.cells.get(q), Placed):
+                    return False
+        return True
+
     def given_size(self, node: Node) -> tuple[int, int]:
         """``size: W,H`` or ``columns``/``rows`` (in cells)."""
         try:
@@ -286,11 +297,11 @@ class _Layouter:
             ports.add((key, side, slot) if slot is not None else id(e))
         degree = len(ports)
         w, h = self.given_size(placed.node)
-        while 2 * (w + h) < degree:
+        while w + h + 2 < degree:  # two cells at a time: 1x1 takes 4 edges, 1x3 6, 3x3 8, 3x5 10
             if (h <= w) == (self.flow in "EW"):
-                h += 1
+                h += 2
             else:
-                w += 1
+                w += 2
         x, y = placed.pos
         extra = [(x + i, y + j) for i in range(w) for j in range(h) if (x + i, y + j) not in placed.covers()]
         if extra and all(self.free(c) for c in extra):
@@ -341,7 +352,8 @@ class _Layouter:
             return True  # its edge is routed once the chain is laid
         for _ in range(2):
             for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
-                if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values():
+                if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values() \
+                        and self.apart(edge.target, pos):
                     self.put(edge.target, pos)
                     if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
                         self.entered[edge.target] = d
@@ -410,7 +422,8 @@ class _Layouter:
         anchor = self.out.nodes[edge.target]
         flow = self.node_flow(edge.target)
         for _d, mid, pos in self.around(anchor, flow, self.gap(edge)):
-            if self.fits(edge.source, pos) and self.free(mid) and mid not in dict(self.members(edge.source, pos)).values():
+            if self.fits(edge.source, pos) and self.free(mid) and mid not in dict(self.members(edge.source, pos)).values() \
+                    and self.apart(edge.source, pos):
                 self.put(edge.source, pos)
                 self.route(edge)
                 return True
