@@ -296,6 +296,8 @@ class _Layouter:
             side, slot = _port(self.g, e, key, self.flow)
             ports.add((key, side, slot) if slot is not None else id(e))
         degree = len(ports)
+        if degree >= 4 and not self.succ[placed.node] and placed.node not in self.clusters:  # a sink grows sooner
+            degree += 2
         w, h = self.given_size(placed.node)
         while w + h + 2 < degree:  # two cells at a time: 1x1 takes 4 edges, 1x3 6, 3x3 8, 3x5 10
             if (h <= w) == (self.flow in "EW"):
