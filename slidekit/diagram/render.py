@@ -255,8 +255,8 @@ def _plain_along(cell: object, sides: set[str]) -> bool:
 
 
 def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int]) -> None:
-    """A run of pass-through cells between two bends is at least 5 wide (3 high; its last
-    column or row grows); next to a cell that touches a node it needs no room."""
+    """A run of pass-through cells between two bends that both touch a node (a U-turn) is at
+    least 5 wide (3 high; its last column or row grows); other runs need no room."""
     for (x, y), cell in lay.cells.items():
         if not isinstance(cell, EdgeCell) or not _plain(cell):
             continue
@@ -267,8 +267,8 @@ def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int])
         while _plain_along(lay.cells.get((x + dx * (n + 1), y + dy * (n + 1))), cell.sides):
             n += 1
         ends = (lay.cells.get((x - dx, y - dy)), lay.cells.get((x + dx * (n + 1), y + dy * (n + 1))))
-        if any(isinstance(c, EdgeCell) and c.sides == cell.sides and c.gaps for c in ends):
-            continue
+        if not all(isinstance(c, EdgeCell) and c.sides != cell.sides and c.gaps for c in ends):
+            continue  # only a U-turn between two bends at nodes needs room of its own
         if dx:
             widths[x + n] += max(0, 5 - sum(widths[x + i] for i in range(n + 1)))
         else:
