@@ -58,11 +58,11 @@ _LINES_BOX = {
     "dot-dot-dash": ("··-", "┆"),
     "wave": ("∼", "≀"),
     "bold": ("━", "┃"),
-    "double-dash": ("═ ", "║"),
+    "double-dash": ("═ ", "∥"),
 }
 _LINES_ASCII = {
     "solid": ("-", "|"),
-    "double": ("=", '"'),
+    "double": ("=", "H"),
     "dotted": (".", ":"),
     "dashed": ("- ", "'"),
     "dot-dash": (".-", "!"),
@@ -97,8 +97,8 @@ class Style:
 
     def corner(self, sides: frozenset[str], style: str) -> str:
         if not self.boxart:
-            return "." if style == "dotted" else "+"
-        if style == "double":
+            return {"dotted": ".", "double": "#", "double-dash": "#"}.get(style, "+")
+        if style in ("double", "double-dash"):
             return {frozenset("ES"): "╔", frozenset("WS"): "╗", frozenset("EN"): "╚", frozenset("WN"): "╝"}.get(sides, "╬")
         return _CORNERS_BOX.get(sides, "┼")
 
