@@ -61,6 +61,13 @@ def unescape(text: str) -> str:
     return "".join(out)
 
 
+def _attr_value(key: str, value: str) -> str:
+    """A value without its surrounding double quotes; a label's runs of blanks become one blank."""
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return re.sub(r"\s+", " ", value) if key == "label" else value
+
+
 def _norm_name(raw: str) -> str:
     return re.sub(r"\s+", " ", raw.strip())
 
@@ -112,7 +119,7 @@ def parse_edge_op(op: str) -> tuple[str, bool, bool, str] | None:
         first = _style_of(m.group(1), False)
         if style is None or first is None:
             return None
-        label = m.group(2).strip()
+        label = re.sub(r"\s+", " ", m.group(2).strip())
     elif len(body.strip()) == 1 and not (left or right) and not spaced:
         return None
     directed = left or right
@@ -176,7 +183,8 @@ class _Parser:
                 offset = body.find(part.strip())
                 raise self.error(f"bad attribute {part.strip()!r} (expected 'name: value')", start + 1 + offset)
             # attribute values may %-encode characters with a meaning in the syntax (%3b is ';')
-            out[key.strip().lower()] = re.sub(r"%([0-9a-fA-F]{2})", _decode, value.strip())
+            name = key.strip().lower()
+            out[name] = _attr_value(name, re.sub(r"%([0-9a-fA-F]{2})", _decode, value.strip()))
         return out
 
     def node(self) -> list[Node]:

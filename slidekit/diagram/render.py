@@ -167,6 +167,8 @@ class _Canvas:
 
     def text(self) -> str:
         lines = ["".join(r).rstrip() for r in self.rows]
+        while len(lines) > 1 and not lines[-1]:  # trailing blank lines are dropped
+            lines.pop()
         return "\n".join(lines) + "\n"
 
 
@@ -210,7 +212,8 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
         if invisible(graph, cell.node):
             return 3, 3
         lines = node_label(graph, cell.node)
-        return (max(len(line) for line, _ in lines) + (3 if split_part(cell.node) else 4),
+        bare = 2 if _node_border(graph, cell.node) == "none" else 0  # no border columns
+        return (max(len(line) for line, _ in lines) + (3 if split_part(cell.node) else 4) - bare,
                 len(lines) + (1 if split_row(cell.node) else 2))
     if cell.loop:
         width = max((len(t) for t, _ in label_lines(cell.label, "l")), default=0) if cell.label else 0
