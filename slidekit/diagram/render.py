@@ -177,6 +177,18 @@ def invisible(graph: Graph, node: Node) -> bool:
     return (node.anonymous and "label" not in node.attrs) or graph.node_attr(node, "shape") == "invisible"
 
 
+_POINTS_BOX = {"star": "★", "square": "■", "dot": "·", "circle": "●", "diamond": "◆", "cross": "+", "invisible": ""}
+_POINTS_ASCII = {"star": "*", "square": "#", "dot": ".", "circle": "o", "diamond": "<>", "cross": "+", "invisible": ""}
+
+
+def point_style(graph: Graph, node: Node) -> str | None:
+    """A ``shape: point`` node's ``point-style`` (``star`` unless known), else None."""
+    if graph.node_attr(node, "shape").strip().lower() != "point":
+        return None
+    name = graph.node_attr(node, "point-style").strip().lower()
+    return name if name in _POINTS_BOX else "star"
+
+
 def split_part(node: Node) -> bool:
     """A later field in a row of an autosplit node (``[ A | B ]``): it shares its left border."""
     return not node.attrs.get("_split", "0,0").startswith("0,")
@@ -211,6 +223,9 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
     if isinstance(cell, Placed):
         if invisible(graph, cell.node):
             return 3, 3
+        point = point_style(graph, cell.node)
+        if point is not None:  # a point: its mark two columns in, on the middle line
+            return (0, 0) if point == "invisible" else (5, 3)
         lines = node_label(graph, cell.node)
         bare = 2 if _node_border(graph, cell.node) == "none" else 0  # no border columns
         return (max(len(line) for line, _ in lines) + (3 if split_part(cell.node) else 4) - bare,
@@ -226,7 +241,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
     if cell.sides == {"N", "S"}:
         return (width + 5 if lines else 3), max(3, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
-    if len(cell.sides) >= 3 or (cell.gaps & {"E", "W"}):
+    if len(cell.sides) >= 3 or cell.gaps:
         return 5, height
     return 3, height
 
@@ -341,6 +356,10 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
 
 def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
     if invisible(graph, node):
+        return
+    point = point_style(graph, node)
+    if point is not None:
+        canvas.put(x0 + 2, y0 + h // 2, (_POINTS_BOX if style.boxart else _POINTS_ASCII)[point])
         return
     if split_part(node) or split_row(node):  # drawn from the previous field's right / bottom border
         left, top = split_part(node), split_row(node)
