@@ -18,6 +18,7 @@ from slidekit.diagram.render import (
     invisible,
     label_lines,
     node_label,
+    point_style,
     split_part,
     split_row,
     title_offset,
@@ -80,6 +81,10 @@ def _check_box(graph: Graph, placed: Placed, rect: Rect, grid: list[str]) -> lis
     name = placed.node.name
     if invisible(graph, placed.node):
         return []
+    point = point_style(graph, placed.node)
+    if point is not None:  # a point: its mark, or nothing (an invisible point)
+        mark = "" if point == "invisible" else _at(grid, x0 + 2, y0 + h // 2)
+        return [f"node {name!r}: point mark missing"] if point != "invisible" and mark == " " else []
     if split_part(placed.node):  # a later autosplit field shares the previous field's right border
         x0, w = x0 - 1, w + 1
     if split_row(placed.node):  # ... and a later row the top border of the field above
