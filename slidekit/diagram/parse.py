@@ -222,7 +222,48 @@ class _Parser:
                     node.attrs.setdefault("offset", f"{x},{y}")
                 nodes.append(node)
                 i += 1
-        return nodes[:1]
+        for node in nodes:
+            self.split_parts[node] = nodes
+        return nodes
+
+    def apply_attrs(self, nodes: list[Node], attrs: Attrs) -> None:
+        """Attributes after a node list; on an autosplit node a value ``a|b|c`` gives each field
+        its own (an empty one: none), ``basename`` renames the fields, ``origin``/``offset`` place the first."""
+        done: set[Node] = set()
+        for node in nodes:
+            parts = self.split_parts.get(node)
+            if parts is None:
+                node.attrs.update(attrs)
+                continue
+            if parts[0] in done:
+                continue
+            done.add(parts[0])
+            for key, value in attrs.items():
+                if key == "basename":
+                    self.rename_parts(parts, value.strip())
+                    continue
+                values = _SPLIT_RE.split(value) if _SPLIT_RE.search(value) else None
+                for i, part in enumerate(parts):
+                    if values is None:
+                        if i == 0 or key not in ("origin", "offset"):
+                            part.attrs[key] = value
+                    elif i < len(values) and values[i].strip():
+                        part.attrs[key] = values[i].strip()
+
+    def rename_parts(self, parts: list[Node], base: str) -> None:
+        if not base:
+            return
+        first = parts[0].name
+        for i, part in enumerate(parts):
+            if i and part.attrs.get("origin") == first:
+                part.attrs["origin"] = f"{base}.0"
+            name = f"{base}.{i}"
+            if name in self.graph.nodes and self.graph.nodes[name] is not part:
+                continue
+            del self.graph.nodes[part.name]
+            part.name = name
+            part.attrs["basename"] = base
+            self.graph.nodes[name] = part
 
     def get_node(self, name: str) -> Node:
         node = self.graph.nodes.get(name)
@@ -289,10 +330,8 @@ class _Parser:
                 got = self.node()
                 self.skip_ws()
                 nodes += got
-                if self.peek() == "{":
-                    attrs = self.attrs()
-                    for n in nodes:  # attributes after a list apply to the whole list so far
-                        n.attrs.update(attrs)
+                if self.peek() == "{":  # attributes after a list apply to the whole list so far
+                    self.apply_attrs(nodes, self.attrs())
             elif ch == "(":
                 return nodes
             else:
@@ -373,10 +412,12 @@ class _Parser:
         return self.graph
 
     _pending: list[tuple[list[Node], tuple[str, bool, bool, str], Attrs, int]]
+    split_parts: dict[Node, list[Node]]  # a field of an autosplit node -> all its fields
 
 
 def parse(text: str) -> Graph:
     """The graph ``text`` describes; :class:`DiagramError` (with ``line:col``) when it is not Graph::Easy."""
     parser = _Parser(text)
     parser._pending = []
+    parser.split_parts = {}
     return parser.parse()

@@ -342,8 +342,9 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
                 _put_label(canvas, cell.label, x0 + (2 if "W" in cell.gaps else 1), y0 + h // 2 - 1, upward=True)
             elif cell.sides == {"N", "S"}:
                 _put_label(canvas, cell.label, x0 + 4, y0 + h // 2, upward=False)
-    for placed in lay.nodes.values():
-        _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size))
+    for placed in sorted(lay.nodes.values(), key=lambda p: (split_part(p.node) or split_row(p.node))):
+        _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size),
+                   fields=_field_neighbours(lay, placed))
     text = canvas.text()
     label = graph.graph_attr("label").strip()
     if label:  # the graph's label, centred over the drawing, a blank line either side
@@ -354,8 +355,42 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     return text
 
 
-def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
+def _field_neighbours(lay: Layout, placed: Placed) -> tuple[Node | None, Node | None]:
+    """An autosplit field's neighbours on the left and above (None: no field there)."""
+    x, y = placed.pos
+    left = lay.cells.get((x - 1, y)) if split_part(placed.node) else None
+    up = lay.cells.get((x, y - 1)) if split_row(placed.node) else None
+    return (left.node if isinstance(left, Placed) else None, up.node if isinstance(up, Placed) else None)
+
+
+_MERGED_BOLD = Border("▛▀▜", "▐▐", "▙▄▟")  # a bold field's border shared with the next field
+
+
+def _shared_border(style: Style, graph: Graph, before: Node, node: Node) -> Border:
+    """The border two fields share: a bold field before wins (half blocks in boxart), then bold,
+    double, solid; dashed meets dotted as dot-dash."""
+    a, b = (("solid" if n == "rounded" else n) for n in (_node_border(graph, before), _node_border(graph, node)))
+    if a == "bold":
+        return _MERGED_BOLD if style.boxart else style.border("bold")
+    for strong in ("bold", "double", "solid"):
+        if strong in (a, b):
+            return style.border(strong)
+    if a != b and {a, b} == {"dashed", "dotted"}:
+        return style.border("dot-dash")
+    return style.border(b)
+
+
+def _no_shape(graph: Graph, node: Node) -> bool:
+    return graph.node_attr(node, "shape").strip().lower() == "none"
+
+
+def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int,
+               fields: tuple[Node | None, Node | None] = (None, None)) -> None:
     if invisible(graph, node):
+        return
+    if _no_shape(graph, node):  # only the label
+        _draw_label(canvas, graph, node, x0 - split_part(node), y0 - split_row(node), w + split_part(node),
+                    h + split_row(node), right=split_part(node))
         return
     point = point_style(graph, node)
     if point is not None:
@@ -373,7 +408,16 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
             canvas.put(x0 + w - 1, y, b.side[1])
             if not left:
                 canvas.put(x0, y, b.side[0])
-        _draw_label(canvas, graph, node, x0, y0, w, h)
+        before, above = fields
+        if left and before is not None:  # the side shared with the field on the left
+            bare = _no_shape(graph, before)
+            side = b.side[0] if bare else _shared_border(style, graph, before, node).side[0]
+            for y in range(y0 + (0 if bare else 1), y0 + h - 1):
+                canvas.put(x0, y, side)
+        if top and above is not None and not _no_shape(graph, above):  # the line shared with the field above
+            line = _border_line(_shared_border(style, graph, above, node).bottom, w)
+            canvas.put(x0 + left, y0, line[left:])
+        _draw_label(canvas, graph, node, x0, y0, w, h, right=left)
         return
     b = style.border(_node_border(graph, node))
     if graph.node_attr(node, "shape") == "rounded":
@@ -385,12 +429,14 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
     _draw_label(canvas, graph, node, x0, y0, w, h)
 
 
-def _draw_label(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
+def _draw_label(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int,
+                right: bool = False) -> None:
+    """The label centred in the box (a later autosplit field rounds to the right)."""
     lines = node_label(graph, node)
     inner = w - 2
     top_y = y0 + 1 + (h - 2 - len(lines)) // 2
     for i, (line, align) in enumerate(lines):
-        x = {"l": 1, "r": inner - 1 - len(line)}.get(align, (inner - len(line)) // 2)
+        x = {"l": 1, "r": inner - 1 - len(line)}.get(align, (inner - len(line) + right) // 2)
         canvas.put(x0 + 1 + x, top_y + i, line)
 
 

@@ -91,7 +91,7 @@ def _check_box(graph: Graph, placed: Placed, rect: Rect, grid: list[str]) -> lis
         y0, h = y0 - 1, h + 1
     border = (graph.node_attr(placed.node, "border-style") or graph.node_attr(placed.node, "border") or "solid")
     problems = []
-    if border.split()[0] != "none":
+    if border.split()[0] != "none" and graph.node_attr(placed.node, "shape") != "none":  # shape none: no box
         # corners may be blank in some ascii styles; the sides must be drawn
         for y in range(y0 + 1, y0 + h - 1):
             if _at(grid, x0, y) == " " or _at(grid, x0 + w - 1, y) == " ":
