@@ -192,6 +192,7 @@ class _Parser:
         self.pos += 1
         raw = self.read_until("]", "node")
         parts = re.split(r"(?<!\\)\|\|?", raw)
+        self.split_literal = len(parts) > 1
         if len(parts) > 1:
             return self.split_node(raw, parts)
         name = _norm_name(raw)
@@ -214,7 +215,7 @@ class _Parser:
             for x, part in enumerate(_SPLIT_RE.split(row)):
                 node = self.get_node(f"{base}.{i}")
                 label = _norm_name(part)
-                node.attrs.setdefault("label", label if label else " ")
+                node.attrs.setdefault("_label", label if label else " ")  # below a class's label
                 node.attrs["basename"] = base
                 node.attrs["_split"] = f"{x},{y}"
                 if i:
@@ -226,12 +227,12 @@ class _Parser:
             self.split_parts[node] = nodes
         return nodes
 
-    def apply_attrs(self, nodes: list[Node], attrs: Attrs) -> None:
+    def apply_attrs(self, nodes: list[Node], attrs: Attrs, literal: set[Node]) -> None:
         """Attributes after a node list; on an autosplit node a value ``a|b|c`` gives each field
         its own (an empty one: none), ``basename`` renames the fields, ``origin``/``offset`` place the first."""
         done: set[Node] = set()
         for node in nodes:
-            parts = self.split_parts.get(node)
+            parts = self.split_parts.get(node) if node in literal else None
             if parts is None:
                 node.attrs.update(attrs)
                 continue
@@ -323,6 +324,7 @@ class _Parser:
     def endpoint_list(self) -> list[Node]:
         """``[A] {..}, [B]`` -> the nodes."""
         nodes: list[Node] = []
+        literal: set[Node] = set()  # fields of autosplit nodes written here
         while True:
             self.skip_ws()
             ch = self.peek()
@@ -330,8 +332,10 @@ class _Parser:
                 got = self.node()
                 self.skip_ws()
                 nodes += got
+                if self.split_literal:
+                    literal.update(got)
                 if self.peek() == "{":  # attributes after a list apply to the whole list so far
-                    self.apply_attrs(nodes, self.attrs())
+                    self.apply_attrs(nodes, self.attrs(), literal)
             elif ch == "(":
                 return nodes
             else:
@@ -413,6 +417,7 @@ class _Parser:
 
     _pending: list[tuple[list[Node], tuple[str, bool, bool, str], Attrs, int]]
     split_parts: dict[Node, list[Node]]  # a field of an autosplit node -> all its fields
+    split_literal = False  # the last node read was an autosplit node
 
 
 def parse(text: str) -> Graph:

@@ -129,11 +129,22 @@ def label_lines(raw: str, align: str = "c") -> list[tuple[str, str]]:
 
 
 def node_label(graph: Graph, node: Node) -> list[tuple[str, str]]:
-    label = graph.node_attr(node, "label")
+    label = graph.node_attr(node, "label") if "_label" not in node.attrs else _field_label(graph, node)
     if not label:
         label = " " if node.anonymous else node.name
     align = {"left": "l", "right": "r"}.get(graph.node_attr(node, "align").strip().lower(), "c")
     return label_lines(label, align)
+
+
+def _field_label(graph: Graph, node: Node) -> str:
+    """An autosplit field's label: its own, else its class's, else the field's text."""
+    if "label" in node.attrs:
+        return node.attrs["label"]
+    for name in node.attrs.get("class", "").lower().split():
+        value = graph.classes.get(f"node.{name}", {}).get("label")
+        if value is not None:
+            return value
+    return node.attrs["_label"]
 
 
 def _rounded(b: Border, arcs: bool) -> Border:
