@@ -296,7 +296,7 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
                 heights[y + j] = max(heights[y + j], 3)
         have_w = sum(widths[x + i] for i in range(cw))
         have_h = sum(heights[y + j] for j in range(ch))
-        widths[x + cw - 1] += max(0, w - have_w)
+        widths[x] += max(0, w - have_w)
         heights[y + ch - 1] += max(0, h - have_h)
     colx: dict[int, int] = {}
     rowy: dict[int, int] = {}
