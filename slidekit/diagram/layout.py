@@ -295,7 +295,7 @@ class _Layouter:
             return self.place_at_port(edge, anchor, side, slot is not None)
         for _ in range(2):
             for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
-                if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values():
+                if self.fits(edge.target, pos) and self.free(mid):
                     self.put(edge.target, pos)
                     if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
                         self.entered[edge.target] = d

@@ -213,7 +213,10 @@ class _Parser:
         i = 0
         for y, row in enumerate(rows):
             for x, part in enumerate(_SPLIT_RE.split(row)):
+                fresh = f"{base}.{i}" not in self.graph.nodes
                 node = self.get_node(f"{base}.{i}")
+                if fresh and len(part) <= 1 and not part.strip():  # ``||`` or ``| |``: an invisible field
+                    node.attrs["shape"] = "invisible"
                 label = _norm_name(part)
                 node.attrs.setdefault("_label", label if label else " ")  # below a class's label
                 node.attrs["basename"] = base

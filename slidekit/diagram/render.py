@@ -200,6 +200,29 @@ def point_style(graph: Graph, node: Node) -> str | None:
     return name if name in _POINTS_BOX else "star"
 
 
+def _shows_box(graph: Graph, node: Node) -> bool:
+    return not invisible(graph, node) and point_style(graph, node) != "invisible"
+
+
+def shares_left(graph: Graph, lay: Layout, placed: Placed) -> bool:
+    """A node placed relative to others (an autosplit field, a node with an ``origin``) right
+    beside another visible node shares that node's right border."""
+    if "_split" not in placed.node.attrs and not graph.node_attr(placed.node, "origin"):
+        return False
+    x, y = placed.pos
+    left = lay.cells.get((x - 1, y))
+    return isinstance(left, Placed) and left is not placed and _shows_box(graph, left.node)
+
+
+def shares_top(graph: Graph, lay: Layout, placed: Placed) -> bool:
+    """A later row of an autosplit node shares the bottom border of the visible field above."""
+    if not split_row(placed.node):
+        return False
+    x, y = placed.pos
+    up = lay.cells.get((x, y - 1))
+    return isinstance(up, Placed) and up is not placed and _shows_box(graph, up.node)
+
+
 def split_part(node: Node) -> bool:
     """A later field in a row of an autosplit node (``[ A | B ]``): it shares its left border."""
     return not node.attrs.get("_split", "0,0").startswith("0,")
@@ -222,7 +245,7 @@ def group_border(graph: Graph, frame: Frame) -> str:
     return name if name in _BORDERS_BOX else "dashed"
 
 
-def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, int]:
+def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | None = None) -> tuple[int, int]:
     if isinstance(cell, GroupCell):
         frame = Frame(cell.group, (0, 0), (0, 0))
         count = len(group_label(graph, frame))
@@ -239,8 +262,9 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
             return (0, 0) if point == "invisible" else (5, 3)
         lines = node_label(graph, cell.node)
         bare = 2 if _node_border(graph, cell.node) == "none" else 0  # no border columns
-        return (max(len(line) for line, _ in lines) + (3 if split_part(cell.node) else 4) - bare,
-                len(lines) + (1 if split_row(cell.node) else 2))
+        left = shares_left(graph, lay, cell) if lay is not None else split_part(cell.node)
+        top = shares_top(graph, lay, cell) if lay is not None else split_row(cell.node)
+        return (max(len(line) for line, _ in lines) + (3 if left else 4) - bare, len(lines) + (1 if top else 2))
     if cell.loop:
         width = max((len(t) for t, _ in label_lines(cell.label, "l")), default=0) if cell.label else 0
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
@@ -285,11 +309,11 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
         if isinstance(cell, Placed) and cell.size != (1, 1):
             multi.append(cell)
             continue
-        w, h = _cell_size(graph, cell)
+        w, h = _cell_size(graph, cell, lay)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
     for placed in {id(p): p for p in multi}.values():
-        w, h = _cell_size(graph, placed)
+        w, h = _cell_size(graph, placed, lay)
         (x, y), (cw, ch) = placed.pos, placed.size
         if ch > 1:  # a tall node's rows that hold anything else are at least a box's height
             for j in range(ch):
@@ -354,9 +378,10 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
                 _put_label(canvas, cell.label, x0 + (2 if "W" in cell.gaps else 1), y0 + h // 2 - 1, upward=True)
             elif cell.sides == {"N", "S"}:
                 _put_label(canvas, cell.label, x0 + 4, y0 + h // 2, upward=False)
-    for placed in sorted(lay.nodes.values(), key=lambda p: (split_part(p.node) or split_row(p.node))):
+    shared = {p.node: (shares_left(graph, lay, p), shares_top(graph, lay, p)) for p in lay.nodes.values()}
+    for placed in sorted(lay.nodes.values(), key=lambda p: any(shared[p.node])):
         _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size),
-                   fields=_field_neighbours(lay, placed))
+                   fields=_field_neighbours(lay, placed, *shared[placed.node]))
     text = canvas.text()
     label = graph.graph_attr("label").strip()
     if label:  # the graph's label, centred over the drawing, a blank line either side
@@ -367,12 +392,12 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     return text
 
 
-def _field_neighbours(lay: Layout, placed: Placed) -> tuple[Node | None, Node | None]:
-    """An autosplit field's neighbours on the left and above (None: no field there)."""
+def _field_neighbours(lay: Layout, placed: Placed, left: bool, top: bool) -> tuple[Node | None, Node | None]:
+    """The nodes whose border a node shares, on its left and above (None: none)."""
     x, y = placed.pos
-    left = lay.cells.get((x - 1, y)) if split_part(placed.node) else None
-    up = lay.cells.get((x, y - 1)) if split_row(placed.node) else None
-    return (left.node if isinstance(left, Placed) else None, up.node if isinstance(up, Placed) else None)
+    before = lay.cells.get((x - 1, y)) if left else None
+    above = lay.cells.get((x, y - 1)) if top else None
+    return (before.node if isinstance(before, Placed) else None, above.node if isinstance(above, Placed) else None)
 
 
 _MERGED_BOLD = Border("▛▀▜", "▐▐", "▙▄▟")  # a bold field's border shared with the next field
@@ -400,16 +425,15 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
                fields: tuple[Node | None, Node | None] = (None, None)) -> None:
     if invisible(graph, node):
         return
+    left, top = fields[0] is not None, fields[1] is not None
     if _no_shape(graph, node):  # only the label
-        _draw_label(canvas, graph, node, x0 - split_part(node), y0 - split_row(node), w + split_part(node),
-                    h + split_row(node), right=split_part(node))
+        _draw_label(canvas, graph, node, x0 - left, y0 - top, w + left, h + top, right=left)
         return
     point = point_style(graph, node)
     if point is not None:
         canvas.put(x0 + 2, y0 + h // 2, (_POINTS_BOX if style.boxart else _POINTS_ASCII)[point])
         return
-    if split_part(node) or split_row(node):  # drawn from the previous field's right / bottom border
-        left, top = split_part(node), split_row(node)
+    if left or top:  # drawn from the previous node's right / bottom border
         x0, w = (x0 - 1, w + 1) if left else (x0, w)
         y0, h = (y0 - 1, h + 1) if top else (y0, h)
         b = style.border(_node_border(graph, node))
@@ -421,12 +445,12 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
             if not left:
                 canvas.put(x0, y, b.side[0])
         before, above = fields
-        if left and before is not None:  # the side shared with the field on the left
+        if before is not None:  # the side shared with the node on the left
             bare = _no_shape(graph, before)
             side = b.side[0] if bare else _shared_border(style, graph, before, node).side[0]
             for y in range(y0 + (0 if bare else 1), y0 + h - 1):
                 canvas.put(x0, y, side)
-        if top and above is not None and not _no_shape(graph, above):  # the line shared with the field above
+        if above is not None and not _no_shape(graph, above):  # the line shared with the node above
             line = _border_line(_shared_border(style, graph, above, node).bottom, w)
             canvas.put(x0 + left, y0, line[left:])
         _draw_label(canvas, graph, node, x0, y0, w, h, right=left)

@@ -19,8 +19,8 @@ from slidekit.diagram.render import (
     label_lines,
     node_label,
     point_style,
-    split_part,
-    split_row,
+    shares_left,
+    shares_top,
     title_offset,
 )
 
@@ -56,7 +56,7 @@ def check(graph: Graph, lay: Layout, text: str) -> list[str]:
             problems.append(f"node {node.name!r} not placed")
             continue
         rects[node.name] = geo.rect(placed.pos, placed.size)
-        problems += _check_box(graph, placed, rects[node.name], grid)
+        problems += _check_box(graph, lay, placed, rects[node.name], grid)
     boxes = list(rects.values())
     # group frames: an edge may leave (or enter) a framed group through the frame's border
     frames: dict[str, list[Rect]] = {}
@@ -76,7 +76,7 @@ def check(graph: Graph, lay: Layout, text: str) -> list[str]:
     return problems
 
 
-def _check_box(graph: Graph, placed: Placed, rect: Rect, grid: list[str]) -> list[str]:
+def _check_box(graph: Graph, lay: Layout, placed: Placed, rect: Rect, grid: list[str]) -> list[str]:
     x0, y0, w, h = rect
     name = placed.node.name
     if invisible(graph, placed.node):
@@ -85,9 +85,9 @@ def _check_box(graph: Graph, placed: Placed, rect: Rect, grid: list[str]) -> lis
     if point is not None:  # a point: its mark, or nothing (an invisible point)
         mark = "" if point == "invisible" else _at(grid, x0 + 2, y0 + h // 2)
         return [f"node {name!r}: point mark missing"] if point != "invisible" and mark == " " else []
-    if split_part(placed.node):  # a later autosplit field shares the previous field's right border
+    if shares_left(graph, lay, placed):  # a later autosplit field shares the previous field's right border
         x0, w = x0 - 1, w + 1
-    if split_row(placed.node):  # ... and a later row the top border of the field above
+    if shares_top(graph, lay, placed):  # ... and a later row the top border of the field above
         y0, h = y0 - 1, h + 1
     border = (graph.node_attr(placed.node, "border-style") or graph.node_attr(placed.node, "border") or "solid")
     problems = []
