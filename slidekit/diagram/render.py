@@ -8,10 +8,11 @@ of its cell, with one blank between the line and a node it touches.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from slidekit.diagram.layout import EdgeCell, Frame, GroupCell, Layout, Placed
-from slidekit.diagram.model import Graph, Node
+from slidekit.diagram.model import Edge, Graph, Node
 
 
 @dataclass(frozen=True)
@@ -128,12 +129,49 @@ def label_lines(raw: str, align: str = "c") -> list[tuple[str, str]]:
     return out
 
 
+_WRAP_TOKEN = re.compile(r"[^\s-]*-+(?=\S)|\S+\s*")
+
+
+def wrap_line(text: str, width: int) -> list[str]:
+    """``text`` wrapped to ``width`` columns: words (and pieces ending in a hyphen) are added to
+    a line while it, with the blank after it, stays within ``width``; a longer word stands alone."""
+    lines: list[str] = []
+    cur = ""
+    for token in _WRAP_TOKEN.findall(text):
+        if cur and len(cur) + len(token) > width:
+            lines.append(cur.rstrip())
+            cur = ""
+        cur += token
+    lines.append(cur.rstrip())
+    return lines
+
+
+def _wrap_width(graph: Graph, kind: str, attrs: dict[str, str]) -> int:
+    """``text-wrap`` (or ``textwrap``) in columns, of the object, its class, its kind or the graph."""
+    for key in ("text-wrap", "textwrap"):
+        value = graph.attr(kind, attrs, key) or graph.graph_attr(key)
+        if value.strip().isdigit():
+            return int(value)
+    return 0
+
+
+def wrap_lines(lines: list[tuple[str, str]], width: int) -> list[tuple[str, str]]:
+    if width <= 0:
+        return lines
+    return [(part, align) for text, align in lines for part in wrap_line(text, width)]
+
+
+def edge_label(graph: Graph, edge: Edge, raw: str) -> list[tuple[str, str]]:
+    """An edge label's lines (left-aligned unless ``\\r`` ``\\c``), wrapped by ``text-wrap``."""
+    return wrap_lines(label_lines(raw, "l"), _wrap_width(graph, "edge", edge.attrs))
+
+
 def node_label(graph: Graph, node: Node) -> list[tuple[str, str]]:
     label = graph.node_attr(node, "label") if "_label" not in node.attrs else _field_label(graph, node)
     if not label:
         label = " " if node.anonymous else node.name
     align = {"left": "l", "right": "r"}.get(graph.node_attr(node, "align").strip().lower(), "c")
-    return label_lines(label, align)
+    return wrap_lines(label_lines(label, align), _wrap_width(graph, "node", node.attrs))
 
 
 def _field_label(graph: Graph, node: Node) -> str:
@@ -268,7 +306,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
     if cell.loop:
         width = max((len(t) for t, _ in label_lines(cell.label, "l")), default=0) if cell.label else 0
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
-    lines = label_lines(cell.label, "l") if cell.label and cell.label_room else []
+    lines = edge_label(graph, cell.edge, cell.label) if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
         bare = 6 if {"E", "W"} <= cell.arrows else 5  # " <──> "
@@ -375,9 +413,10 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
         if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop:
             x0, y0, w, h = geo.rect(pos)
             if cell.sides == {"E", "W"}:
-                _put_label(canvas, cell.label, x0 + (2 if "W" in cell.gaps else 1), y0 + h // 2 - 1, upward=True)
+                _put_label(canvas, edge_label(graph, cell.edge, cell.label), x0 + (2 if "W" in cell.gaps else 1),
+                           y0 + h // 2 - 1, upward=True)
             elif cell.sides == {"N", "S"}:
-                _put_label(canvas, cell.label, x0 + 4, y0 + h // 2, upward=False)
+                _put_label(canvas, edge_label(graph, cell.edge, cell.label), x0 + 4, y0 + h // 2, upward=False)
     shared = {p.node: (shares_left(graph, lay, p), shares_top(graph, lay, p)) for p in lay.nodes.values()}
     for placed in sorted(lay.nodes.values(), key=lambda p: any(shared[p.node])):
         _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size),
@@ -503,7 +542,7 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             chars[-1] = style.arrow("E")
         if cell.label:
             cy = y0 + h - 2 if cell.label_room else cy
-            _put_label(canvas, cell.label, start + 1, cy - 1, upward=True)
+            _put_label(canvas, edge_label(graph, cell.edge, cell.label), start + 1, cy - 1, upward=True)
         canvas.put(start, cy, "".join(chars))
         if not full_cross:
             return
@@ -518,10 +557,10 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         if full_cross:
             canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
         if cell.label:
-            _put_label(canvas, cell.label, cx + 2, cy, upward=False)
+            _put_label(canvas, edge_label(graph, cell.edge, cell.label), cx + 2, cy, upward=False)
         return
     if cell.label:  # a bend carries the label when its path has no straight cell
-        _put_label(canvas, cell.label, cx + 2, cy - 1, upward=True)
+        _put_label(canvas, edge_label(graph, cell.edge, cell.label), cx + 2, cy - 1, upward=True)
     # a corner (or joint): arms from the centre point
     if "N" in sides:
         for y in range(y0, cy):
@@ -542,9 +581,8 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
     canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
 
 
-def _put_label(canvas: _Canvas, raw: str, x: int, y: int, *, upward: bool) -> None:
+def _put_label(canvas: _Canvas, lines: list[tuple[str, str]], x: int, y: int, *, upward: bool) -> None:
     """An edge label: its last line at ``y`` (upward) or its first line at ``y``."""
-    lines = label_lines(raw, "l")
     width = max(len(t) for t, _ in lines)
     top = y - len(lines) + 1 if upward else y
     for i, (text, align) in enumerate(lines):

@@ -18,7 +18,7 @@ from slidekit.diagram.render import (
     group_border,
     group_label,
     invisible,
-    label_lines,
+    edge_label,
     node_label,
     shares_left,
     shares_top,
@@ -123,7 +123,7 @@ def _edge(graph: Graph, cell: EdgeCell, pos: tuple[int, int], geo: Geometry) -> 
     if "loop" in cell.sides:
         out.append(_arrow((cx, (y0 + h) * CH), "S"))
     if cell.label:
-        lines = label_lines(cell.label, "l")
+        lines = edge_label(graph, cell.edge, cell.label)
         if cell.sides == {"N", "S"}:
             lx, ly = cx + 2 * CW, cy - CH / 2
         else:

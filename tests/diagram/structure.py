@@ -16,7 +16,7 @@ from slidekit.diagram.render import (
     frame_rect,
     geometry,
     invisible,
-    label_lines,
+    edge_label,
     node_label,
     point_style,
     shares_left,
@@ -70,7 +70,7 @@ def check(graph: Graph, lay: Layout, text: str) -> list[str]:
         if not _connected(grid, boxes, src, dst, edge.directed, frames.get(edge.source.name, []),
                           frames.get(edge.target.name, [])):
             problems.append(f"edge {edge.source.name!r} -> {edge.target.name!r} does not connect the boxes")
-        for line, _ in label_lines(edge.label, "l") if edge.label else []:
+        for line, _ in edge_label(graph, edge, edge.label) if edge.label else []:
             if line and line not in text:
                 problems.append(f"edge label {line!r} missing")
     return problems
