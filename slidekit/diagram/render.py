@@ -161,17 +161,29 @@ def wrap_lines(lines: list[tuple[str, str]], width: int) -> list[tuple[str, str]
     return [(part, align) for text, align in lines for part in wrap_line(text, width)]
 
 
-def edge_label(graph: Graph, edge: Edge, raw: str) -> list[tuple[str, str]]:
+def shorten(graph: Graph, lines: list[tuple[str, str]], boxart: bool = True) -> list[tuple[str, str]]:
+    """The graph's ``autolabel: name, N``: a line longer than N keeps its start and end around an
+    ellipsis (boxart: a UTF-8 ellipsis read as Latin-1, three characters counted as one)."""
+    m = re.fullmatch(r"\s*(?:name\s*,\s*)?(\d+)\s*", graph.graph_attr("autolabel"))
+    if m is None or int(m.group(1)) < 10:
+        return lines
+    limit = int(m.group(1))
+    dots = "\u00e2\u0080\u00a6" if boxart else "..."
+    keep = (limit - 2 - (1 if boxart else 3)) // 2
+    return [(f"{t[:keep]} {dots} {t[-keep:]}" if len(t) > limit else t, a) for t, a in lines]
+
+
+def edge_label(graph: Graph, edge: Edge, raw: str, boxart: bool = True) -> list[tuple[str, str]]:
     """An edge label's lines (left-aligned unless ``\\r`` ``\\c``), wrapped by ``text-wrap``."""
-    return wrap_lines(label_lines(raw, "l"), _wrap_width(graph, "edge", edge.attrs))
+    return wrap_lines(shorten(graph, label_lines(raw, "l"), boxart), _wrap_width(graph, "edge", edge.attrs))
 
 
-def node_label(graph: Graph, node: Node) -> list[tuple[str, str]]:
+def node_label(graph: Graph, node: Node, boxart: bool = True) -> list[tuple[str, str]]:
     label = graph.node_attr(node, "label") if "_label" not in node.attrs else _field_label(graph, node)
     if not label:
         label = " " if node.anonymous else node.name
     align = {"left": "l", "right": "r"}.get(graph.node_attr(node, "align").strip().lower(), "c")
-    return wrap_lines(label_lines(label, align), _wrap_width(graph, "node", node.attrs))
+    return wrap_lines(shorten(graph, label_lines(label, align), boxart), _wrap_width(graph, "node", node.attrs))
 
 
 def _field_label(graph: Graph, node: Node) -> str:
@@ -271,10 +283,10 @@ def split_row(node: Node) -> bool:
     return not node.attrs.get("_split", "0,0").endswith(",0")
 
 
-def group_label(graph: Graph, frame: Frame) -> list[tuple[str, str]]:
+def group_label(graph: Graph, frame: Frame, boxart: bool = True) -> list[tuple[str, str]]:
     group = frame.group
     raw = graph.attr("group", group.attrs, "label") or ("" if group.name.startswith("#group") else group.name)
-    return [line for line in label_lines(raw, "l") if line[0]] if raw else []
+    return [line for line in shorten(graph, label_lines(raw, "l"), boxart) if line[0]] if raw else []
 
 
 def group_border(graph: Graph, frame: Frame) -> str:
@@ -283,10 +295,11 @@ def group_border(graph: Graph, frame: Frame) -> str:
     return name if name in _BORDERS_BOX else "dashed"
 
 
-def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | None = None) -> tuple[int, int]:
+def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | None = None,
+               boxart: bool = True) -> tuple[int, int]:
     if isinstance(cell, GroupCell):
         frame = Frame(cell.group, (0, 0), (0, 0))
-        count = len(group_label(graph, frame))
+        count = len(group_label(graph, frame, boxart))
         if group_border(graph, frame) == "none":  # no frame: only the label, above
             return 0, (count + 1 if "N" in cell.sides and count else 0)
         w = 2 if cell.sides & {"W", "E"} else 0
@@ -298,7 +311,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
         point = point_style(graph, cell.node)
         if point is not None:  # a point: its mark two columns in, on the middle line
             return (0, 0) if point == "invisible" else (5, 3)
-        lines = node_label(graph, cell.node)
+        lines = node_label(graph, cell.node, boxart)
         bare = 2 if _node_border(graph, cell.node) == "none" else 0  # no border columns
         left = shares_left(graph, lay, cell) if lay is not None else split_part(cell.node)
         top = shares_top(graph, lay, cell) if lay is not None else split_row(cell.node)
@@ -306,7 +319,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
     if cell.loop:
         width = max((len(t) for t, _ in label_lines(cell.label, "l")), default=0) if cell.label else 0
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
-    lines = edge_label(graph, cell.edge, cell.label) if cell.label and cell.label_room else []
+    lines = edge_label(graph, cell.edge, cell.label, boxart) if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
         bare = 6 if {"E", "W"} <= cell.arrows else 5  # " <──> "
@@ -337,7 +350,7 @@ class Geometry:
         return self.colx[x], self.rowy[y], w, h
 
 
-def geometry(graph: Graph, lay: Layout) -> Geometry:
+def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
     xs = sorted({p[0] for p in lay.cells})
     ys = sorted({p[1] for p in lay.cells})
     widths = dict.fromkeys(range(xs[0], xs[-1] + 1), 0)
@@ -347,11 +360,11 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
         if isinstance(cell, Placed) and cell.size != (1, 1):
             multi.append(cell)
             continue
-        w, h = _cell_size(graph, cell, lay)
+        w, h = _cell_size(graph, cell, lay, boxart)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
     for placed in {id(p): p for p in multi}.values():
-        w, h = _cell_size(graph, placed, lay)
+        w, h = _cell_size(graph, placed, lay, boxart)
         (x, y), (cw, ch) = placed.pos, placed.size
         if ch > 1:  # a tall node's rows that hold anything else are at least a box's height
             for j in range(ch):
@@ -392,7 +405,7 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     style = Style(boxart)
     if not lay.cells:
         return "\n"
-    geo = geometry(graph, lay)
+    geo = geometry(graph, lay, boxart)
     canvas = _Canvas(geo.width, geo.height)
     for frame in lay.frames:
         x0, y0, w, h = frame_rect(geo, frame)
@@ -404,7 +417,7 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
             for y in range(y0 + 1, y0 + h - 1):
                 canvas.put(x0, y, b.side[0])
                 canvas.put(x0 + w - 1, y, b.side[1])
-        for i, (text, _) in enumerate(group_label(graph, frame)):
+        for i, (text, _) in enumerate(group_label(graph, frame, boxart)):
             canvas.put(x0 + 2 if border != "none" else x0, y0 + 1 + i if border != "none" else y0 + i, text)
     for pos, cell in lay.cells.items():
         if isinstance(cell, EdgeCell):
@@ -413,10 +426,10 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
         if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop:
             x0, y0, w, h = geo.rect(pos)
             if cell.sides == {"E", "W"}:
-                _put_label(canvas, edge_label(graph, cell.edge, cell.label), x0 + (2 if "W" in cell.gaps else 1),
+                _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), x0 + (2 if "W" in cell.gaps else 1),
                            y0 + h // 2 - 1, upward=True)
             elif cell.sides == {"N", "S"}:
-                _put_label(canvas, edge_label(graph, cell.edge, cell.label), x0 + 4, y0 + h // 2, upward=False)
+                _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), x0 + 4, y0 + h // 2, upward=False)
     shared = {p.node: (shares_left(graph, lay, p), shares_top(graph, lay, p)) for p in lay.nodes.values()}
     for placed in sorted(lay.nodes.values(), key=lambda p: any(shared[p.node])):
         _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size),
@@ -466,7 +479,7 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
         return
     left, top = fields[0] is not None, fields[1] is not None
     if _no_shape(graph, node):  # only the label
-        _draw_label(canvas, graph, node, x0 - left, y0 - top, w + left, h + top, right=left)
+        _draw_label(canvas, graph, node, x0 - left, y0 - top, w + left, h + top, right=left, boxart=style.boxart)
         return
     point = point_style(graph, node)
     if point is not None:
@@ -492,7 +505,7 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
         if above is not None and not _no_shape(graph, above):  # the line shared with the node above
             line = _border_line(_shared_border(style, graph, above, node).bottom, w)
             canvas.put(x0 + left, y0, line[left:])
-        _draw_label(canvas, graph, node, x0, y0, w, h, right=left)
+        _draw_label(canvas, graph, node, x0, y0, w, h, right=left, boxart=style.boxart)
         return
     b = style.border(_node_border(graph, node))
     if graph.node_attr(node, "shape") == "rounded":
@@ -501,13 +514,13 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
     canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
     for y in range(y0 + 1, y0 + h - 1):
         canvas.put(x0, y, b.side[0] + " " * (w - 2) + b.side[1])
-    _draw_label(canvas, graph, node, x0, y0, w, h)
+    _draw_label(canvas, graph, node, x0, y0, w, h, boxart=style.boxart)
 
 
 def _draw_label(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int,
-                right: bool = False) -> None:
+                right: bool = False, boxart: bool = True) -> None:
     """The label centred in the box (a later autosplit field rounds to the right)."""
-    lines = node_label(graph, node)
+    lines = node_label(graph, node, boxart)
     inner = w - 2
     top_y = y0 + 1 + (h - 2 - len(lines)) // 2
     for i, (line, align) in enumerate(lines):
@@ -542,7 +555,7 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             chars[-1] = style.arrow("E")
         if cell.label:
             cy = y0 + h - 2 if cell.label_room else cy
-            _put_label(canvas, edge_label(graph, cell.edge, cell.label), start + 1, cy - 1, upward=True)
+            _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), start + 1, cy - 1, upward=True)
         canvas.put(start, cy, "".join(chars))
         if not full_cross:
             return
@@ -557,10 +570,10 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         if full_cross:
             canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
         if cell.label:
-            _put_label(canvas, edge_label(graph, cell.edge, cell.label), cx + 2, cy, upward=False)
+            _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy, upward=False)
         return
     if cell.label:  # a bend carries the label when its path has no straight cell
-        _put_label(canvas, edge_label(graph, cell.edge, cell.label), cx + 2, cy - 1, upward=True)
+        _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy - 1, upward=True)
     # a corner (or joint): arms from the centre point
     if "N" in sides:
         for y in range(y0, cy):

@@ -42,13 +42,13 @@ def _inside(rects: list[Rect], x: int, y: int) -> bool:
     return any(rx <= x < rx + rw and ry <= y < ry + rh for rx, ry, rw, rh in rects)
 
 
-def check(graph: Graph, lay: Layout, text: str) -> list[str]:
+def check(graph: Graph, lay: Layout, text: str, boxart: bool = True) -> list[str]:
     """Problems found (empty: the drawing is structurally right)."""
     problems: list[str] = []
     if not graph.nodes:
         return [] if text.strip() == "" else ["an empty graph drew something"]
     grid = _grid(text)[title_offset(graph):]  # the graph's label, above the drawing
-    geo = geometry(graph, lay)
+    geo = geometry(graph, lay, boxart)
     rects: dict[str, Rect] = {}
     for node in graph.nodes.values():
         placed = lay.nodes.get(node)
@@ -56,7 +56,7 @@ def check(graph: Graph, lay: Layout, text: str) -> list[str]:
             problems.append(f"node {node.name!r} not placed")
             continue
         rects[node.name] = geo.rect(placed.pos, placed.size)
-        problems += _check_box(graph, lay, placed, rects[node.name], grid)
+        problems += _check_box(graph, lay, placed, rects[node.name], grid, boxart)
     boxes = list(rects.values())
     # group frames: an edge may leave (or enter) a framed group through the frame's border
     frames: dict[str, list[Rect]] = {}
@@ -70,13 +70,13 @@ def check(graph: Graph, lay: Layout, text: str) -> list[str]:
         if not _connected(grid, boxes, src, dst, edge.directed, frames.get(edge.source.name, []),
                           frames.get(edge.target.name, [])):
             problems.append(f"edge {edge.source.name!r} -> {edge.target.name!r} does not connect the boxes")
-        for line, _ in edge_label(graph, edge, edge.label) if edge.label else []:
+        for line, _ in edge_label(graph, edge, edge.label, boxart) if edge.label else []:
             if line and line not in text:
                 problems.append(f"edge label {line!r} missing")
     return problems
 
 
-def _check_box(graph: Graph, lay: Layout, placed: Placed, rect: Rect, grid: list[str]) -> list[str]:
+def _check_box(graph: Graph, lay: Layout, placed: Placed, rect: Rect, grid: list[str], boxart: bool) -> list[str]:
     x0, y0, w, h = rect
     name = placed.node.name
     if invisible(graph, placed.node):
@@ -102,7 +102,7 @@ def _check_box(graph: Graph, lay: Layout, placed: Placed, rect: Rect, grid: list
             if drawn * 3 < w:
                 problems.append(f"node {name!r}: border missing at row {y}")
     inside = [grid[y][x0 + 1 : x0 + w - 1] if y < len(grid) else "" for y in range(y0 + 1, y0 + h - 1)]
-    for line, _ in node_label(graph, placed.node):
+    for line, _ in node_label(graph, placed.node, boxart):
         if line and not any(line in row for row in inside):
             problems.append(f"node {name!r}: label line {line!r} not inside its box")
     return problems
