@@ -63,7 +63,7 @@ _LINES_BOX = {
 }
 _LINES_ASCII = {
     "solid": ("-", "|"),
-    "double": ("=", '"'),
+    "double": ("=", "H"),
     "dotted": (".", ":"),
     "dashed": ("- ", "'"),
     "dot-dash": (".-", "!"),
