@@ -421,7 +421,7 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
             canvas.put(x0 + 2 if border != "none" else x0, y0 + 1 + i if border != "none" else y0 + i, text)
     for pos, cell in lay.cells.items():
         if isinstance(cell, EdgeCell):
-            _draw_edge(canvas, style, graph, cell, *geo.rect(pos))
+            _draw_edge(canvas, style, graph, cell, *geo.rect(pos), open_sides=_open_sides(graph, lay, pos, cell))
     for pos, cell in lay.cells.items():  # labels that overhang their cell go over the lines
         if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop:
             x0, y0, w, h = geo.rect(pos)
@@ -475,6 +475,9 @@ def _no_shape(graph: Graph, node: Node) -> bool:
 
 def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int,
                fields: tuple[Node | None, Node | None] = (None, None)) -> None:
+    if _edge_shaped(graph, node):
+        _draw_edge_node(canvas, graph, node, x0, y0, w, h)
+        return
     if invisible(graph, node):
         return
     left, top = fields[0] is not None, fields[1] is not None
@@ -534,7 +537,30 @@ def _border_line(spec: str, w: int) -> str:
     return left + body + right
 
 
-def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int) -> None:
+def _edge_shaped(graph: Graph, node: Node) -> bool:
+    return graph.node_attr(node, "shape").strip().lower() == "edge"
+
+
+def _open_sides(graph: Graph, lay: Layout, pos: tuple[int, int], cell: EdgeCell) -> frozenset[str]:
+    """Sides where an edge runs on into a ``shape: edge`` node without the usual blank (no arrow there)."""
+    out = set()
+    for side, dx in (("W", -1), ("E", 1)):
+        other = lay.cells.get((pos[0] + dx, pos[1]))
+        if side in cell.gaps and side not in cell.arrows and isinstance(other, Placed) and _edge_shaped(graph, other.node):
+            out.add(side)
+    return frozenset(out)
+
+
+def _draw_edge_node(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
+    """A ``shape: edge`` node: a dashed run through its middle, its label on the line above."""
+    canvas.put(x0, y0 + h // 2, "-" * w)
+    for i, (text, _) in enumerate(node_label(graph, node)):
+        if text:
+            canvas.put(x0 + 1, y0 + h // 2 - 1 + i, text)
+
+
+def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int,
+               open_sides: frozenset[str] = frozenset()) -> None:
     edge_style = graph.edge_attr(cell.edge, "style") or cell.edge.style
     hpat, vch = style.line(edge_style)
     cy = y0 + h // 2
@@ -545,8 +571,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         return
     full_cross = sides == {"N", "S", "E", "W"} and cell.cross
     if sides == {"E", "W"} or full_cross:
-        start = x0 + (1 if "W" in cell.gaps else 0)
-        end = x0 + w - (1 if "E" in cell.gaps else 0)
+        gaps = cell.gaps - open_sides
+        start = x0 + (1 if "W" in gaps else 0)
+        end = x0 + w - (1 if "E" in gaps else 0)
         run = "".join(hpat[i % len(hpat)] for i in range(end - start))
         chars = list(run)
         if "W" in cell.arrows and chars:

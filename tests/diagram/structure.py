@@ -81,6 +81,9 @@ def _check_box(graph: Graph, lay: Layout, placed: Placed, rect: Rect, grid: list
     name = placed.node.name
     if invisible(graph, placed.node):
         return []
+    if graph.node_attr(placed.node, "shape") == "edge":  # drawn as a piece of edge: its label above a line
+        missing = [t for t, _ in node_label(graph, placed.node, boxart) if t and t not in "".join(grid[y0:y0 + h])]
+        return [f"node {name!r}: label line {t!r} missing" for t in missing]
     point = point_style(graph, placed.node)
     if point is not None:  # a point: its mark, or nothing (an invisible point)
         mark = "" if point == "invisible" else _at(grid, x0 + 2, y0 + h // 2)
