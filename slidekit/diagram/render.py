@@ -322,7 +322,9 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
     lines = edge_label(graph, cell.edge, cell.label, boxart) if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
-        bare = 6 if {"E", "W"} <= cell.arrows else 5  # " <──> "
+        # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
+        pattern = _LINES_BOX.get(graph.edge_attr(cell.edge, "style") or cell.edge.style, ("─", ""))[0]
+        bare = 2 + max(2, len(pattern)) + max(1, len(cell.arrows & {"E", "W"}))
         return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
         return (width + 5 if lines else 3), max(3, len(lines) + 2)
@@ -515,8 +517,10 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
         b = _rounded(b, style.boxart and _node_border(graph, node) not in ("double", "bold"))
     canvas.put(x0, y0, _border_line(b.top, w))
     canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
+    alt = _node_border(graph, node) == "dot-dot-dash"  # its sides alternate a line and ':'
     for y in range(y0 + 1, y0 + h - 1):
-        canvas.put(x0, y, b.side[0] + " " * (w - 2) + b.side[1])
+        left, right = (":", ":") if alt and (y - y0) % 2 == 0 else (b.side[0], b.side[1])
+        canvas.put(x0, y, left + " " * (w - 2) + right)
     _draw_label(canvas, graph, node, x0, y0, w, h, boxart=style.boxart)
 
 
@@ -563,7 +567,7 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
                open_sides: frozenset[str] = frozenset()) -> None:
     edge_style = graph.edge_attr(cell.edge, "style") or cell.edge.style
     hpat, vch = style.line(edge_style)
-    cy = y0 + h // 2
+    cy = y0 + max(h - 2, h // 2)  # beside a tall node: on its last inner line
     cx = x0 + 2
     sides = cell.sides
     if cell.loop:
@@ -574,7 +578,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         gaps = cell.gaps - open_sides
         start = x0 + (1 if "W" in gaps else 0)
         end = x0 + w - (1 if "E" in gaps else 0)
-        run = "".join(hpat[i % len(hpat)] for i in range(end - start))
+        n = end - start  # an undirected edge's pattern is aligned to its right end
+        run = "".join(hpat[i % len(hpat)] if cell.edge.directed else hpat[(len(hpat) - n + i) % len(hpat)]
+                      for i in range(n))
         chars = list(run)
         if "W" in cell.arrows and chars:
             chars[0] = style.arrow("W")
