@@ -519,8 +519,8 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
     canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
     alt = _node_border(graph, node) == "dot-dot-dash"  # its sides alternate a line and ':'
     for y in range(y0 + 1, y0 + h - 1):
-        left, right = (":", ":") if alt and (y - y0) % 2 == 0 else (b.side[0], b.side[1])
-        canvas.put(x0, y, left + " " * (w - 2) + right)
+        lch, rch = (":", ":") if alt and (y - y0) % 2 == 0 else (b.side[0], b.side[1])
+        canvas.put(x0, y, lch + " " * (w - 2) + rch)
     _draw_label(canvas, graph, node, x0, y0, w, h, boxart=style.boxart)
 
 
