@@ -175,7 +175,8 @@ def shorten(graph: Graph, lines: list[tuple[str, str]], boxart: bool = True) -> 
 
 def edge_label(graph: Graph, edge: Edge, raw: str, boxart: bool = True) -> list[tuple[str, str]]:
     """An edge label's lines (left-aligned unless ``\\r`` ``\\c``), wrapped by ``text-wrap``."""
-    return wrap_lines(shorten(graph, label_lines(raw, "l"), boxart), _wrap_width(graph, "edge", edge.attrs))
+    align = {"right": "r", "center": "c"}.get(graph.edge_attr(edge, "align").strip().lower(), "l")
+    return wrap_lines(shorten(graph, label_lines(raw, align), boxart), _wrap_width(graph, "edge", edge.attrs))
 
 
 def node_label(graph: Graph, node: Node, boxart: bool = True) -> list[tuple[str, str]]:
