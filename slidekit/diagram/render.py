@@ -530,9 +530,10 @@ def _draw_label(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: 
     """The label centred in the box (a later autosplit field rounds to the right)."""
     lines = node_label(graph, node, boxart)
     inner = w - 2
+    pad = 0 if _node_border(graph, node) == "none" else 1  # a left/right-aligned line's distance to the border
     top_y = y0 + 1 + (h - 2 - len(lines)) // 2
     for i, (line, align) in enumerate(lines):
-        x = {"l": 1, "r": inner - 1 - len(line)}.get(align, (inner - len(line) + right) // 2)
+        x = {"l": pad, "r": inner - pad - len(line)}.get(align, (inner - len(line) + right) // 2)
         canvas.put(x0 + 1 + x, top_y + i, line)
 
 
