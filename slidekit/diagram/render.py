@@ -325,7 +325,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
     if cell.sides == {"E", "W"}:
         # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
         pattern = _LINES_BOX.get(graph.edge_attr(cell.edge, "style") or cell.edge.style, ("─", ""))[0]
-        bare = 2 + max(2, len(pattern)) + max(1, len(cell.arrows & {"E", "W"}))
+        bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
         return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
         return (width + 5 if lines else 3), max(3, len(lines) + 2)
