@@ -377,6 +377,13 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
         have_h = sum(heights[y + j] for j in range(ch))
         widths[x] += max(0, w - have_w)
         heights[y + ch - 1] += max(0, h - have_h)
+    for frame in lay.frames:  # a group's label widens the first column inside its frame
+        lines = group_label(graph, frame, boxart)
+        if lines:
+            col = frame.top_left[0] + 1
+            need = max(len(t) for t, _ in lines) + (0 if group_border(graph, frame) == "none" else 2)
+            if col in widths:
+                widths[col] = max(widths[col], need)
     colx: dict[int, int] = {}
     rowy: dict[int, int] = {}
     acc = 0
@@ -415,8 +422,8 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
         border = group_border(graph, frame)
         if border != "none":
             b = style.border(border)
-            canvas.put(x0, y0, _border_line(b.top, w))
-            canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
+            canvas.put(x0, y0, _border_line(b.top, w, x0))
+            canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w, x0))
             for y in range(y0 + 1, y0 + h - 1):
                 canvas.put(x0, y, b.side[0])
                 canvas.put(x0 + w - 1, y, b.side[1])
@@ -537,9 +544,10 @@ def _draw_label(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: 
         canvas.put(x0 + 1 + x, top_y + i, line)
 
 
-def _border_line(spec: str, w: int) -> str:
+def _border_line(spec: str, w: int, x0: int = 0) -> str:
+    """A top or bottom border ``w`` wide; a pattern's phase follows the column ``x0`` it starts at."""
     left, fill, right = spec[0], spec[1:-1], spec[-1]
-    body = (fill * w)[: w - 2]
+    body = "".join(fill[(x0 + i) % len(fill)] for i in range(w - 2))
     return left + body + right
 
 
