@@ -290,6 +290,13 @@ def group_label(graph: Graph, frame: Frame, boxart: bool = True) -> list[tuple[s
     return [line for line in shorten(graph, label_lines(raw, "l"), boxart) if line[0]] if raw else []
 
 
+def group_label_below(graph: Graph, frame: Frame) -> bool:
+    """``labelpos: bottom`` (or ``label-pos``): the group's label goes at the bottom of its frame."""
+    attrs = frame.group.attrs
+    value = graph.attr("group", attrs, "labelpos") or graph.attr("group", attrs, "label-pos")
+    return value.strip().lower() == "bottom"
+
+
 def group_border(graph: Graph, frame: Frame) -> str:
     border = graph.attr("group", frame.group.attrs, "border-style") or graph.attr("group", frame.group.attrs, "border")
     name = border.split()[0].lower() if border.split() else "dashed"
@@ -301,10 +308,14 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
     if isinstance(cell, GroupCell):
         frame = Frame(cell.group, (0, 0), (0, 0))
         count = len(group_label(graph, frame, boxart))
-        if group_border(graph, frame) == "none":  # no frame: only the label, above
+        below = group_label_below(graph, frame)
+        if group_border(graph, frame) == "none":  # no frame: only the label, above (with a blank) or below
+            if below:
+                return 0, (count if "S" in cell.sides else 0)
             return 0, (count + 1 if "N" in cell.sides and count else 0)
         w = 2 if cell.sides & {"W", "E"} else 0
-        h = (2 + count) if "N" in cell.sides else (2 if "S" in cell.sides else 0)
+        top, bottom = (2, 2 + count) if below else (2 + count, 2)
+        h = top if "N" in cell.sides else (bottom if "S" in cell.sides else 0)
         return w, h
     if isinstance(cell, Placed):
         if invisible(graph, cell.node):
@@ -427,8 +438,12 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
             for y in range(y0 + 1, y0 + h - 1):
                 canvas.put(x0, y, b.side[0])
                 canvas.put(x0 + w - 1, y, b.side[1])
-        for i, (text, _) in enumerate(group_label(graph, frame, boxart)):
-            canvas.put(x0 + 2 if border != "none" else x0, y0 + 1 + i if border != "none" else y0 + i, text)
+        lines = group_label(graph, frame, boxart)
+        first = y0 + (1 if border != "none" else 0)
+        if group_label_below(graph, frame):
+            first = y0 + h - len(lines) - (1 if border != "none" else 0)
+        for i, (text, _) in enumerate(lines):
+            canvas.put(x0 + 2 if border != "none" else x0, first + i, text)
     for pos, cell in lay.cells.items():
         if isinstance(cell, EdgeCell):
             _draw_edge(canvas, style, graph, cell, *geo.rect(pos), open_sides=_open_sides(graph, lay, pos, cell))
