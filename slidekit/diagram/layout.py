@@ -267,7 +267,9 @@ class _Layouter:
 
     def apart(self, node: Node, pos: Pos) -> bool:
         """No other node touches ``node`` (and its cluster) at ``pos``: nodes placed next to
-        another keep a free cell between them."""
+        another keep a free cell between them (a cluster may touch its neighbour)."""
+        if node in self.clusters:
+            return True
         cells = set(self.footprint(node, pos))
         for x, y in cells:
             for dx, dy in DELTA.values():
@@ -354,8 +356,7 @@ class _Layouter:
             return True  # its edge is routed once the chain is laid
         for _ in range(2):
             for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
-                if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values() \
-                        and self.apart(edge.target, pos):
+                if self.fits(edge.target, pos) and self.free(mid) and self.apart(edge.target, pos):
                     self.put(edge.target, pos)
                     if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
                         self.entered[edge.target] = d
@@ -535,12 +536,14 @@ class _Layouter:
         min_y = min(y for _, y in rel.values())
         if not self.out.cells:
             return (-min_x, -min_y)
+        # a later part starts with its first node in column 0 (its cluster may reach further left),
+        # two rows down (an empty row takes no room) so edges can leave it upwards
         y = max(p[1] for p in self.out.cells) + 2 - min_y
         for _ in range(256):
-            if self.fits(node, (-min_x, y)):
+            if self.fits(node, (0, y)):
                 break
             y += 1
-        return (-min_x, y)
+        return (0, y)
 
     # -- routing ------------------------------------------------------------------------------
     def route(self, edge: Edge) -> None:
