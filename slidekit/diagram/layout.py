@@ -719,8 +719,7 @@ class _Layouter:
         path_end = path[-1]
         # a label widens its cell only on a straight path; a bent path's label overhangs
         straight = first == OPPOSITE[last] and (len({p[0] for p in path}) == 1 or len({p[1] for p in path}) == 1)
-        label_at = min((c for c in path if c not in self.out.cells and _is_straight(path, c, first, last)),
-                       default=None)  # a bent path's label: on its leftmost (topmost) straight cell
+        label_at = self.label_cell(edge, path, first, last)
         if joined:  # the path ends on a cell of an edge sharing its end port: a joint
             join_cell = self.out.cells[path[-1]]
             assert isinstance(join_cell, EdgeCell)
@@ -751,9 +750,26 @@ class _Layouter:
             if edge.label and not label_done and cell.sides in ({"E", "W"}, {"N", "S"}) \
                     and (straight or cur == label_at):
                 cell.label = edge.label
-                cell.label_room = straight
+                # a bent path's label widens a vertical cell or one at a node, else it overhangs
+                cell.label_room = straight or cell.sides == {"N", "S"} or bool(cell.gaps)
                 label_done = True
             self.out.cells[cur] = cell
+
+    def label_cell(self, edge: Edge, path: list[Pos], first: str, last: str) -> Pos | None:
+        """The cell of a bent path that carries the edge's label: with a start or end port, the
+        straight cell nearest the target; a single bend puts it on the horizontal leg; else
+        the leftmost (topmost) straight cell."""
+        cells = [c for c in path if c not in self.out.cells and _is_straight(path, c, first, last)]
+        if not cells:
+            return None
+        if self.g.edge_attr(edge, "start") or self.g.edge_attr(edge, "end"):
+            return cells[-1]
+        bends = [c for c in path if not _is_straight(path, c, first, last)]
+        if len(bends) == 1:
+            flat = [c for c in cells if (first if c == path[0] else _dir(c, path[path.index(c) - 1])) in "EW"]
+            if flat:
+                return flat[0]
+        return min(cells)
 
     def self_loop(self, edge: Edge, node: Placed) -> None:
         """A self-loop takes the cell on the flow's left, right, front or back of its node."""
