@@ -565,7 +565,8 @@ class _Layouter:
         join = (edge.target, end, end_slot, "end") if end is not None and end_slot is not None else None
         joinable = {c for c, o in self.out.cells.items() if isinstance(o, EdgeCell) and join is not None
                     and o.port == join and not o.cross and len(o.sides) == 2 and not o.label}
-        path = (path or self.straight(edge, src, dst) or self.astar(edge, src, dst, joinable=joinable)
+        path = (path or self.straight(edge, src, dst) or self.simple_bend(edge, src, dst)
+                or self.astar(edge, src, dst, joinable=joinable)
                 or self.astar(edge, src, dst, ports=False))
         for node in (dst, src, dst, src):  # no way in or out: grow a node by a cell, try again
             if path is not None:
@@ -618,6 +619,23 @@ class _Layouter:
             if occupant is not None and not (isinstance(occupant, EdgeCell) and occupant.port == port):
                 return None
         return path
+
+    def simple_bend(self, edge: Edge, src: Placed, dst: Placed) -> list[Pos] | None:
+        """Between two one-cell nodes in different rows and columns, with no ports: one bend
+        over free cells, the horizontal leg first if it can."""
+        if src.size != (1, 1) or dst.size != (1, 1) or self.g.edge_attr(edge, "start") \
+                or self.g.edge_attr(edge, "end"):
+            return None
+        (sx, sy), (tx, ty) = src.pos, dst.pos
+        if sx == tx or sy == ty:
+            return None
+        dx, dy = (1 if tx > sx else -1), (1 if ty > sy else -1)
+        across = [(x, sy) for x in range(sx + dx, tx + dx, dx)] + [(tx, y) for y in range(sy + dy, ty, dy)]
+        down = [(sx, y) for y in range(sy + dy, ty + dy, dy)] + [(x, ty) for x in range(sx + dx, tx, dx)]
+        for path in (across, down):
+            if all(self.free(c) for c in path):
+                return path
+        return None
 
     def straight(self, edge: Edge, src: Placed, dst: Placed) -> list[Pos] | None:
         flow = self.edge_flow(edge)
