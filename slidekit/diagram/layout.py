@@ -25,6 +25,7 @@ _FLOWS = {
     "south": "S", "down": "S", "west": "W", "left": "W", "back": "W", "north": "N", "up": "N",
 }
 _CLOCKWISE = ["N", "E", "S", "W"]
+_AROUND = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if dx or dy]  # the eight neighbours
 
 
 def turn(side: str, steps: int) -> str:
@@ -266,13 +267,13 @@ class _Layouter:
         return all(self.free(p) for p in self.footprint(node, pos))
 
     def apart(self, node: Node, pos: Pos) -> bool:
-        """No other node touches ``node`` (and its cluster) at ``pos``: nodes placed next to
-        another keep a free cell between them (a cluster may touch its neighbour)."""
+        """No other node touches ``node`` (and its cluster) at ``pos``, not even at a corner: nodes
+        placed next to another keep a free cell between them (a cluster may touch its neighbour)."""
         if node in self.clusters:
             return True
         cells = set(self.footprint(node, pos))
         for x, y in cells:
-            for dx, dy in DELTA.values():
+            for dx, dy in _AROUND:
                 q = (x + dx, y + dy)
                 if q not in cells and isinstance(self.out.cells.get(q), Placed):
                     return False
