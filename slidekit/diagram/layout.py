@@ -484,7 +484,8 @@ class _Layouter:
             unplaced = [n for n in nodes if n not in self.out.nodes]
             roots = [n for n in unplaced if not any(e.source is not n for e in self.pred[n])]
             # no root (a cycle): start with the node defined first
-            first = min(roots, key=lambda n: (-self.depth(n), n.name)) if roots else min(unplaced, key=lambda n: n.order)
+            # the first root by name; a later part starts at its longest chain
+            first = min(roots, key=lambda n: (-self.depth(n) if self.out.nodes else 0, n.name)) if roots else min(unplaced, key=lambda n: n.order)
             roots = roots or [first]
             taken: set[Node] = set()
             chains: list[list[Node]] = []
