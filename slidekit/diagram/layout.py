@@ -512,8 +512,29 @@ class _Layouter:
                         self.lay_chain(chain)
                         progress = True
                         break
+                if not progress:  # a chain whose head has no placed neighbour starts a new row
+                    part = self.part_of(first)
+                    head = next((c for c in rest if c[0] not in self.out.nodes and c[0] in part), None)
+                    if head is not None:
+                        self.put(head[0], self.new_component_pos(head[0]))
+                        self.route_placed(head[0])
+                        self.lay_chain(head)
+                        progress = True
                 if not progress:
                     progress = self.place_near()
+
+    def part_of(self, node: Node) -> set[Node]:
+        """The nodes connected to ``node`` (edges in either direction)."""
+        seen = {node}
+        todo = [node]
+        while todo:
+            cur = todo.pop()
+            for e in self.succ[cur] + self.pred[cur]:
+                for n in (e.source, e.target):
+                    if n not in seen:
+                        seen.add(n)
+                        todo.append(n)
+        return seen
 
     def place_near(self) -> bool:
         """One node linked to placed ones: a successor first (deepest, then by name), else a
