@@ -514,11 +514,11 @@ class _Layouter:
                         break
                 if not progress:  # a chain whose head has no placed neighbour starts a new row
                     part = self.part_of(first)
-                    head = next((c for c in rest if c[0] not in self.out.nodes and c[0] in part), None)
-                    if head is not None:
-                        self.put(head[0], self.new_component_pos(head[0]))
-                        self.route_placed(head[0])
-                        self.lay_chain(head)
+                    stuck = next((c for c in rest if c[0] not in self.out.nodes and c[0] in part), None)
+                    if stuck is not None:
+                        self.put(stuck[0], self.new_component_pos(stuck[0]))
+                        self.route_placed(stuck[0])
+                        self.lay_chain(stuck)
                         progress = True
                 if not progress:
                     progress = self.place_near()
