@@ -466,6 +466,10 @@ class _Layouter:
             edge = next(e for e in self.succ[a] if e.target is b)
             if a not in self.out.nodes or not self.place_from(edge):
                 break
+        for a, b in zip(chain, chain[1:]):  # the chain's own edges (every one between its links) first
+            for e in sorted(self.succ[a], key=lambda e: e.order):
+                if e.target is b and a in self.out.nodes and b in self.out.nodes:
+                    self.route(e)
         self.route_all_placed()
 
     def place_head(self, node: Node) -> bool:
