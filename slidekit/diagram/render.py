@@ -339,7 +339,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
         # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
         pattern = _LINES_BOX.get(graph.edge_attr(cell.edge, "style") or cell.edge.style, ("─", ""))[0]
         bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
-        return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
+        return (width + (6 if cell.edge.bidirectional else 5) if lines else bare), len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
         if _plain(cell):
             return 3, 0
@@ -664,8 +664,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             canvas.put(cx, y, ch)
         if full_cross:
             canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
-        if cell.label:
-            _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy, upward=False)
+        if cell.label:  # its lines centred beside the line (from the second row)
+            lines = edge_label(graph, cell.edge, cell.label, style.boxart)
+            _put_label(canvas, lines, cx + 2, y0 + (h - len(lines) + 1) // 2, upward=False)
         return
     if cell.label:  # a bend carries the label when its path has no straight cell
         _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy - 1, upward=True)
