@@ -335,11 +335,11 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
         if _plain(cell):  # a line through: no width of its own (see _straight_runs)
-            return 0, 2
+            return 0, 3
         # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
         pattern = _LINES_BOX.get(graph.edge_attr(cell.edge, "style") or cell.edge.style, ("─", ""))[0]
         bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
-        return (width + (6 if cell.edge.bidirectional else 5) if lines else bare), len(lines) + 2 if lines else 2
+        return (width + (6 if cell.edge.bidirectional else 5) if lines else bare), len(lines) + 2 if lines else 3
     if cell.sides == {"N", "S"}:
         if _plain(cell):
             return 3, 0
