@@ -58,6 +58,8 @@ class EdgeCell:
     port: tuple[object, ...] | None = None  # edges sharing a start (or end) port share their cells
     loop: str = ""  # a self-loop: the side of its node it sits on
     label_room: bool = True  # the label adds to the cell's size (else it overhangs the next cells)
+    over: Edge | None = None  # an edge crossing this cell's edge here (its line: the sides ``over_sides``)
+    over_sides: frozenset[str] = frozenset()
 
 
 @dataclass(eq=False)
@@ -777,6 +779,8 @@ class _Layouter:
             if isinstance(existing, EdgeCell):
                 if port is None or existing.port != port:
                     existing.cross = True
+                    if existing.over is None and not {a, b} & existing.sides:
+                        existing.over, existing.over_sides = edge, frozenset({a, b})
                 existing.sides |= {a, b}
                 if i == len(path) - 1 and not joined:
                     existing.gaps.add(b)

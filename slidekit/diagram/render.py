@@ -234,6 +234,17 @@ class _Canvas:
         return "\n".join(lines) + "\n"
 
 
+def line_style(graph: Graph, edge: Edge) -> str:
+    """An edge's line style: its own ``style``, else its operator's (``..>``, ``==>``...), else
+    its class's (a plain ``-->`` takes the class's style, ``invisible`` too)."""
+    own = edge.attrs.get("style")
+    if own:
+        return own.strip().lower()
+    if edge.style != "solid":
+        return edge.style
+    return (graph.edge_attr(edge, "style") or "solid").strip().lower()
+
+
 def invisible(graph: Graph, node: Node) -> bool:
     """Anonymous nodes (``[ ]``) and ``shape: invisible`` take space but draw nothing."""
     return (node.anonymous and "label" not in node.attrs) or graph.node_attr(node, "shape") == "invisible"
@@ -337,7 +348,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
         if _plain(cell):  # a line through: no width of its own (see _straight_runs)
             return 0, 3
         # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
-        pattern = _LINES_BOX.get(graph.edge_attr(cell.edge, "style") or cell.edge.style, ("─", ""))[0]
+        pattern = _LINES_BOX.get(line_style(graph, cell.edge), ("─", ""))[0]
         bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
         return (width + (6 if cell.edge.bidirectional else 5) if lines else bare), len(lines) + 2 if lines else 3
     if cell.sides == {"N", "S"}:
@@ -485,7 +496,8 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
         if isinstance(cell, EdgeCell):
             _draw_edge(canvas, style, graph, cell, *geo.rect(pos), open_sides=_open_sides(graph, lay, pos, cell))
     for pos, cell in lay.cells.items():  # labels that overhang their cell go over the lines
-        if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop:
+        if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop \
+                and line_style(graph, cell.edge) != "invisible":
             x0, y0, w, h = geo.rect(pos)
             if cell.sides == {"E", "W"}:
                 _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), x0 + (2 if "W" in cell.gaps else 1),
@@ -627,7 +639,17 @@ def _draw_edge_node(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int,
 
 def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int,
                open_sides: frozenset[str] = frozenset()) -> None:
-    edge_style = graph.edge_attr(cell.edge, "style") or cell.edge.style
+    edge_style = line_style(graph, cell.edge)
+    if cell.over is not None and "invisible" in (edge_style, line_style(graph, cell.over)):
+        # a crossing with an invisible edge: only the visible line
+        if edge_style == "invisible":
+            line = EdgeCell(cell.over, set(cell.over_sides))
+        else:
+            line = EdgeCell(cell.edge, cell.sides - cell.over_sides, cell.arrows, cell.gaps, cell.label)
+        _draw_edge(canvas, style, graph, line, x0, y0, w, h, open_sides)
+        return
+    if edge_style == "invisible":  # takes its cells, draws nothing
+        return
     hpat, vch = style.line(edge_style)
     cy = y0 + max(h - 2, h // 2)  # beside a tall node: on its last inner line
     cx = x0 + 2
