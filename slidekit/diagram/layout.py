@@ -269,15 +269,17 @@ class _Layouter:
         return all(self.free(p) for p in self.footprint(node, pos))
 
     def apart(self, node: Node, pos: Pos) -> bool:
-        """No other node touches ``node`` (and its cluster) at ``pos``, not even at a corner: nodes
-        placed next to another keep a free cell between them (a cluster may touch its neighbour)."""
+        """No other node touches ``node`` (and its cluster) at ``pos``, not even at a corner, and no
+        edge runs right beside it: nodes placed next to another keep a free cell between them (a
+        cluster may touch its neighbour)."""
         if node in self.clusters:
             return True
         cells = set(self.footprint(node, pos))
         for x, y in cells:
             for dx, dy in _AROUND:
                 q = (x + dx, y + dy)
-                if q not in cells and isinstance(self.out.cells.get(q), Placed):
+                other = self.out.cells.get(q)
+                if q not in cells and (isinstance(other, Placed) or (other is not None and not (dx and dy))):
                     return False
         return True
 
