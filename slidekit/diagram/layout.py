@@ -506,8 +506,16 @@ class _Layouter:
             self.put(first, self.new_component_pos(first))
             self.lay_chain(chains[0])
             # the other chains: longer first, then by name (last first), once their head can join
-            rest = sorted(chains[1:], key=lambda c: c[0].name, reverse=True)
-            rest.sort(key=lambda c: -len(c))
+            rest = sorted(chains[1:], key=lambda c: (-len(c), c[0].name))
+            # but first, for each root chain node, the chain whose head its last edge comes from
+            heads = {c[0]: c for c in rest}
+            early = []
+            for n in chains[0]:
+                into = [e for e in self.pred[n] if e.source not in self.out.nodes]
+                last = max(into, key=lambda e: e.order).source if into else None
+                if last in heads and heads[last] not in early:
+                    early.append(heads[last])
+            rest = early + [c for c in rest if c not in early]
             progress = True
             while progress:
                 progress = False
@@ -524,12 +532,20 @@ class _Layouter:
                     part = self.part_of(first)
                     stuck = next((c for c in rest if c[0] not in self.out.nodes and c[0] in part), None)
                     if stuck is not None:
-                        self.put(stuck[0], self.new_component_pos(stuck[0]))
+                        self.put(stuck[0], self.free_row_spot(stuck[0]))
                         self.route_placed(stuck[0])
                         self.lay_chain(stuck)
                         progress = True
                 if not progress:
                     progress = self.place_near()
+
+    def free_row_spot(self, node: Node) -> Pos:
+        """The first free row of the first column (clear of other nodes and edges)."""
+        ys = [p[1] for p in self.out.cells]
+        for y in range(min(ys), max(ys) + 3):
+            if self.fits(node, (0, y)) and self.apart(node, (0, y)):
+                return (0, y)
+        return self.new_component_pos(node)
 
     def part_of(self, node: Node) -> set[Node]:
         """The nodes connected to ``node`` (edges in either direction)."""
