@@ -503,6 +503,11 @@ class _Layouter:
                 chain = self.chain_from(root, taken)
                 taken |= set(chain)
                 chains.append(chain)
+            for node in sorted((n for n in unplaced if n not in taken), key=lambda n: (-self.depth(n), n.name)):
+                if node not in taken:  # nodes no root chain reached start chains of their own
+                    chain = self.chain_from(node, taken)
+                    taken |= set(chain)
+                    chains.append(chain)
             self.put(first, self.new_component_pos(first))
             self.lay_chain(chains[0])
             # the other chains: longer first, then by name (last first), once their head can join
@@ -524,6 +529,12 @@ class _Layouter:
                     if head in self.out.nodes:
                         continue
                     if self.place_head(head):
+                        self.route_placed(head)
+                        self.lay_chain(chain)
+                        progress = True
+                        break
+                    if head in self.part_of(first):  # no placed neighbour: the next free row
+                        self.put(head, self.free_row_spot(head))
                         self.route_placed(head)
                         self.lay_chain(chain)
                         progress = True
