@@ -521,6 +521,7 @@ class _Layouter:
                 if last in heads and heads[last] not in early:
                     early.append(heads[last])
             rest = early + [c for c in rest if c not in early]
+            part = self.part_of(first)
             progress = True
             while progress:
                 progress = False
@@ -533,20 +534,12 @@ class _Layouter:
                         self.lay_chain(chain)
                         progress = True
                         break
-                    if head in self.part_of(first):  # no placed neighbour: the next free row
+                    if head in part:  # no placed neighbour: the next free row
                         self.put(head, self.free_row_spot(head))
                         self.route_placed(head)
                         self.lay_chain(chain)
                         progress = True
                         break
-                if not progress:  # a chain whose head has no placed neighbour starts a new row
-                    part = self.part_of(first)
-                    stuck = next((c for c in rest if c[0] not in self.out.nodes and c[0] in part), None)
-                    if stuck is not None:
-                        self.put(stuck[0], self.free_row_spot(stuck[0]))
-                        self.route_placed(stuck[0])
-                        self.lay_chain(stuck)
-                        progress = True
                 if not progress:
                     progress = self.place_near()
 
