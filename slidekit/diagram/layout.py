@@ -474,6 +474,11 @@ class _Layouter:
             for e in sorted(self.succ[a], key=lambda e: e.order):
                 if e.target is b and a in self.out.nodes and b in self.out.nodes:
                     self.route(e)
+        for n in chain:  # then each node's last incoming edge from a placed node
+            into = [e for e in self.pred[n] if e.source in self.out.nodes and e.source not in chain
+                    and n in self.out.nodes]
+            if into:
+                self.route(max(into, key=lambda e: e.order))
         self.route_all_placed()
 
     def place_head(self, node: Node) -> bool:
