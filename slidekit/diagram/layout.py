@@ -705,7 +705,8 @@ class _Layouter:
             for c in src.side_cells(side):
                 cells: list[Pos] = []
                 cur = c
-                while cur not in targets and cur not in self.out.cells and len(cells) < 64:
+                while cur not in targets and (cur not in self.out.cells or self.passable(cur, side)) \
+                        and len(cells) < 64:  # (crossing an edge that runs across)
                     cells.append(cur)
                     cur = (cur[0] + dx, cur[1] + dy)
                 if cur in targets and cells:
