@@ -13,7 +13,8 @@ import heapq
 import re
 from dataclasses import dataclass, field
 
-from slidekit.diagram.model import Edge, Graph, Group, Node
+from slidekit.diagram.groups import Frame, GroupCell, splice_groups
+from slidekit.diagram.model import Edge, Graph, Node
 
 Pos = tuple[int, int]
 
@@ -57,6 +58,7 @@ class EdgeCell:
     port: tuple[object, ...] | None = None  # edges sharing a start (or end) port share their cells
     loop: str = ""  # a self-loop: the side of its node it sits on
     label_room: bool = True  # the label adds to the cell's size (else it overhangs the next cells)
+    filler: bool = False  # a piece spliced in between a group's lines: it takes no room of its own
 
 
 @dataclass(eq=False)
@@ -80,21 +82,6 @@ class Placed:
         if side == "S":
             return [(x + i, y + h) for i in range(w)]
         return [(x + i, y - 1) for i in range(w)]
-
-
-@dataclass(eq=False)
-class GroupCell:
-    """A cell of a group's frame (the ring of cells around its nodes)."""
-
-    group: Group
-    sides: frozenset[str]  # which edges of the frame the cell is on (N, S, E, W)
-
-
-@dataclass
-class Frame:
-    group: Group
-    top_left: Pos
-    bottom_right: Pos
 
 
 @dataclass
@@ -474,7 +461,11 @@ class _Layouter:
         min_y = min(y for _, y in rel.values())
         if not self.out.cells:
             return (-min_x, -min_y)
-        y = max(p[1] for p in self.out.cells) + 1 - min_y
+        last = max(p[1] for p in self.out.cells)
+        y = last + 1 - min_y
+        if node.group is not None and any(isinstance(o, Placed) and o.node.group is not None
+                                          for p, o in self.out.cells.items() if p[1] == last):
+            y += 1  # a grouped node below grouped ones: a row between keeps their frames apart
         for _ in range(256):
             if self.fits(node, (-min_x, y)):
                 break
@@ -703,68 +694,8 @@ class _Layouter:
         self.place_all()
         for e in sorted(self.g.edges, key=lambda e: e.order):
             self.route(e)
-        for group in self.g.groups:
-            self.frame(group)
+        splice_groups(self.g, self.out)
         return self.out
-
-    def frame(self, group: Group) -> None:
-        """Put a frame of cells around a group's nodes: a new column/row on each side of their
-        bounding box (edges crossing the new lines are extended). Skipped when the box holds
-        other nodes."""
-        members = [self.out.nodes[n] for n in group.nodes if n in self.out.nodes]
-        if not members:
-            return
-        inside = {c for p in members for c in p.covers()}
-        inside |= {c for c, o in self.out.cells.items() if isinstance(o, EdgeCell) and o.loop
-                   and self.out.nodes.get(o.edge.source) in members}
-        x0, x1 = min(c[0] for c in inside), max(c[0] for c in inside)
-        y0, y1 = min(c[1] for c in inside), max(c[1] for c in inside)
-        for (x, y), o in self.out.cells.items():
-            if x0 <= x <= x1 and y0 <= y <= y1 and not (isinstance(o, Placed) and o in members) \
-                    and not isinstance(o, EdgeCell):
-                return
-        def fx(x: int) -> int:
-            return x + (x >= x0) + (x > x1)
-
-        def fy(y: int) -> int:
-            return y + (y >= y0) + (y > y1)
-
-        moved: dict[Pos, Placed | EdgeCell | GroupCell] = {}
-        for (x, y), o in self.out.cells.items():
-            moved[(fx(x), fy(y))] = o
-        for p in {id(p): p for p in self.out.nodes.values()}.values():
-            p.pos = (fx(p.pos[0]), fy(p.pos[1]))
-        for f in self.out.frames:
-            f.top_left = (fx(f.top_left[0]), fy(f.top_left[1]))
-            f.bottom_right = (fx(f.bottom_right[0]), fy(f.bottom_right[1]))
-        self.out.cells = moved
-        left, right, top, bottom = x0, x1 + 2, y0, y1 + 2
-        ring = {(x, y) for x in range(left, right + 1) for y in (top, bottom)}
-        ring |= {(x, y) for y in range(top, bottom + 1) for x in (left, right)}
-        # extend edges across the inserted lines (not across the frame itself)
-        for pos, o in list(moved.items()):
-            if not isinstance(o, EdgeCell) or o.loop:
-                continue
-            for side in list(o.sides):
-                dx, dy = DELTA[side]
-                q = (pos[0] + dx, pos[1] + dy)
-                on_new_line = q[0] in (left, right) or q[1] in (top, bottom)
-                if q in moved or not on_new_line or (q in ring and side in o.gaps):
-                    continue  # an edge ending at a node just across the frame stops at the frame
-                filler = EdgeCell(o.edge, {side, OPPOSITE[side]}, port=o.port)
-                if side in o.gaps:
-                    o.gaps.discard(side)
-                    filler.gaps.add(side)
-                if side in o.arrows:
-                    o.arrows.discard(side)
-                    filler.arrows.add(side)
-                moved[q] = filler
-        for c in ring:
-            if c not in moved:
-                sides = frozenset(s for s, ok in (("N", c[1] == top), ("S", c[1] == bottom),
-                                                  ("W", c[0] == left), ("E", c[0] == right)) if ok)
-                moved[c] = GroupCell(group, sides)
-        self.out.frames.append(Frame(group, (left, top), (right, bottom)))
 
 
 def _is_straight(path: list[Pos], cell: Pos, first: str, last: str) -> bool:

@@ -8,10 +8,11 @@ of its cell, with one blank between the line and a node it touches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from slidekit.diagram.groups import label_bottom
 from slidekit.diagram.layout import EdgeCell, Frame, GroupCell, Layout, Placed
-from slidekit.diagram.model import Graph, Node
+from slidekit.diagram.model import Graph, Group, Node
 
 
 @dataclass(frozen=True)
@@ -192,26 +193,87 @@ def group_label(graph: Graph, frame: Frame) -> list[tuple[str, str]]:
 
 
 def group_border(graph: Graph, frame: Frame) -> str:
-    border = graph.attr("group", frame.group.attrs, "border-style") or graph.attr("group", frame.group.attrs, "border")
-    name = border.split()[0].lower() if border.split() else "dashed"
+    return _group_border(graph, frame.group)
+
+
+def _group_border(graph: Graph, group: Group) -> str:
+    """A group's border style: dashed, none for an anonymous group (``( [A] )``)."""
+    border = graph.attr("group", group.attrs, "border-style") or graph.attr("group", group.attrs, "border")
+    default = "none" if group.name.startswith("#group") else "dashed"
+    name = border.split()[0].lower() if border.split() else default
     return name if name in _BORDERS_BOX else "dashed"
+
+
+def _group_label_lines(graph: Graph, group: Group) -> list[tuple[str, str]]:
+    """The lines of a group's label (an explicit empty label is one empty line), aligned by ``align``."""
+    raw = graph.attr("group", group.attrs, "label", "\0")
+    if raw == "\0":
+        if group.name.startswith("#group"):
+            return []
+        raw = group.name
+    align = {"right": "r", "center": "c"}.get(graph.attr("group", group.attrs, "align").strip().lower(), "l")
+    return label_lines(raw, align)
+
+
+def _group_cell_size(graph: Graph, cell: GroupCell) -> tuple[int, int]:
+    """A frame cell: the border takes two columns at the sides, the top a line and a blank (and the
+    label's lines in the label cell), the bottom a blank and a line; without a border only the top's
+    blank (and label) remain."""
+    framed = _group_border(graph, cell.group) != "none"
+    lines = _group_label_lines(graph, cell.group) if cell.label else []
+    w = 2 if framed and cell.sides & {"W", "E"} else 0
+    if lines:
+        w = max(w, max(len(t) for t, _ in lines) + 2)
+    h = 0
+    if "N" in cell.sides:
+        h = framed + 1 + (0 if label_bottom(graph, cell.group) else len(lines))
+    if "S" in cell.sides:
+        h = max(h, 2 * framed + (len(lines) + (not framed) if label_bottom(graph, cell.group) else 0))
+    return w, h
+
+
+def _draw_group_cell(canvas: _Canvas, style: Style, graph: Graph, cell: GroupCell,
+                     x0: int, y0: int, w: int, h: int) -> None:
+    border = _group_border(graph, cell.group)
+    sides = cell.sides
+    if border != "none" and w and h:
+        b = style.border(border)
+        fill = b.top[1:-1]
+        for y, (left, right) in ((y0, (b.top[0], b.top[-1])), (y0 + h - 1, (b.bottom[0], b.bottom[-1]))):
+            if ("N" if y == y0 else "S") not in sides:
+                continue
+            line = [fill[(x - 1) % len(fill)] for x in range(x0, x0 + w)]
+            if "W" in sides:
+                line[0] = left
+            if "E" in sides:
+                line[-1] = right
+            canvas.put(x0, y, "".join(line))
+        for y in range(y0 + ("N" in sides), y0 + h - ("S" in sides)):
+            if "W" in sides:
+                canvas.put(x0, y, b.side[0])
+            if "E" in sides:
+                canvas.put(x0 + w - 1, y, b.side[1])
+    if not cell.label:
+        return
+    lines = _group_label_lines(graph, cell.group)
+    framed = border != "none"
+    top = y0 + framed if "N" in sides and not label_bottom(graph, cell.group) else y0 + h - framed - len(lines)
+    for i, (text, align) in enumerate(lines):
+        x = {"r": x0 + w - len(text), "c": x0 + (w - len(text)) // 2}.get(align, x0)
+        canvas.put(x, top + i, text)
 
 
 def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, int]:
     if isinstance(cell, GroupCell):
-        frame = Frame(cell.group, (0, 0), (0, 0))
-        count = len(group_label(graph, frame))
-        if group_border(graph, frame) == "none":  # no frame: only the label, above
-            return 0, (count + 1 if "N" in cell.sides and count else 0)
-        w = 2 if cell.sides & {"W", "E"} else 0
-        h = (2 + count) if "N" in cell.sides else (2 if "S" in cell.sides else 0)
-        return w, h
+        return _group_cell_size(graph, cell)
     if isinstance(cell, Placed):
         if invisible(graph, cell.node):
             return 3, 3
         lines = node_label(graph, cell.node)
         return (max(len(line) for line, _ in lines) + (3 if split_part(cell.node) else 4),
                 len(lines) + (1 if split_row(cell.node) else 2))
+    if cell.filler:  # spliced in by a group: as big as its column and row happen to be
+        return 0, 0
     if cell.loop:
         width = max((len(t) for t, _ in label_lines(cell.label, "l")), default=0) if cell.label else 0
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
@@ -302,21 +364,11 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
         return "\n"
     geo = geometry(graph, lay)
     canvas = _Canvas(geo.width, geo.height)
-    for frame in lay.frames:
-        x0, y0, w, h = frame_rect(geo, frame)
-        border = group_border(graph, frame)
-        if border != "none":
-            b = style.border(border)
-            canvas.put(x0, y0, _border_line(b.top, w))
-            canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
-            for y in range(y0 + 1, y0 + h - 1):
-                canvas.put(x0, y, b.side[0])
-                canvas.put(x0 + w - 1, y, b.side[1])
-        for i, (text, _) in enumerate(group_label(graph, frame)):
-            canvas.put(x0 + 2 if border != "none" else x0, y0 + 1 + i if border != "none" else y0 + i, text)
     for pos, cell in lay.cells.items():
-        if isinstance(cell, EdgeCell):
-            _draw_edge(canvas, style, graph, cell, *geo.rect(pos))
+        if isinstance(cell, GroupCell):
+            _draw_group_cell(canvas, style, graph, cell, *geo.rect(pos))
+    for pos, cell in _joined_fillers(lay, geo).items():
+        _draw_edge(canvas, style, graph, cell, *geo.rect(pos))
     for pos, cell in lay.cells.items():  # labels that overhang their cell go over the lines
         if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop:
             x0, y0, w, h = geo.rect(pos)
@@ -334,6 +386,23 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
             return text + "\n" + line + "\n\n"
         return "\n" + line + "\n\n" + text
     return text
+
+
+def _joined_fillers(lay: Layout, geo: Geometry) -> dict[tuple[int, int], EdgeCell]:
+    """The edge cells to draw: where a filler piece (spliced in by a group) has room, it takes over
+    the gap and the arrow its neighbour had on that side."""
+    out = {pos: cell for pos, cell in lay.cells.items() if isinstance(cell, EdgeCell)}
+    for (x, y), cell in list(out.items()):
+        if not cell.filler or not (cell.gaps or cell.arrows):
+            continue
+        side = next(iter(cell.gaps | cell.arrows))
+        if not (geo.widths[x] if side in "EW" else geo.heights[y]):
+            continue
+        dx, dy = {"E": (-1, 0), "W": (1, 0), "S": (0, -1), "N": (0, 1)}[side]
+        inner = out.get((x + dx, y + dy))
+        if inner is not None:
+            out[(x + dx, y + dy)] = replace(inner, gaps=inner.gaps - {side}, arrows=inner.arrows - {side})
+    return out
 
 
 def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
