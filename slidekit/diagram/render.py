@@ -373,15 +373,16 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
         if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop:
             x0, y0, w, h = geo.rect(pos)
             if cell.sides == {"E", "W"}:
-                _put_label(canvas, cell.label, x0 + (2 if "W" in cell.gaps else 1), y0 + h // 2 - 1, upward=True)
+                _put_label(canvas, cell.label, x0 + (2 if "W" in cell.gaps else 1), y0 + h // 2 - 1, upward=True,
+                           align=_edge_align(graph, cell))
             elif cell.sides == {"N", "S"}:
-                _put_label(canvas, cell.label, x0 + 4, y0 + h // 2, upward=False)
+                _put_label(canvas, cell.label, x0 + 4, y0 + h // 2, upward=False, align=_edge_align(graph, cell))
     for placed in lay.nodes.values():
         _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size))
     text = canvas.text()
     label = graph.graph_attr("label").strip()
     if label:  # the graph's label, centred over the drawing, a blank line either side
-        line = " " * max(0, (geo.width - len(label)) // 2) + label
+        line = " " * max(0, (geo.width - len(label) - 1) // 2) + label
         if graph.graph_attr("label-pos").strip().lower() == "bottom":
             return text + "\n" + line + "\n\n"
         return "\n" + line + "\n\n" + text
@@ -468,7 +469,7 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             chars[-1] = style.arrow("E")
         if cell.label:
             cy = y0 + h - 2 if cell.label_room else cy
-            _put_label(canvas, cell.label, start + 1, cy - 1, upward=True)
+            _put_label(canvas, cell.label, start + 1, cy - 1, upward=True, align=_edge_align(graph, cell))
         canvas.put(start, cy, "".join(chars))
         if not full_cross:
             return
@@ -483,10 +484,10 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         if full_cross:
             canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
         if cell.label:
-            _put_label(canvas, cell.label, cx + 2, cy, upward=False)
+            _put_label(canvas, cell.label, cx + 2, cy, upward=False, align=_edge_align(graph, cell))
         return
     if cell.label:  # a bend carries the label when its path has no straight cell
-        _put_label(canvas, cell.label, cx + 2, cy - 1, upward=True)
+        _put_label(canvas, cell.label, cx + 2, cy - 1, upward=True, align=_edge_align(graph, cell))
     # a corner (or joint): arms from the centre point
     if "N" in sides:
         for y in range(y0, cy):
@@ -507,9 +508,14 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
     canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
 
 
-def _put_label(canvas: _Canvas, raw: str, x: int, y: int, *, upward: bool) -> None:
+def _edge_align(graph: Graph, cell: EdgeCell) -> str:
+    """The alignment of an edge label's lines (``align``: left, right, center)."""
+    return {"right": "r", "center": "c"}.get(graph.edge_attr(cell.edge, "align").strip().lower(), "l")
+
+
+def _put_label(canvas: _Canvas, raw: str, x: int, y: int, *, upward: bool, align: str = "l") -> None:
     """An edge label: its last line at ``y`` (upward) or its first line at ``y``."""
-    lines = label_lines(raw, "l")
+    lines = label_lines(raw, align)
     width = max(len(t) for t, _ in lines)
     top = y - len(lines) + 1 if upward else y
     for i, (text, align) in enumerate(lines):
