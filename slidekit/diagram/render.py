@@ -324,9 +324,11 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed)
         (x, y), (cw, ch) = placed.pos, placed.size
-        if ch > 1:  # every row of a tall node is at least a box's height
+        if ch > 1:  # a tall node's rows where an edge meets its side are at least a box's height
             for j in range(ch):
-                heights[y + j] = max(heights[y + j], 3)
+                beside = (lay.cells.get((x - 1, y + j)), lay.cells.get((x + cw, y + j)))
+                if any(isinstance(c, EdgeCell) and c.gaps & {"E", "W"} for c in beside):
+                    heights[y + j] = max(heights[y + j], 3)
         have_w = sum(widths[x + i] for i in range(cw))
         have_h = sum(heights[y + j] for j in range(ch))
         widths[x + cw - 1] += max(0, w - have_w)
