@@ -278,7 +278,7 @@ class _Layouter:
         anchor = self.out.nodes[edge.source]
         flow = self.edge_flow(edge)
         side, slot = _port(self.g, edge, "start", flow)
-        if side is not None:
+        if side is not None and (slot is not None or side == flow):  # a port elsewhere: placed along the flow
             return self.place_at_port(edge, anchor, side, slot is not None)
         for _ in range(2):
             for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
