@@ -63,7 +63,7 @@ _LINES_BOX = {
 }
 _LINES_ASCII = {
     "solid": ("-", "|"),
-    "double": ("=", '"'),
+    "double": ("=", "H"),
     "dotted": (".", ":"),
     "dashed": ("- ", "'"),
     "dot-dash": (".-", "!"),
@@ -98,7 +98,7 @@ class Style:
 
     def corner(self, sides: frozenset[str], style: str) -> str:
         if not self.boxart:
-            return "." if style == "dotted" else "+"
+            return {"dotted": ".", "double": "#", "double-dash": "#"}.get(style, "+")
         if style == "double":
             return {frozenset("ES"): "╔", frozenset("WS"): "╗", frozenset("EN"): "╚", frozenset("WN"): "╝"}.get(sides, "╬")
         return _CORNERS_BOX.get(sides, "┼")
@@ -283,7 +283,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
         bare = 6 if {"E", "W"} <= cell.arrows else 5  # " <──> "
         return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
-        return (width + 5 if lines else 3), max(3, len(lines) + 2)
+        return (width + 5 if lines else 5), max(3, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
     if len(cell.sides) >= 3 or (cell.gaps & {"E", "W"}):
         return 5, height
