@@ -453,7 +453,7 @@ def _border_line(spec: str, w: int) -> str:
 def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int) -> None:
     edge_style = graph.edge_attr(cell.edge, "style") or cell.edge.style
     hpat, vch = style.line(edge_style)
-    cy = y0 + h // 2
+    cy = y0 + max(h // 2, h - 2)  # a tall row: the line runs along its last inner line
     cx = x0 + 2
     sides = cell.sides
     if cell.loop:
