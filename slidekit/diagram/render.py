@@ -270,7 +270,8 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
         if invisible(graph, cell.node):
             return 3, 3
         lines = node_label(graph, cell.node)
-        return (max(len(line) for line, _ in lines) + (3 if split_part(cell.node) else 4),
+        pad = 2 if _node_border(graph, cell.node) == "none" else 3 if split_part(cell.node) else 4  # no border: no room for it
+        return (max(len(line) for line, _ in lines) + pad,
                 len(lines) + (1 if split_row(cell.node) else 2))
     if cell.filler:  # spliced in by a group: as big as its column and row happen to be
         return 0, 0
@@ -440,7 +441,8 @@ def _draw_label(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: 
     inner = w - 2
     top_y = y0 + 1 + (h - 2 - len(lines)) // 2
     for i, (line, align) in enumerate(lines):
-        x = {"l": 1, "r": inner - 1 - len(line)}.get(align, (inner - len(line)) // 2)
+        pad = 0 if _node_border(graph, node) == "none" else 1
+        x = {"l": pad, "r": inner - pad - len(line)}.get(align, (inner - len(line)) // 2)
         canvas.put(x0 + 1 + x, top_y + i, line)
 
 
@@ -471,7 +473,10 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             chars[-1] = style.arrow("E")
         if cell.label:
             cy = y0 + h - 2 if cell.label_room else cy
-            _put_label(canvas, cell.label, start + 1, cy - 1, upward=True, align=_edge_align(graph, cell))
+            align = _edge_align(graph, cell)
+            width = max(len(t) for t, _ in label_lines(cell.label, align))
+            lx = {"r": x0 + w - 3 - width, "c": start + 1 + (x0 + w - 4 - start - width) // 2}.get(align, start + 1)
+            _put_label(canvas, cell.label, max(start + 1, lx), cy - 1, upward=True, align=align)
         canvas.put(start, cy, "".join(chars))
         if not full_cross:
             return
