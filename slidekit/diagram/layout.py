@@ -559,7 +559,7 @@ class _Layouter:
             for c in src.side_cells(side):
                 cells: list[Pos] = []
                 cur = c
-                while cur not in targets and cur not in self.out.cells and len(cells) < 64:
+                while cur not in targets and self.passable(cur, side) and len(cells) < 64:
                     cells.append(cur)
                     cur = (cur[0] + dx, cur[1] + dy)
                 if cur in targets and cells:
