@@ -646,8 +646,10 @@ class _Layouter:
         path_end = path[-1]
         # a label widens its cell only on a straight path; a bent path's label overhangs
         straight = first == OPPOSITE[last] and (len({p[0] for p in path}) == 1 or len({p[1] for p in path}) == 1)
-        label_at = min((c for c in path if c not in self.out.cells and _is_straight(path, c, first, last)),
-                       default=None)  # a bent path's label: on its leftmost (topmost) straight cell
+        label_at = min((c for c in path[1:] if c not in self.out.cells and _is_straight(path, c, first, last)),
+                       default=None)  # a bent path's label: on its leftmost (topmost) straight cell after the first
+        if label_at is None:
+            label_at = path[0] if path[0] not in self.out.cells and _is_straight(path, path[0], first, last) else None
         if joined:  # the path ends on a cell of an edge sharing its end port: a joint
             join_cell = self.out.cells[path[-1]]
             assert isinstance(join_cell, EdgeCell)
@@ -678,7 +680,7 @@ class _Layouter:
             if edge.label and not label_done and cell.sides in ({"E", "W"}, {"N", "S"}) \
                     and (straight or cur == label_at):
                 cell.label = edge.label
-                cell.label_room = straight
+                cell.label_room = straight or _run_length(path, i, first, last) == 1  # a bent one: alone in its run
                 label_done = True
             self.out.cells[cur] = cell
 
@@ -704,6 +706,18 @@ def _is_straight(path: list[Pos], cell: Pos, first: str, last: str) -> bool:
     a = first if i == 0 else _dir(cell, path[i - 1])
     b = last if i == len(path) - 1 else _dir(cell, path[i + 1])
     return a == OPPOSITE[b]
+
+
+def _run_length(path: list[Pos], i: int, first: str, last: str) -> int:
+    """How many straight cells in a row (along the same line) the path has around ``path[i]``."""
+    axis = 0 if _dir(path[i], path[i + 1] if i + 1 < len(path) else path[i - 1]) in "NS" else 1
+    count = 1
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(path) and path[j][axis] == path[i][axis] and _is_straight(path, path[j], first, last):
+            count += 1
+            j += step
+    return count
 
 
 def _toward(cell: Pos, node: Placed) -> str:

@@ -282,7 +282,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
         bare = 6 if {"E", "W"} <= cell.arrows else 5  # " <──> "
-        return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
+        return (width + 5 if lines else bare), len(lines) + (2 if cell.gaps else 1) if lines else 2
     if cell.sides == {"N", "S"}:
         return (width + 5 if lines else 5), max(3, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
@@ -472,7 +472,7 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         if "E" in cell.arrows and chars:
             chars[-1] = style.arrow("E")
         if cell.label:
-            cy = y0 + h - 2 if cell.label_room else cy
+            cy = (y0 + h - 2 if cell.gaps else y0 + len(label_lines(cell.label, "l"))) if cell.label_room else cy
             align = _edge_align(graph, cell)
             width = max(len(t) for t, _ in label_lines(cell.label, align))
             lx = {"r": x0 + w - 3 - width, "c": start + 1 + (x0 + w - 4 - start - width) // 2}.get(align, start + 1)
