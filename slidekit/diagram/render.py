@@ -309,6 +309,18 @@ class Geometry:
         return self.colx[x], self.rowy[y], w, h
 
 
+def _run_size(lay: Layout, pos: tuple[int, int], cell: EdgeCell, w: int, h: int) -> tuple[int, int]:
+    """A bare straight run of an edge across empty lines is as long as one cell: its later cells
+    take no room along the run."""
+    if cell.label or cell.gaps or cell.arrows or cell.cross or cell.loop or cell.sides not in ({"E", "W"}, {"N", "S"}):
+        return w, h
+    horizontal = cell.sides == {"E", "W"}
+    prev = lay.cells.get((pos[0] - 1, pos[1]) if horizontal else (pos[0], pos[1] - 1))
+    if isinstance(prev, EdgeCell) and prev.edge is cell.edge and prev.sides == cell.sides and not prev.cross:
+        return (0, h) if horizontal else (w, 0)
+    return w, h
+
+
 def geometry(graph: Graph, lay: Layout) -> Geometry:
     xs = sorted({p[0] for p in lay.cells})
     ys = sorted({p[1] for p in lay.cells})
@@ -320,6 +332,8 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
             multi.append(cell)
             continue
         w, h = _cell_size(graph, cell)
+        if isinstance(cell, EdgeCell):
+            w, h = _run_size(lay, pos, cell, w, h)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
     for placed in {id(p): p for p in multi}.values():
