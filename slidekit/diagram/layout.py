@@ -464,8 +464,7 @@ class _Layouter:
             return (-min_x, -min_y)
         last = max(p[1] for p in self.out.cells)
         y = last + 1 - min_y
-        if node.group is not None and any(isinstance(o, Placed) and o.node.group is not None
-                                          for p, o in self.out.cells.items() if p[1] == last):
+        if node.group is not None and any(_grouped(o) for p, o in self.out.cells.items() if p[1] == last):
             y += 1  # a grouped node below grouped ones: a row between keeps their frames apart
         for _ in range(256):
             if self.fits(node, (-min_x, y)):
@@ -699,6 +698,14 @@ class _Layouter:
             self.route(e)
         splice_groups(self.g, self.out)
         return self.out
+
+
+def _grouped(cell: Placed | EdgeCell | GroupCell) -> bool:
+    """A grouped node's cell, or a cell of an edge within a group."""
+    if isinstance(cell, Placed):
+        return cell.node.group is not None
+    return isinstance(cell, EdgeCell) and cell.edge.source.group is not None \
+        and cell.edge.source.group is cell.edge.target.group
 
 
 def _is_straight(path: list[Pos], cell: Pos, first: str, last: str) -> bool:

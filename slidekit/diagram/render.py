@@ -168,6 +168,8 @@ class _Canvas:
 
     def text(self) -> str:
         lines = ["".join(r).rstrip() for r in self.rows]
+        while len(lines) > 1 and not lines[-1]:  # blank lines at the bottom are left out
+            lines.pop()
         return "\n".join(lines) + "\n"
 
 
@@ -285,7 +287,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
         return (width + 5 if lines else bare), len(lines) + (2 if cell.gaps else 1) if lines else 2
     if cell.sides == {"N", "S"}:
         return (width + 5 if lines else 5), max(3, len(lines) + 2)
-    height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
+    height = 3  # the arm above, the centre line, the arm (or a blank) below
     if len(cell.sides) >= 3 or (cell.gaps & {"E", "W"}):
         return 5, height
     return 3, height
