@@ -291,13 +291,6 @@ def group_label(graph: Graph, frame: Frame, boxart: bool = True) -> list[tuple[s
     return [line for line in shorten(graph, label_lines(raw, "l"), boxart) if line[0]] if raw else []
 
 
-def group_label_below(graph: Graph, frame: Frame) -> bool:
-    """``labelpos: bottom`` (or ``label-pos``): the group's label goes at the bottom of its frame."""
-    attrs = frame.group.attrs
-    value = graph.attr("group", attrs, "labelpos") or graph.attr("group", attrs, "label-pos")
-    return value.strip().lower() == "bottom"
-
-
 def group_border(graph: Graph, frame: Frame) -> str:
     return _group_border(graph, frame.group)
 
