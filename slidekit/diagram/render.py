@@ -347,11 +347,14 @@ def _draw_group_cell(canvas: _Canvas, style: Style, graph: Graph, cell: GroupCel
             if "E" in sides:
                 line[-1] = right
             canvas.put(x0, y, "".join(line))
-        for y in range(y0 + ("N" in sides), y0 + h - ("S" in sides)):
+        alt = ":" if border == "dot-dot-dash" else "}" if border == "wave" and not style.boxart else ""
+        first = y0 + ("N" in sides)
+        for y in range(first, y0 + h - ("S" in sides)):
+            odd = bool(alt) and (y - first) % 2 == 1  # some styles alternate two glyphs down each cell
             if "W" in sides:
-                canvas.put(x0, y, b.side[0])
+                canvas.put(x0, y, alt if odd else b.side[0])
             if "E" in sides:
-                canvas.put(x0 + w - 1, y, b.side[1])
+                canvas.put(x0 + w - 1, y, alt if odd else b.side[1])
     if not cell.label:
         return
     lines = _group_label_lines(graph, cell.group, style.boxart)
