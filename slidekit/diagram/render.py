@@ -325,7 +325,8 @@ def _group_cell_size(graph: Graph, cell: GroupCell, boxart: bool = True) -> tupl
         w = max(w, max(len(t) for t, _ in lines) + 2)
     h = 0
     if "N" in cell.sides:
-        h = framed + 1 + (0 if label_bottom(graph, cell.group) else len(lines))
+        below = label_bottom(graph, cell.group)
+        h = 2 + (0 if below else len(lines)) if framed else (0 if below else len(lines) + 1)
     if "S" in cell.sides:
         h = max(h, 2 * framed + (len(lines) + (not framed) if label_bottom(graph, cell.group) else 0))
     return w, h
@@ -360,6 +361,8 @@ def _draw_group_cell(canvas: _Canvas, style: Style, graph: Graph, cell: GroupCel
     lines = _group_label_lines(graph, cell.group, style.boxart)
     framed = border != "none"
     top = y0 + framed if "N" in sides and not label_bottom(graph, cell.group) else y0 + h - framed - len(lines)
+    if not framed and label_bottom(graph, cell.group):
+        top = y0  # no frame: the label, then a blank
     for i, (text, align) in enumerate(lines):
         x = {"r": x0 + w - len(text), "c": x0 + (w - len(text)) // 2}.get(align, x0)
         canvas.put(x, top + i, text)
