@@ -151,8 +151,8 @@ def splice_groups(graph: Graph, lay: Layout) -> None:
             if q in cells or (q[0] not in spliced_x if dx else q[1] not in spliced_y):
                 continue
             frame = group_cells.get(q)
-            if side in cell.gaps and (frame.sides if frame is not None else side != "S"):
-                continue  # the hole to a node is filled inside a group (not on its border), or above the node
+            if side in cell.gaps and (frame.sides if frame is not None else side != "S" or side not in cell.arrows):
+                continue  # the hole to a node is filled inside a group (not on its border), or above a node entered from the north
             piece = replace(cell, sides={side, _OPPOSITE[side]}, gaps={side} & cell.gaps,
                             arrows={side} & cell.arrows, label="", cross=False, filler=True)
             cells[q] = piece
