@@ -590,12 +590,12 @@ class _Layouter:
         starts = [(s, c) for s in order if start_side in (None, s) for c in src.side_cells(s)]
         goals = {c: s for s in order if end_side in (None, s) for c in dst.side_cells(s)}
         goals.update(dict.fromkeys(joinable, "J"))
-        heap: list[tuple[int, int, Pos, str, tuple[Pos, ...]]] = []
+        heap: list[tuple[int, int, int, Pos, str, tuple[Pos, ...]]] = []
         tie = 0
         for side, cell in starts:
             if self.passable(cell, side, joinable):
                 tie += 1
-                heapq.heappush(heap, (1 + self.h(cell, goals), tie, cell, side, (cell,)))
+                heapq.heappush(heap, (1 + self.h(cell, goals), order.index(side), tie, cell, side, (cell,)))
         seen: dict[tuple[Pos, str], int] = {}
         xs = [p[0] for p in self.out.cells] + [p[0] for p in goals]
         ys = [p[1] for p in self.out.cells] + [p[1] for p in goals]
@@ -603,7 +603,7 @@ class _Layouter:
         limit = 20000
         while heap and limit:
             limit -= 1
-            f, _, cell, heading, path = heapq.heappop(heap)
+            f, rank, _, cell, heading, path = heapq.heappop(heap)
             cost = f - self.h(cell, goals)
             if cell in goals and (cell not in self.out.cells or (cell in joinable and not anywhere)):
                 return list(path)
@@ -618,9 +618,12 @@ class _Layouter:
                 if nxt in path or not self.passable(nxt, side, joinable):
                     continue
                 step = 1 + (6 if side != heading else 0) + (30 if nxt in self.out.cells else 0)
+                end_side = goals.get(nxt)
+                if end_side in _CLOCKWISE and side != OPPOSITE[end_side]:
+                    step += 6  # the turn into the target node is a bend too
                 step += 50 if anywhere and nxt in joinable else 0
                 tie += 1
-                heapq.heappush(heap, (cost + step + self.h(nxt, goals), tie, nxt, side, path + (nxt,)))
+                heapq.heappush(heap, (cost + step + self.h(nxt, goals), rank, tie, nxt, side, path + (nxt,)))
         return None
 
     @staticmethod
