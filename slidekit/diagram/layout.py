@@ -378,7 +378,8 @@ class _Layouter:
                 self.route(e)
 
     def route_all_placed(self) -> None:
-        for e in sorted(self.g.edges, key=lambda e: e.order):
+        rank = {n: i for i, n in enumerate(self.out.nodes)}  # the edges of nodes placed earlier first
+        for e in sorted(self.g.edges, key=lambda e: (e.source is e.target, rank.get(e.source, 1 << 30), e.order)):
             if e.source in self.out.nodes and e.target in self.out.nodes:
                 self.route(e)
 
