@@ -466,13 +466,27 @@ class _Layouter:
         # a later part starts with its first node in column 0 (its cluster may reach further left)
         last = max(p[1] for p in self.out.cells)
         y = last + 1 - min_y
-        if node.group is not None and any(_grouped(o) for p, o in self.out.cells.items() if p[1] == last):
-            y += 1  # a grouped node below grouped ones: a row between keeps their frames apart
+        if self._part_grouped(node) and any(_grouped(o) for p, o in self.out.cells.items() if p[1] == last):
+            y += 1  # a part with grouped nodes below grouped ones: a row between keeps their frames apart
         for _ in range(256):
             if self.fits(node, (0, y)):
                 break
             y += 1
         return (0, y)
+
+    def _part_grouped(self, node: Node) -> bool:
+        """Whether the unplaced part connected to ``node`` has a node in a group."""
+        seen = {node}
+        todo = [node]
+        while todo:
+            cur = todo.pop()
+            if cur.group is not None:
+                return True
+            for nxt in [e.target for e in self.succ[cur]] + [e.source for e in self.pred[cur]]:
+                if nxt not in seen and nxt not in self.out.nodes:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return False
 
     # -- routing ------------------------------------------------------------------------------
     def route(self, edge: Edge) -> None:
