@@ -275,10 +275,10 @@ class _Parser:
             node = Node(name, order=len(self.graph.nodes))
             self.graph.nodes[name] = node
             self.add_to_group(node)
-        elif self.group_stack and node.group is not self.group_stack[-1]:  # named again in a group: moves there
+        elif self.group_stack and node.group is not self.group_stack[-1]:  # a later mention in a group moves it there
             if node.group is not None:
                 node.group.nodes.remove(node)
-                node.group = None
+            node.group = None
             self.add_to_group(node)
         return node
 

@@ -60,7 +60,7 @@ _LINES_BOX = {
     "dot-dot-dash": ("··-", "┆"),
     "wave": ("∼", "≀"),
     "bold": ("━", "┃"),
-    "double-dash": ("═ ", "║"),
+    "double-dash": ("═ ", "∥"),
 }
 _LINES_ASCII = {
     "solid": ("-", "|"),
@@ -100,7 +100,7 @@ class Style:
     def corner(self, sides: frozenset[str], style: str) -> str:
         if not self.boxart:
             return {"dotted": ".", "double": "#", "double-dash": "#"}.get(style, "+")
-        if style == "double":
+        if style in ("double", "double-dash"):
             return {frozenset("ES"): "╔", frozenset("WS"): "╗", frozenset("EN"): "╚", frozenset("WN"): "╝"}.get(sides, "╬")
         return _CORNERS_BOX.get(sides, "┼")
 
@@ -259,7 +259,7 @@ def _shows_box(graph: Graph, node: Node) -> bool:
 def shares_left(graph: Graph, lay: Layout, placed: Placed) -> bool:
     """A node placed relative to others (an autosplit field, a node with an ``origin``) right
     beside another visible node shares that node's right border."""
-    if "_split" not in placed.node.attrs and not graph.node_attr(placed.node, "origin"):
+    if "_split" not in placed.node.attrs and not graph.node_attr(placed.node, "origin") and not placed.share_left:
         return False
     x, y = placed.pos
     left = lay.cells.get((x - 1, y))
@@ -268,7 +268,7 @@ def shares_left(graph: Graph, lay: Layout, placed: Placed) -> bool:
 
 def shares_top(graph: Graph, lay: Layout, placed: Placed) -> bool:
     """A later row of an autosplit node shares the bottom border of the visible field above."""
-    if not split_row(placed.node):
+    if not split_row(placed.node) and not placed.share_top:  # (or a cluster's node below another)
         return False
     x, y = placed.pos
     up = lay.cells.get((x, y - 1))
@@ -391,16 +391,52 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
     lines = edge_label(graph, cell.edge, cell.label, boxart) if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
+        if _plain(cell):  # a line through: no width of its own (see _straight_runs)
+            return 0, 3
         # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
         pattern = _LINES_BOX.get(graph.edge_attr(cell.edge, "style") or cell.edge.style, ("─", ""))[0]
         bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
-        return (width + 5 if lines else bare), len(lines) + (2 if cell.gaps else 1) if lines else 2
+        return (width + (6 if cell.edge.bidirectional else 5) if lines else bare), len(lines) + 2 if lines else 3
     if cell.sides == {"N", "S"}:
-        return (width + 5 if lines else 5), max(3, len(lines) + 2)
-    height = 3  # the arm above, the centre line, the arm (or a blank) below
+        if _plain(cell):
+            return 3, 0
+        bare = 4 if cell.edge.bidirectional and cell.gaps else 3
+        return (width + 5 if lines else 3), max(bare, len(lines) + 2)
+    height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
     if len(cell.sides) >= 3 or cell.gaps:
         return 5, height
-    return 3, height
+    return 5, height
+
+
+def _plain(cell: object) -> bool:
+    """A horizontal edge cell that only passes through (no node, label, arrow or crossing)."""
+    return (isinstance(cell, EdgeCell) and cell.sides in ({"E", "W"}, {"N", "S"}) and not cell.gaps
+            and not cell.label and not cell.loop and not cell.cross)
+
+
+def _plain_along(cell: object, sides: set[str]) -> bool:
+    return _plain(cell) and isinstance(cell, EdgeCell) and cell.sides == sides
+
+
+def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int]) -> None:
+    """A run of pass-through cells between two bends that both touch a node (a U-turn) is at
+    least 5 wide (3 high; its last column or row grows); other runs need no room."""
+    for (x, y), cell in lay.cells.items():
+        if not isinstance(cell, EdgeCell) or not _plain(cell):
+            continue
+        dx, dy = (1, 0) if cell.sides == {"E", "W"} else (0, 1)
+        if _plain_along(lay.cells.get((x - dx, y - dy)), cell.sides):
+            continue
+        n = 0
+        while _plain_along(lay.cells.get((x + dx * (n + 1), y + dy * (n + 1))), cell.sides):
+            n += 1
+        ends = (lay.cells.get((x - dx, y - dy)), lay.cells.get((x + dx * (n + 1), y + dy * (n + 1))))
+        if not all(isinstance(c, EdgeCell) and c.sides != cell.sides and c.gaps for c in ends):
+            continue  # only a U-turn between two bends at nodes needs room of its own
+        if dx:
+            widths[x + n] += max(0, 5 - sum(widths[x + i] for i in range(n + 1)))
+        else:
+            heights[y + n] += max(0, 3 - sum(heights[y + i] for i in range(n + 1)))
 
 
 @dataclass(frozen=True)
@@ -421,18 +457,6 @@ class Geometry:
         return self.colx[x], self.rowy[y], w, h
 
 
-def _run_size(lay: Layout, pos: tuple[int, int], cell: EdgeCell, w: int, h: int) -> tuple[int, int]:
-    """A bare straight run of an edge across empty lines is as long as one cell: its later cells
-    take no room along the run."""
-    if cell.label or cell.gaps or cell.arrows or cell.cross or cell.loop or cell.sides not in ({"E", "W"}, {"N", "S"}):
-        return w, h
-    horizontal = cell.sides == {"E", "W"}
-    prev = lay.cells.get((pos[0] - 1, pos[1]) if horizontal else (pos[0], pos[1] - 1))
-    if isinstance(prev, EdgeCell) and prev.edge is cell.edge and prev.sides == cell.sides and not prev.cross:
-        return (0, h) if horizontal else (w, 0)
-    return w, h
-
-
 def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
     xs = sorted({p[0] for p in lay.cells})
     ys = sorted({p[1] for p in lay.cells})
@@ -445,12 +469,11 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
             multi.append(cell)
             continue
         w, h = _cell_size(graph, cell, lay, boxart)
-        if isinstance(cell, EdgeCell):
-            w, h = _run_size(lay, pos, cell, w, h)
         if h and not isinstance(cell, GroupCell):
             busy.add(pos[1])
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
+    _straight_runs(lay, widths, heights)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed, lay, boxart)
         (x, y), (cw, ch) = placed.pos, placed.size
@@ -701,8 +724,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             canvas.put(cx, y, ch)
         if full_cross:
             canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
-        if cell.label:
-            _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy, upward=False)
+        if cell.label:  # its lines centred beside the line (from the second row)
+            lines = edge_label(graph, cell.edge, cell.label, style.boxart)
+            _put_label(canvas, lines, cx + 2, y0 + (h - len(lines) + 1) // 2, upward=False)
         return
     if cell.label:  # a bend carries the label when its path has no straight cell
         _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy - 1, upward=True)
