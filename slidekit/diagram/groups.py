@@ -155,6 +155,7 @@ def splice_groups(graph: Graph, lay: Layout) -> None:
                 continue  # the hole to a node is filled inside a group (not on its border), or above a node entered from the north
             piece = replace(cell, sides={side, _OPPOSITE[side]}, gaps={side} & cell.gaps,
                             arrows={side} & cell.arrows, label="", cross=False, filler=True)
+            piece.hole = frame is None and side in cell.gaps  # outside a group: sized like an edge where the line has room
             cells[q] = piece
     for c, gc in group_cells.items():
         if c not in cells:

@@ -60,6 +60,7 @@ class EdgeCell:
     loop: str = ""  # a self-loop: the side of its node it sits on
     label_room: bool = True  # the label adds to the cell's size (else it overhangs the next cells)
     filler: bool = False  # a piece spliced in between a group's lines: it takes no room of its own
+    hole: bool = False  # a filler between an edge's end and its node outside a group
 
 
 @dataclass(eq=False)

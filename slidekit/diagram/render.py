@@ -474,6 +474,9 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
     _straight_runs(lay, widths, heights)
+    for (_, y), cell in lay.cells.items():  # an edge's end in a spliced row that has room: a whole edge cell
+        if isinstance(cell, EdgeCell) and cell.hole and heights[y]:
+            heights[y] = max(heights[y], 3)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed, lay, boxart)
         (x, y), (cw, ch) = placed.pos, placed.size
