@@ -102,6 +102,8 @@ class Style:
             return {"dotted": ".", "double": "#", "double-dash": "#"}.get(style, "+")
         if style in ("double", "double-dash"):
             return {frozenset("ES"): "╔", frozenset("WS"): "╗", frozenset("EN"): "╚", frozenset("WN"): "╝"}.get(sides, "╬")
+        if style == "dashed" and sides == frozenset("EN"):  # Graph::Easy draws this bend as its line
+            return "╵"
         return _CORNERS_BOX.get(sides, "┼")
 
 
