@@ -19,6 +19,11 @@ class Border:
     top: str  # left corner, fill, right corner
     side: str  # left, right
     bottom: str
+    cycle: str = ""  # both sides' characters, repeating downwards (instead of ``side``)
+
+    def at(self, row: int, right: bool) -> str:
+        """The left (right) side's character on the ``row``-th line below the top (0-based)."""
+        return self.cycle[row % len(self.cycle)] if self.cycle else self.side[right]
 
 
 _BORDERS_BOX = {
@@ -29,8 +34,11 @@ _BORDERS_BOX = {
     "bold": Border("┏━┓", "┃┃", "┗━┛"),
     "wave": Border("┌∼┐", "≀≀", "└∼┘"),
     "dot-dash": Border("┌-·┐", "!!", "└-·┘"),
-    "dot-dot-dash": Border("┌·-·┐", "││", "└·-·┘"),
+    "dot-dot-dash": Border("┌·-·┐", "││", "└·-·┘", "│:"),
     "double-dash": Border("╔ ═╗", "∥∥", "╚ ═╝"),
+    "bold-dash": Border("┏ ━┓", "╻╻", "┗ ━┛"),
+    "broad": Border("▛▀▜", "▌▐", "▙▄▟"),
+    "wide": Border("███", "██", "███"),
     "none": Border("   ", "  ", "   "),
     "rounded": Border("╭─╮", "││", "╰─╯"),
 }
@@ -40,10 +48,13 @@ _BORDERS_ASCII = {
     "dashed": Border("+ -+", "''", "+ -+"),
     "double": Border("#=#", "HH", "#=#"),
     "bold": Border("###", "##", "###"),
-    "wave": Border("+~+", "{{", "+~+"),
+    "wave": Border("+~+", "{{", "+~+", "{}"),
     "dot-dash": Border("+-.+", "!!", "+-.+"),
-    "dot-dot-dash": Border("+.-.+", "||", "+.-.+"),
+    "dot-dot-dash": Border("+.-.+", "||", "+.-.+", "|:"),
     "double-dash": Border("# =#", '""', "# =#"),
+    "bold-dash": Border("# ##", "##", "# ##", "# "),
+    "broad": Border("###", "##", "###"),
+    "wide": Border("###", "##", "###"),
     "none": Border("   ", "  ", "   "),
     "rounded": Border(" - ", "||", " - "),
 }
@@ -55,28 +66,49 @@ _LINES_BOX = {
     "dotted": ("·", ":"),
     "dashed": ("╴", "╵"),
     "dot-dash": ("·-", "!"),
-    "dot-dot-dash": ("··-", "┆"),
+    "dot-dot-dash": ("··-", "!"),
     "wave": ("∼", "≀"),
     "bold": ("━", "┃"),
-    "double-dash": ("═ ", "║"),
+    "double-dash": ("═ ", "∥"),
+    "bold-dash": ("━ ", "╻"),
+    "broad": ("▬", "▮"),
+    "wide": ("█", "█"),
 }
 _LINES_ASCII = {
     "solid": ("-", "|"),
-    "double": ("=", '"'),
+    "double": ("=", "H"),
     "dotted": (".", ":"),
     "dashed": ("- ", "'"),
     "dot-dash": (".-", "!"),
     "dot-dot-dash": ("..-", "!"),
-    "wave": ("~", "{"),
+    "wave": ("~", "}"),
     "bold": ("#", "#"),
     "double-dash": ("= ", '"'),
+    "bold-dash": ("# ", "#"),
+    "broad": ("#", "#"),
+    "wide": ("#", "#"),
 }
 _ARROWS_BOX = {"E": ">", "W": "<", "N": "∧", "S": "∨"}
 _ARROWS_ASCII = {"E": ">", "W": "<", "N": "^", "S": "v"}
-_CORNERS_BOX = {
-    frozenset("ES"): "┌", frozenset("WS"): "┐", frozenset("EN"): "└", frozenset("WN"): "┘",
-    frozenset("NSE"): "├", frozenset("NSW"): "┤", frozenset("EWS"): "┬", frozenset("EWN"): "┴",
-    frozenset("NSEW"): "┼",
+_CORNER_SIDES = [frozenset(s) for s in ("ES", "WS", "EN", "WN", "NSE", "NSW", "EWS", "EWN", "NSEW")]
+
+
+def _corner_set(chars: str) -> dict[frozenset[str], str]:
+    """Corners and joints, in the order of ``_CORNER_SIDES``."""
+    return dict(zip(_CORNER_SIDES, chars))
+
+
+_CORNERS_BOX = _corner_set("┌┐└┘├┤┬┴┼")
+# the corners (and joints) of an edge, by its style (default: _CORNERS_BOX; ascii: "+")
+_STYLE_CORNERS_BOX = {
+    "bold": _corner_set("┏┓┗┛┣┫┳┻╋"), "bold-dash": _corner_set("┏┓┗┛┣┫┳┻╋"),
+    "double": _corner_set("╔╗╚╝╠╣╦╩╬"), "double-dash": _corner_set("╔╗╚╝╠╣╦╩╬"),
+    "broad": _corner_set("█" * 9), "wide": _corner_set("█" * 9),
+    "dotted": _corner_set("┌┐└┘:::::"), "wave": _corner_set("┌┐└┘┼┼┼┼┼"),
+}
+_STYLE_CORNERS_ASCII = {
+    "dotted": _corner_set("....:::::"), "wave": _corner_set("****+++++"),
+    **{name: _corner_set("#" * 9) for name in ("bold", "bold-dash", "double", "double-dash", "broad", "wide")},
 }
 
 
@@ -97,10 +129,8 @@ class Style:
 
     def corner(self, sides: frozenset[str], style: str) -> str:
         if not self.boxart:
-            return "." if style == "dotted" else "+"
-        if style == "double":
-            return {frozenset("ES"): "╔", frozenset("WS"): "╗", frozenset("EN"): "╚", frozenset("WN"): "╝"}.get(sides, "╬")
-        return _CORNERS_BOX.get(sides, "┼")
+            return _STYLE_CORNERS_ASCII.get(style, {}).get(sides, "+")
+        return _STYLE_CORNERS_BOX.get(style, _CORNERS_BOX).get(sides, "┼")
 
 
 def label_lines(raw: str, align: str = "c") -> list[tuple[str, str]]:
@@ -139,7 +169,7 @@ def node_label(graph: Graph, node: Node) -> list[tuple[str, str]]:
 def _rounded(b: Border, arcs: bool) -> Border:
     """A border with rounded corners (arcs), or none where the style has no arc (blank)."""
     tl, tr, bl, br = ("╭", "╮", "╰", "╯") if arcs else (" ", " ", " ", " ")
-    return Border(tl + b.top[1:-1] + tr, b.side, bl + b.bottom[1:-1] + br)
+    return Border(tl + b.top[1:-1] + tr, b.side, bl + b.bottom[1:-1] + br, b.cycle)
 
 
 def _node_border(graph: Graph, node: Node) -> str:
@@ -217,11 +247,13 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
     lines = label_lines(cell.label, "l") if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
+    # a dot-dot-dash line takes one more column, as if it ran east-west ("..-")
+    ddd = (graph.edge_attr(cell.edge, "style") or cell.edge.style) == "dot-dot-dash"
     if cell.sides == {"E", "W"}:
         bare = 6 if {"E", "W"} <= cell.arrows else 5  # " <──> "
-        return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
+        return (width + 5 if lines else bare) + ddd, len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
-        return (width + 5 if lines else 3), max(3, len(lines) + 2)
+        return (width + 6 if lines else 6) if ddd else (width + 5 if lines else 3), max(3, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
     if len(cell.sides) >= 3 or (cell.gaps & {"E", "W"}):
         return 5, height
@@ -310,8 +342,8 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
             canvas.put(x0, y0, _border_line(b.top, w))
             canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
             for y in range(y0 + 1, y0 + h - 1):
-                canvas.put(x0, y, b.side[0])
-                canvas.put(x0 + w - 1, y, b.side[1])
+                canvas.put(x0, y, b.at(y - y0 - 1, False))
+                canvas.put(x0 + w - 1, y, b.at(y - y0 - 1, True))
         for i, (text, _) in enumerate(group_label(graph, frame)):
             canvas.put(x0 + 2 if border != "none" else x0, y0 + 1 + i if border != "none" else y0 + i, text)
     for pos, cell in lay.cells.items():
@@ -348,9 +380,9 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
             canvas.put(x0 + 1, y0, _border_line(b.top, w)[1:])
         canvas.put(x0 + (1 if left else 0), y0 + h - 1, _border_line(b.bottom, w)[1 if left else 0:])
         for y in range(y0 + 1, y0 + h - 1):
-            canvas.put(x0 + w - 1, y, b.side[1])
+            canvas.put(x0 + w - 1, y, b.at(y - y0 - 1, True))
             if not left:
-                canvas.put(x0, y, b.side[0])
+                canvas.put(x0, y, b.at(y - y0 - 1, False))
         _draw_label(canvas, graph, node, x0, y0, w, h)
         return
     b = style.border(_node_border(graph, node))
@@ -359,7 +391,7 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
     canvas.put(x0, y0, _border_line(b.top, w))
     canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
     for y in range(y0 + 1, y0 + h - 1):
-        canvas.put(x0, y, b.side[0] + " " * (w - 2) + b.side[1])
+        canvas.put(x0, y, b.at(y - y0 - 1, False) + " " * (w - 2) + b.at(y - y0 - 1, True))
     _draw_label(canvas, graph, node, x0, y0, w, h)
 
 
@@ -397,8 +429,8 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             chars[0] = style.arrow("W")
         if "E" in cell.arrows and chars:
             chars[-1] = style.arrow("E")
+        cy = y0 + max(h // 2, h - 2)  # a tall row: the line runs along its last text line
         if cell.label:
-            cy = y0 + h - 2 if cell.label_room else cy
             _put_label(canvas, cell.label, start + 1, cy - 1, upward=True)
         canvas.put(start, cy, "".join(chars))
         if not full_cross:

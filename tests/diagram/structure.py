@@ -134,7 +134,7 @@ def _near(grid: list[str], boxes: list[Rect], rect: Rect) -> set[tuple[int, int]
 
 
 def _glyph(ch: str) -> bool:
-    return ch != " " and (not ch.isalnum() or ch == "v")
+    return ch != " " and (not ch.isalnum() or ch in "vH")  # "H": a double line's vertical in ascii
 
 
 def _connected(grid: list[str], boxes: list[Rect], src: Rect, dst: Rect, directed: bool,
