@@ -245,11 +245,11 @@ class _Layouter:
             ports.add((key, side, slot) if slot is not None else id(e))
         degree = len(ports)
         w, h = self.given_size(placed.node)
-        while 2 * (w + h) < degree:
+        while w + h + 2 < degree:
             if (h <= w) == (self.flow in "EW"):
-                h += 1
+                h += 2
             else:
-                w += 1
+                w += 2
         x, y = placed.pos
         extra = [(x + i, y + j) for i in range(w) for j in range(h) if (x + i, y + j) not in placed.covers()]
         if extra and all(self.free(c) for c in extra):
@@ -312,7 +312,7 @@ class _Layouter:
         out = []
         for d in (flow, turn(flow, 1), turn(flow, 2), turn(flow, 3)):
             dx, dy = DELTA[d]
-            for mid in anchor.side_cells(d):
+            for mid in anchor.side_cells(d)[::2]:
                 out.append((d, mid, (mid[0] + dx * gap, mid[1] + dy * gap)))
         return out
 

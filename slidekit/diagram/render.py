@@ -284,19 +284,22 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
     widths = dict.fromkeys(range(xs[0], xs[-1] + 1), 0)
     heights = dict.fromkeys(range(ys[0], ys[-1] + 1), 0)
     multi = []
+    used_rows = set()
     for pos, cell in lay.cells.items():
         if isinstance(cell, Placed) and cell.size != (1, 1):
             multi.append(cell)
             continue
+        used_rows.add(pos[1])
         w, h = _cell_size(graph, cell)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed)
         (x, y), (cw, ch) = placed.pos, placed.size
-        if ch > 1:  # every row of a tall node is at least a box's height
+        if ch > 1:  # every row of a tall node is at least a box's height, unless nothing else is in it
             for j in range(ch):
-                heights[y + j] = max(heights[y + j], 3)
+                if y + j in used_rows:
+                    heights[y + j] = max(heights[y + j], 3)
         have_w = sum(widths[x + i] for i in range(cw))
         have_h = sum(heights[y + j] for j in range(ch))
         widths[x + cw - 1] += max(0, w - have_w)
