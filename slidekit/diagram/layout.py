@@ -306,11 +306,11 @@ class _Layouter:
         return False
 
     @staticmethod
-    def around(anchor: Placed, flow: str, gap: int = 1) -> list[tuple[str, Pos, Pos]]:
-        """(side, edge cell, node cell) spots around a node: the flow's front, right, back, left;
-        ``gap`` edge cells between."""
+    def around(anchor: Placed, flow: str, gap: int = 1, turns: tuple[int, ...] = (0, 1, 2, 3)) -> list[tuple[str, Pos, Pos]]:
+        """(side, edge cell, node cell) spots around a node: the flow's front, right, back, left
+        (or ``turns``); ``gap`` edge cells between."""
         out = []
-        for d in (flow, turn(flow, 1), turn(flow, 2), turn(flow, 3)):
+        for d in (turn(flow, t) for t in turns):
             dx, dy = DELTA[d]
             for mid in anchor.side_cells(d)[::2]:
                 out.append((d, mid, (mid[0] + dx * gap, mid[1] + dy * gap)))
@@ -363,7 +363,7 @@ class _Layouter:
         """Place ``edge.source`` next to its placed target."""
         anchor = self.out.nodes[edge.target]
         flow = self.node_flow(edge.target)
-        for _d, mid, pos in self.around(anchor, flow, self.gap(edge)):
+        for _d, mid, pos in self.around(anchor, flow, self.gap(edge), (0, 2, 1, 3)):  # front, back, right, left
             if self.fits(edge.source, pos) and self.free(mid) and mid not in dict(self.members(edge.source, pos)).values():
                 self.put(edge.source, pos)
                 self.route(edge)
