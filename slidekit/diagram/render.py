@@ -89,6 +89,9 @@ _LINES_ASCII = {
     "wide": ("#", "#"),
 }
 _ARROWS_BOX = {"E": ">", "W": "<", "N": "∧", "S": "∨"}
+# arrow-style closed / filled (boxart only; ascii draws every style as the open one)
+_ARROW_STYLES_BOX = {"closed": {"E": "▷", "W": "◁", "N": "△", "S": "▽"},
+                     "filled": {"E": "▶", "W": "◀", "N": "▲", "S": "▼"}}
 _ARROWS_ASCII = {"E": ">", "W": "<", "N": "^", "S": "v"}
 _CORNER_SIDES = [frozenset(s) for s in ("ES", "WS", "EN", "WN", "NSE", "NSW", "EWS", "EWN", "NSEW")]
 
@@ -124,8 +127,10 @@ class Style:
         table = _LINES_BOX if self.boxart else _LINES_ASCII
         return table.get(name, table["solid"])
 
-    def arrow(self, side: str) -> str:
-        return (_ARROWS_BOX if self.boxart else _ARROWS_ASCII)[side]
+    def arrow(self, side: str, kind: str = "open") -> str:
+        if not self.boxart:
+            return _ARROWS_ASCII[side]
+        return _ARROW_STYLES_BOX.get(kind, _ARROWS_BOX)[side]
 
     def corner(self, sides: frozenset[str], style: str) -> str:
         if not self.boxart:
@@ -419,8 +424,14 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
     cy = y0 + h // 2
     cx = x0 + 2
     sides = cell.sides
+    kind = graph.edge_attr(cell.edge, "arrow-style").strip().lower() or "open"
+    arrows = set() if kind == "none" else cell.arrows  # "none": the line runs on into the node
+
+    def arrow(side: str) -> str:
+        return style.arrow(side, kind)
+
     if cell.loop:
-        _draw_loop(canvas, style, cell, hpat, vch, edge_style, x0, y0, w, h)
+        _draw_loop(canvas, style, cell, hpat, vch, edge_style, kind, x0, y0, w, h)
         return
     full_cross = sides == {"N", "S", "E", "W"} and cell.cross
     if sides == {"E", "W"} or full_cross:
@@ -428,10 +439,10 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         end = x0 + w - (1 if "E" in cell.gaps else 0)
         run = "".join(hpat[i % len(hpat)] for i in range(end - start))
         chars = list(run)
-        if "W" in cell.arrows and chars:
-            chars[0] = style.arrow("W")
-        if "E" in cell.arrows and chars:
-            chars[-1] = style.arrow("E")
+        if "W" in arrows and chars:
+            chars[0] = arrow("W")
+        if "E" in arrows and chars:
+            chars[-1] = arrow("E")
         cy = y0 + max(h // 2, h - 2)  # a tall row: the line runs along its last text line
         if cell.label:
             _put_label(canvas, cell.label, start + 1, cy - 1, upward=True)
@@ -441,10 +452,10 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
     if sides == {"N", "S"} or full_cross:
         for y in range(y0, y0 + h):
             ch = vch
-            if y == y0 and "N" in cell.arrows:
-                ch = style.arrow("N")
-            if y == y0 + h - 1 and "S" in cell.arrows:
-                ch = style.arrow("S")
+            if y == y0 and "N" in arrows:
+                ch = arrow("N")
+            if y == y0 + h - 1 and "S" in arrows:
+                ch = arrow("S")
             canvas.put(cx, y, ch)
         if full_cross:
             canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
@@ -456,20 +467,20 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
     # a corner (or joint): arms from the centre point
     if "N" in sides:
         for y in range(y0, cy):
-            canvas.put(cx, y, style.arrow("N") if y == y0 and "N" in cell.arrows else vch)
+            canvas.put(cx, y, arrow("N") if y == y0 and "N" in arrows else vch)
     if "S" in sides:
         for y in range(cy + 1, y0 + h):
-            canvas.put(cx, y, style.arrow("S") if y == y0 + h - 1 and "S" in cell.arrows else vch)
+            canvas.put(cx, y, arrow("S") if y == y0 + h - 1 and "S" in arrows else vch)
     if "W" in sides:
         for x in range(x0 + (1 if "W" in cell.gaps else 0), cx):
             canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
-        if "W" in cell.arrows:
-            canvas.put(x0 + 1, cy, style.arrow("W"))
+        if "W" in arrows:
+            canvas.put(x0 + 1, cy, arrow("W"))
     if "E" in sides:
         for x in range(cx + 1, x0 + w - (1 if "E" in cell.gaps else 0)):
             canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
-        if "E" in cell.arrows:
-            canvas.put(x0 + w - 2, cy, style.arrow("E"))
+        if "E" in arrows:
+            canvas.put(x0 + w - 2, cy, arrow("E"))
     canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
 
 
@@ -483,11 +494,11 @@ def _put_label(canvas: _Canvas, raw: str, x: int, y: int, *, upward: bool) -> No
         canvas.put(x + dx, top + i, text)
 
 
-def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: str, edge_style: str,
+def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: str, edge_style: str, kind: str,
                x0: int, y0: int, w: int, h: int) -> None:
     """A self-loop beside its node: out of the node and back in, its label along the far side."""
-    both = cell.edge.bidirectional
-    arrow = cell.edge.directed
+    both = cell.edge.bidirectional and kind != "none"
+    arrow = cell.edge.directed and kind != "none"
     label = " ".join(t for t, _ in label_lines(cell.label, "l")) if cell.label else ""
     corner = style.corner
 
@@ -497,14 +508,14 @@ def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: st
     if cell.loop == "N":
         left, right, yc = x0 + 2, x0 + w - 3, y0 + h - 2
         canvas.put(left, yc, corner(frozenset("ES"), edge_style) + run(left + 1, right) + corner(frozenset("WS"), edge_style))
-        canvas.put(left, yc + 1, style.arrow("S") if arrow else vch)
-        canvas.put(right, yc + 1, style.arrow("S") if both else vch)
+        canvas.put(left, yc + 1, style.arrow("S", kind) if arrow else vch)
+        canvas.put(right, yc + 1, style.arrow("S", kind) if both else vch)
         if label:
             canvas.put(x0 + 4, yc - 1, label)
     elif cell.loop == "S":
         left, right = x0 + 2, x0 + w - 3
-        canvas.put(left, y0, style.arrow("N") if arrow else vch)
-        canvas.put(right, y0, style.arrow("N") if both else vch)
+        canvas.put(left, y0, style.arrow("N", kind) if arrow else vch)
+        canvas.put(right, y0, style.arrow("N", kind) if both else vch)
         if label:
             canvas.put(x0 + 4, y0, label)
         canvas.put(left, y0 + 1, corner(frozenset("EN"), edge_style) + run(left + 1, right) + corner(frozenset("WN"), edge_style))
@@ -513,9 +524,9 @@ def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: st
         canvas.put(xc, top, corner(frozenset("ES"), edge_style) + run(xc + 1, x0 + w - 1))
         canvas.put(xc, bottom, corner(frozenset("EN"), edge_style) + run(xc + 1, x0 + w - 1))
         if arrow:
-            canvas.put(x0 + w - 2, bottom, style.arrow("E"))
+            canvas.put(x0 + w - 2, bottom, style.arrow("E", kind))
         if both:
-            canvas.put(x0 + w - 2, top, style.arrow("E"))
+            canvas.put(x0 + w - 2, top, style.arrow("E", kind))
         for y in range(top + 1, bottom):
             canvas.put(xc, y, vch)
         if label:
@@ -525,9 +536,9 @@ def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: st
         canvas.put(x0 + 1, top, run(x0 + 1, xc) + corner(frozenset("WS"), edge_style))
         canvas.put(x0 + 1, bottom, run(x0 + 1, xc) + corner(frozenset("WN"), edge_style))
         if arrow:
-            canvas.put(x0 + 1, bottom, style.arrow("W"))
+            canvas.put(x0 + 1, bottom, style.arrow("W", kind))
         if both:
-            canvas.put(x0 + 1, top, style.arrow("W"))
+            canvas.put(x0 + 1, top, style.arrow("W", kind))
         for y in range(top + 1, bottom):
             canvas.put(xc, y, vch)
         if label:
