@@ -451,11 +451,40 @@ class _Layouter:
                         progress = True
                         break
                 if not progress:
-                    progress = self.place_near()
+                    progress = self.place_near(rest)
 
-    def place_near(self) -> bool:
+    def linked(self) -> set[Node]:
+        """The unplaced nodes linked (through any edges) to the placed ones."""
+        todo = list(self.out.nodes)
+        seen = set(todo)
+        while todo:
+            node = todo.pop()
+            for e in self.succ[node] + self.pred[node]:
+                for other in (e.source, e.target):
+                    if other not in seen:
+                        seen.add(other)
+                        todo.append(other)
+        return {n for n in seen if n not in self.out.nodes}
+
+    def place_chain_below(self, rest: list[list[Node]]) -> bool:
+        """A chain whose head links to nothing placed (only a later member does) starts a new
+        row below everything, one row apart, and runs along the flow from there."""
+        linked = self.linked()
+        for chain in rest:
+            head = chain[0]
+            if head in self.out.nodes or head not in linked:
+                continue
+            pos = self.new_component_pos(head)
+            self.put(head, (pos[0], pos[1] + 1))
+            self.route_placed(head)
+            self.lay_chain(chain)
+            return True
+        return False
+
+    def place_near(self, rest: list[list[Node]] | None = None) -> bool:
         """One node linked to placed ones: a successor first (deepest, then by name), else a
-        predecessor (last name first). False when there is none."""
+        chain placed below (:meth:`place_chain_below`), else a predecessor (last name first).
+        False when there is none."""
         unplaced = sorted((n for n in self.g.nodes.values() if n not in self.out.nodes), key=lambda n: n.name)
         # successors of placed nodes: the deepest first (its chain is longest), then by name
         for n in sorted(unplaced, key=lambda n: (-self.depth(n), n.name)):
@@ -463,6 +492,8 @@ class _Layouter:
             if any(self.place_from(e) for e in preds[:1]):
                 self.route_placed(n)
                 return True
+        if rest and self.place_chain_below(rest):
+            return True
         for n in reversed(unplaced):
             succs = sorted((e for e in self.succ[n] if e.target in self.out.nodes), key=lambda e: e.order)
             if any(self.place_pred(e) for e in succs[:1]):
