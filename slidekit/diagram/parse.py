@@ -214,7 +214,7 @@ class _Parser:
                     node.attrs.setdefault("offset", f"{x},{y}")
                 nodes.append(node)
                 i += 1
-        return nodes[:1]
+        return nodes
 
     def get_node(self, name: str) -> Node:
         node = self.graph.nodes.get(name)
@@ -245,7 +245,7 @@ class _Parser:
 
     def add_edges(self, sources: list[Node], targets: list[Node], spec: tuple[str, bool, bool, str], attrs: Attrs) -> None:
         style, directed, both, label = spec
-        for s in sources:
+        for s in _split_source_order(sources):
             for t in targets:
                 self.edge_order += 1
                 edge_attrs = dict(attrs)
@@ -284,7 +284,10 @@ class _Parser:
                 if self.peek() == "{":
                     attrs = self.attrs()
                     for n in nodes:  # attributes after a list apply to the whole list so far
-                        n.attrs.update(attrs)
+                        if n.attrs.get("_split", "0,0") != "0,0":  # a later field keeps its place
+                            n.attrs.update({k: v for k, v in attrs.items() if k not in ("origin", "offset")})
+                        else:
+                            n.attrs.update(attrs)
             elif ch == "(":
                 return nodes
             else:
@@ -365,6 +368,15 @@ class _Parser:
         return self.graph
 
     _pending: list[tuple[list[Node], tuple[str, bool, bool, str], Attrs, int]]
+
+
+def _split_source_order(nodes: list[Node]) -> list[Node]:
+    """Edges out of an autosplit node leave its first field, then its last, then the others
+    (in that order they take their routes)."""
+    bases = {n.attrs.get("basename") for n in nodes}
+    if len(nodes) > 2 and len(bases) == 1 and None not in bases:
+        return [nodes[0], nodes[-1], *nodes[1:-1]]
+    return nodes
 
 
 def parse(text: str) -> Graph:

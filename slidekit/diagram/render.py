@@ -260,9 +260,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
     if cell.sides == {"N", "S"}:
         return (width + 6 if lines else 6) if ddd else (width + 5 if lines else 3), max(3, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
-    if len(cell.sides) >= 3 or (cell.gaps & {"E", "W"}):
-        return 5, height
-    return 3, height
+    return 5, height  # a corner or joint: its line two in, an arm either side
 
 
 @dataclass(frozen=True)
@@ -391,7 +389,8 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
             canvas.put(x0 + w - 1, y, b.at(y - y0 - 1, True))
             if not left:
                 canvas.put(x0, y, b.at(y - y0 - 1, False))
-        _draw_label(canvas, graph, node, x0, y0, w, h)
+        # the label centres in the field's own cell (not counting the shared border)
+        _draw_label(canvas, graph, node, x0 + left, y0, w - left, h)
         return
     b = style.border(_node_border(graph, node))
     if graph.node_attr(node, "shape") == "rounded":
