@@ -118,6 +118,12 @@ def _port(graph: Graph, edge: Edge, key: str, flow: str) -> tuple[str | None, st
     return side, (slot.strip() or None) if side else None
 
 
+def _absolute_port(graph: Graph, edge: Edge, key: str) -> bool:
+    """The edge's ``start``/``end`` names a compass side (not one relative to the flow)."""
+    side = graph.edge_attr(edge, key).partition(",")[0].strip().lower()
+    return side in ("north", "south", "east", "west", "up", "down")
+
+
 class _Layouter:
     def __init__(self, graph: Graph) -> None:
         self.g = graph
@@ -129,6 +135,7 @@ class _Layouter:
             self.succ[e.source].append(e)
             self.pred[e.target].append(e)
         self.routed: set[Edge] = set()
+        self.deferred: set[Edge] = set()  # routed only once everything is placed
         self.entered: dict[Node, str] = {}  # the direction of the edge a node was placed along
         self._depth = self._depths()
         self.clusters = self._clusters()
@@ -197,7 +204,7 @@ class _Layouter:
             todo = [root]
             while todo:
                 cur = todo.pop()
-                pw, ph = self.given_size(cur)  # offsets count from the origin's far side
+                pw, ph = self.grown_size(cur)  # offsets count from the origin's far side (grown for its edges)
                 for child, (dx, dy) in children.get(cur, []):
                     if child not in rel:
                         rel[child] = (rel[cur][0] + dx + (pw - 1 if dx > 0 else 0),
@@ -238,24 +245,42 @@ class _Layouter:
     def pre_grow(self, placed: Placed) -> None:
         """A node with more than four edges grows so each edge can have a side cell of its own;
         ``size``/``rows``/``columns`` set its size."""
-        ports: set[object] = set()  # edges sharing a port (``start: east,0``) need one cell
-        for e in self.succ[placed.node] + self.pred[placed.node]:
-            key = "start" if e.source is placed.node else "end"
-            side, slot = _port(self.g, e, key, self.flow)
-            ports.add((key, side, slot) if slot is not None else id(e))
-        degree = len(ports)
-        w, h = self.given_size(placed.node)
-        while w + h + 2 < degree:
-            if (h <= w) == (self.flow in "EW"):
-                h += 2
-            else:
-                w += 2
+        w, h = self.grown_size(placed.node)
         x, y = placed.pos
         extra = [(x + i, y + j) for i in range(w) for j in range(h) if (x + i, y + j) not in placed.covers()]
         if extra and all(self.free(c) for c in extra):
             placed.size = (w, h)
             for c in extra:
                 self.out.cells[c] = placed
+
+    def grown_size(self, node: Node) -> tuple[int, int]:
+        """The size a node grows to for its edges (see :meth:`pre_grow`)."""
+        w, h = self.degree_size(node)
+        # edges leaving by the same compass side (``start: south``) each get a cell of that side
+        sides = [_port(self.g, e, "start", self.flow) for e in self.succ[node]
+                 if _absolute_port(self.g, e, "start")]
+        for side in "NESW":
+            count = sum(1 for s, slot in sides if s == side and slot is None)
+            if count > 1:
+                w, h = (w, max(h, count)) if side in "EW" else (max(w, count), h)
+        return w, h
+
+    def degree_size(self, node: Node) -> tuple[int, int]:
+        """The size for a node's number of edges: two more cells each time (1x1, 1x3, 3x3, ...)
+        until there are w + h + 2 edges at most."""
+        ports: set[object] = set()  # edges sharing a port (``start: east,0``) need one cell
+        for e in self.succ[node] + self.pred[node]:
+            key = "start" if e.source is node else "end"
+            side, slot = _port(self.g, e, key, self.flow)
+            ports.add((key, side, slot) if slot is not None else id(e))
+        degree = len(ports)
+        w, h = self.given_size(node)
+        while w + h + 2 < degree:
+            if (h <= w) == (self.flow in "EW"):
+                h += 2
+            else:
+                w += 2
+        return w, h
 
     def put(self, node: Node, pos: Pos) -> Placed:
         if node in self.out.nodes:
@@ -286,12 +311,13 @@ class _Layouter:
             return self.node_flow(edge.source)
         return flow_of(flow_attr, self.entered.get(edge.source, self.node_flow(edge.source)))
 
-    def place_from(self, edge: Edge) -> bool:
-        """Place ``edge.target`` next to its placed source."""
+    def place_from(self, edge: Edge, chained: bool = False) -> bool:
+        """Place ``edge.target`` next to its placed source (a chain's next node goes along the
+        flow even when the edge leaves by an absolute port: ``start: south``)."""
         anchor = self.out.nodes[edge.source]
         flow = self.edge_flow(edge)
         side, slot = _port(self.g, edge, "start", flow)
-        if side is not None:
+        if side is not None and not (chained and slot is None and _absolute_port(self.g, edge, "start")):
             return self.place_at_port(edge, anchor, side, slot is not None)
         for _ in range(2):
             for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
@@ -299,6 +325,8 @@ class _Layouter:
                     self.put(edge.target, pos)
                     if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
                         self.entered[edge.target] = d
+                    if side is not None:  # its port is routed last, after the port's other edges
+                        self.deferred.add(edge)
                     self.route(edge)
                     return True
             if not self.grow_by_one(anchor):  # no room around it: grow it and look again
@@ -331,7 +359,10 @@ class _Layouter:
         dx, dy = DELTA[side]
         px, py = (0, 1) if side in "EW" else (1, 0)
         base = anchor.side_cells(side)[0]
-        for k in range(64):
+        grown = self.degree_size(anchor.node)
+        along = grown[1] if side in "EW" else grown[0]
+        # a node grown for its many edges takes the targets on every other cell of the side
+        for k in range(0, 64, 2 if along > 1 and not shared else 1):
             pos = (base[0] + dx * (dist - 1) + px * k, base[1] + dy * (dist - 1) + py * k)
             if not self.fits(edge.target, pos):
                 continue
@@ -401,9 +432,19 @@ class _Layouter:
             if b in self.out.nodes:
                 continue
             edge = next(e for e in self.succ[a] if e.target is b)
-            if a not in self.out.nodes or not self.place_from(edge):
+            if a not in self.out.nodes or not self.place_from(edge, chained=True):
                 break
+            self.place_port_siblings(edge)
         self.route_all_placed()
+
+    def place_port_siblings(self, edge: Edge) -> None:
+        """The other targets of edges leaving by the same port as ``edge`` go with it."""
+        port = self.g.edge_attr(edge, "start")
+        if not port or "," in port:  # a shared port (``front,0``) is not stacked this way
+            return
+        for e in sorted(self.succ[edge.source], key=lambda e: e.order):
+            if e.target not in self.out.nodes and self.g.edge_attr(e, "start") == port:
+                self.place_from(e)
 
     def place_head(self, node: Node) -> bool:
         """Place a chain's head next to a placed neighbour (its first placed predecessor, else successor)."""
@@ -516,7 +557,7 @@ class _Layouter:
 
     # -- routing ------------------------------------------------------------------------------
     def route(self, edge: Edge) -> None:
-        if edge in self.routed:
+        if edge in self.routed or edge in self.deferred:
             return
         self.routed.add(edge)
         src = self.out.nodes[edge.source]
@@ -734,6 +775,7 @@ class _Layouter:
 
     def run(self) -> Layout:
         self.place_all()
+        self.deferred.clear()
         for e in sorted(self.g.edges, key=lambda e: e.order):
             self.route(e)
         for group in self.g.groups:
