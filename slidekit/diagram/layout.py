@@ -329,7 +329,13 @@ class _Layouter:
                         self.deferred.add(edge)
                     self.route(edge)
                     return True
-            if not self.grow_by_one(anchor):  # no room around it: grow it and look again
+            # no room around it: one cell further out (beside the nodes in the way)
+            for _d, _mid, pos in self.around(anchor, flow, self.gap(edge) + 1):
+                if self.fits(edge.target, pos):
+                    self.put(edge.target, pos)
+                    self.route(edge)
+                    return True
+            if not self.grow_by_one(anchor):  # else grow it and look again
                 return False
         return False
 
@@ -416,8 +422,8 @@ class _Layouter:
             seen.add(cur)
             chain.append(cur)
 
-    def route_placed(self, node: Node) -> None:
-        for e in sorted(self.succ[node] + self.pred[node], key=lambda e: e.order):
+    def route_placed(self, node: Node, outgoing: bool = False) -> None:
+        for e in sorted(self.succ[node] + ([] if outgoing else self.pred[node]), key=lambda e: e.order):
             if e.source in self.out.nodes and e.target in self.out.nodes:
                 self.route(e)
 
@@ -426,7 +432,7 @@ class _Layouter:
             if e.source in self.out.nodes and e.target in self.out.nodes:
                 self.route(e)
 
-    def lay_chain(self, chain: list[Node]) -> None:
+    def lay_chain(self, chain: list[Node], route_all: bool = True) -> None:
         """Place a chain whose head is placed: each next node along the flow."""
         for a, b in zip(chain, chain[1:]):
             if b in self.out.nodes:
@@ -435,7 +441,8 @@ class _Layouter:
             if a not in self.out.nodes or not self.place_from(edge, chained=True):
                 break
             self.place_port_siblings(edge)
-        self.route_all_placed()
+        if route_all:
+            self.route_all_placed()
 
     def place_port_siblings(self, edge: Edge) -> None:
         """The other targets of edges leaving by the same port as ``edge`` go with it."""
@@ -529,9 +536,13 @@ class _Layouter:
         unplaced = sorted((n for n in self.g.nodes.values() if n not in self.out.nodes), key=lambda n: n.name)
         # successors of placed nodes: the deepest first (its chain is longest), then by name
         for n in sorted(unplaced, key=lambda n: (-self.depth(n), n.name)):
-            preds = sorted((e for e in self.pred[n] if e.source in self.out.nodes), key=lambda e: e.order)
+            # next to the predecessor placed first
+            placed_at = {node: i for i, node in enumerate(self.out.nodes)}
+            preds = sorted((e for e in self.pred[n] if e.source in self.out.nodes),
+                           key=lambda e: (placed_at[e.source], e.order))
             if any(self.place_from(e) for e in preds[:1]):
-                self.route_placed(n)
+                self.route_placed(n, outgoing=True)  # its other incoming edges: later
+                self.lay_chain(self.chain_from(n), route_all=False)  # and its own chain from there
                 return True
         if rest and self.place_chain_below(rest):
             return True
