@@ -267,7 +267,8 @@ class _Layouter:
 
     def degree_size(self, node: Node) -> tuple[int, int]:
         """The size for a node's number of edges: two more cells each time (1x1, 1x3, 3x3, ...)
-        until there are w + h + 2 edges at most."""
+        until there are w + h + 2 edges at most (a node edges only come into does not count
+        its front side's (w + 1) / 2 or (h + 1) / 2)."""
         ports: set[object] = set()  # edges sharing a port (``start: east,0``) need one cell
         for e in self.succ[node] + self.pred[node]:
             key = "start" if e.source is node else "end"
@@ -275,7 +276,12 @@ class _Layouter:
             ports.add((key, side, slot) if slot is not None else id(e))
         degree = len(ports)
         w, h = self.given_size(node)
-        while w + h + 2 < degree:
+        sink = not self.succ[node] and not self.g.node_attr(node, "origin")  # placed relative: not so
+
+        def front(w: int, h: int) -> int:
+            return ((h if self.flow in "EW" else w) + 1) // 2 if sink else 0
+
+        while w + h + 2 - front(w, h) < degree:
             if (h <= w) == (self.flow in "EW"):
                 h += 2
             else:

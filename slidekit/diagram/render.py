@@ -107,7 +107,7 @@ _STYLE_CORNERS_BOX = {
     "bold": _corner_set("┏┓┗┛┣┫┳┻╋"), "bold-dash": _corner_set("┏┓┗┛┣┫┳┻╋"),
     "double": _corner_set("╔╗╚╝╠╣╦╩╬"), "double-dash": _corner_set("╔╗╚╝╠╣╦╩╬"),
     "broad": _corner_set("█" * 9), "wide": _corner_set("█" * 9),
-    "dotted": _corner_set("┌┐└┘:::::"), "wave": _corner_set("┌┐└┘┼┼┼┼┼"),
+    "dotted": _corner_set("┌┐└┘:::::"), "wave": _corner_set("┌┐└┘┼┼┼┼┼"), "dashed": _corner_set("┌┐╵┘├┤┬┴┼"),
 }
 _STYLE_CORNERS_ASCII = {
     "dotted": _corner_set("....:::::"), "wave": _corner_set("****+++++"),
@@ -252,15 +252,15 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
     lines = label_lines(cell.label, "l") if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
-    # a dot-dot-dash line takes one more column, as if it ran east-west ("..-")
-    ddd = (graph.edge_attr(cell.edge, "style") or cell.edge.style) == "dot-dot-dash"
+    # a dot-dot-dash line's cell at a node takes one more column, as if it ran east-west ("..-")
+    ddd = (graph.edge_attr(cell.edge, "style") or cell.edge.style) == "dot-dot-dash" and bool(cell.gaps)
     if cell.sides == {"E", "W"}:
         bare = 6 if {"E", "W"} <= cell.arrows else 5  # " <──> "
         return (width + 5 if lines else bare) + ddd, len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
         return (width + 6 if lines else 6) if ddd else (width + 5 if lines else 3), max(3, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
-    return 5, height  # a corner or joint: its line two in, an arm either side
+    return 5 + ddd, height  # a corner or joint: its line two in, an arm either side
 
 
 @dataclass(frozen=True)
@@ -436,7 +436,10 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
     if sides == {"E", "W"} or full_cross:
         start = x0 + (1 if "W" in cell.gaps else 0)
         end = x0 + w - (1 if "E" in cell.gaps else 0)
-        run = "".join(hpat[i % len(hpat)] for i in range(end - start))
+        # a line out of a node starts its pattern there; elsewhere the pattern runs on from the
+        # drawing's left edge (so it continues across the cells of a bent path)
+        phase = 0 if "W" in cell.gaps else start
+        run = "".join(hpat[(phase + i) % len(hpat)] for i in range(end - start))
         chars = list(run)
         if "W" in arrows and chars:
             chars[0] = arrow("W")
@@ -472,12 +475,12 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             canvas.put(cx, y, arrow("S") if y == y0 + h - 1 and "S" in arrows else vch)
     if "W" in sides:
         for x in range(x0 + (1 if "W" in cell.gaps else 0), cx):
-            canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
+            canvas.put(x, cy, hpat[x % len(hpat)])
         if "W" in arrows:
             canvas.put(x0 + 1, cy, arrow("W"))
     if "E" in sides:
         for x in range(cx + 1, x0 + w - (1 if "E" in cell.gaps else 0)):
-            canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
+            canvas.put(x, cy, hpat[x % len(hpat)])
         if "E" in arrows:
             canvas.put(x0 + w - 2, cy, arrow("E"))
     canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
