@@ -327,7 +327,7 @@ class _Layouter:
             return self.place_at_port(edge, anchor, side, slot is not None)
         for _ in range(2):
             for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
-                if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values():
+                if self.fits(edge.target, pos) and self.free(mid):
                     self.put(edge.target, pos)
                     if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
                         self.entered[edge.target] = d
@@ -565,12 +565,13 @@ class _Layouter:
         min_y = min(y for _, y in rel.values())
         if not self.out.cells:
             return (-min_x, -min_y)
+        # a later part starts with its first node in column 0 (its cluster may reach further left)
         y = max(p[1] for p in self.out.cells) + 1 - min_y
         for _ in range(256):
-            if self.fits(node, (-min_x, y)):
+            if self.fits(node, (0, y)):
                 break
             y += 1
-        return (-min_x, y)
+        return (0, y)
 
     # -- routing ------------------------------------------------------------------------------
     def route(self, edge: Edge) -> None:
