@@ -57,6 +57,7 @@ class EdgeCell:
     port: tuple[object, ...] | None = None  # edges sharing a start (or end) port share their cells
     loop: str = ""  # a self-loop: the side of its node it sits on
     label_room: bool = True  # the label adds to the cell's size (else it overhangs the next cells)
+    crossing: tuple[Edge, frozenset[str]] | None = None  # an edge crossing this one here, and its sides
 
 
 @dataclass(eq=False)
@@ -760,6 +761,7 @@ class _Layouter:
             if isinstance(existing, EdgeCell):
                 if port is None or existing.port != port:
                     existing.cross = True
+                    existing.crossing = (edge, frozenset({a, b}))
                 existing.sides |= {a, b}
                 if i == len(path) - 1 and not joined:
                     existing.gaps.add(b)

@@ -369,11 +369,11 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
     lines = edge_label(graph, cell.edge, cell.label, boxart) if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
     # a dot-dot-dash line's cell at a node takes one more column, as if it ran east-west ("..-")
-    ddd = (graph.edge_attr(cell.edge, "style") or cell.edge.style) == "dot-dot-dash" and bool(cell.gaps)
+    ddd = edge_style(graph, cell.edge) == "dot-dot-dash" and bool(cell.gaps)
     if cell.sides == {"E", "W"}:
         # " <──> ": a pattern's length (at least two; at a node) plus the arrows (at least one place),
         # blanks either side
-        pattern = _LINES_BOX.get(graph.edge_attr(cell.edge, "style") or cell.edge.style, ("─", ""))[0]
+        pattern = _LINES_BOX.get(edge_style(graph, cell.edge), ("─", ""))[0]
         bare = 2 + (max(2, len(pattern)) if cell.gaps else 2) + (2 if cell.edge.bidirectional else 1)
         return (width + 5 + ddd if lines else bare), len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
@@ -484,7 +484,8 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
         if isinstance(cell, EdgeCell):
             _draw_edge(canvas, style, graph, cell, *geo.rect(pos), open_sides=_open_sides(graph, lay, pos, cell))
     for pos, cell in lay.cells.items():  # labels that overhang their cell go over the lines
-        if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop:
+        if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop \
+                and edge_style(graph, cell.edge) != "invisible":
             x0, y0, w, h = geo.rect(pos)
             if cell.sides == {"E", "W"}:
                 _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), x0 + (2 if "W" in cell.gaps else 1),
@@ -622,10 +623,24 @@ def _draw_edge_node(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int,
             canvas.put(x0 + 1, y0 + h // 2 - 1 + i, text)
 
 
+def edge_style(graph: Graph, edge: Edge) -> str:
+    """An edge's line style: its own ``style``, else the one its arrow spells (``..>``, ``==>``...),
+    else its class's, else solid."""
+    if "style" in edge.attrs or edge.style != "solid":
+        return edge.style.strip().lower()
+    return (graph.edge_attr(edge, "style") or "solid").strip().lower()
+
+
 def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int,
                open_sides: frozenset[str] = frozenset()) -> None:
-    edge_style = graph.edge_attr(cell.edge, "style") or cell.edge.style
-    hpat, vch = style.line(edge_style)
+    if edge_style(graph, cell.edge) == "invisible":  # takes its room, draws nothing (not its label either)
+        if cell.crossing is not None:  # but the edge crossing it here
+            other, other_sides = cell.crossing
+            crossing = EdgeCell(other, set(other_sides), arrows=cell.arrows & other_sides, gaps=cell.gaps & other_sides)
+            _draw_edge(canvas, style, graph, crossing, x0, y0, w, h, open_sides)
+        return
+    line_style = edge_style(graph, cell.edge)
+    hpat, vch = style.line(line_style)
     cy = y0 + max(h - 2, h // 2)  # beside a tall node: on its last inner line
     cx = x0 + 2
     sides = cell.sides
@@ -636,7 +651,7 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         return style.arrow(side, kind)
 
     if cell.loop:
-        _draw_loop(canvas, style, cell, hpat, vch, edge_style, kind, x0, y0, w, h)
+        _draw_loop(canvas, style, cell, hpat, vch, line_style, kind, x0, y0, w, h)
         return
     full_cross = sides == {"N", "S", "E", "W"} and cell.cross
     if sides == {"E", "W"} or full_cross:
@@ -668,7 +683,7 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
                 ch = arrow("S")
             canvas.put(cx, y, ch)
         if full_cross:
-            canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
+            canvas.put(cx, cy, style.corner(frozenset("NSEW"), line_style))
         if cell.label:
             _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy, upward=False)
         return
@@ -691,7 +706,7 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             canvas.put(x, cy, hpat[x % len(hpat)])
         if "E" in arrows:
             canvas.put(x0 + w - 2, cy, arrow("E"))
-    canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
+    canvas.put(cx, cy, style.corner(frozenset(sides), line_style))
 
 
 def _put_label(canvas: _Canvas, lines: list[tuple[str, str]], x: int, y: int, *, upward: bool) -> None:

@@ -26,6 +26,12 @@ GRAPHS = [
     # arrow styles
     *(f"[A] -> {{ arrow-style: {a}; }} [B] <-> {{ arrow-style: {a}; }} [C]\n[A] -> {{ arrow-style: {a}; }} [D]\n"
       f"[B] -> {{ arrow-style: {a}; start: north; end: south; }} [C]" for a in ("none", "closed", "filled")),
+    # an invisible edge keeps its room (and its label's) but draws nothing; an arrow's own style
+    # (..>, ==>) beats the class's
+    "[A] -- lab --> { style: invisible; } [B]",
+    "graph { flow: south; } [A] -- lab --> { style: invisible; } [B]",
+    "edge { style: dashed; }\n[A] .. lab ..> [B] -> [C]",
+    "edge.x { style: dashed; }\n[A] .. lab ..> { class: x; } [B] -> { class: x; } [C]",
     # the first part starts at the first root by name
     "[Z] -> [Y] -> [X] -> [W]\n[E] -> [F] -> [G]",
     "[Z] -> [Y] -> [X] -> [W]\n[E] -> [F]\n[C] -> [D] -> [B]\n[A] -> [Q]",
