@@ -541,6 +541,8 @@ class _Layouter:
         chain placed below (:meth:`place_chain_below`), else a predecessor (last name first).
         False when there is none."""
         unplaced = sorted((n for n in self.g.nodes.values() if n not in self.out.nodes), key=lambda n: n.name)
+        if rest and self.place_chain_below(rest):
+            return True
         # successors of placed nodes: the deepest first (its chain is longest), then by name
         for n in sorted(unplaced, key=lambda n: (-self.depth(n), n.name)):
             # next to the predecessor placed first
@@ -551,8 +553,6 @@ class _Layouter:
                 self.route_placed(n, outgoing=True)  # its other incoming edges: later
                 self.lay_chain(self.chain_from(n), route_all=False)  # and its own chain from there
                 return True
-        if rest and self.place_chain_below(rest):
-            return True
         for n in reversed(unplaced):
             succs = sorted((e for e in self.succ[n] if e.target in self.out.nodes), key=lambda e: e.order)
             if any(self.place_pred(e) for e in succs[:1]):
