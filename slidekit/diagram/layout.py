@@ -336,8 +336,8 @@ class _Layouter:
                         self.deferred.add(edge)
                     self.route(edge)
                     return True
-            # no room around it: one cell further out (beside the nodes in the way)
-            for _d, _mid, pos in self.around(anchor, flow, self.gap(edge) + 1):
+            # no room around it: two cells further out (beyond the nodes in the way)
+            for _d, _mid, pos in self.around(anchor, flow, self.gap(edge) + 2):
                 if self.fits(edge.target, pos):
                     self.put(edge.target, pos)
                     self.route(edge)
@@ -543,10 +543,14 @@ class _Layouter:
         unplaced = sorted((n for n in self.g.nodes.values() if n not in self.out.nodes), key=lambda n: n.name)
         if rest and self.place_chain_below(rest):
             return True
-        # successors of placed nodes: the deepest first (its chain is longest), then by name
-        for n in sorted(unplaced, key=lambda n: (-self.depth(n), n.name)):
-            # next to the predecessor placed first
-            placed_at = {node: i for i, node in enumerate(self.out.nodes)}
+        # successors of placed nodes: those of the node placed first, the deepest first (its chain
+        # is longest), then by name; each beside the predecessor placed first
+        placed_at = {node: i for i, node in enumerate(self.out.nodes)}
+
+        def first_pred(n: Node) -> int:
+            return min((placed_at[e.source] for e in self.pred[n] if e.source in placed_at), default=len(placed_at))
+
+        for n in sorted(unplaced, key=lambda n: (first_pred(n), -self.depth(n), n.name)):
             preds = sorted((e for e in self.pred[n] if e.source in self.out.nodes),
                            key=lambda e: (placed_at[e.source], e.order))
             if any(self.place_from(e) for e in preds[:1]):
