@@ -543,19 +543,9 @@ class _Layouter:
         unplaced = sorted((n for n in self.g.nodes.values() if n not in self.out.nodes), key=lambda n: n.name)
         if rest and self.place_chain_below(rest):
             return True
-        # successors of placed nodes: those of the node placed first, the deepest first (its chain
-        # is longest), then by name; each beside the predecessor placed first
-        placed_at = {node: i for i, node in enumerate(self.out.nodes)}
-
-        def first_pred(n: Node) -> int:
-            return min((placed_at[e.source] for e in self.pred[n] if e.source in placed_at), default=len(placed_at))
-
-        for n in sorted(unplaced, key=lambda n: (first_pred(n), -self.depth(n), n.name)):
-            preds = sorted((e for e in self.pred[n] if e.source in self.out.nodes),
-                           key=lambda e: (placed_at[e.source], e.order))
-            if any(self.place_from(e) for e in preds[:1]):
-                self.route_placed(n, outgoing=True)  # its other incoming edges: later
-                self.lay_chain(self.chain_from(n), route_all=False)  # and its own chain from there
+        # successors of placed nodes: those of the node placed first first (depth first: see expand)
+        for node in list(self.out.nodes):
+            if self.expand(node):
                 return True
         for n in reversed(unplaced):
             succs = sorted((e for e in self.succ[n] if e.target in self.out.nodes), key=lambda e: e.order)
@@ -563,6 +553,24 @@ class _Layouter:
                 self.route_placed(n)
                 return True
         return False
+
+    def expand(self, node: Node) -> bool:
+        """Place ``node``'s unplaced successors beside it (the deepest first, then by name), each
+        with its own chain, and those chains' successors in turn (depth first). False: none placed."""
+        placed_any = False
+        edges = sorted((e for e in self.succ[node] if e.target not in self.out.nodes),
+                       key=lambda e: (-self.depth(e.target), e.target.name, e.order))
+        for e in edges:
+            if e.target in self.out.nodes or not self.place_from(e):
+                continue
+            placed_any = True
+            self.route_placed(e.target, outgoing=True)  # its other incoming edges: later
+            chain = self.chain_from(e.target)
+            self.lay_chain(chain, route_all=False)
+            for member in chain:
+                if member in self.out.nodes:
+                    self.expand(member)
+        return placed_any
 
     def new_component_pos(self, node: Node) -> Pos:
         rel = self.clusters.get(node, {node: (0, 0)})
