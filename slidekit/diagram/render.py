@@ -293,7 +293,7 @@ def _shows_box(graph: Graph, node: Node) -> bool:
 def shares_left(graph: Graph, lay: Layout, placed: Placed) -> bool:
     """A node placed relative to others (an autosplit field, a node with an ``origin``) right
     beside another visible node shares that node's right border."""
-    if "_split" not in placed.node.attrs and not graph.node_attr(placed.node, "origin"):
+    if "_split" not in placed.node.attrs and not graph.node_attr(placed.node, "origin") and not placed.share_left:
         return False
     x, y = placed.pos
     left = lay.cells.get((x - 1, y))
@@ -302,7 +302,7 @@ def shares_left(graph: Graph, lay: Layout, placed: Placed) -> bool:
 
 def shares_top(graph: Graph, lay: Layout, placed: Placed) -> bool:
     """A later row of an autosplit node shares the bottom border of the visible field above."""
-    if not split_row(placed.node):
+    if not split_row(placed.node) and not placed.share_top:  # (or a cluster's node below another)
         return False
     x, y = placed.pos
     up = lay.cells.get((x, y - 1))
@@ -371,15 +371,50 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
     # a dot-dot-dash line's cell at a node takes one more column, as if it ran east-west ("..-")
     ddd = edge_style(graph, cell.edge) == "dot-dot-dash" and bool(cell.gaps)
     if cell.sides == {"E", "W"}:
-        # " <──> ": a pattern's length (at least two; at a node) plus the arrows (at least one place),
-        # blanks either side
+        if _plain(cell):  # a line through: no width of its own (see _straight_runs)
+            return 0, 3
+        # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
         pattern = _LINES_BOX.get(edge_style(graph, cell.edge), ("─", ""))[0]
-        bare = 2 + (max(2, len(pattern)) if cell.gaps else 2) + (2 if cell.edge.bidirectional else 1)
-        return (width + 5 + ddd if lines else bare), len(lines) + 2 if lines else 2
+        bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
+        return (width + (6 if cell.edge.bidirectional else 5) + ddd if lines else bare), len(lines) + 2 if lines else 3
     if cell.sides == {"N", "S"}:
-        return (width + 6 if lines else 6) if ddd else (width + 5 if lines else 3), max(3, len(lines) + 2)
+        if _plain(cell):
+            return 3, 0
+        bare = 4 if cell.edge.bidirectional and cell.gaps else 3
+        return (width + 6 if lines else 6) if ddd else (width + 5 if lines else 3), max(bare, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
     return 5 + ddd, height  # a corner or joint: its line two in, an arm either side
+
+
+def _plain(cell: object) -> bool:
+    """A horizontal edge cell that only passes through (no node, label, arrow or crossing)."""
+    return (isinstance(cell, EdgeCell) and cell.sides in ({"E", "W"}, {"N", "S"}) and not cell.gaps
+            and not cell.label and not cell.loop and not cell.cross)
+
+
+def _plain_along(cell: object, sides: set[str]) -> bool:
+    return _plain(cell) and isinstance(cell, EdgeCell) and cell.sides == sides
+
+
+def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int]) -> None:
+    """A run of pass-through cells between two bends that both touch a node (a U-turn) is at
+    least 5 wide (3 high; its last column or row grows); other runs need no room."""
+    for (x, y), cell in lay.cells.items():
+        if not isinstance(cell, EdgeCell) or not _plain(cell):
+            continue
+        dx, dy = (1, 0) if cell.sides == {"E", "W"} else (0, 1)
+        if _plain_along(lay.cells.get((x - dx, y - dy)), cell.sides):
+            continue
+        n = 0
+        while _plain_along(lay.cells.get((x + dx * (n + 1), y + dy * (n + 1))), cell.sides):
+            n += 1
+        ends = (lay.cells.get((x - dx, y - dy)), lay.cells.get((x + dx * (n + 1), y + dy * (n + 1))))
+        if not all(isinstance(c, EdgeCell) and c.sides != cell.sides and c.gaps for c in ends):
+            continue  # only a U-turn between two bends at nodes needs room of its own
+        if dx:
+            widths[x + n] += max(0, 5 - sum(widths[x + i] for i in range(n + 1)))
+        else:
+            heights[y + n] += max(0, 3 - sum(heights[y + i] for i in range(n + 1)))
 
 
 @dataclass(frozen=True)
@@ -413,6 +448,7 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
         w, h = _cell_size(graph, cell, lay, boxart)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
+    _straight_runs(lay, widths, heights)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed, lay, boxart)
         (x, y), (cw, ch) = placed.pos, placed.size
@@ -684,8 +720,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             canvas.put(cx, y, ch)
         if full_cross:
             canvas.put(cx, cy, style.corner(frozenset("NSEW"), line_style))
-        if cell.label:
-            _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy, upward=False)
+        if cell.label:  # its lines centred beside the line (from the second row)
+            lines = edge_label(graph, cell.edge, cell.label, style.boxart)
+            _put_label(canvas, lines, cx + 2, y0 + (h - len(lines) + 1) // 2, upward=False)
         return
     if cell.label:  # a bend carries the label when its path has no straight cell
         _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy - 1, upward=True)

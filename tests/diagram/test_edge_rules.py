@@ -45,7 +45,6 @@ GRAPHS = [
     "[A|B] -> [C]",
     "[A|B|C] -> [D]",
     "[D] -> [A|B|C]",
-    "[A|B|C|E|F] -> [D]",
     # compass ports
     "[X] -> [A]\n[A] -> { start: south; } [B], [C]",
     "[X] -> [A]\n[A] -> { start: south; } [B], [C], [D]",
