@@ -116,6 +116,24 @@ _STYLE_CORNERS_ASCII = {
 }
 
 
+# where two edges cross: by the horizontal line's style, the character for some vertical
+# styles, then for any other (as graph-easy draws them)
+_CROSS_BOX: dict[str, tuple[dict[str, str], str]] = {
+    "solid": ({"dashed": "┴", "double": "╫", "bold": "╂"}, "┼"),
+    "dashed": ({"solid": "┤", "double": "╢"}, "┘"),
+    "double": ({"solid": "╪", "dashed": "╧"}, "╬"),
+    "bold": ({"solid": "┿"}, "╋"),
+    "dot-dot-dash": ({}, "·"), "double-dash": ({}, "╬"), "bold-dash": ({}, "╋"),
+    "broad": ({}, "█"), "wide": ({}, "█"),
+}
+_CROSS_ASCII: dict[str, tuple[dict[str, str], str]] = {
+    "solid": ({"double": "H"}, "+"),
+    "dotted": ({"solid": "!", "wave": "+"}, ":"),
+    "double": ({"solid": "+"}, "#"), "bold": ({"solid": "+"}, "#"),
+    "dot-dot-dash": ({}, "."), "double-dash": ({}, "#"), "bold-dash": ({}, "#"), "broad": ({}, "#"), "wide": ({}, "#"),
+}
+
+
 @dataclass(frozen=True)
 class Style:
     boxart: bool
@@ -132,6 +150,11 @@ class Style:
         if not self.boxart:
             return _ARROWS_ASCII[side]
         return _ARROW_STYLES_BOX.get(kind, _ARROWS_BOX)[side]
+
+    def cross(self, across: str, down: str) -> str:
+        """The character where a line in style ``across`` crosses one in style ``down``."""
+        special, other = (_CROSS_BOX if self.boxart else _CROSS_ASCII).get(across, ({}, "┼" if self.boxart else "+"))
+        return special.get(down, other)
 
     def corner(self, sides: frozenset[str], style: str) -> str:
         if not self.boxart:
@@ -690,14 +713,22 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         _draw_loop(canvas, style, cell, hpat, vch, line_style, kind, x0, y0, w, h)
         return
     full_cross = sides == {"N", "S", "E", "W"} and cell.cross
+    across = down = line_style
+    if full_cross and cell.crossing is not None:  # each line of a crossing in its own edge's style
+        other_style = edge_style(graph, cell.crossing[0])
+        other = style.line(other_style)
+        if cell.crossing[1] == {"N", "S"}:
+            vch, down = other[1], other_style
+        else:
+            hpat, across = other[0], other_style
     if sides == {"E", "W"} or full_cross:
         gaps = cell.gaps - open_sides
         start = x0 + (1 if "W" in gaps else 0)
         end = x0 + w - (1 if "E" in gaps else 0)
         n = end - start
-        # a line out of a node starts its pattern there (an undirected edge's: aligned to its right
-        # end); elsewhere the pattern runs on from the drawing's left edge (across a bent path's cells)
-        phase = (0 if cell.edge.directed else len(hpat) - n) if "W" in gaps else start
+        # a line out of a node starts its pattern there (an undirected edge's with the pattern's last
+        # character); elsewhere the pattern runs on from the drawing's left edge (across a bent path's cells)
+        phase = (0 if cell.edge.directed else len(hpat) - 1) if "W" in gaps else start
         run = "".join(hpat[(phase + i) % len(hpat)] for i in range(n))
         chars = list(run)
         if "W" in arrows and chars:
@@ -719,7 +750,7 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
                 ch = arrow("S")
             canvas.put(cx, y, ch)
         if full_cross:
-            canvas.put(cx, cy, style.corner(frozenset("NSEW"), line_style))
+            canvas.put(cx, cy, style.cross(across, down))
         if cell.label:  # its lines centred beside the line (from the second row)
             lines = edge_label(graph, cell.edge, cell.label, style.boxart)
             _put_label(canvas, lines, cx + 2, y0 + (h - len(lines) + 1) // 2, upward=False)

@@ -18,6 +18,13 @@ GRAPHS = [
     *(f"[A] --> {{ style: {s}; }} [B]" for s in STYLES),
     *(f"graph {{ flow: south; }} [A] --> {{ style: {s}; label: abcdefghi; }} [B]" for s in STYLES),
     *(f"[A] -> [B] -> [C]\n[A] --> {{ style: {s}; start: south; end: south; }} [C]" for s in STYLES),
+    # an undirected line starts with its pattern's last character
+    *(f"[A] -- {{ style: {s}; label: {lab}; }} [B]" for s in ("dashed", "dot-dash", "dot-dot-dash") for lab in ("a", "abcd")),
+    # where two edges cross: the character depends on both styles
+    *(f"[ A ] --> {{ style: {h}; }} [ B ] {{ origin: A; offset: 40,0; }}\n"
+      f"[ C ] {{ offset: 20,-20; origin: A; }} --> {{ style: {v}; }} [ D ] {{ origin: C; offset: 0,40; }}"
+      for h in ("solid", "dotted", "double", "bold", "wave", "broad")
+      for v in ("solid", "dashed", "double", "bold")),
     # every node border style on a tall node
     *(f"[ A\\nA\\nA\\nA\\nA\\nAAAAAAAAAA ] {{ border: {s}; }}" for s in STYLES),
     # a horizontal edge in a tall row runs on its second-to-last line
