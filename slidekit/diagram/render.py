@@ -716,11 +716,11 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
     across = down = line_style
     if full_cross and cell.crossing is not None:  # each line of a crossing in its own edge's style
         other_style = edge_style(graph, cell.crossing[0])
-        other = style.line(other_style)
+        other_line = style.line(other_style)
         if cell.crossing[1] == {"N", "S"}:
-            vch, down = other[1], other_style
+            vch, down = other_line[1], other_style
         else:
-            hpat, across = other[0], other_style
+            hpat, across = other_line[0], other_style
     if sides == {"E", "W"} or full_cross:
         gaps = cell.gaps - open_sides
         start = x0 + (1 if "W" in gaps else 0)
