@@ -293,8 +293,9 @@ class _Layouter:
         side, slot = _port(self.g, edge, "start", flow)
         if side is not None:
             return self.place_at_port(edge, anchor, side, slot is not None)
+        gap = self.gap(edge) + (1 if self.shared_end(edge) else 0)  # a joint needs a cell before the target
         for _ in range(2):
-            for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
+            for d, mid, pos in self.around(anchor, flow, gap):
                 if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values():
                     self.put(edge.target, pos)
                     if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
@@ -359,8 +360,33 @@ class _Layouter:
             self.out.cells[c] = anchor
         return True
 
+    def shared_end(self, edge: Edge) -> list[Edge]:
+        """The other edges ending at the same port (``end: side,N``) as ``edge``, in order."""
+        side, slot = _port(self.g, edge, "end", self.edge_flow(edge))
+        if side is None or slot is None:
+            return []
+        return [e for e in self.pred[edge.target] if e is not edge
+                and _port(self.g, e, "end", self.edge_flow(e)) == (side, slot)]
+
+    def place_below_sibling(self, edge: Edge) -> bool:
+        """A source joining a shared end port goes under the first placed source of that port,
+        every second row."""
+        siblings = [self.out.nodes[e.source] for e in self.shared_end(edge) if e.source in self.out.nodes]
+        if not siblings:
+            return False
+        x, y = siblings[0].pos
+        for k in range(1, 64):
+            pos = (x, y + 2 * k)
+            if self.fits(edge.source, pos):
+                self.put(edge.source, pos)
+                self.route(edge)
+                return True
+        return False
+
     def place_pred(self, edge: Edge) -> bool:
         """Place ``edge.source`` next to its placed target."""
+        if self.place_below_sibling(edge):
+            return True
         anchor = self.out.nodes[edge.target]
         flow = self.node_flow(edge.target)
         for _d, mid, pos in self.around(anchor, flow, self.gap(edge)):
@@ -434,7 +460,8 @@ class _Layouter:
             self.put(first, self.new_component_pos(first))
             self.lay_chain(chains[0])
             # the other chains: longer first, then by name (last first), once their head can join
-            rest = sorted(chains[1:], key=lambda c: c[0].name, reverse=True)
+            rest = sorted(chains[1:], key=lambda c: c[0].name)
+            rest = rest[-1:] + rest[:-1]
             rest.sort(key=lambda c: -len(c))
             progress = True
             while progress:
@@ -500,7 +527,8 @@ class _Layouter:
         end, end_slot = _port(self.g, edge, "end", flow)
         join = (edge.target, end, end_slot, "end") if end is not None and end_slot is not None else None
         joinable = {c for c, o in self.out.cells.items() if isinstance(o, EdgeCell) and join is not None
-                    and o.port == join and not o.cross and len(o.sides) == 2 and not o.label}
+                    and o.port == join and not o.cross and len(o.sides) == 2 and not o.label
+                    and not self.touches(c, o.edge.source)}  # not where a sibling leaves its source
         path = (path or self.straight(edge, src, dst) or self.astar(edge, src, dst, joinable=joinable)
                 or self.astar(edge, src, dst, ports=False))
         for node in (dst, src, dst, src):  # no way in or out: grow a node by a cell, try again
@@ -522,6 +550,10 @@ class _Layouter:
         if port is None and join is not None:
             port = join
         self.lay(edge, path, src, dst, port, joined=path[-1] in joinable)
+
+    def touches(self, cell: Pos, node: Node) -> bool:
+        placed = self.out.nodes.get(node)
+        return placed is not None and any(abs(c[0] - cell[0]) + abs(c[1] - cell[1]) == 1 for c in placed.covers())
 
     def port_path(self, src: Placed, dst: Placed, side: str, port: tuple[object, ...]) -> list[Pos] | None:
         """Out of the shared port cell, along the joint line, then straight into the target."""

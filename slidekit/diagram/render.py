@@ -223,6 +223,8 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
     if cell.sides == {"N", "S"}:
         return (width + 5 if lines else 3), max(3, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
+    if len(cell.sides) >= 3 and "E" in cell.gaps:  # a joint: the centre, an arm of two, a blank
+        return 6, height
     if len(cell.sides) >= 3 or (cell.gaps & {"E", "W"}):
         return 5, height
     return 3, height
