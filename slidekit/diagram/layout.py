@@ -292,7 +292,7 @@ class _Layouter:
         flow = self.edge_flow(edge)
         side, slot = _port(self.g, edge, "start", flow)
         if side is not None:
-            return self.place_at_port(edge, anchor, side, slot is not None)
+            return self.place_at_port(edge, anchor, flow if slot is not None else side, slot is not None)
         gap = self.gap(edge) + (1 if self.shared_end(edge) else 0)  # a joint needs a cell before the target
         for _ in range(2):
             for d, mid, pos in self.around(anchor, flow, gap):
@@ -333,7 +333,8 @@ class _Layouter:
         px, py = (0, 1) if side in "EW" else (1, 0)
         base = anchor.side_cells(side)[0]
         for k in range(64):
-            pos = (base[0] + dx * (dist - 1) + px * k, base[1] + dy * (dist - 1) + py * k)
+            step = 2 * k if shared else k  # targets of a shared port: every second row
+            pos = (base[0] + dx * (dist - 1) + px * step, base[1] + dy * (dist - 1) + py * step)
             if not self.fits(edge.target, pos):
                 continue
             if not shared and not self.grow_to(anchor, k + 1, side):

@@ -197,6 +197,11 @@ def group_border(graph: Graph, frame: Frame) -> str:
     return name if name in _BORDERS_BOX else "dashed"
 
 
+def fan_out_line(cell: EdgeCell) -> bool:
+    """A straight piece of an edge that leaves its source by a shared port (``start: side,N``)."""
+    return cell.port is not None and len(cell.port) == 3 and not cell.gaps and not cell.cross
+
+
 def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, int]:
     if isinstance(cell, GroupCell):
         frame = Frame(cell.group, (0, 0), (0, 0))
@@ -221,6 +226,8 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
         bare = 6 if {"E", "W"} <= cell.arrows else 5  # " <──> "
         return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
+        if fan_out_line(cell) and not lines:  # the line between a fan-out's joints takes no room
+            return 3, 0
         return (width + 5 if lines else 3), max(3, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
     if len(cell.sides) >= 3 and "E" in cell.gaps:  # a joint: the centre, an arm of two, a blank
