@@ -293,7 +293,8 @@ class _Layouter:
         side, slot = _port(self.g, edge, "start", flow)
         if side is not None:
             return self.place_at_port(edge, anchor, flow if slot is not None else side, slot is not None)
-        gap = self.gap(edge) + (1 if self.shared_end(edge) else 0)  # a joint needs a cell before the target
+        # a joint needs a cell before the target, and a label one more after the joint
+        gap = self.gap(edge) + ((2 if edge.label else 1) if self.shared_end(edge) else 0)
         for _ in range(2):
             for d, mid, pos in self.around(anchor, flow, gap):
                 if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values():
@@ -689,6 +690,10 @@ class _Layouter:
         straight = first == OPPOSITE[last] and (len({p[0] for p in path}) == 1 or len({p[1] for p in path}) == 1)
         label_at = min((c for c in path if c not in self.out.cells and _is_straight(path, c, first, last)),
                        default=None)  # a bent path's label: on its leftmost (topmost) straight cell
+        fan_in = port is not None and len(port) == 4  # toward a shared end port: the label sits last
+        if fan_in:
+            label_at = next((c for c in reversed(path[:-1] if joined else path)
+                             if c not in self.out.cells and _is_straight(path, c, first, last)), None)
         if joined:  # the path ends on a cell of an edge sharing its end port: a joint
             join_cell = self.out.cells[path[-1]]
             assert isinstance(join_cell, EdgeCell)
@@ -717,9 +722,9 @@ class _Layouter:
                 if edge.directed:
                     cell.arrows.add(b)
             if edge.label and not label_done and cell.sides in ({"E", "W"}, {"N", "S"}) \
-                    and (straight or cur == label_at):
+                    and ((straight and not fan_in) or cur == label_at):
                 cell.label = edge.label
-                cell.label_room = straight
+                cell.label_room = straight or fan_in
                 label_done = True
             self.out.cells[cur] = cell
 
