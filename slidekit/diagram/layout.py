@@ -530,7 +530,8 @@ class _Layouter:
         join = (edge.target, end, end_slot, "end") if end is not None and end_slot is not None else None
         joinable = {c for c, o in self.out.cells.items() if isinstance(o, EdgeCell) and join is not None
                     and o.port == join and not o.cross and len(o.sides) == 2 and not o.label
-                    and not self.touches(c, o.edge.source)}  # not where a sibling leaves its source
+                    and (o.edge.bidirectional or not self.touches(c, o.edge.source))}
+        # (not where a sibling leaves its source, unless an arrow points back into it there)
         path = (path or self.straight(edge, src, dst) or self.astar(edge, src, dst, joinable=joinable)
                 or self.astar(edge, src, dst, ports=False))
         for node in (dst, src, dst, src):  # no way in or out: grow a node by a cell, try again

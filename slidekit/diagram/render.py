@@ -8,6 +8,7 @@ of its cell, with one blank between the line and a node it touches.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from slidekit.diagram.layout import EdgeCell, Frame, GroupCell, Layout, Placed
@@ -223,12 +224,14 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
     lines = label_lines(cell.label, "l") if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
-        bare = 6 if {"E", "W"} <= cell.arrows else 5  # " <──> "
+        # " <──> ": a cell with an arrow of a both-ways edge is one longer
+        bare = 6 if {"E", "W"} <= cell.arrows or (cell.arrows and cell.edge.bidirectional) else 5
         return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
         if fan_out_line(cell) and not lines:  # the line between a fan-out's joints takes no room
             return 3, 0
-        return (width + 5 if lines else 3), max(3, len(lines) + 2)
+        longer = 1 if cell.arrows and cell.edge.bidirectional else 0  # ∧││∨: one longer, as across
+        return (width + 5 if lines else 3), max(3 + longer, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
     if len(cell.sides) >= 3 and "E" in cell.gaps:  # a joint: the centre, an arm of two, a blank
         return 6, height
@@ -387,9 +390,26 @@ def _border_line(spec: str, w: int) -> str:
     return left + body + right
 
 
+_ARROW_STYLES_BOX = {"closed": {"E": "▷", "W": "◁", "N": "△", "S": "▽"},
+                     "filled": {"E": "▶", "W": "◀", "N": "▲", "S": "▼"}}
+
+
+def _arrow_chars(style: Style, arrow_style: str, hpat: str, vch: str) -> Callable[[str], str]:
+    """The arrow heads of an edge's ``arrow-style``: none draws the line on, closed and filled
+    have heads of their own in boxart."""
+    def arrow(side: str) -> str:
+        if arrow_style == "none":
+            return hpat[0] if side in "EW" else vch
+        if style.boxart and arrow_style in _ARROW_STYLES_BOX:
+            return _ARROW_STYLES_BOX[arrow_style][side]
+        return style.arrow(side)
+    return arrow
+
+
 def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int) -> None:
     edge_style = graph.edge_attr(cell.edge, "style") or cell.edge.style
     hpat, vch = style.line(edge_style)
+    arrow = _arrow_chars(style, graph.edge_attr(cell.edge, "arrow-style").strip().lower(), hpat, vch)
     cy = y0 + h // 2
     cx = x0 + 2
     sides = cell.sides
@@ -403,9 +423,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         run = "".join(hpat[i % len(hpat)] for i in range(end - start))
         chars = list(run)
         if "W" in cell.arrows and chars:
-            chars[0] = style.arrow("W")
+            chars[0] = arrow("W")
         if "E" in cell.arrows and chars:
-            chars[-1] = style.arrow("E")
+            chars[-1] = arrow("E")
         if cell.label:
             cy = y0 + h - 2 if cell.label_room else cy
             _put_label(canvas, cell.label, start + 1, cy - 1, upward=True)
@@ -416,9 +436,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         for y in range(y0, y0 + h):
             ch = vch
             if y == y0 and "N" in cell.arrows:
-                ch = style.arrow("N")
+                ch = arrow("N")
             if y == y0 + h - 1 and "S" in cell.arrows:
-                ch = style.arrow("S")
+                ch = arrow("S")
             canvas.put(cx, y, ch)
         if full_cross:
             canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
@@ -430,20 +450,20 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
     # a corner (or joint): arms from the centre point
     if "N" in sides:
         for y in range(y0, cy):
-            canvas.put(cx, y, style.arrow("N") if y == y0 and "N" in cell.arrows else vch)
+            canvas.put(cx, y, arrow("N") if y == y0 and "N" in cell.arrows else vch)
     if "S" in sides:
         for y in range(cy + 1, y0 + h):
-            canvas.put(cx, y, style.arrow("S") if y == y0 + h - 1 and "S" in cell.arrows else vch)
+            canvas.put(cx, y, arrow("S") if y == y0 + h - 1 and "S" in cell.arrows else vch)
     if "W" in sides:
         for x in range(x0 + (1 if "W" in cell.gaps else 0), cx):
             canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
         if "W" in cell.arrows:
-            canvas.put(x0 + 1, cy, style.arrow("W"))
+            canvas.put(x0 + 1, cy, arrow("W"))
     if "E" in sides:
         for x in range(cx + 1, x0 + w - (1 if "E" in cell.gaps else 0)):
             canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
         if "E" in cell.arrows:
-            canvas.put(x0 + w - 2, cy, style.arrow("E"))
+            canvas.put(x0 + w - 2, cy, arrow("E"))
     canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
 
 
