@@ -23,7 +23,7 @@ from slidekit.diagram.render import (
     title_offset,
 )
 
-ARROWS = set("<>^v∧∨◀▶▷△▽◁")
+ARROWS = set("<>^v∧∨◀▶▷△▽◁▲▼")
 Rect = tuple[int, int, int, int]
 
 
@@ -66,7 +66,8 @@ def check(graph: Graph, lay: Layout, text: str) -> list[str]:
         if edge.source is edge.target or edge.source.name not in rects or edge.target.name not in rects:
             continue
         src, dst = rects[edge.source.name], rects[edge.target.name]
-        if not _connected(grid, boxes, src, dst, edge.directed, frames.get(edge.source.name, []),
+        arrow = edge.directed and graph.edge_attr(edge, "arrow-style").strip().lower() != "none"
+        if not _connected(grid, boxes, src, dst, arrow, frames.get(edge.source.name, []),
                           frames.get(edge.target.name, [])):
             problems.append(f"edge {edge.source.name!r} -> {edge.target.name!r} does not connect the boxes")
         for line, _ in label_lines(edge.label, "l") if edge.label else []:
