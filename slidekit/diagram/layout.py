@@ -103,6 +103,7 @@ class Layout:
     cells: dict[Pos, Placed | EdgeCell | GroupCell] = field(default_factory=dict)
     unrouted: list[Edge] = field(default_factory=list)
     frames: list[Frame] = field(default_factory=list)
+    paths: list[list[EdgeCell]] = field(default_factory=list)  # each routed edge's cells, in order
 
 
 def _port(graph: Graph, edge: Edge, key: str, flow: str) -> tuple[str | None, str | None]:
@@ -695,16 +696,23 @@ class _Layouter:
         if fan_in:
             label_at = next((c for c in reversed(path[:-1] if joined else path)
                              if c not in self.out.cells and _is_straight(path, c, first, last)), None)
+        cells: list[EdgeCell] = []
+        self.out.paths.append(cells)
         if joined:  # the path ends on a cell of an edge sharing its end port: a joint
-            join_cell = self.out.cells[path[-1]]
-            assert isinstance(join_cell, EdgeCell)
+            joint = self.out.cells[path[-1]]
+            assert isinstance(joint, EdgeCell)
+            join_cell = joint
             join_cell.sides.add(_dir(path[-1], path[-2]) if len(path) > 1 else first)
+            if len(path) == 1 and edge.bidirectional:  # it leaves its source right on the joint
+                join_cell.gaps.add(first)
+                join_cell.arrows.add(first)
             path = path[:-1]
         for i, cur in enumerate(path):
             a = first if i == 0 else _dir(cur, path[i - 1])
             b = (last if not joined else _dir(cur, path_end)) if i == len(path) - 1 else _dir(cur, path[i + 1])
             existing = self.out.cells.get(cur)
             if isinstance(existing, EdgeCell):
+                cells.append(existing)
                 if port is None or existing.port != port:
                     existing.cross = True
                 existing.sides |= {a, b}
@@ -728,6 +736,9 @@ class _Layouter:
                 cell.label_room = straight or fan_in
                 label_done = True
             self.out.cells[cur] = cell
+            cells.append(cell)
+        if joined:
+            cells.append(join_cell)
 
     def self_loop(self, edge: Edge, node: Placed) -> None:
         """A self-loop takes the cell on the flow's left, right, front or back of its node."""

@@ -198,11 +198,6 @@ def group_border(graph: Graph, frame: Frame) -> str:
     return name if name in _BORDERS_BOX else "dashed"
 
 
-def fan_out_line(cell: EdgeCell) -> bool:
-    """A straight piece of an edge that leaves its source by a shared port (``start: side,N``)."""
-    return cell.port is not None and len(cell.port) == 3 and not cell.gaps and not cell.cross
-
-
 def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, int]:
     if isinstance(cell, GroupCell):
         frame = Frame(cell.group, (0, 0), (0, 0))
@@ -228,8 +223,6 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
         bare = 6 if {"E", "W"} <= cell.arrows or (cell.arrows and cell.edge.bidirectional) else 5
         return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
-        if fan_out_line(cell) and not lines:  # the line between a fan-out's joints takes no room
-            return 3, 0
         longer = 1 if cell.arrows and cell.edge.bidirectional else 0  # ∧││∨: one longer, as across
         return (width + 5 if lines else 3), max(3 + longer, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
@@ -258,17 +251,41 @@ class Geometry:
         return self.colx[x], self.rowy[y], w, h
 
 
+def _straight(cell: EdgeCell) -> bool:
+    return cell.sides in ({"E", "W"}, {"N", "S"})
+
+
+def collapsed_lines(lay: Layout) -> set[int]:
+    """Straight pieces (ids) of edges that share a port which take no room along their line:
+    all but the last straight run before the edge's end (its target, or the joint it ends on),
+    unless they touch a node, carry a label or arrow, or are crossed."""
+    needed: set[int] = set()
+    candidates: set[int] = set()
+    for path in lay.paths:
+        if not any(c.port is not None and len(c.port) in (3, 4) for c in path):
+            continue
+        for cell in reversed(path[:-1]):
+            if not _straight(cell):
+                break
+            needed.add(id(cell))
+        candidates |= {id(c) for c in path if _straight(c) and not (c.gaps or c.label or c.arrows or c.cross)}
+    return candidates - needed
+
+
 def geometry(graph: Graph, lay: Layout) -> Geometry:
     xs = sorted({p[0] for p in lay.cells})
     ys = sorted({p[1] for p in lay.cells})
     widths = dict.fromkeys(range(xs[0], xs[-1] + 1), 0)
     heights = dict.fromkeys(range(ys[0], ys[-1] + 1), 0)
     multi = []
+    collapsed = collapsed_lines(lay)
     for pos, cell in lay.cells.items():
         if isinstance(cell, Placed) and cell.size != (1, 1):
             multi.append(cell)
             continue
         w, h = _cell_size(graph, cell)
+        if id(cell) in collapsed:
+            w, h = (0, h) if isinstance(cell, EdgeCell) and cell.sides == {"E", "W"} else (w, 0)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
     for placed in {id(p): p for p in multi}.values():
