@@ -427,9 +427,11 @@ class _Layouter:
     def lay_chain(self, chain: list[Node]) -> None:
         """Place a chain whose head is placed: each next node along the flow."""
         for a, b in zip(chain, chain[1:]):
-            if b in self.out.nodes:
-                continue
             edge = next(e for e in self.succ[a] if e.target is b)
+            if b in self.out.nodes:  # placed with its cluster: the chain's link is routed first
+                if a in self.out.nodes:
+                    self.route(edge)
+                continue
             if a not in self.out.nodes or not self.place_from(edge):
                 break
         self.route_all_placed()
