@@ -562,36 +562,22 @@ class _Layouter:
         return placed is not None and any(abs(c[0] - cell[0]) + abs(c[1] - cell[1]) == 1 for c in placed.covers())
 
     def port_path(self, src: Placed, dst: Placed, side: str, port: tuple[object, ...]) -> list[Pos] | None:
-        """Out of the shared port cell, along the joint line, then straight into the target."""
+        """Out of the shared port cell, along the joint line, then straight into the target's
+        back; else on out of the port to the target's row (column), then into its near side."""
         p = src.side_cells(side)[0]
-        back = OPPOSITE[side]
-        entries = list(dst.side_cells(back))
-        path = [p]
-        entry = entries[0]
-        cur = p
-        if side in "EW":
-            step = 1 if entry[1] > cur[1] else -1
-            while cur[1] != entry[1]:
-                cur = (cur[0], cur[1] + step)
-                path.append(cur)
-            sx = 1 if entry[0] > cur[0] else -1
-            while cur[0] != entry[0]:
-                cur = (cur[0] + sx, cur[1])
-                path.append(cur)
+        across = "y" if side in "EW" else "x"  # the joint line runs across the port's side
+        shapes = [(dst.side_cells(OPPOSITE[side])[0], across)]
+        if side in "NS":
+            shapes.append((dst.side_cells("W" if dst.pos[0] > p[0] else "E")[0], "y"))
         else:
-            step = 1 if entry[0] > cur[0] else -1
-            while cur[0] != entry[0]:
-                cur = (cur[0] + step, cur[1])
-                path.append(cur)
-            sy = 1 if entry[1] > cur[1] else -1
-            while cur[1] != entry[1]:
-                cur = (cur[0], cur[1] + sy)
-                path.append(cur)
-        for c in path:
-            occupant = self.out.cells.get(c)
-            if occupant is not None and not (isinstance(occupant, EdgeCell) and occupant.port == port):
-                return None
-        return path
+            shapes.append((dst.side_cells("N" if dst.pos[1] > p[1] else "S")[0], "x"))
+        for entry, axis in shapes:
+            path = _l_path(p, entry, axis)
+            if all(self.out.cells.get(c) is None or (isinstance(self.out.cells[c], EdgeCell)
+                                                     and getattr(self.out.cells[c], "port", None) == port)
+                   for c in path):
+                return path
+        return None
 
     def straight(self, edge: Edge, src: Placed, dst: Placed) -> list[Pos] | None:
         flow = self.edge_flow(edge)
@@ -817,6 +803,19 @@ class _Layouter:
                                                   ("W", c[0] == left), ("E", c[0] == right)) if ok)
                 moved[c] = GroupCell(group, sides)
         self.out.frames.append(Frame(group, (left, top), (right, bottom)))
+
+
+def _l_path(start: Pos, end: Pos, first: str) -> list[Pos]:
+    """The cells from ``start`` to ``end``: along ``first`` ("x" or "y") first, then the other axis."""
+    path = [start]
+    cur = start
+    for axis in (first, "y" if first == "x" else "x"):
+        i = 0 if axis == "x" else 1
+        step = 1 if end[i] > cur[i] else -1
+        while cur[i] != end[i]:
+            cur = (cur[0] + step, cur[1]) if i == 0 else (cur[0], cur[1] + step)
+            path.append(cur)
+    return path
 
 
 def _is_straight(path: list[Pos], cell: Pos, first: str, last: str) -> bool:

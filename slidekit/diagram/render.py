@@ -251,6 +251,32 @@ class Geometry:
         return self.colx[x], self.rowy[y], w, h
 
 
+def _cluster_root(graph: Graph, node: Node) -> Node:
+    """The node a node is placed relative to (``origin``), followed to its end."""
+    seen = {node}
+    while True:
+        origin = " ".join(graph.node_attr(node, "origin").split())
+        parent = graph.nodes.get(origin) if origin else None
+        if parent is None or parent in seen:
+            return node
+        seen.add(parent)
+        node = parent
+
+
+def stacked_nodes(graph: Graph, lay: Layout) -> set[int]:
+    """Nodes (ids of their placements) right under another node's cell of their origin
+    cluster: they draw no top border (the node above has its bottom border there)."""
+    out = set()
+    for placed in {id(p): p for p in lay.nodes.values()}.values():
+        x, y = placed.pos
+        above = lay.cells.get((x, y - 1))
+        if isinstance(above, Placed) and above is not placed and not invisible(graph, above.node) \
+                and _cluster_root(graph, above.node) is _cluster_root(graph, placed.node) \
+                and not invisible(graph, placed.node) and not split_row(placed.node) and not split_part(placed.node):
+            out.add(id(placed))
+    return out
+
+
 def _straight(cell: EdgeCell) -> bool:
     return cell.sides in ({"E", "W"}, {"N", "S"})
 
@@ -279,11 +305,16 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
     heights = dict.fromkeys(range(ys[0], ys[-1] + 1), 0)
     multi = []
     collapsed = collapsed_lines(lay)
+    stacked = stacked_nodes(graph, lay)
     for pos, cell in lay.cells.items():
         if isinstance(cell, Placed) and cell.size != (1, 1):
             multi.append(cell)
             continue
         w, h = _cell_size(graph, cell)
+        if id(cell) in stacked:
+            h -= 1
+        elif isinstance(cell, EdgeCell) and cell.gaps & {"E", "W"} and not cell.loop:
+            h = max(h, 3)  # beside a node: as high as a box (one under another has no top border)
         if id(cell) in collapsed:
             w, h = (0, h) if isinstance(cell, EdgeCell) and cell.sides == {"E", "W"} else (w, 0)
         widths[pos[0]] = max(widths[pos[0]], w)
@@ -353,7 +384,11 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
                 _put_label(canvas, cell.label, x0 + (2 if "W" in cell.gaps else 1), y0 + h // 2 - 1, upward=True)
             elif cell.sides == {"N", "S"}:
                 _put_label(canvas, cell.label, x0 + 4, y0 + h // 2, upward=False)
+    stacked = stacked_nodes(graph, lay)
     for placed in lay.nodes.values():
+        if id(placed) in stacked:
+            _draw_stacked_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size))
+            continue
         _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size))
     text = canvas.text()
     label = graph.graph_attr("label").strip()
@@ -390,6 +425,21 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
     for y in range(y0 + 1, y0 + h - 1):
         canvas.put(x0, y, b.side[0] + " " * (w - 2) + b.side[1])
     _draw_label(canvas, graph, node, x0, y0, w, h)
+
+
+def _draw_stacked_node(canvas: _Canvas, style: Style, graph: Graph, node: Node,
+                       x0: int, y0: int, w: int, h: int) -> None:
+    """A node right under another: sides from its first line, its bottom border, no top border;
+    the label centred in the lines above the bottom (rounded down)."""
+    b = style.border(_node_border(graph, node))
+    canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
+    for y in range(y0, y0 + h - 1):
+        canvas.put(x0, y, b.side[0] + " " * (w - 2) + b.side[1])
+    lines = node_label(graph, node)
+    top_y = y0 + (h - len(lines)) // 2
+    for i, (line, align) in enumerate(lines):
+        x = {"l": 1, "r": w - 3 - len(line)}.get(align, (w - 2 - len(line)) // 2)
+        canvas.put(x0 + 1 + x, top_y + i, line)
 
 
 def _draw_label(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
