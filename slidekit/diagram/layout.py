@@ -334,6 +334,9 @@ class _Layouter:
         dx, dy = DELTA[side]
         px, py = (0, 1) if side in "EW" else (1, 0)
         base = anchor.side_cells(side)[0]
+        sibling = self.placed_sibling_target(edge) if shared else None
+        if sibling is not None:  # under the port's first placed target, every second row
+            base, dist = (sibling.pos[0] - dx, sibling.pos[1] - dy), 2
         for k in range(64):
             step = 2 * k if shared else k  # targets of a shared port: every second row
             pos = (base[0] + dx * (dist - 1) + px * step, base[1] + dy * (dist - 1) + py * step)
@@ -346,6 +349,15 @@ class _Layouter:
             self.route(edge)
             return True
         return False
+
+    def placed_sibling_target(self, edge: Edge) -> Placed | None:
+        """The first placed target of another edge leaving by the same port as ``edge``."""
+        key = _port(self.g, edge, "start", self.edge_flow(edge))
+        for e in sorted(self.succ[edge.source], key=lambda e: e.order):
+            if e is not edge and e.target is not edge.source and e.target in self.out.nodes \
+                    and _port(self.g, e, "start", self.edge_flow(e)) == key:
+                return self.out.nodes[e.target]
+        return None
 
     def grow_to(self, anchor: Placed, cells: int, side: str) -> bool:
         """Make ``anchor`` at least ``cells`` long along ``side`` (if the cells are free)."""
