@@ -342,6 +342,8 @@ class _Layouter:
             pos = (base[0] + dx * (dist - 1) + px * step, base[1] + dy * (dist - 1) + py * step)
             if not self.fits(edge.target, pos):
                 continue
+            if sibling is not None and not self.free((pos[0] - px, pos[1] - py)):
+                continue  # a line or a node just above: one more row down
             if not shared and not self.grow_to(anchor, k + 1, side):
                 continue
             self.put(edge.target, pos)
@@ -500,7 +502,12 @@ class _Layouter:
         predecessor (last name first). False when there is none."""
         unplaced = sorted((n for n in self.g.nodes.values() if n not in self.out.nodes), key=lambda n: n.name)
         # successors of placed nodes: the deepest first (its chain is longest), then by name
-        for n in sorted(unplaced, key=lambda n: (-self.depth(n), n.name)):
+        placed_at = {node: i for i, node in enumerate(self.out.nodes)}
+
+        def first_pred(n: Node) -> int:  # successors of earlier placed nodes first
+            return min((placed_at[e.source] for e in self.pred[n] if e.source in placed_at), default=len(placed_at))
+
+        for n in sorted(unplaced, key=lambda n: (-self.depth(n), first_pred(n), n.name)):
             preds = sorted((e for e in self.pred[n] if e.source in self.out.nodes), key=lambda e: e.order)
             if any(self.place_from(e) for e in preds[:1]):
                 self.route_placed(n)
