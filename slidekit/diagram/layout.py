@@ -733,10 +733,14 @@ class _Layouter:
                 cell.gaps.add(a)
                 if edge.bidirectional:
                     cell.arrows.add(a)
+                if a in "EW" and self.edge_shaped(src.node):  # the line runs on into the node's line
+                    cell.gaps.discard(a)
             if i == len(path) - 1 and not joined:
                 cell.gaps.add(b)
                 if edge.directed:
                     cell.arrows.add(b)
+                if b in "EW" and self.edge_shaped(dst.node):
+                    cell.gaps.discard(b)
             if edge.label and not label_done and cell.sides in ({"E", "W"}, {"N", "S"}) \
                     and ((straight and not fan_in) or cur == label_at):
                 cell.label = edge.label
@@ -746,6 +750,10 @@ class _Layouter:
             cells.append(cell)
         if joined:
             cells.append(join_cell)
+
+    def edge_shaped(self, node: Node) -> bool:
+        """``shape: edge``: the node is drawn as a piece of line."""
+        return self.g.node_attr(node, "shape").strip().lower() == "edge"
 
     def self_loop(self, edge: Edge, node: Placed) -> None:
         """A self-loop takes the cell on the flow's left, right, front or back of its node."""

@@ -401,6 +401,11 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
 
 
 def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
+    if graph.node_attr(node, "shape").strip().lower() == "edge":  # a piece of line, its label above
+        canvas.put(x0, y0 + h // 2, "-" * w)
+        if not node.anonymous or "label" in node.attrs:
+            canvas.put(x0 + 1, y0 + h // 2 - 1, " ".join(t for t, _ in node_label(graph, node)))
+        return
     if invisible(graph, node):
         return
     if split_part(node) or split_row(node):  # drawn from the previous field's right / bottom border

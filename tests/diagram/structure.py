@@ -79,6 +79,9 @@ def check(graph: Graph, lay: Layout, text: str) -> list[str]:
 def _check_box(graph: Graph, placed: Placed, rect: Rect, grid: list[str]) -> list[str]:
     x0, y0, w, h = rect
     name = placed.node.name
+    if graph.node_attr(placed.node, "shape").strip().lower() == "edge":  # a piece of line, labelled above
+        line = grid[y0 + h // 2][x0:x0 + w] if y0 + h // 2 < len(grid) else ""
+        return [] if line == "-" * w else [f"node {name!r}: its line is missing"]
     if invisible(graph, placed.node):
         return []
     if split_part(placed.node):  # a later autosplit field shares the previous field's right border
