@@ -234,7 +234,21 @@ class _Layouter:
             h = int(self.g.node_attr(node, "rows") or h)
         except ValueError:
             return 1, 1
-        return max(1, min(w, 64)), max(1, min(h, 64))
+        pw, ph = self.port_size(node)
+        return max(1, pw, min(w, 64)), max(1, ph, min(h, 64))
+
+    def port_size(self, node: Node) -> tuple[int, int]:
+        """Several edges fixed to one side (``start: south`` ...) make that side 2k-1 cells long."""
+        count: dict[str, int] = {}
+        for e in self.succ.get(node, []) + self.pred.get(node, []):
+            if e.source is e.target:
+                continue
+            side, slot = _port(self.g, e, "start" if e.source is node else "end", self.node_flow(e.source))
+            if side is not None and slot is None:
+                count[side] = count.get(side, 0) + 1
+        w = max((2 * k - 1 for s, k in count.items() if s in "NS"), default=1)
+        h = max((2 * k - 1 for s, k in count.items() if s in "EW"), default=1)
+        return min(w, 64), min(h, 64)
 
     def pre_grow(self, placed: Placed) -> None:
         """A node with more than four edges grows so each edge can have a side cell of its own;
@@ -338,19 +352,32 @@ class _Layouter:
         if sibling is not None:  # under the port's first placed target, every second row
             base, dist = (sibling.pos[0] - dx, sibling.pos[1] - dy), 2
         for k in range(64):
-            step = 2 * k if shared else k  # targets of a shared port: every second row
+            step = 2 * k  # targets of a fixed side: every second row
             pos = (base[0] + dx * (dist - 1) + px * step, base[1] + dy * (dist - 1) + py * step)
             if not self.fits(edge.target, pos):
                 continue
             if sibling is not None and not self.free((pos[0] - px, pos[1] - py)):
                 continue  # a line or a node just above: one more row down
-            if not shared and not self.grow_to(anchor, k + 1, side):
+            if not shared and not self.grow_to(anchor, step + 1, side):
                 continue
             self.put(edge.target, pos)
             self.entered[edge.target] = side
             self.route(edge)
             return True
         return False
+
+    def grow_toward(self, src: Placed, dst: Placed, side: str) -> None:
+        """Grow ``src`` (whose ``side`` is taken) along ``side`` until that side faces ``dst``'s
+        first column (row), if ``dst`` lies beyond that side and the cells are free."""
+        (sx, sy), (dx_, dy_) = src.pos, dst.pos
+        if side in "NS":
+            beyond = dy_ > sy + src.size[1] - 1 if side == "S" else dy_ + dst.size[1] - 1 < sy
+            if beyond and dx_ > sx + src.size[0] - 1:
+                self.grow_to(src, dx_ - sx + 1, side)
+        else:
+            beyond = dx_ > sx + src.size[0] - 1 if side == "E" else dx_ + dst.size[0] - 1 < sx
+            if beyond and dy_ > sy + src.size[1] - 1:
+                self.grow_to(src, dy_ - sy + 1, side)
 
     def placed_sibling_target(self, edge: Edge) -> Placed | None:
         """The first placed target of another edge leaving by the same port as ``edge``."""
@@ -554,6 +581,9 @@ class _Layouter:
                     and o.port == join and not o.cross and len(o.sides) == 2 and not o.label
                     and (o.edge.bidirectional or not self.touches(c, o.edge.source))}
         # (not where a sibling leaves its source, unless an arrow points back into it there)
+        if path is None and start is not None and slot is None and self.straight(edge, src, dst) is None \
+                and not any(self.free(c) for c in src.side_cells(start)):
+            self.grow_toward(src, dst, start)  # a fixed side reaches over to a target beyond it
         path = (path or self.straight(edge, src, dst) or self.astar(edge, src, dst, joinable=joinable)
                 or self.astar(edge, src, dst, ports=False))
         for node in (dst, src, dst, src):  # no way in or out: grow a node by a cell, try again

@@ -298,6 +298,32 @@ def collapsed_lines(lay: Layout) -> set[int]:
     return candidates - needed
 
 
+def merged_runs(lay: Layout) -> tuple[list[list[EdgeCell]], set[int]]:
+    """Runs of two or more straight pieces of one edge (not sharing a port) need their length
+    once between them, not each (Graph::Easy merges them into one cell); a run that goes on
+    into the piece at the target takes no room at all (that piece has its own)."""
+    runs: list[list[EdgeCell]] = []
+    absorbed: set[int] = set()
+    for path in lay.paths:
+        if any(c.port is not None for c in path):
+            continue
+        run: list[EdgeCell] = []
+        for i, cell in enumerate(path):
+            plain = _straight(cell) and not (cell.label or cell.cross or cell.loop)
+            if plain and (not cell.gaps or i == 0) and (not run or run[-1].sides == cell.sides) \
+                    and not (i == len(path) - 1 and cell.gaps):
+                run.append(cell)  # (the piece out of the source starts a run)
+                continue
+            if plain and i == len(path) - 1 and run and run[-1].sides == cell.sides:
+                absorbed |= {id(c) for c in run if not c.gaps}
+            elif len(run) > 1:
+                runs.append(run)
+            run = []
+        if len(run) > 1:
+            runs.append(run)
+    return runs, absorbed
+
+
 def geometry(graph: Graph, lay: Layout) -> Geometry:
     xs = sorted({p[0] for p in lay.cells})
     ys = sorted({p[1] for p in lay.cells})
@@ -306,6 +332,8 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
     multi = []
     collapsed = collapsed_lines(lay)
     stacked = stacked_nodes(graph, lay)
+    runs, absorbed = merged_runs(lay)
+    in_run = {id(c) for run in runs for c in run} | absorbed
     for pos, cell in lay.cells.items():
         if isinstance(cell, Placed) and cell.size != (1, 1):
             multi.append(cell)
@@ -315,20 +343,26 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
             h -= 1
         elif isinstance(cell, EdgeCell) and cell.gaps & {"E", "W"} and not cell.loop:
             h = max(h, 3)  # beside a node: as high as a box (one under another has no top border)
-        if id(cell) in collapsed:
+        if id(cell) in collapsed or id(cell) in in_run:
             w, h = (0, h) if isinstance(cell, EdgeCell) and cell.sides == {"E", "W"} else (w, 0)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed)
         (x, y), (cw, ch) = placed.pos, placed.size
-        if ch > 1:  # every row of a tall node is at least a box's height
-            for j in range(ch):
-                heights[y + j] = max(heights[y + j], 3)
         have_w = sum(widths[x + i] for i in range(cw))
         have_h = sum(heights[y + j] for j in range(ch))
         widths[x + cw - 1] += max(0, w - have_w)
         heights[y + ch - 1] += max(0, h - have_h)
+    if runs:
+        where = {id(c): p for p, c in lay.cells.items()}
+        for run in runs:
+            across = run[0].sides == {"E", "W"}
+            need = max(_cell_size(graph, c)[0 if across else 1] for c in run)
+            lines = [where[id(c)][0 if across else 1] for c in run if id(c) in where]
+            sizes = widths if across else heights
+            if lines:
+                sizes[lines[0]] += max(0, need - sum(sizes[i] for i in set(lines)))
     colx: dict[int, int] = {}
     rowy: dict[int, int] = {}
     acc = 0
