@@ -312,7 +312,7 @@ class _Layouter:
         gap = self.gap(edge) + ((2 if edge.label else 1) if self.shared_end(edge) else 0)
         for _ in range(2):
             for d, mid, pos in self.around(anchor, flow, gap):
-                if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values():
+                if self.fits(edge.target, pos) and self.free(mid):
                     self.put(edge.target, pos)
                     if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
                         self.entered[edge.target] = d
@@ -552,12 +552,13 @@ class _Layouter:
         min_y = min(y for _, y in rel.values())
         if not self.out.cells:
             return (-min_x, -min_y)
+        # a later part starts with its first node in column 0 (its cluster may reach further left)
         y = max(p[1] for p in self.out.cells) + 1 - min_y
         for _ in range(256):
-            if self.fits(node, (-min_x, y)):
+            if self.fits(node, (0, y)):
                 break
             y += 1
-        return (-min_x, y)
+        return (0, y)
 
     # -- routing ------------------------------------------------------------------------------
     def route(self, edge: Edge) -> None:
@@ -763,14 +764,10 @@ class _Layouter:
                 cell.gaps.add(a)
                 if edge.bidirectional:
                     cell.arrows.add(a)
-                if a in "EW" and self.edge_shaped(src.node):  # the line runs on into the node's line
-                    cell.gaps.discard(a)
             if i == len(path) - 1 and not joined:
                 cell.gaps.add(b)
                 if edge.directed:
                     cell.arrows.add(b)
-                if b in "EW" and self.edge_shaped(dst.node):
-                    cell.gaps.discard(b)
             if edge.label and not label_done and cell.sides in ({"E", "W"}, {"N", "S"}) \
                     and ((straight and not fan_in) or cur == label_at):
                 cell.label = edge.label
@@ -780,10 +777,6 @@ class _Layouter:
             cells.append(cell)
         if joined:
             cells.append(join_cell)
-
-    def edge_shaped(self, node: Node) -> bool:
-        """``shape: edge``: the node is drawn as a piece of line."""
-        return self.g.node_attr(node, "shape").strip().lower() == "edge"
 
     def self_loop(self, edge: Edge, node: Placed) -> None:
         """A self-loop takes the cell on the flow's left, right, front or back of its node."""
