@@ -576,6 +576,9 @@ class _Layouter:
         path = None
         if port is not None:
             path = self.port_path(src, dst, start or "E", port)
+            if path is None:  # around: along the port's other edges as far as they help
+                shared = frozenset(c for c, o in self.out.cells.items() if isinstance(o, EdgeCell) and o.port == port)
+                path = self.astar(edge, src, dst, shared=shared, port_cell=src.side_cells(start or "E")[0])
         end, end_slot = _port(self.g, edge, "end", flow)
         join = (edge.target, end, end_slot, "end") if end is not None and end_slot is not None else None
         joinable = {c for c, o in self.out.cells.items() if isinstance(o, EdgeCell) and join is not None
@@ -661,7 +664,10 @@ class _Layouter:
         return False
 
     def astar(self, edge: Edge, src: Placed, dst: Placed, *, ports: bool = True, anywhere: bool = False,
-              joinable: set[Pos] | frozenset[Pos] = frozenset()) -> list[Pos] | None:
+              joinable: set[Pos] | frozenset[Pos] = frozenset(), shared: frozenset[Pos] = frozenset(),
+              port_cell: Pos | None = None) -> list[Pos] | None:
+        """``shared``: cells of edges leaving by the same port as ``edge`` (it starts on
+        ``port_cell`` and may run along them at no extra cost)."""
         if anywhere:  # the last resort: join the cells of an edge with the same source or target
             joinable = {c for c, o in self.out.cells.items() if isinstance(o, EdgeCell)
                         and (o.edge.source is edge.source or o.edge.target is edge.target)}
@@ -669,13 +675,14 @@ class _Layouter:
         start_side, _ = _port(self.g, edge, "start", flow) if ports else (None, None)
         end_side, _ = _port(self.g, edge, "end", flow) if ports else (None, None)
         order = ["N", "E", "S", "W"]
-        starts = [(s, c) for s in order if start_side in (None, s) for c in src.side_cells(s)]
+        starts = [(s, c) for s in order if start_side in (None, s) for c in src.side_cells(s)
+                  if port_cell is None or c == port_cell]
         goals = {c: s for s in order if end_side in (None, s) for c in dst.side_cells(s)}
         goals.update(dict.fromkeys(joinable, "J"))
         heap: list[tuple[int, int, Pos, str, tuple[Pos, ...]]] = []
         tie = 0
         for side, cell in starts:
-            if self.passable(cell, side, joinable):
+            if self.passable(cell, side, joinable) or cell in shared:
                 tie += 1
                 heapq.heappush(heap, (1 + self.h(cell, goals), tie, cell, side, (cell,)))
         seen: dict[tuple[Pos, str], int] = {}
@@ -697,9 +704,9 @@ class _Layouter:
                 nxt = (cell[0] + dx, cell[1] + dy)
                 if side == OPPOSITE[heading] or not (x_lo <= nxt[0] <= x_hi and y_lo <= nxt[1] <= y_hi):
                     continue
-                if nxt in path or not self.passable(nxt, side, joinable):
+                if nxt in path or not (self.passable(nxt, side, joinable) or nxt in shared):
                     continue
-                step = 1 + (6 if side != heading else 0) + (30 if nxt in self.out.cells else 0)
+                step = 1 if nxt in shared else 1 + (6 if side != heading else 0) + (30 if nxt in self.out.cells else 0)
                 step += 50 if anywhere and nxt in joinable else 0
                 tie += 1
                 heapq.heappush(heap, (cost + step + self.h(nxt, goals), tie, nxt, side, path + (nxt,)))

@@ -343,6 +343,8 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
         longer = 1 if cell.arrows and cell.edge.bidirectional else 0  # ∧││∨: one longer, as across
         return (width + 5 if lines else 3), max(3 + longer, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
+    if len(cell.sides) >= 3 and "N" in cell.arrows and "S" in cell.sides:
+        height = 4  # a joint under an arrow head: the head, a line, the centre, the arm below
     if len(cell.sides) >= 3 and "E" in cell.gaps:  # a joint: the centre, an arm of two, a blank
         return 6, height
     if len(cell.sides) >= 3 or cell.gaps:
@@ -416,16 +418,22 @@ def collapsed_lines(lay: Layout) -> set[int]:
 
 
 def merged_runs(lay: Layout) -> tuple[list[list[EdgeCell]], set[int]]:
-    """Runs of two or more straight pieces of one edge (not sharing a port) need their length
-    once between them, not each (Graph::Easy merges them into one cell); a run that goes on
-    into the piece at the target takes no room at all (that piece has its own)."""
+    """Runs of two or more straight pieces of one edge need their length once between them, not
+    each (Graph::Easy merges them into one cell); a run that goes on into the piece at the
+    target takes no room at all (that piece has its own). Of an edge sharing a port only the
+    last run counts (the others collapse)."""
     runs: list[list[EdgeCell]] = []
     absorbed: set[int] = set()
     for path in lay.paths:
+        first = 0
         if any(c.port is not None for c in path):
-            continue
+            if not any(c.port is not None and len(c.port) in (3, 4) for c in path):
+                continue
+            first = len(path) - 1
+            while first > 0 and _straight(path[first - 1]):
+                first -= 1
         run: list[EdgeCell] = []
-        for i, cell in enumerate(path):
+        for i, cell in enumerate(path[first:], first):
             plain = _straight(cell) and not (cell.label or cell.cross or cell.loop)
             if plain and (not cell.gaps or i == 0) and (not run or run[-1].sides == cell.sides) \
                     and not (i == len(path) - 1 and cell.gaps):
