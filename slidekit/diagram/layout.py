@@ -57,6 +57,8 @@ class EdgeCell:
     port: tuple[object, ...] | None = None  # edges sharing a start (or end) port share their cells
     loop: str = ""  # a self-loop: the side of its node it sits on
     label_room: bool = True  # the label adds to the cell's size (else it overhangs the next cells)
+    crossed_by: Edge | None = None  # a later edge crossing this cell straight across
+    crossed_upright: bool = False  # ... and whether that one runs north-south
 
 
 @dataclass(eq=False)
@@ -760,6 +762,8 @@ class _Layouter:
                 cells.append(existing)
                 if port is None or existing.port != port:
                     existing.cross = True
+                    if {a, b} in ({"E", "W"}, {"N", "S"}):
+                        existing.crossed_by, existing.crossed_upright = edge, {a, b} == {"N", "S"}
                 existing.sides |= {a, b}
                 if i == len(path) - 1 and not joined:
                     existing.gaps.add(b)

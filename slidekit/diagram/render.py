@@ -69,7 +69,7 @@ _LINES_ASCII = {
     "dashed": ("- ", "'"),
     "dot-dash": (".-", "!"),
     "dot-dot-dash": ("..-", "!"),
-    "wave": ("~", "{"),
+    "wave": ("~", "}"),
     "bold": ("#", "#"),
     "double-dash": ("= ", '"'),
 }
@@ -197,6 +197,17 @@ def _field_label(graph: Graph, node: Node) -> str:
         if value is not None:
             return value
     return node.attrs["_label"]
+
+
+def line_style(graph: Graph, edge: Edge) -> str:
+    """An edge's line style: its own ``style``, else the style its arrow was written with
+    (``==>``, ``..>`` ...), else its class's, else solid."""
+    own = edge.attrs.get("style", "").strip().lower()
+    if own:
+        return own
+    if edge.style != "solid":
+        return edge.style
+    return graph.edge_attr(edge, "style").strip().lower() or "solid"
 
 
 def _rounded(b: Border, arcs: bool) -> Border:
@@ -336,7 +347,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
         # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
-        pattern = _LINES_BOX.get(graph.edge_attr(cell.edge, "style") or cell.edge.style, ("─", ""))[0]
+        pattern = _LINES_BOX.get(line_style(graph, cell.edge), ("─", ""))[0]
         bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
         return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
@@ -729,7 +740,7 @@ def _arrow_chars(style: Style, arrow_style: str, hpat: str, vch: str) -> Callabl
 
 def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int,
                open_sides: frozenset[str] = frozenset()) -> None:
-    edge_style = graph.edge_attr(cell.edge, "style") or cell.edge.style
+    edge_style = line_style(graph, cell.edge)
     hpat, vch = style.line(edge_style)
     arrow = _arrow_chars(style, graph.edge_attr(cell.edge, "arrow-style").strip().lower(), hpat, vch)
     cy = y0 + max(h - 2, h // 2)  # beside a tall node: on its last inner line
@@ -739,6 +750,11 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         _draw_loop(canvas, style, cell, hpat, vch, edge_style, x0, y0, w, h)
         return
     full_cross = sides == {"N", "S", "E", "W"} and cell.cross
+    if full_cross and cell.crossed_by is not None:
+        _draw_crossing(canvas, style, graph, cell, x0, y0, w, h)
+        return
+    if edge_style == "invisible":  # takes its room, draws nothing
+        return
     if sides == {"E", "W"} or full_cross:
         gaps = cell.gaps - open_sides
         start = x0 + (1 if "W" in gaps else 0)
@@ -790,6 +806,46 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         if "E" in cell.arrows:
             canvas.put(x0 + w - 2, cy, arrow("E"))
     canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
+
+
+# the glyph where two straight edges cross, by (across, upright) style (default ┼ / +)
+_CROSSINGS_BOX = {
+    ("solid", "dashed"): "┴", ("solid", "double"): "╫", ("solid", "bold"): "╂",
+    ("dashed", "solid"): "┤", ("dashed", "double"): "╢", ("double", "solid"): "╪", ("double", "dashed"): "╧",
+    ("bold", "solid"): "┿",
+    **{("dashed", v): "┘" for v in ("dashed", "dotted", "bold", "dot-dash", "dot-dot-dash", "wave", "double-dash")},
+    **{("double", v): "╬" for v in ("dotted", "double", "bold", "dot-dash", "dot-dot-dash", "wave", "double-dash")},
+    **{("bold", v): "╋" for v in ("dashed", "dotted", "double", "bold", "dot-dash", "dot-dot-dash", "wave",
+                                  "double-dash")},
+}
+_CROSSINGS_ASCII = {
+    ("solid", "double"): "H", ("dotted", "solid"): "!",
+    **{("dotted", v): ":" for v in ("dashed", "dotted", "double", "bold", "dot-dash", "dot-dot-dash")},
+    **{(h, v): "#" for h in ("double", "bold")
+       for v in ("dashed", "dotted", "double", "bold", "dot-dash", "dot-dot-dash", "wave", "double-dash")},
+}
+
+
+def _draw_crossing(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int,
+                   h: int) -> None:
+    """Two edges crossing: each line in its own style (an invisible one not at all), the glyph
+    where they meet from Graph::Easy's table of style pairs."""
+    assert cell.crossed_by is not None
+    across, upright = (cell.edge, cell.crossed_by) if cell.crossed_upright else (cell.crossed_by, cell.edge)
+    h_style = line_style(graph, across)
+    v_style = line_style(graph, upright)
+    hpat, _ = style.line(h_style)
+    _, vch = style.line(v_style)
+    cy, cx = y0 + max(h - 2, h // 2), x0 + 2
+    if h_style != "invisible":
+        start, end = x0 + (1 if "W" in cell.gaps else 0), x0 + w - (1 if "E" in cell.gaps else 0)
+        canvas.put(start, cy, "".join(hpat[i % len(hpat)] for i in range(end - start)))
+    if v_style != "invisible":
+        for y in range(y0, y0 + h):
+            canvas.put(cx, y, vch)
+    if h_style != "invisible" and v_style != "invisible":
+        table = _CROSSINGS_BOX if style.boxart else _CROSSINGS_ASCII
+        canvas.put(cx, cy, table.get((h_style, v_style), "┼" if style.boxart else "+"))
 
 
 def _put_label(canvas: _Canvas, lines: list[tuple[str, str]], x: int, y: int, *, upward: bool) -> None:

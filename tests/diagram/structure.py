@@ -17,6 +17,7 @@ from slidekit.diagram.render import (
     geometry,
     invisible,
     edge_label,
+    line_style,
     node_label,
     point_style,
     shares_left,
@@ -65,6 +66,8 @@ def check(graph: Graph, lay: Layout, text: str, boxart: bool = True) -> list[str
             frames.setdefault(node.name, []).append(frame_rect(geo, frame))
     for edge in graph.edges:
         if edge.source is edge.target or edge.source.name not in rects or edge.target.name not in rects:
+            continue
+        if line_style(graph, edge) == "invisible":  # takes its room, draws nothing
             continue
         src, dst = rects[edge.source.name], rects[edge.target.name]
         arrow = edge.directed and graph.edge_attr(edge, "arrow-style").strip().lower() != "none"
