@@ -308,6 +308,8 @@ class _Layouter:
         anchor = self.out.nodes[edge.source]
         flow = self.edge_flow(edge)
         side, slot = _port(self.g, edge, "start", flow)
+        if side is not None and slot is None and self.place_around(edge, anchor, flow):
+            return True
         if side is not None:
             return self.place_at_port(edge, anchor, flow if slot is not None else side, slot is not None)
         # a joint needs a cell before the target, and a label one more after the joint
@@ -322,6 +324,16 @@ class _Layouter:
                     return True
             if not self.grow_by_one(anchor):  # no room around it: grow it and look again
                 return False
+        return False
+
+    def place_around(self, edge: Edge, anchor: Placed, flow: str) -> bool:
+        """A target of a fixed (unshared) start side goes where any target would (the flow's
+        front first), on every second cell of a side."""
+        for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
+            if anchor.side_cells(d).index(mid) % 2 == 0 and self.fits(edge.target, pos) and self.free(mid):
+                self.put(edge.target, pos)
+                self.route(edge)
+                return True
         return False
 
     @staticmethod
