@@ -567,7 +567,7 @@ class _Layouter:
         if not self.out.cells:
             return (-min_x, -min_y)
         # a later part starts with its first node in column 0 (its cluster may reach further left)
-        y = max(p[1] for p in self.out.cells) + 1 - min_y
+        y = max(p[1] for p in self.out.cells) + 2 - min_y
         for _ in range(256):
             if self.fits(node, (0, y)):
                 break
