@@ -314,8 +314,11 @@ class _Layouter:
             return self.place_at_port(edge, anchor, flow if slot is not None else side, slot is not None)
         # a joint needs a cell before the target, and a label one more after the joint
         gap = self.gap(edge) + ((2 if edge.label else 1) if self.shared_end(edge) else 0)
+        spots = self.around(anchor, flow, gap)
+        clear = [(d, mid, pos) for d, mid, pos in spots  # away from other nodes first
+                 if not self.near_other_node(mid, edge) and not self.near_other_node(pos, edge)]
         for _ in range(2):
-            for d, mid, pos in self.around(anchor, flow, gap):
+            for d, mid, pos in clear + spots:
                 if self.fits(edge.target, pos) and self.free(mid):
                     self.put(edge.target, pos)
                     if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
@@ -324,6 +327,17 @@ class _Layouter:
                     return True
             if not self.grow_by_one(anchor):  # no room around it: grow it and look again
                 return False
+            spots = self.around(anchor, flow, gap)
+            clear = []
+        return False
+
+    def near_other_node(self, cell: Pos, edge: Edge) -> bool:
+        """Whether another node of the source's origin cluster is right beside ``cell``."""
+        cluster = self.clusters.get(edge.source, {})
+        for dx, dy in DELTA.values():
+            o = self.out.cells.get((cell[0] + dx, cell[1] + dy))
+            if isinstance(o, Placed) and o.node in cluster and o.node is not edge.source and o.node is not edge.target:
+                return True
         return False
 
     def place_around(self, edge: Edge, anchor: Placed, flow: str) -> bool:
@@ -689,7 +703,8 @@ class _Layouter:
         start_side, _ = _port(self.g, edge, "start", flow) if ports else (None, None)
         end_side, _ = _port(self.g, edge, "end", flow) if ports else (None, None)
         order = ["N", "E", "S", "W"]
-        starts = [(s, c) for s in order if start_side in (None, s) for c in src.side_cells(s)
+        # out of the source sideways first (between equal paths, Graph::Easy leaves a node by its east or west)
+        starts = [(s, c) for s in ("E", "W", "N", "S") if start_side in (None, s) for c in src.side_cells(s)
                   if port_cell is None or c == port_cell]
         goals = {c: s for s in order if end_side in (None, s) for c in dst.side_cells(s)}
         goals.update(dict.fromkeys(joinable, "J"))
