@@ -60,7 +60,7 @@ _LINES_BOX = {
     "dot-dot-dash": ("··-", "┆"),
     "wave": ("∼", "≀"),
     "bold": ("━", "┃"),
-    "double-dash": ("═ ", "║"),
+    "double-dash": ("═ ", "∥"),
 }
 _LINES_ASCII = {
     "solid": ("-", "|"),
@@ -99,8 +99,8 @@ class Style:
 
     def corner(self, sides: frozenset[str], style: str) -> str:
         if not self.boxart:
-            return "." if style == "dotted" else "+"
-        if style == "double":
+            return {"dotted": ".", "double": "#", "double-dash": "#"}.get(style, "+")
+        if style in ("double", "double-dash"):
             return {frozenset("ES"): "╔", frozenset("WS"): "╗", frozenset("EN"): "╚", frozenset("WN"): "╝"}.get(sides, "╬")
         return _CORNERS_BOX.get(sides, "┼")
 
@@ -270,7 +270,7 @@ def _shows_box(graph: Graph, node: Node) -> bool:
 def shares_left(graph: Graph, lay: Layout, placed: Placed) -> bool:
     """A node placed relative to others (an autosplit field, a node with an ``origin``) right
     beside another visible node shares that node's right border."""
-    if "_split" not in placed.node.attrs and not graph.node_attr(placed.node, "origin"):
+    if "_split" not in placed.node.attrs and not graph.node_attr(placed.node, "origin") and not placed.share_left:
         return False
     x, y = placed.pos
     left = lay.cells.get((x - 1, y))
@@ -279,7 +279,7 @@ def shares_left(graph: Graph, lay: Layout, placed: Placed) -> bool:
 
 def shares_top(graph: Graph, lay: Layout, placed: Placed) -> bool:
     """A later row of an autosplit node shares the bottom border of the visible field above."""
-    if not split_row(placed.node):
+    if not split_row(placed.node) and not placed.share_top:  # (or a cluster's node below another)
         return False
     x, y = placed.pos
     up = lay.cells.get((x, y - 1))
@@ -346,13 +346,17 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
     lines = edge_label(graph, cell.edge, cell.label, boxart) if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
+        if _plain(cell):  # a line through: no width of its own (see _straight_runs)
+            return 0, 3
         # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
         pattern = _LINES_BOX.get(line_style(graph, cell.edge), ("─", ""))[0]
         bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
-        return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
+        return (width + (6 if cell.edge.bidirectional else 5) if lines else bare), len(lines) + 2 if lines else 3
     if cell.sides == {"N", "S"}:
-        longer = 1 if cell.arrows and cell.edge.bidirectional else 0  # ∧││∨: one longer, as across
-        return (width + 5 if lines else 3), max(3 + longer, len(lines) + 2)
+        if _plain(cell):
+            return 3, 0
+        bare = 4 if cell.edge.bidirectional and (cell.gaps or cell.arrows) else 3  # ∧││∨: one longer
+        return (width + 5 if lines else 3), max(bare, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
     if len(cell.sides) >= 3 and "N" in cell.arrows and "S" in cell.sides:
         height = 4  # a joint under an arrow head: the head, a line, the centre, the arm below
@@ -360,7 +364,39 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
         return 6, height
     if len(cell.sides) >= 3 or cell.gaps:
         return 5, height
-    return 3, height
+    return 5, height
+
+
+def _plain(cell: object) -> bool:
+    """A horizontal edge cell that only passes through (no node, label, arrow or crossing)."""
+    return (isinstance(cell, EdgeCell) and cell.sides in ({"E", "W"}, {"N", "S"}) and not cell.gaps
+            and not cell.label and not cell.loop and not cell.cross)
+
+
+def _plain_along(cell: object, sides: set[str]) -> bool:
+    return _plain(cell) and isinstance(cell, EdgeCell) and cell.sides == sides
+
+
+def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int],
+                   skip: frozenset[int] | set[int] = frozenset()) -> None:
+    """A run of pass-through cells between two bends that both touch a node (a U-turn) is at
+    least 5 wide (3 high; its last column or row grows); other runs need no room."""
+    for (x, y), cell in lay.cells.items():
+        if not isinstance(cell, EdgeCell) or not _plain(cell) or id(cell) in skip:
+            continue  # (skip: pieces whose room is settled elsewhere)
+        dx, dy = (1, 0) if cell.sides == {"E", "W"} else (0, 1)
+        if _plain_along(lay.cells.get((x - dx, y - dy)), cell.sides):
+            continue
+        n = 0
+        while _plain_along(lay.cells.get((x + dx * (n + 1), y + dy * (n + 1))), cell.sides):
+            n += 1
+        ends = (lay.cells.get((x - dx, y - dy)), lay.cells.get((x + dx * (n + 1), y + dy * (n + 1))))
+        if not all(isinstance(c, EdgeCell) and c.sides != cell.sides and c.gaps for c in ends):
+            continue  # only a U-turn between two bends at nodes needs room of its own
+        if dx:
+            widths[x + n] += max(0, 5 - sum(widths[x + i] for i in range(n + 1)))
+        else:
+            heights[y + n] += max(0, 3 - sum(heights[y + i] for i in range(n + 1)))
 
 
 @dataclass(frozen=True)
@@ -428,6 +464,14 @@ def collapsed_lines(lay: Layout) -> set[int]:
     return candidates - needed
 
 
+def _run_need(graph: Graph, cell: EdgeCell, across: bool) -> int:
+    """The room a straight piece needs along its line when it stands for a run of them."""
+    if across:
+        pattern = _LINES_BOX.get(line_style(graph, cell.edge), ("─", ""))[0]
+        return 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
+    return 4 if cell.edge.bidirectional and cell.arrows else 3
+
+
 def merged_runs(lay: Layout) -> tuple[list[list[EdgeCell]], set[int]]:
     """Runs of two or more straight pieces of one edge need their length once between them, not
     each (Graph::Easy merges them into one cell); a run that goes on into the piece at the
@@ -436,8 +480,9 @@ def merged_runs(lay: Layout) -> tuple[list[list[EdgeCell]], set[int]]:
     runs: list[list[EdgeCell]] = []
     absorbed: set[int] = set()
     for path in lay.paths:
-        first = 0
+        first, shares = 0, False
         if any(c.port is not None for c in path):
+            shares = True
             if not any(c.port is not None and len(c.port) in (3, 4) for c in path):
                 continue
             first = len(path) - 1
@@ -452,10 +497,10 @@ def merged_runs(lay: Layout) -> tuple[list[list[EdgeCell]], set[int]]:
                 continue
             if plain and i == len(path) - 1 and run and run[-1].sides == cell.sides:
                 absorbed |= {id(c) for c in run if not c.gaps}
-            elif len(run) > 1:
+            elif len(run) > 1 or (shares and run):  # (a port-sharing edge's last run, even of one)
                 runs.append(run)
             run = []
-        if len(run) > 1:
+        if len(run) > 1 or (shares and run):
             runs.append(run)
     return runs, absorbed
 
@@ -483,6 +528,7 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
             w, h = (0, h) if isinstance(cell, EdgeCell) and cell.sides == {"E", "W"} else (w, 0)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
+    _straight_runs(lay, widths, heights, collapsed | in_run)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed, lay, boxart)
         (x, y), (cw, ch) = placed.pos, placed.size
@@ -498,7 +544,7 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
         where = {id(c): p for p, c in lay.cells.items()}
         for run in runs:
             across = run[0].sides == {"E", "W"}
-            need = max(_cell_size(graph, c, lay, boxart)[0 if across else 1] for c in run)
+            need = max(_run_need(graph, c, across) for c in run)
             spots = [where[id(c)][0 if across else 1] for c in run if id(c) in where]
             sizes = widths if across else heights
             if spots:
@@ -783,8 +829,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             canvas.put(cx, y, ch)
         if full_cross:
             canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
-        if cell.label:
-            _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy, upward=False)
+        if cell.label:  # its lines centred beside the line (from the second row)
+            lines = edge_label(graph, cell.edge, cell.label, style.boxart)
+            _put_label(canvas, lines, cx + 2, y0 + (h - len(lines) + 1) // 2, upward=False)
         return
     if cell.label:  # a bend carries the label when its path has no straight cell
         _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy - 1, upward=True)
