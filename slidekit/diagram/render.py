@@ -417,32 +417,6 @@ class Geometry:
         return self.colx[x], self.rowy[y], w, h
 
 
-def _cluster_root(graph: Graph, node: Node) -> Node:
-    """The node a node is placed relative to (``origin``), followed to its end."""
-    seen = {node}
-    while True:
-        origin = " ".join(graph.node_attr(node, "origin").split())
-        parent = graph.nodes.get(origin) if origin else None
-        if parent is None or parent in seen:
-            return node
-        seen.add(parent)
-        node = parent
-
-
-def stacked_nodes(graph: Graph, lay: Layout) -> set[int]:
-    """Nodes (ids of their placements) right under another node's cell of their origin
-    cluster: they draw no top border (the node above has its bottom border there)."""
-    out = set()
-    for placed in {id(p): p for p in lay.nodes.values()}.values():
-        x, y = placed.pos
-        above = lay.cells.get((x, y - 1))
-        if isinstance(above, Placed) and above is not placed and not invisible(graph, above.node) \
-                and _cluster_root(graph, above.node) is _cluster_root(graph, placed.node) \
-                and not invisible(graph, placed.node) and not split_row(placed.node) and not split_part(placed.node):
-            out.add(id(placed))
-    return out
-
-
 def _straight(cell: EdgeCell) -> bool:
     return cell.sides in ({"E", "W"}, {"N", "S"})
 
@@ -512,7 +486,6 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
     heights = dict.fromkeys(range(ys[0], ys[-1] + 1), 0)
     multi = []
     collapsed = collapsed_lines(lay)
-    stacked = stacked_nodes(graph, lay)
     runs, absorbed = merged_runs(lay)
     in_run = {id(c) for run in runs for c in run if not c.gaps} | absorbed  # the piece out of the source keeps its room
     for pos, cell in lay.cells.items():
@@ -520,10 +493,6 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
             multi.append(cell)
             continue
         w, h = _cell_size(graph, cell, lay, boxart)
-        if id(cell) in stacked:
-            h -= 1
-        elif isinstance(cell, EdgeCell) and cell.gaps & {"E", "W"} and not cell.loop:
-            h = max(h, 3)  # beside a node: as high as a box (one under another has no top border)
         if id(cell) in collapsed or id(cell) in in_run:
             w, h = (0, h) if isinstance(cell, EdgeCell) and cell.sides == {"E", "W"} else (w, 0)
         widths[pos[0]] = max(widths[pos[0]], w)
@@ -617,11 +586,7 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
             elif cell.sides == {"N", "S"}:
                 _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), x0 + 4, y0 + h // 2, upward=False)
     shared = {p.node: (shares_left(graph, lay, p), shares_top(graph, lay, p)) for p in lay.nodes.values()}
-    stacked = stacked_nodes(graph, lay)
     for placed in sorted(lay.nodes.values(), key=lambda p: any(shared[p.node])):
-        if id(placed) in stacked:
-            _draw_stacked_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size))
-            continue
         _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size),
                    fields=_field_neighbours(lay, placed, *shared[placed.node]))
     text = canvas.text()
@@ -698,7 +663,9 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
         if above is not None and not _no_shape(graph, above):  # the line shared with the node above
             line = _border_line(_shared_border(style, graph, above, node).bottom, w)
             canvas.put(x0 + left, y0, line[left:])
-        _draw_label(canvas, graph, node, x0, y0, w, h, right=left, boxart=style.boxart)
+        # a cluster's node under another centres its label rounding down from the shared line
+        _draw_label(canvas, graph, node, x0, y0, w, h, right=left, boxart=style.boxart,
+                    lower=top and not split_row(node))
         return
     b = style.border(_node_border(graph, node))
     if graph.node_attr(node, "shape") == "rounded":
@@ -712,28 +679,13 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
     _draw_label(canvas, graph, node, x0, y0, w, h, boxart=style.boxart)
 
 
-def _draw_stacked_node(canvas: _Canvas, style: Style, graph: Graph, node: Node,
-                       x0: int, y0: int, w: int, h: int) -> None:
-    """A node right under another: sides from its first line, its bottom border, no top border;
-    the label centred in the lines above the bottom (rounded down)."""
-    b = style.border(_node_border(graph, node))
-    canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
-    for y in range(y0, y0 + h - 1):
-        canvas.put(x0, y, b.side[0] + " " * (w - 2) + b.side[1])
-    lines = node_label(graph, node, style.boxart)
-    top_y = y0 + (h - len(lines)) // 2
-    for i, (line, align) in enumerate(lines):
-        x = {"l": 1, "r": w - 3 - len(line)}.get(align, (w - 2 - len(line)) // 2)
-        canvas.put(x0 + 1 + x, top_y + i, line)
-
-
 def _draw_label(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int,
-                right: bool = False, boxart: bool = True) -> None:
+                right: bool = False, boxart: bool = True, lower: bool = False) -> None:
     """The label centred in the box (a later autosplit field rounds to the right)."""
     lines = node_label(graph, node, boxart)
     inner = w - 2
     pad = 0 if _node_border(graph, node) == "none" else 1  # a left/right-aligned line's distance to the border
-    top_y = y0 + 1 + (h - 2 - len(lines)) // 2
+    top_y = y0 + 1 + (h - 2 - len(lines) + lower) // 2
     for i, (line, align) in enumerate(lines):
         x = {"l": pad, "r": inner - pad - len(line)}.get(align, (inner - len(line) + right) // 2)
         canvas.put(x0 + 1 + x, top_y + i, line)
