@@ -547,11 +547,9 @@ class _Layouter:
     def lay_chain(self, chain: list[Node]) -> None:
         """Place a chain whose head is placed: each next node along the flow."""
         for a, b in zip(chain, chain[1:]):
-            edge = next(e for e in self.succ[a] if e.target is b)
-            if b in self.out.nodes:  # placed with its cluster: the chain's link is routed first
-                if a in self.out.nodes:
-                    self.route(edge)
+            if b in self.out.nodes:
                 continue
+            edge = next(e for e in self.succ[a] if e.target is b)
             if a not in self.out.nodes or not self.place_from(edge):
                 break
         for a, b in zip(chain, chain[1:]):  # the chain's own edges (every one between its links) first
@@ -634,12 +632,7 @@ class _Layouter:
         predecessor (last name first). False when there is none."""
         unplaced = sorted((n for n in self.g.nodes.values() if n not in self.out.nodes), key=lambda n: n.name)
         # successors of placed nodes: the deepest first (its chain is longest), then by name
-        placed_at = {node: i for i, node in enumerate(self.out.nodes)}
-
-        def first_pred(n: Node) -> int:  # successors of earlier placed nodes first
-            return min((placed_at[e.source] for e in self.pred[n] if e.source in placed_at), default=len(placed_at))
-
-        for n in sorted(unplaced, key=lambda n: (-self.depth(n), first_pred(n), n.name)):
+        for n in sorted(unplaced, key=lambda n: (-self.depth(n), n.name)):
             preds = sorted((e for e in self.pred[n] if e.source in self.out.nodes), key=lambda e: e.order)
             if any(self.place_from(e) for e in preds[:1]):
                 self.route_placed(n)
