@@ -4,7 +4,7 @@ Nodes sit on grid cells two apart (the cell between holds the edge). Placement f
 flow: the longest chain of successors runs in the flow direction, branches go to the
 flow's right, back and left; disconnected parts go below. Edges take the straight cells
 between aligned nodes, otherwise an A* path over free cells (a bend costs 6, crossing
-another edge 10).
+another edge 30).
 """
 
 from __future__ import annotations
@@ -825,7 +825,7 @@ class _Layouter:
                     continue
                 if nxt in path or not (self.passable(nxt, side, joinable) or nxt in shared):
                     continue
-                step = 1 if nxt in shared else 1 + (6 if side != heading else 0) + (10 if nxt in self.out.cells else 0)
+                step = 1 if nxt in shared else 1 + (6 if side != heading else 0) + (30 if nxt in self.out.cells else 0)
                 step += 50 if anywhere and nxt in joinable else 0
                 tie += 1
                 heapq.heappush(heap, (cost + step + self.h(nxt, goals), tie, nxt, side, path + (nxt,)))
