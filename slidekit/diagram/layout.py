@@ -792,8 +792,7 @@ class _Layouter:
         start_side, _ = _port(self.g, edge, "start", flow) if ports else (None, None)
         end_side, _ = _port(self.g, edge, "end", flow) if ports else (None, None)
         order = ["N", "E", "S", "W"]
-        # out of the source sideways first (between equal paths, Graph::Easy leaves a node by its east or west)
-        starts = [(s, c) for s in ("E", "W", "N", "S") if start_side in (None, s) for c in src.side_cells(s)
+        starts = [(s, c) for s in order if start_side in (None, s) for c in src.side_cells(s)
                   if port_cell is None or c == port_cell]
         goals = {c: s for s in order if end_side in (None, s) for c in dst.side_cells(s)}
         goals.update(dict.fromkeys(joinable, "J"))
