@@ -511,7 +511,9 @@ class _Layouter:
             return True
         anchor = self.out.nodes[edge.target]
         flow = self.node_flow(edge.target)
-        for _d, mid, pos in self.around(anchor, flow, self.gap(edge)):
+        spots = self.around(anchor, flow, self.gap(edge))
+        order = (flow, turn(flow, 2), turn(flow, 1), turn(flow, 3))  # a predecessor: front, back, right, left
+        for _d, mid, pos in sorted(spots, key=lambda t: order.index(t[0])):
             if self.fits(edge.source, pos) and self.free(mid) and mid not in dict(self.members(edge.source, pos)).values() \
                     and self.apart(edge.source, pos):
                 self.put(edge.source, pos)
