@@ -303,7 +303,7 @@ class _Parser:
 
     def add_edges(self, sources: list[Node], targets: list[Node], spec: tuple[str, bool, bool, str], attrs: Attrs) -> None:
         style, directed, both, label = spec
-        for s in _split_source_order(sources):
+        for s in sources:
             for t in targets:
                 self.edge_order += 1
                 edge_attrs = dict(attrs)
@@ -426,15 +426,6 @@ class _Parser:
     _pending: list[tuple[list[Node], tuple[str, bool, bool, str], Attrs, int]]
     split_parts: dict[Node, list[Node]]  # a field of an autosplit node -> all its fields
     split_literal = False  # the last node read was an autosplit node
-
-
-def _split_source_order(nodes: list[Node]) -> list[Node]:
-    """Edges out of an autosplit node leave its first field, then its last, then the others
-    (in that order they take their routes)."""
-    bases = {n.attrs.get("basename") for n in nodes}
-    if len(nodes) > 2 and len(bases) == 1 and None not in bases:
-        return [nodes[0], nodes[-1], *nodes[1:-1]]
-    return nodes
 
 
 def parse(text: str) -> Graph:

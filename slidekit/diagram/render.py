@@ -9,10 +9,12 @@ of its cell, with one blank between the line and a node it touches.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
+from slidekit.diagram.groups import label_bottom
 from slidekit.diagram.layout import EdgeCell, Frame, GroupCell, Layout, Placed
-from slidekit.diagram.model import Edge, Graph, Node
+from slidekit.diagram.model import Edge, Graph, Group, Node
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,17 @@ def _field_label(graph: Graph, node: Node) -> str:
     return node.attrs["_label"]
 
 
+def line_style(graph: Graph, edge: Edge) -> str:
+    """An edge's line style: its own ``style``, else the style its arrow was written with
+    (``==>``, ``..>`` ...), else its class's, else solid."""
+    own = edge.attrs.get("style", "").strip().lower()
+    if own:
+        return own
+    if edge.style != "solid":
+        return edge.style
+    return graph.edge_attr(edge, "style").strip().lower() or "solid"
+
+
 def _rounded(b: Border, arcs: bool) -> Border:
     """A border with rounded corners (arcs), or none where the style has no arc (blank)."""
     tl, tr, bl, br = ("╭", "╮", "╰", "╯") if arcs else (" ", " ", " ", " ")
@@ -348,33 +361,87 @@ def group_label(graph: Graph, frame: Frame, boxart: bool = True) -> list[tuple[s
     return [line for line in shorten(graph, label_lines(raw, "l"), boxart) if line[0]] if raw else []
 
 
-def group_label_below(graph: Graph, frame: Frame) -> bool:
-    """``labelpos: bottom`` (or ``label-pos``): the group's label goes at the bottom of its frame."""
-    attrs = frame.group.attrs
-    value = graph.attr("group", attrs, "labelpos") or graph.attr("group", attrs, "label-pos")
-    return value.strip().lower() == "bottom"
-
-
 def group_border(graph: Graph, frame: Frame) -> str:
-    border = graph.attr("group", frame.group.attrs, "border-style") or graph.attr("group", frame.group.attrs, "border")
-    name = border.split()[0].lower() if border.split() else "dashed"
+    return _group_border(graph, frame.group)
+
+
+def _group_border(graph: Graph, group: Group) -> str:
+    """A group's border style: dashed, none for an anonymous group (``( [A] )``)."""
+    border = graph.attr("group", group.attrs, "border-style") or graph.attr("group", group.attrs, "border")
+    default = "none" if group.name.startswith("#group") else "dashed"
+    name = border.split()[0].lower() if border.split() else default
     return name if name in _BORDERS_BOX else "dashed"
+
+
+def _group_label_lines(graph: Graph, group: Group, boxart: bool = True) -> list[tuple[str, str]]:
+    """The lines of a group's label (an explicit empty label is one empty line), aligned by ``align``."""
+    raw = graph.attr("group", group.attrs, "label", "\0")
+    if raw == "\0":
+        if group.name.startswith("#group"):
+            return []
+        raw = group.name
+    align = {"right": "r", "center": "c"}.get(graph.attr("group", group.attrs, "align").strip().lower(), "l")
+    return shorten(graph, label_lines(raw, align), boxart)
+
+
+def _group_cell_size(graph: Graph, cell: GroupCell, boxart: bool = True) -> tuple[int, int]:
+    """A frame cell: the border takes two columns at the sides, the top a line and a blank (and the
+    label's lines in the label cell), the bottom a blank and a line; without a border only the top's
+    blank (and label) remain."""
+    framed = _group_border(graph, cell.group) != "none"
+    lines = _group_label_lines(graph, cell.group, boxart) if cell.label else []
+    w = 2 if framed and cell.sides & {"W", "E"} else 0
+    if lines:
+        w = max(w, max(len(t) for t, _ in lines) + 2)
+    h = 0
+    if "N" in cell.sides:
+        below = label_bottom(graph, cell.group)
+        h = 2 + (0 if below else len(lines)) if framed else (0 if below else len(lines) + 1)
+    if "S" in cell.sides:
+        h = max(h, 2 * framed + (len(lines) + (not framed) if label_bottom(graph, cell.group) else 0))
+    return w, h
+
+
+def _draw_group_cell(canvas: _Canvas, style: Style, graph: Graph, cell: GroupCell,
+                     x0: int, y0: int, w: int, h: int) -> None:
+    border = _group_border(graph, cell.group)
+    sides = cell.sides
+    if border != "none" and w and h:
+        b = style.border(border)
+        fill = b.top[1:-1]
+        for y, (left, right) in ((y0, (b.top[0], b.top[-1])), (y0 + h - 1, (b.bottom[0], b.bottom[-1]))):
+            if ("N" if y == y0 else "S") not in sides:
+                continue
+            line = [fill[(x - 1) % len(fill)] for x in range(x0, x0 + w)]
+            if "W" in sides:
+                line[0] = left
+            if "E" in sides:
+                line[-1] = right
+            canvas.put(x0, y, "".join(line))
+        alt = ":" if border == "dot-dot-dash" else "}" if border == "wave" and not style.boxart else ""
+        first = y0 + ("N" in sides)
+        for y in range(first, y0 + h - ("S" in sides)):
+            odd = bool(alt) and (y - first) % 2 == 1  # some styles alternate two glyphs down each cell
+            if "W" in sides:
+                canvas.put(x0, y, alt if odd else b.side[0])
+            if "E" in sides:
+                canvas.put(x0 + w - 1, y, alt if odd else b.side[1])
+    if not cell.label:
+        return
+    lines = _group_label_lines(graph, cell.group, style.boxart)
+    framed = border != "none"
+    top = y0 + framed if "N" in sides and not label_bottom(graph, cell.group) else y0 + h - framed - len(lines)
+    if not framed and label_bottom(graph, cell.group):
+        top = y0  # no frame: the label, then a blank
+    for i, (text, align) in enumerate(lines):
+        x = {"r": x0 + w - len(text), "c": x0 + (w - len(text)) // 2}.get(align, x0)
+        canvas.put(x, top + i, text)
 
 
 def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | None = None,
                boxart: bool = True) -> tuple[int, int]:
     if isinstance(cell, GroupCell):
-        frame = Frame(cell.group, (0, 0), (0, 0))
-        count = len(group_label(graph, frame, boxart))
-        below = group_label_below(graph, frame)
-        if group_border(graph, frame) == "none":  # no frame: only the label, above (with a blank) or below
-            if below:
-                return 0, (count if "S" in cell.sides else 0)
-            return 0, (count + 1 if "N" in cell.sides and count else 0)
-        w = 2 if cell.sides & {"W", "E"} else 0
-        top, bottom = (2, 2 + count) if below else (2 + count, 2)
-        h = top if "N" in cell.sides else (bottom if "S" in cell.sides else 0)
-        return w, h
+        return _group_cell_size(graph, cell, boxart)
     if isinstance(cell, Placed):
         if invisible(graph, cell.node):
             return 3, 3
@@ -386,26 +453,32 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
         left = shares_left(graph, lay, cell) if lay is not None else split_part(cell.node)
         top = shares_top(graph, lay, cell) if lay is not None else split_row(cell.node)
         return (max(len(line) for line, _ in lines) + (3 if left else 4) - bare, len(lines) + (1 if top else 2))
+    if cell.filler:  # spliced in by a group: as big as its column and row happen to be
+        return 0, 0
     if cell.loop:
         width = max((len(t) for t, _ in label_lines(cell.label, "l")), default=0) if cell.label else 0
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
     lines = edge_label(graph, cell.edge, cell.label, boxart) if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
     # a dot-dot-dash line's cell at a node takes one more column, as if it ran east-west ("..-")
-    ddd = edge_style(graph, cell.edge) == "dot-dot-dash" and bool(cell.gaps)
+    ddd = line_style(graph, cell.edge) == "dot-dot-dash" and bool(cell.gaps)
     if cell.sides == {"E", "W"}:
         if _plain(cell):  # a line through: no width of its own (see _straight_runs)
             return 0, 3
         # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
-        pattern = _LINES_BOX.get(edge_style(graph, cell.edge), ("─", ""))[0]
+        pattern = _LINES_BOX.get(line_style(graph, cell.edge), ("─", ""))[0]
         bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
         return (width + (6 if cell.edge.bidirectional else 5) + ddd if lines else bare), len(lines) + 2 if lines else 3
     if cell.sides == {"N", "S"}:
         if _plain(cell):
             return 3, 0
-        bare = 4 if cell.edge.bidirectional and cell.gaps else 3
+        bare = 4 if cell.edge.bidirectional and (cell.gaps or cell.arrows) else 3  # ∧││∨: one longer
         return (width + 6 if lines else 6) if ddd else (width + 5 if lines else 3), max(bare, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
+    if len(cell.sides) >= 3 and "N" in cell.arrows and "S" in cell.sides:
+        height = 4  # a joint under an arrow head: the head, a line, the centre, the arm below
+    if len(cell.sides) >= 3 and "E" in cell.gaps:  # a joint: the centre, an arm of two, a blank
+        return 6, height
     return 5 + ddd, height  # a corner or joint: its line two in, an arm either side
 
 
@@ -419,12 +492,13 @@ def _plain_along(cell: object, sides: set[str]) -> bool:
     return _plain(cell) and isinstance(cell, EdgeCell) and cell.sides == sides
 
 
-def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int]) -> None:
+def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int],
+                   skip: frozenset[int] | set[int] = frozenset()) -> None:
     """A run of pass-through cells between two bends that both touch a node (a U-turn) is at
     least 5 wide (3 high; its last column or row grows); other runs need no room."""
     for (x, y), cell in lay.cells.items():
-        if not isinstance(cell, EdgeCell) or not _plain(cell):
-            continue
+        if not isinstance(cell, EdgeCell) or not _plain(cell) or id(cell) in skip:
+            continue  # (skip: pieces whose room is settled elsewhere)
         dx, dy = (1, 0) if cell.sides == {"E", "W"} else (0, 1)
         if _plain_along(lay.cells.get((x - dx, y - dy)), cell.sides):
             continue
@@ -458,38 +532,113 @@ class Geometry:
         return self.colx[x], self.rowy[y], w, h
 
 
+def _straight(cell: EdgeCell) -> bool:
+    return cell.sides in ({"E", "W"}, {"N", "S"})
+
+
+def collapsed_lines(lay: Layout) -> set[int]:
+    """Straight pieces (ids) of edges that share a port which take no room along their line:
+    all but the last straight run before the edge's end (its target, or the joint it ends on),
+    unless they touch a node, carry a label or arrow, or are crossed."""
+    needed: set[int] = set()
+    candidates: set[int] = set()
+    for path in lay.paths:
+        if not any(c.port is not None and len(c.port) in (3, 4) for c in path):
+            continue
+        for cell in reversed(path[:-1]):
+            if not _straight(cell):
+                break
+            needed.add(id(cell))
+        candidates |= {id(c) for c in path if _straight(c) and not (c.gaps or c.label or c.arrows or c.cross)}
+    return candidates - needed
+
+
+def _run_need(graph: Graph, cell: EdgeCell, across: bool) -> int:
+    """The room a straight piece needs along its line when it stands for a run of them."""
+    if across:
+        pattern = _LINES_BOX.get(line_style(graph, cell.edge), ("─", ""))[0]
+        return 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
+    return 4 if cell.edge.bidirectional and cell.arrows else 3
+
+
+def merged_runs(lay: Layout) -> tuple[list[list[EdgeCell]], set[int]]:
+    """Runs of two or more straight pieces of one edge need their length once between them, not
+    each (Graph::Easy merges them into one cell); a run that goes on into the piece at the
+    target takes no room at all (that piece has its own). Of an edge sharing a port only the
+    last run counts (the others collapse)."""
+    runs: list[list[EdgeCell]] = []
+    absorbed: set[int] = set()
+    for path in lay.paths:
+        first, shares = 0, False
+        if any(c.port is not None for c in path):
+            shares = True
+            if not any(c.port is not None and len(c.port) in (3, 4) for c in path):
+                continue
+            first = len(path) - 1
+            while first > 0 and _straight(path[first - 1]):
+                first -= 1
+        run: list[EdgeCell] = []
+        for i, cell in enumerate(path[first:], first):
+            plain = _straight(cell) and not (cell.label or cell.cross or cell.loop)
+            if plain and (not cell.gaps or i == 0) and (not run or run[-1].sides == cell.sides) \
+                    and not (i == len(path) - 1 and cell.gaps):
+                run.append(cell)  # (the piece out of the source starts a run)
+                continue
+            if plain and i == len(path) - 1 and run and run[-1].sides == cell.sides:
+                absorbed |= {id(c) for c in run if not c.gaps}
+            elif len(run) > 1 or (shares and run):  # (a port-sharing edge's last run, even of one)
+                runs.append(run)
+            run = []
+        if len(run) > 1 or (shares and run):
+            runs.append(run)
+    return runs, absorbed
+
+
 def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
     xs = sorted({p[0] for p in lay.cells})
     ys = sorted({p[1] for p in lay.cells})
     widths = dict.fromkeys(range(xs[0], xs[-1] + 1), 0)
     heights = dict.fromkeys(range(ys[0], ys[-1] + 1), 0)
     multi = []
+    busy: set[int] = set()
+    collapsed = collapsed_lines(lay)
+    runs, absorbed = merged_runs(lay)
+    in_run = {id(c) for run in runs for c in run if not c.gaps} | absorbed  # the piece out of the source keeps its room
     for pos, cell in lay.cells.items():
         if isinstance(cell, Placed) and cell.size != (1, 1):
             multi.append(cell)
             continue
         w, h = _cell_size(graph, cell, lay, boxart)
+        if id(cell) in collapsed or id(cell) in in_run:
+            w, h = (0, h) if isinstance(cell, EdgeCell) and cell.sides == {"E", "W"} else (w, 0)
+        if h and not isinstance(cell, GroupCell):
+            busy.add(pos[1])
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
-    _straight_runs(lay, widths, heights)
+    _straight_runs(lay, widths, heights, collapsed | in_run)
+    for (_, y), cell in lay.cells.items():  # an edge's end in a spliced row that has room: a whole edge cell
+        if isinstance(cell, EdgeCell) and cell.hole and heights[y]:
+            heights[y] = max(heights[y], 3)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed, lay, boxart)
         (x, y), (cw, ch) = placed.pos, placed.size
-        if ch > 1:  # a tall node's rows that hold anything else are at least a box's height
+        if ch > 1:  # a tall node's rows that hold anything else (but a group's frame) are at least a box's height
             for j in range(ch):
-                if heights[y + j]:
+                if y + j in busy:
                     heights[y + j] = max(heights[y + j], 3)
         have_w = sum(widths[x + i] for i in range(cw))
         have_h = sum(heights[y + j] for j in range(ch))
         widths[x] += max(0, w - have_w)
         heights[y + ch - 1] += max(0, h - have_h)
-    for frame in lay.frames:  # a group's label widens the first column inside its frame
-        lines = group_label(graph, frame, boxart)
-        if lines:
-            col = frame.top_left[0] + 1
-            need = max(len(t) for t, _ in lines) + (0 if group_border(graph, frame) == "none" else 2)
-            if col in widths:
-                widths[col] = max(widths[col], need)
+    if runs:
+        where = {id(c): p for p, c in lay.cells.items()}
+        for run in runs:
+            across = run[0].sides == {"E", "W"}
+            need = max(_run_need(graph, c, across) for c in run)
+            spots = [where[id(c)][0 if across else 1] for c in run if id(c) in where]
+            sizes = widths if across else heights
+            if spots:
+                sizes[spots[0]] += max(0, need - sum(sizes[i] for i in set(spots)))
     colx: dict[int, int] = {}
     rowy: dict[int, int] = {}
     acc = 0
@@ -523,28 +672,14 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
         return "\n"
     geo = geometry(graph, lay, boxart)
     canvas = _Canvas(geo.width, geo.height)
-    for frame in lay.frames:
-        x0, y0, w, h = frame_rect(geo, frame)
-        border = group_border(graph, frame)
-        if border != "none":
-            b = style.border(border)
-            canvas.put(x0, y0, _border_line(b.top, w, x0))
-            canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w, x0))
-            for y in range(y0 + 1, y0 + h - 1):
-                canvas.put(x0, y, b.at(y - y0 - 1, False))
-                canvas.put(x0 + w - 1, y, b.at(y - y0 - 1, True))
-        lines = group_label(graph, frame, boxart)
-        first = y0 + (1 if border != "none" else 0)
-        if group_label_below(graph, frame):
-            first = y0 + h - len(lines) - (1 if border != "none" else 0)
-        for i, (text, _) in enumerate(lines):
-            canvas.put(x0 + 2 if border != "none" else x0, first + i, text)
     for pos, cell in lay.cells.items():
-        if isinstance(cell, EdgeCell):
-            _draw_edge(canvas, style, graph, cell, *geo.rect(pos), open_sides=_open_sides(graph, lay, pos, cell))
+        if isinstance(cell, GroupCell):
+            _draw_group_cell(canvas, style, graph, cell, *geo.rect(pos))
+    for pos, cell in _joined_fillers(lay, geo).items():
+        _draw_edge(canvas, style, graph, cell, *geo.rect(pos), open_sides=_open_sides(graph, lay, pos, cell))
     for pos, cell in lay.cells.items():  # labels that overhang their cell go over the lines
         if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop \
-                and edge_style(graph, cell.edge) != "invisible":
+                and line_style(graph, cell.edge) != "invisible":
             x0, y0, w, h = geo.rect(pos)
             if cell.sides == {"E", "W"}:
                 _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), x0 + (2 if "W" in cell.gaps else 1),
@@ -558,11 +693,28 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     text = canvas.text()
     label = graph.graph_attr("label").strip()
     if label:  # the graph's label, centred over the drawing, a blank line either side
-        line = " " * max(0, (geo.width - len(label)) // 2) + label
+        line = " " * max(0, (geo.width - len(label) - 1) // 2) + label
         if graph.graph_attr("label-pos").strip().lower() == "bottom":
             return text + "\n" + line + "\n\n"
         return "\n" + line + "\n\n" + text
     return text
+
+
+def _joined_fillers(lay: Layout, geo: Geometry) -> dict[tuple[int, int], EdgeCell]:
+    """The edge cells to draw: where a filler piece (spliced in by a group) has room, it takes over
+    the gap and the arrow its neighbour had on that side."""
+    out = {pos: cell for pos, cell in lay.cells.items() if isinstance(cell, EdgeCell)}
+    for (x, y), cell in list(out.items()):
+        if not cell.filler or not (cell.gaps or cell.arrows):
+            continue
+        side = next(iter(cell.gaps | cell.arrows))
+        if not (geo.widths[x] if side in "EW" else geo.heights[y]):
+            continue
+        dx, dy = {"E": (-1, 0), "W": (1, 0), "S": (0, -1), "N": (0, 1)}[side]
+        inner = out.get((x + dx, y + dy))
+        if inner is not None:
+            out[(x + dx, y + dy)] = replace(inner, gaps=inner.gaps - {side}, arrows=inner.arrows - {side})
+    return out
 
 
 def _field_neighbours(lay: Layout, placed: Placed, left: bool, top: bool) -> tuple[Node | None, Node | None]:
@@ -629,7 +781,9 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
         if above is not None and not _no_shape(graph, above):  # the line shared with the node above
             line = _border_line(_shared_border(style, graph, above, node).bottom, w)
             canvas.put(x0 + left, y0, line[left:])
-        _draw_label(canvas, graph, node, x0, y0, w, h, right=left, boxart=style.boxart)
+        # a cluster's node under another centres its label rounding down from the shared line
+        _draw_label(canvas, graph, node, x0, y0, w, h, right=left, boxart=style.boxart,
+                    lower=top and not split_row(node))
         return
     b = style.border(_node_border(graph, node))
     if graph.node_attr(node, "shape") == "rounded":
@@ -642,12 +796,12 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
 
 
 def _draw_label(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int,
-                right: bool = False, boxart: bool = True) -> None:
+                right: bool = False, boxart: bool = True, lower: bool = False) -> None:
     """The label centred in the box (a later autosplit field rounds to the right)."""
     lines = node_label(graph, node, boxart)
     inner = w - 2
     pad = 0 if _node_border(graph, node) == "none" else 1  # a left/right-aligned line's distance to the border
-    top_y = y0 + 1 + (h - 2 - len(lines)) // 2
+    top_y = y0 + 1 + (h - 2 - len(lines) + lower) // 2
     for i, (line, align) in enumerate(lines):
         x = {"l": pad, "r": inner - pad - len(line)}.get(align, (inner - len(line) + right) // 2)
         canvas.put(x0 + 1 + x, top_y + i, line)
@@ -682,45 +836,40 @@ def _draw_edge_node(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int,
             canvas.put(x0 + 1, y0 + h // 2 - 1 + i, text)
 
 
-def edge_style(graph: Graph, edge: Edge) -> str:
-    """An edge's line style: its own ``style``, else the one its arrow spells (``..>``, ``==>``...),
-    else its class's, else solid."""
-    if "style" in edge.attrs or edge.style != "solid":
-        return edge.style.strip().lower()
-    return (graph.edge_attr(edge, "style") or "solid").strip().lower()
+_ARROW_STYLES_BOX = {"closed": {"E": "▷", "W": "◁", "N": "△", "S": "▽"},
+                     "filled": {"E": "▶", "W": "◀", "N": "▲", "S": "▼"}}
+
+
+def _arrow_chars(style: Style, arrow_style: str, hpat: str, vch: str) -> Callable[[str], str]:
+    """The arrow heads of an edge's ``arrow-style``: none draws the line on, closed and filled
+    have heads of their own in boxart."""
+    def arrow(side: str) -> str:
+        if arrow_style == "none":
+            return hpat[0] if side in "EW" else vch
+        if style.boxart and arrow_style in _ARROW_STYLES_BOX:
+            return _ARROW_STYLES_BOX[arrow_style][side]
+        return style.arrow(side)
+    return arrow
 
 
 def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int,
                open_sides: frozenset[str] = frozenset()) -> None:
-    if edge_style(graph, cell.edge) == "invisible":  # takes its room, draws nothing (not its label either)
-        if cell.crossing is not None:  # but the edge crossing it here
-            other, other_sides = cell.crossing
-            crossing = EdgeCell(other, set(other_sides), arrows=cell.arrows & other_sides, gaps=cell.gaps & other_sides)
-            _draw_edge(canvas, style, graph, crossing, x0, y0, w, h, open_sides)
-        return
-    line_style = edge_style(graph, cell.edge)
-    hpat, vch = style.line(line_style)
+    edge_style = line_style(graph, cell.edge)
+    hpat, vch = style.line(edge_style)
+    arrow = _arrow_chars(style, graph.edge_attr(cell.edge, "arrow-style").strip().lower(), hpat, vch)
     cy = y0 + max(h - 2, h // 2)  # beside a tall node: on its last inner line
     cx = x0 + 2
     sides = cell.sides
     kind = graph.edge_attr(cell.edge, "arrow-style").strip().lower() or "open"
-    arrows = set() if kind == "none" else cell.arrows  # "none": the line runs on into the node
-
-    def arrow(side: str) -> str:
-        return style.arrow(side, kind)
-
     if cell.loop:
-        _draw_loop(canvas, style, cell, hpat, vch, line_style, kind, x0, y0, w, h)
+        _draw_loop(canvas, style, cell, hpat, vch, edge_style, kind, x0, y0, w, h)
         return
     full_cross = sides == {"N", "S", "E", "W"} and cell.cross
-    across = down = line_style
-    if full_cross and cell.crossing is not None:  # each line of a crossing in its own edge's style
-        other_style = edge_style(graph, cell.crossing[0])
-        other_line = style.line(other_style)
-        if cell.crossing[1] == {"N", "S"}:
-            vch, down = other_line[1], other_style
-        else:
-            hpat, across = other_line[0], other_style
+    if full_cross and cell.crossed_by is not None:
+        _draw_crossing(canvas, style, graph, cell, x0, y0, w, h)
+        return
+    if edge_style == "invisible":  # takes its room, draws nothing
+        return
     if sides == {"E", "W"} or full_cross:
         gaps = cell.gaps - open_sides
         start = x0 + (1 if "W" in gaps else 0)
@@ -731,26 +880,30 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         phase = (0 if cell.edge.directed else len(hpat) - 1) if "W" in gaps else start
         run = "".join(hpat[(phase + i) % len(hpat)] for i in range(n))
         chars = list(run)
-        if "W" in arrows and chars:
+        if "W" in cell.arrows and chars:
             chars[0] = arrow("W")
-        if "E" in arrows and chars:
+        if "E" in cell.arrows and chars:
             chars[-1] = arrow("E")
         if cell.label:
-            cy = y0 + h - 2 if cell.label_room else cy
-            _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), start + 1, cy - 1, upward=True)
+            lines = edge_label(graph, cell.edge, cell.label, style.boxart)
+            cy = (y0 + h - 2 if cell.gaps else y0 + len(lines)) if cell.label_room else cy
+            width = max(len(t) for t, _ in lines)
+            align = lines[0][1]  # an aligned label sits against its cell's right (or centre)
+            lx = {"r": x0 + w - 3 - width, "c": start + 1 + (x0 + w - 4 - start - width) // 2}.get(align, start + 1)
+            _put_label(canvas, lines, max(start + 1, lx), cy - 1, upward=True)
         canvas.put(start, cy, "".join(chars))
         if not full_cross:
             return
     if sides == {"N", "S"} or full_cross:
         for y in range(y0, y0 + h):
             ch = vch
-            if y == y0 and "N" in arrows:
+            if y == y0 and "N" in cell.arrows:
                 ch = arrow("N")
-            if y == y0 + h - 1 and "S" in arrows:
+            if y == y0 + h - 1 and "S" in cell.arrows:
                 ch = arrow("S")
             canvas.put(cx, y, ch)
         if full_cross:
-            canvas.put(cx, cy, style.cross(across, down))
+            canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
         if cell.label:  # its lines centred beside the line (from the second row)
             lines = edge_label(graph, cell.edge, cell.label, style.boxart)
             _put_label(canvas, lines, cx + 2, y0 + (h - len(lines) + 1) // 2, upward=False)
@@ -760,21 +913,44 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
     # a corner (or joint): arms from the centre point
     if "N" in sides:
         for y in range(y0, cy):
-            canvas.put(cx, y, arrow("N") if y == y0 and "N" in arrows else vch)
+            canvas.put(cx, y, arrow("N") if y == y0 and "N" in cell.arrows else vch)
     if "S" in sides:
         for y in range(cy + 1, y0 + h):
-            canvas.put(cx, y, arrow("S") if y == y0 + h - 1 and "S" in arrows else vch)
+            canvas.put(cx, y, arrow("S") if y == y0 + h - 1 and "S" in cell.arrows else vch)
     if "W" in sides:
         for x in range(x0 + (1 if "W" in cell.gaps else 0), cx):
-            canvas.put(x, cy, hpat[x % len(hpat)])
-        if "W" in arrows:
+            canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
+        if "W" in cell.arrows:
             canvas.put(x0 + 1, cy, arrow("W"))
     if "E" in sides:
         for x in range(cx + 1, x0 + w - (1 if "E" in cell.gaps else 0)):
-            canvas.put(x, cy, hpat[x % len(hpat)])
-        if "E" in arrows:
+            canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
+        if "E" in cell.arrows:
             canvas.put(x0 + w - 2, cy, arrow("E"))
-    canvas.put(cx, cy, style.corner(frozenset(sides), line_style))
+    canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
+
+
+
+
+def _draw_crossing(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int,
+                   h: int) -> None:
+    """Two edges crossing: each line in its own style (an invisible one not at all), the glyph
+    where they meet from Graph::Easy's table of style pairs."""
+    assert cell.crossed_by is not None
+    across, upright = (cell.edge, cell.crossed_by) if cell.crossed_upright else (cell.crossed_by, cell.edge)
+    h_style = line_style(graph, across)
+    v_style = line_style(graph, upright)
+    hpat, _ = style.line(h_style)
+    _, vch = style.line(v_style)
+    cy, cx = y0 + max(h - 2, h // 2), x0 + 2
+    if h_style != "invisible":
+        start, end = x0 + (1 if "W" in cell.gaps else 0), x0 + w - (1 if "E" in cell.gaps else 0)
+        canvas.put(start, cy, "".join(hpat[i % len(hpat)] for i in range(end - start)))
+    if v_style != "invisible":
+        for y in range(y0, y0 + h):
+            canvas.put(cx, y, vch)
+    if h_style != "invisible" and v_style != "invisible":
+        canvas.put(cx, cy, style.cross(h_style, v_style))
 
 
 def _put_label(canvas: _Canvas, lines: list[tuple[str, str]], x: int, y: int, *, upward: bool) -> None:

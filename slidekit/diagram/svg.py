@@ -19,7 +19,6 @@ from slidekit.diagram.render import (
     group_label,
     invisible,
     edge_label,
-    edge_style,
     node_label,
     shares_left,
     shares_top,
@@ -100,9 +99,7 @@ def _node(graph: Graph, lay: Layout, placed: Placed, geo: Geometry) -> str:
 
 def _edge(graph: Graph, cell: EdgeCell, pos: tuple[int, int], geo: Geometry) -> str:
     x0, y0, w, h = geo.rect(pos)
-    style = edge_style(graph, cell.edge)
-    if style == "invisible":
-        return ""
+    style = graph.edge_attr(cell.edge, "style") or cell.edge.style
     dash = f' stroke-dasharray="{_DASH[style]}"' if style in _DASH else ""
     cx = (x0 + 2.5) * CW
     cy = (y0 + h // 2 + 0.5) * CH

@@ -43,7 +43,6 @@ GRAPHS = [
     "[Z] -> [Y] -> [X] -> [W]\n[E] -> [F] -> [G]",
     "[Z] -> [Y] -> [X] -> [W]\n[E] -> [F]\n[C] -> [D] -> [B]\n[A] -> [Q]",
     # predecessors: front first, then back, right, left
-    "[A] -> [X] -> [Y]\n[B] -> [X]\n[C] -> [X]\n[D] -> [X]",
     "[A] -> [X] -> [Y]\n[B] -> [X]\n[C] -> [X]",
     # a chain whose head links to nothing placed starts a row below
     "[K] -> [B]\n[O] -> [R] -> [W] -> [B]",
