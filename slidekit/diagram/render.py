@@ -919,12 +919,12 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             canvas.put(cx, y, arrow("S") if y == y0 + h - 1 and "S" in cell.arrows else vch)
     if "W" in sides:
         for x in range(x0 + (1 if "W" in cell.gaps else 0), cx):
-            canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
+            canvas.put(x, cy, hpat[x % len(hpat)])
         if "W" in cell.arrows:
             canvas.put(x0 + 1, cy, arrow("W"))
     if "E" in sides:
         for x in range(cx + 1, x0 + w - (1 if "E" in cell.gaps else 0)):
-            canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
+            canvas.put(x, cy, hpat[x % len(hpat)])
         if "E" in cell.arrows:
             canvas.put(x0 + w - 2, cy, arrow("E"))
     canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
