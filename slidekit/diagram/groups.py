@@ -175,8 +175,8 @@ def label_bottom(graph: Graph, group: Group) -> bool:
 
 def _label_cell(graph: Graph, group: Group, cells: dict[Pos, GroupCell]) -> None:
     """Mark the cell of the group's top (bottom) border that holds its label: the leftmost one
-    inside the corners (then the topmost), the rightmost for ``align: right``, the middle one of
-    the topmost border row for ``center``."""
+    inside the corners (then the topmost); for ``align: right`` the topmost (then rightmost); for
+    ``center`` the middle one of the topmost border row."""
     side = "S" if label_bottom(graph, group) else "N"
     edge = [c for c, gc in cells.items() if side in gc.sides]
     if not edge:
@@ -184,7 +184,7 @@ def _label_cell(graph: Graph, group: Group, cells: dict[Pos, GroupCell]) -> None
     inner = [c for c in edge if not cells[c].sides & {"W", "E"}] or edge
     align = graph.attr("group", group.attrs, "align").strip().lower()
     if align == "right":
-        pick = min(inner, key=lambda c: (-c[0], c[1]))
+        pick = min(inner, key=lambda c: (c[1], -c[0]))
     elif align == "center":
         row_y = max(c[1] for c in edge) if side == "S" else min(c[1] for c in edge)
         row = sorted(c for c in edge if c[1] == row_y)
