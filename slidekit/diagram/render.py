@@ -509,7 +509,7 @@ def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int],
         if not all(isinstance(c, EdgeCell) and c.sides != cell.sides and c.gaps for c in ends):
             continue  # only a U-turn between two bends at nodes needs room of its own
         if dx:
-            widths[x + n] += max(0, 5 - sum(widths[x + i] for i in range(n + 1)))
+            widths[x] += max(0, 5 - sum(widths[x + i] for i in range(n + 1)))
         else:
             heights[y + n] += max(0, 3 - sum(heights[y + i] for i in range(n + 1)))
 
