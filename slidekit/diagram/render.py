@@ -351,7 +351,8 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
             canvas.put(x0 + w - 1, y, b.side[1])
             if not left:
                 canvas.put(x0, y, b.side[0])
-        _draw_label(canvas, graph, node, x0, y0, w, h)
+        # the label centres between the field's own cell edges, not the shared border
+        _draw_label(canvas, graph, node, x0 + left, y0 + top, w - left, h - top)
         return
     b = style.border(_node_border(graph, node))
     if graph.node_attr(node, "shape") == "rounded":
