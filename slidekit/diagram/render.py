@@ -185,6 +185,33 @@ def split_row(node: Node) -> bool:
     return not node.attrs.get("_split", "0,0").endswith(",0")
 
 
+def _cluster_root(graph: Graph, node: Node) -> Node:
+    """The node at the end of ``node``'s chain of ``origin`` attributes."""
+    seen = {node}
+    while True:
+        origin = graph.node_attr(node, "origin")
+        base = graph.nodes.get(" ".join(origin.split())) if origin else None
+        if base is None or base in seen:
+            return node
+        seen.add(base)
+        node = base
+
+
+def node_joins(graph: Graph, lay: Layout, placed: Placed) -> tuple[bool, bool]:
+    """Whether a node shares its left / top border with a visible node of its cluster (nodes
+    placed relative to each other with ``origin``, autosplit fields) in the grid cell just
+    west / north of it."""
+    x, y = placed.pos
+    root = _cluster_root(graph, placed.node)
+
+    def joined(pos: tuple[int, int]) -> bool:
+        other = lay.cells.get(pos)
+        return (isinstance(other, Placed) and other is not placed and not invisible(graph, other.node)
+                and _cluster_root(graph, other.node) is root)
+
+    return joined((x - 1, y)), joined((x, y - 1))
+
+
 def group_label(graph: Graph, frame: Frame) -> list[tuple[str, str]]:
     group = frame.group
     raw = graph.attr("group", group.attrs, "label") or ("" if group.name.startswith("#group") else group.name)
@@ -197,7 +224,8 @@ def group_border(graph: Graph, frame: Frame) -> str:
     return name if name in _BORDERS_BOX else "dashed"
 
 
-def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, int]:
+def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell,
+               joins: tuple[bool, bool] | None = None) -> tuple[int, int]:
     if isinstance(cell, GroupCell):
         frame = Frame(cell.group, (0, 0), (0, 0))
         count = len(group_label(graph, frame))
@@ -210,8 +238,8 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell) -> tuple[int, 
         if invisible(graph, cell.node):
             return 3, 3
         lines = node_label(graph, cell.node)
-        return (max(len(line) for line, _ in lines) + (3 if split_part(cell.node) else 4),
-                len(lines) + (1 if split_row(cell.node) else 2))
+        left, top = joins if joins is not None else (split_part(cell.node), split_row(cell.node))
+        return max(len(line) for line, _ in lines) + (3 if left else 4), len(lines) + (1 if top else 2)
     if cell.loop:
         width = max((len(t) for t, _ in label_lines(cell.label, "l")), default=0) if cell.label else 0
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
@@ -256,11 +284,11 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
         if isinstance(cell, Placed) and cell.size != (1, 1):
             multi.append(cell)
             continue
-        w, h = _cell_size(graph, cell)
+        w, h = _cell_size(graph, cell, node_joins(graph, lay, cell) if isinstance(cell, Placed) else None)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
     for placed in {id(p): p for p in multi}.values():
-        w, h = _cell_size(graph, placed)
+        w, h = _cell_size(graph, placed, node_joins(graph, lay, placed))
         (x, y), (cw, ch) = placed.pos, placed.size
         if ch > 1:  # every row of a tall node is at least a box's height
             for j in range(ch):
@@ -325,7 +353,8 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
             elif cell.sides == {"N", "S"}:
                 _put_label(canvas, cell.label, x0 + 4, y0 + h // 2, upward=False)
     for placed in lay.nodes.values():
-        _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size))
+        _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size),
+                   joins=node_joins(graph, lay, placed))
     text = canvas.text()
     label = graph.graph_attr("label").strip()
     if label:  # the graph's label, centred over the drawing, a blank line either side
@@ -336,11 +365,12 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     return text
 
 
-def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
+def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int,
+               joins: tuple[bool, bool] = (False, False)) -> None:
     if invisible(graph, node):
         return
-    if split_part(node) or split_row(node):  # drawn from the previous field's right / bottom border
-        left, top = split_part(node), split_row(node)
+    left, top = joins
+    if left or top:  # drawn from the previous field's right / bottom border
         x0, w = (x0 - 1, w + 1) if left else (x0, w)
         y0, h = (y0 - 1, h + 1) if top else (y0, h)
         b = style.border(_node_border(graph, node))

@@ -19,9 +19,8 @@ from slidekit.diagram.render import (
     group_label,
     invisible,
     label_lines,
+    node_joins,
     node_label,
-    split_part,
-    split_row,
 )
 
 CW = 10  # one character cell, in user units
@@ -53,7 +52,7 @@ def draw_svg(graph: Graph, lay: Layout, title: str = "") -> str:
         if isinstance(cell, EdgeCell):
             parts.append(_edge(graph, cell, pos, geo))
     for placed in lay.nodes.values():
-        parts.append(_node(graph, placed, geo))
+        parts.append(_node(graph, placed, geo, node_joins(graph, lay, placed)))
     w, h = geo.width * CW, geo.height * CH
     desc = f"<desc>{_t(title)}</desc>" if title else ""
     top = 0
@@ -70,13 +69,13 @@ def draw_svg(graph: Graph, lay: Layout, title: str = "") -> str:
             f'fill="none" stroke="currentColor" stroke-width="1.5">{desc}{"".join(parts)}</svg>')
 
 
-def _node(graph: Graph, placed: Placed, geo: Geometry) -> str:
+def _node(graph: Graph, placed: Placed, geo: Geometry, joins: tuple[bool, bool]) -> str:
     x0, y0, w, h = geo.rect(placed.pos, placed.size)
     if invisible(graph, placed.node):
         return f'<g class="sk-node sk-invisible" data-node="{_t(placed.node.name)}"></g>'
-    if split_part(placed.node):  # autosplit fields share a border with the field before
+    if joins[0]:  # autosplit fields (cluster members) share a border with the one before
         x0, w = x0 - 1, w + 1
-    if split_row(placed.node):
+    if joins[1]:
         y0, h = y0 - 1, h + 1
     border = graph.node_attr(placed.node, "border-style") or graph.node_attr(placed.node, "border")
     style = border.split()[0] if border.split() else "solid"

@@ -17,9 +17,8 @@ from slidekit.diagram.render import (
     geometry,
     invisible,
     label_lines,
+    node_joins,
     node_label,
-    split_part,
-    split_row,
     title_offset,
 )
 
@@ -55,7 +54,7 @@ def check(graph: Graph, lay: Layout, text: str) -> list[str]:
             problems.append(f"node {node.name!r} not placed")
             continue
         rects[node.name] = geo.rect(placed.pos, placed.size)
-        problems += _check_box(graph, placed, rects[node.name], grid)
+        problems += _check_box(graph, lay, placed, rects[node.name], grid)
     boxes = list(rects.values())
     # group frames: an edge may leave (or enter) a framed group through the frame's border
     frames: dict[str, list[Rect]] = {}
@@ -75,14 +74,15 @@ def check(graph: Graph, lay: Layout, text: str) -> list[str]:
     return problems
 
 
-def _check_box(graph: Graph, placed: Placed, rect: Rect, grid: list[str]) -> list[str]:
+def _check_box(graph: Graph, lay: Layout, placed: Placed, rect: Rect, grid: list[str]) -> list[str]:
     x0, y0, w, h = rect
     name = placed.node.name
     if invisible(graph, placed.node):
         return []
-    if split_part(placed.node):  # a later autosplit field shares the previous field's right border
+    left, top = node_joins(graph, lay, placed)
+    if left:  # a later autosplit field (or cluster member) shares the previous one's right border
         x0, w = x0 - 1, w + 1
-    if split_row(placed.node):  # ... and a later row the top border of the field above
+    if top:  # ... and a later row the bottom border of the one above
         y0, h = y0 - 1, h + 1
     border = (graph.node_attr(placed.node, "border-style") or graph.node_attr(placed.node, "border") or "solid")
     problems = []
