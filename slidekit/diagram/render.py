@@ -247,10 +247,12 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell,
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
         bare = 6 if {"E", "W"} <= cell.arrows else 5  # " <──> "
-        return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
-    if cell.sides == {"N", "S"}:
-        return (width + 5 if lines else 3), max(3, len(lines) + 2)
-    height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
+        # a line into a node's side sits at the node's middle row
+        return (width + 5 if lines else bare), len(lines) + 2 if lines else (3 if cell.gaps else 2)
+    if cell.sides == {"N", "S"}:  # an arrow at both ends: a line between them
+        return (width + 5 if lines else 3), max(4 if {"N", "S"} <= cell.arrows else 3, len(lines) + 2)
+    # the centre line, and the arm below it; a line into a node's side is at its middle row
+    height = 3 if "S" in cell.sides or cell.gaps & {"E", "W"} else 2
     if len(cell.sides) >= 3 or (cell.gaps & {"E", "W"}):
         return 5, height
     return 3, height
@@ -290,9 +292,6 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed, node_joins(graph, lay, placed))
         (x, y), (cw, ch) = placed.pos, placed.size
-        if ch > 1:  # every row of a tall node is at least a box's height
-            for j in range(ch):
-                heights[y + j] = max(heights[y + j], 3)
         have_w = sum(widths[x + i] for i in range(cw))
         have_h = sum(heights[y + j] for j in range(ch))
         widths[x + cw - 1] += max(0, w - have_w)
