@@ -470,16 +470,15 @@ class _Layouter:
 
     def new_component_pos(self, node: Node) -> Pos:
         rel = self.clusters.get(node, {node: (0, 0)})
-        min_x = min(x for x, _ in rel.values())
-        min_y = min(y for _, y in rel.values())
+        min_y = min(y for _, y in rel.values())  # its first node at column 0 (the cluster may reach left)
         if not self.out.cells:
-            return (-min_x, -min_y)
+            return (0, -min_y)
         y = max(p[1] for p in self.out.cells) + 1 - min_y
         for _ in range(256):
-            if self.fits(node, (-min_x, y)):
+            if self.fits(node, (0, y)):
                 break
             y += 1
-        return (-min_x, y)
+        return (0, y)
 
     # -- routing ------------------------------------------------------------------------------
     def route(self, edge: Edge) -> None:
