@@ -132,6 +132,7 @@ class _Layouter:
         self.entered: dict[Node, str] = {}  # the direction of the edge a node was placed along
         self._depth = self._depths()
         self.clusters = self._clusters()
+        self.component = self._components()
 
     def _depths(self) -> dict[Node, int]:
         """Longest path (in edges) from each node, back edges of a depth-first search ignored."""
@@ -224,6 +225,35 @@ class _Layouter:
     def fits(self, node: Node, pos: Pos) -> bool:
         return all(self.free(p) for p in self.footprint(node, pos))
 
+    def apart(self, node: Node, pos: Pos) -> bool:
+        """No placed node of the same component touches (even diagonally) the cells ``node``
+        would take at ``pos`` (earlier components may)."""
+        part = self.component[node]
+        for x, y in self.footprint(node, pos):
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    other = self.out.cells.get((x + dx, y + dy))
+                    if isinstance(other, Placed) and self.component[other.node] == part:
+                        return False
+        return True
+
+    def _components(self) -> dict[Node, int]:
+        """Each node's connected component (edges and ``origin`` links), as an index."""
+        parent = {n: n for n in self.g.nodes.values()}
+
+        def find(n: Node) -> Node:
+            while parent[n] is not n:
+                parent[n] = parent[parent[n]]
+                n = parent[n]
+            return n
+
+        links = [(e.source, e.target) for e in self.g.edges]
+        links += [(n, m) for n, rel in self.clusters.items() for m in rel]
+        for a, b in links:
+            parent[find(a)] = find(b)
+        roots: dict[Node, int] = {}
+        return {n: roots.setdefault(find(n), len(roots)) for n in self.g.nodes.values()}
+
     def given_size(self, node: Node) -> tuple[int, int]:
         """``size: W,H`` or ``columns``/``rows`` (in cells)."""
         try:
@@ -245,11 +275,12 @@ class _Layouter:
             ports.add((key, side, slot) if slot is not None else id(e))
         degree = len(ports)
         w, h = self.given_size(placed.node)
-        while 2 * (w + h) < degree:
+        # edges leave from every other cell of a side: it grows by two cells at a time
+        while (w + 1) // 2 * 2 + (h + 1) // 2 * 2 < degree:
             if (h <= w) == (self.flow in "EW"):
-                h += 1
+                h += 2
             else:
-                w += 1
+                w += 2
         x, y = placed.pos
         extra = [(x + i, y + j) for i in range(w) for j in range(h) if (x + i, y + j) not in placed.covers()]
         if extra and all(self.free(c) for c in extra):
@@ -295,7 +326,8 @@ class _Layouter:
             return self.place_at_port(edge, anchor, side, slot is not None)
         for _ in range(2):
             for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
-                if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values():
+                if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values() \
+                        and self.apart(edge.target, pos):
                     self.put(edge.target, pos)
                     if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
                         self.entered[edge.target] = d
