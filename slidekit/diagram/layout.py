@@ -629,12 +629,13 @@ class _Layouter:
         starts = [(s, c) for s in order if start_side in (None, s) for c in src.side_cells(s)]
         goals = {c: s for s in order if end_side in (None, s) for c in dst.side_cells(s)}
         goals.update(dict.fromkeys(joinable, "J"))
-        heap: list[tuple[int, int, Pos, str, tuple[Pos, ...]]] = []
+        # equal costs: a path leaving its source sideways (E/W) first, like the real tool
+        heap: list[tuple[int, int, int, Pos, str, tuple[Pos, ...]]] = []
         tie = 0
         for side, cell in starts:
             if self.passable(cell, side, joinable):
                 tie += 1
-                heapq.heappush(heap, (1 + self.h(cell, goals), tie, cell, side, (cell,)))
+                heapq.heappush(heap, (1 + self.h(cell, goals), side in "NS", tie, cell, side, (cell,)))
         seen: dict[tuple[Pos, str], int] = {}
         xs = [p[0] for p in self.out.cells] + [p[0] for p in goals]
         ys = [p[1] for p in self.out.cells] + [p[1] for p in goals]
@@ -642,10 +643,15 @@ class _Layouter:
         limit = 20000
         while heap and limit:
             limit -= 1
-            f, _, cell, heading, path = heapq.heappop(heap)
+            f, vertical, _, cell, heading, path = heapq.heappop(heap)
             cost = f - self.h(cell, goals)
-            if cell in goals and (cell not in self.out.cells or (cell in joinable and not anywhere)):
+            if heading == "!":  # arrived (the turn into the target counted)
                 return list(path)
+            if cell in goals and (cell not in self.out.cells or (cell in joinable and not anywhere)):
+                entry = goals[cell]
+                turn_in = 6 if entry in DELTA and heading != OPPOSITE[entry] else 0
+                tie += 1
+                heapq.heappush(heap, (cost + turn_in, vertical, tie, cell, "!", path))
             if seen.get((cell, heading), 1 << 30) <= cost:
                 continue
             seen[(cell, heading)] = cost
@@ -659,7 +665,7 @@ class _Layouter:
                 step = 1 + (6 if side != heading else 0) + (30 if nxt in self.out.cells else 0)
                 step += 50 if anywhere and nxt in joinable else 0
                 tie += 1
-                heapq.heappush(heap, (cost + step + self.h(nxt, goals), tie, nxt, side, path + (nxt,)))
+                heapq.heappush(heap, (cost + step + self.h(nxt, goals), vertical, tie, nxt, side, path + (nxt,)))
         return None
 
     @staticmethod
