@@ -57,6 +57,8 @@ class EdgeCell:
     port: tuple[object, ...] | None = None  # edges sharing a start (or end) port share their cells
     loop: str = ""  # a self-loop: the side of its node it sits on
     label_room: bool = True  # the label adds to the cell's size (else it overhangs the next cells)
+    crossing: tuple[Edge, Edge] | None = None  # two edges crossing straight: (horizontal, vertical)
+    label_spot: bool = False  # the cell that holds (or would hold) its edge's label
 
 
 @dataclass(eq=False)
@@ -705,6 +707,8 @@ class _Layouter:
             if isinstance(existing, EdgeCell):
                 if port is None or existing.port != port:
                     existing.cross = True
+                    if {a, b} in ({"N", "S"}, {"E", "W"}) and existing.sides == {"N", "S", "E", "W"} - {a, b}:
+                        existing.crossing = (existing.edge, edge) if a in "NS" else (edge, existing.edge)
                 existing.sides |= {a, b}
                 if i == len(path) - 1 and not joined:
                     existing.gaps.add(b)
@@ -720,10 +724,10 @@ class _Layouter:
                 cell.gaps.add(b)
                 if edge.directed:
                     cell.arrows.add(b)
-            if edge.label and not label_done and cell.sides in ({"E", "W"}, {"N", "S"}) \
-                    and (straight or cur == label_at):
+            if not label_done and cell.sides in ({"E", "W"}, {"N", "S"}) and (straight or cur == label_at):
                 cell.label = edge.label
                 cell.label_room = straight
+                cell.label_spot = True
                 label_done = True
             self.out.cells[cur] = cell
 

@@ -80,6 +80,22 @@ _CORNERS_BOX = {
 }
 
 
+# the glyph where a horizontal edge (first key) crosses a vertical one (second key)
+_CROSS_BOX = {
+    ("solid", "dashed"): "┴", ("solid", "double"): "╫", ("solid", "bold"): "╂",
+    ("dashed", "solid"): "┤", ("dashed", "dashed"): "┘", ("dashed", "dotted"): "┘", ("dashed", "double"): "╢",
+    ("dashed", "bold"): "┘", ("double", "solid"): "╪", ("double", "dashed"): "╧", ("double", "dotted"): "╬",
+    ("double", "double"): "╬", ("double", "bold"): "╬", ("bold", "solid"): "┿", ("bold", "dashed"): "╋",
+    ("bold", "dotted"): "╋", ("bold", "double"): "╋", ("bold", "bold"): "╋",
+}
+_CROSS_ASCII = {
+    ("solid", "double"): "H", ("dotted", "solid"): "!", ("dotted", "dashed"): ":", ("dotted", "dotted"): ":",
+    ("dotted", "double"): ":", ("dotted", "bold"): ":", ("double", "dashed"): "#", ("double", "dotted"): "#",
+    ("double", "double"): "#", ("double", "bold"): "#", ("bold", "dashed"): "#", ("bold", "dotted"): "#",
+    ("bold", "double"): "#", ("bold", "bold"): "#",
+}
+
+
 @dataclass(frozen=True)
 class Style:
     boxart: bool
@@ -258,6 +274,20 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell,
     return 3, height
 
 
+def _plain(cell: EdgeCell) -> bool:
+    """A straight piece of an edge in the middle of its path: no end, label, crossing or joint."""
+    return (cell.sides in ({"E", "W"}, {"N", "S"}) and not cell.gaps and not cell.arrows and not cell.cross
+            and not cell.loop and not (cell.label and cell.label_room))
+
+
+def _plain_size(cell: EdgeCell, w: int, h: int) -> tuple[int, int]:
+    """A plain horizontal piece takes no width (the line runs on through the cells around it);
+    a plain vertical piece takes no height unless it is where its edge's label would go."""
+    if cell.sides == {"E", "W"}:
+        return 0, h
+    return (w, h) if cell.label_spot else (w, 0)
+
+
 @dataclass(frozen=True)
 class Geometry:
     """Where each grid column and row starts (in characters) and how big it is."""
@@ -287,6 +317,8 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
             multi.append(cell)
             continue
         w, h = _cell_size(graph, cell, node_joins(graph, lay, cell) if isinstance(cell, Placed) else None)
+        if isinstance(cell, EdgeCell) and _plain(cell):
+            w, h = _plain_size(cell, w, h)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
     for placed in {id(p): p for p in multi}.values():
@@ -433,6 +465,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         canvas.put(start, cy, "".join(chars))
         if not full_cross:
             return
+    if full_cross and cell.crossing is not None:  # the vertical line in the vertical edge's style
+        v_style = graph.edge_attr(cell.crossing[1], "style") or cell.crossing[1].style
+        vch = style.line(v_style)[1]
     if sides == {"N", "S"} or full_cross:
         for y in range(y0, y0 + h):
             ch = vch
@@ -442,7 +477,7 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
                 ch = style.arrow("S")
             canvas.put(cx, y, ch)
         if full_cross:
-            canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
+            canvas.put(cx, cy, _cross_glyph(style, graph, cell, edge_style))
         if cell.label:
             _put_label(canvas, cell.label, cx + 2, cy, upward=False)
         return
@@ -466,6 +501,15 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         if "E" in cell.arrows:
             canvas.put(x0 + w - 2, cy, style.arrow("E"))
     canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
+
+
+def _cross_glyph(style: Style, graph: Graph, cell: EdgeCell, edge_style: str) -> str:
+    """The glyph where two edges cross, by the horizontal and the vertical edge's styles."""
+    if cell.crossing is None:
+        return style.corner(frozenset("NSEW"), edge_style)
+    h_edge, v_edge = cell.crossing
+    key = (graph.edge_attr(h_edge, "style") or h_edge.style, graph.edge_attr(v_edge, "style") or v_edge.style)
+    return (_CROSS_BOX if style.boxart else _CROSS_ASCII).get(key, "┼" if style.boxart else "+")
 
 
 def _put_label(canvas: _Canvas, raw: str, x: int, y: int, *, upward: bool) -> None:
