@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from slidekit.diagram.layout import EdgeCell, Frame, GroupCell, Layout, Placed
-from slidekit.diagram.model import Graph, Node
+from slidekit.diagram.model import Edge, Graph, Node
 
 
 @dataclass(frozen=True)
@@ -184,6 +184,17 @@ class _Canvas:
     def text(self) -> str:
         lines = ["".join(r).rstrip() for r in self.rows]
         return "\n".join(lines) + "\n"
+
+
+def edge_line_style(graph: Graph, edge: Edge) -> str:
+    """An edge's line style: its own ``style``, else the arrow's when not solid (``=>``, ``..>``),
+    else its class's."""
+    own = edge.attrs.get("style")
+    if own:
+        return own
+    if edge.style != "solid":
+        return edge.style
+    return graph.edge_attr(edge, "style") or edge.style
 
 
 def invisible(graph: Graph, node: Node) -> bool:
@@ -377,7 +388,8 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
         if isinstance(cell, EdgeCell):
             _draw_edge(canvas, style, graph, cell, *geo.rect(pos))
     for pos, cell in lay.cells.items():  # labels that overhang their cell go over the lines
-        if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop:
+        if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop \
+                and edge_line_style(graph, cell.edge) != "invisible":
             x0, y0, w, h = geo.rect(pos)
             if cell.sides == {"E", "W"}:
                 _put_label(canvas, cell.label, x0 + (2 if "W" in cell.gaps else 1), y0 + h // 2 - 1, upward=True)
@@ -441,7 +453,15 @@ def _border_line(spec: str, w: int) -> str:
 
 
 def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int) -> None:
-    edge_style = graph.edge_attr(cell.edge, "style") or cell.edge.style
+    edge_style = edge_line_style(graph, cell.edge)
+    if cell.crossing is not None:  # an invisible edge crossing a visible one: only the visible line
+        shown = [e for e in cell.crossing if edge_line_style(graph, e) != "invisible"]
+        if len(shown) == 1:
+            sides = {"E", "W"} if shown[0] is cell.crossing[0] else {"N", "S"}
+            _draw_edge(canvas, style, graph, EdgeCell(shown[0], sides), x0, y0, w, h)
+            return
+    if edge_style == "invisible":  # takes its room, draws nothing
+        return
     hpat, vch = style.line(edge_style)
     cy = y0 + h // 2
     cx = x0 + 2
@@ -466,7 +486,7 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         if not full_cross:
             return
     if full_cross and cell.crossing is not None:  # the vertical line in the vertical edge's style
-        v_style = graph.edge_attr(cell.crossing[1], "style") or cell.crossing[1].style
+        v_style = edge_line_style(graph, cell.crossing[1])
         vch = style.line(v_style)[1]
     if sides == {"N", "S"} or full_cross:
         for y in range(y0, y0 + h):
@@ -508,7 +528,7 @@ def _cross_glyph(style: Style, graph: Graph, cell: EdgeCell, edge_style: str) ->
     if cell.crossing is None:
         return style.corner(frozenset("NSEW"), edge_style)
     h_edge, v_edge = cell.crossing
-    key = (graph.edge_attr(h_edge, "style") or h_edge.style, graph.edge_attr(v_edge, "style") or v_edge.style)
+    key = (edge_line_style(graph, h_edge), edge_line_style(graph, v_edge))
     return (_CROSS_BOX if style.boxart else _CROSS_ASCII).get(key, "┼" if style.boxart else "+")
 
 

@@ -12,6 +12,7 @@ from html import escape
 from slidekit.diagram.layout import DELTA, EdgeCell, Layout, Placed
 from slidekit.diagram.model import Graph
 from slidekit.diagram.render import (
+    edge_line_style,
     Geometry,
     frame_rect,
     geometry,
@@ -98,7 +99,9 @@ def _node(graph: Graph, placed: Placed, geo: Geometry, joins: tuple[bool, bool])
 
 def _edge(graph: Graph, cell: EdgeCell, pos: tuple[int, int], geo: Geometry) -> str:
     x0, y0, w, h = geo.rect(pos)
-    style = graph.edge_attr(cell.edge, "style") or cell.edge.style
+    style = edge_line_style(graph, cell.edge)
+    if style == "invisible":
+        return ""
     dash = f' stroke-dasharray="{_DASH[style]}"' if style in _DASH else ""
     cx = (x0 + 2.5) * CW
     cy = (y0 + h // 2 + 0.5) * CH

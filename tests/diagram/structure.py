@@ -13,6 +13,7 @@ from collections import deque
 from slidekit.diagram.layout import Layout, Placed
 from slidekit.diagram.model import Graph
 from slidekit.diagram.render import (
+    edge_line_style,
     frame_rect,
     geometry,
     invisible,
@@ -63,6 +64,8 @@ def check(graph: Graph, lay: Layout, text: str) -> list[str]:
             frames.setdefault(node.name, []).append(frame_rect(geo, frame))
     for edge in graph.edges:
         if edge.source is edge.target or edge.source.name not in rects or edge.target.name not in rects:
+            continue
+        if edge_line_style(graph, edge) == "invisible":  # takes room, draws nothing (nor its label)
             continue
         src, dst = rects[edge.source.name], rects[edge.target.name]
         if not _connected(grid, boxes, src, dst, edge.directed, frames.get(edge.source.name, []),
