@@ -273,11 +273,13 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell,
     lines = label_lines(cell.label, "l") if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
-        bare = 6 if {"E", "W"} <= cell.arrows else 5  # " <──> "
+        # " <──> ": an end piece of a two-way edge is a column wider
+        bare = 6 if {"E", "W"} <= cell.arrows or (cell.edge.bidirectional and cell.gaps) else 5
         # a line into a node's side sits at the node's middle row
         return (width + 5 if lines else bare), len(lines) + 2 if lines else (3 if cell.gaps else 2)
-    if cell.sides == {"N", "S"}:  # an arrow at both ends: a line between them
-        return (width + 5 if lines else 3), max(4 if {"N", "S"} <= cell.arrows else 3, len(lines) + 2)
+    if cell.sides == {"N", "S"}:  # arrows at both ends (or an end of a two-way edge): a row more
+        tall = {"N", "S"} <= cell.arrows or (cell.edge.bidirectional and bool(cell.gaps))
+        return (width + 5 if lines else 3), max(4 if tall else 3, len(lines) + 2)
     # the centre line, and the arm below it; a line into a node's side is at its middle row
     height = 3 if "S" in cell.sides or cell.gaps & {"E", "W"} else 2
     if len(cell.sides) >= 3 or (cell.gaps & {"E", "W"}):
