@@ -334,13 +334,21 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
             w, h = _plain_size(cell, w, h)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
+    # a multi-cell node's size is split evenly over its columns (rows), the first ones taking
+    # the remainder; columns (rows) past everything but such nodes' filler cells take none
+    inner = [pos for pos, cell in lay.cells.items() if not (isinstance(cell, Placed) and pos != cell.pos)]
+    max_x = max(p[0] for p in inner)
+    max_y = max(p[1] for p in inner)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed, node_joins(graph, lay, placed))
         (x, y), (cw, ch) = placed.pos, placed.size
-        have_w = sum(widths[x + i] for i in range(cw))
-        have_h = sum(heights[y + j] for j in range(ch))
-        widths[x + cw - 1] += max(0, w - have_w)
-        heights[y + ch - 1] += max(0, h - have_h)
+        for start, count, need, sizes in ((x, min(cw, max_x - x + 1), w, widths), (y, min(ch, max_y - y + 1), h, heights)):
+            count = max(count, 1)
+            if sum(sizes[start + i] for i in range(count)) >= need:
+                continue
+            for i in range(count):
+                share = need // count + (1 if i < need % count else 0)
+                sizes[start + i] = max(sizes[start + i], share)
     colx: dict[int, int] = {}
     rowy: dict[int, int] = {}
     acc = 0
@@ -481,6 +489,8 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             chars[0] = style.arrow("W")
         if "E" in cell.arrows and chars:
             chars[-1] = style.arrow("E")
+        if sides == {"E", "W"}:  # in a tall row the line sits two lines above its bottom
+            cy = max(cy, y0 + h - 2)
         if cell.label:
             cy = y0 + h - 2 if cell.label_room else cy
             _put_label(canvas, cell.label, start + 1, cy - 1, upward=True)
