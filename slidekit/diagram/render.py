@@ -282,7 +282,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell,
         return (width + 5 if lines else 3), max(4 if tall else 3, len(lines) + 2)
     # the centre line, and the arm below it; a line into a node's side is at its middle row
     height = 3 if "S" in cell.sides or cell.gaps & {"E", "W"} else 2
-    if len(cell.sides) >= 3 or (cell.gaps & {"E", "W"}):
+    if len(cell.sides) >= 3 or cell.gaps:
         return 5, height
     return 3, height
 
