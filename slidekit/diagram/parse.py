@@ -214,7 +214,7 @@ class _Parser:
                     node.attrs.setdefault("offset", f"{x},{y}")
                 nodes.append(node)
                 i += 1
-        return nodes[:1]
+        return nodes  # an edge to (or from) an autosplit node connects every field
 
     def get_node(self, name: str) -> Node:
         node = self.graph.nodes.get(name)
@@ -284,7 +284,9 @@ class _Parser:
                 if self.peek() == "{":
                     attrs = self.attrs()
                     for n in nodes:  # attributes after a list apply to the whole list so far
-                        n.attrs.update(attrs)
+                        # (a later autosplit field keeps its place next to the first field)
+                        later = n.attrs.get("_split", "0,0") != "0,0"
+                        n.attrs.update({k: v for k, v in attrs.items() if not (later and k in ("origin", "offset"))})
             elif ch == "(":
                 return nodes
             else:
