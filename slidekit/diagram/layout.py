@@ -324,7 +324,7 @@ class _Layouter:
         anchor = self.out.nodes[edge.source]
         flow = self.edge_flow(edge)
         side, slot = _port(self.g, edge, "start", flow)
-        if side is not None:
+        if side == flow:  # a start port off the flow does not move the target (only its route)
             return self.place_at_port(edge, anchor, side, slot is not None)
         for _ in range(2):
             for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
@@ -404,6 +404,12 @@ class _Layouter:
                 return True
         return False
 
+    def anchored(self, node: Node) -> bool:
+        """A node placed by its cluster (``origin`` + ``offset``), not by a chain."""
+        origin = self.g.node_attr(node, "origin")
+        base = self.g.nodes.get(re.sub(r"\s+", " ", origin.strip())) if origin else None
+        return base is not None and base is not node and node in self.clusters
+
     def chain_from(self, root: Node, taken: set[Node] | frozenset[Node] = frozenset()) -> list[Node]:
         """The longest run of successors from ``root`` (explicit flows first, then depth, then name)."""
         chain = [root]
@@ -411,7 +417,8 @@ class _Layouter:
         cur = root
         while True:
             edges = [e for e in self.succ[cur]
-                     if e.target not in seen and e.target not in self.out.nodes and e.target not in taken]
+                     if e.target not in seen and e.target not in self.out.nodes and e.target not in taken
+                     and not self.anchored(e.target)]
             if not edges:
                 return chain
             edges.sort(key=lambda e: (not self.g.edge_attr(e, "flow"), -self.depth(e.target), e.target.name))
