@@ -635,7 +635,9 @@ class _Layouter:
         start_side, _ = _port(self.g, edge, "start", flow) if ports else (None, None)
         end_side, _ = _port(self.g, edge, "end", flow) if ports else (None, None)
         order = ["N", "E", "S", "W"]
-        starts = [(s, c) for s in order if start_side in (None, s) for c in src.side_cells(s)]
+        # a given start side leaves from its first cell
+        starts = [(s, c) for s in order if start_side in (None, s)
+                  for c in (src.side_cells(s)[:1] if start_side else src.side_cells(s))]
         goals = {c: s for s in order if end_side in (None, s) for c in dst.side_cells(s)}
         goals.update(dict.fromkeys(joinable, "J"))
         # equal costs: a path leaving its source sideways (E/W) first, like the real tool
