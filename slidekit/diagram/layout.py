@@ -131,6 +131,7 @@ class _Layouter:
             self.succ[e.source].append(e)
             self.pred[e.target].append(e)
         self.routed: set[Edge] = set()
+        self.port_users: dict[tuple[object, ...], set[Edge]] = {}
         self.entered: dict[Node, str] = {}  # the direction of the edge a node was placed along
         self._depth = self._depths()
         self.clusters = self._clusters()
@@ -708,6 +709,10 @@ class _Layouter:
             join_cell = self.out.cells[path[-1]]
             assert isinstance(join_cell, EdgeCell)
             join_cell.sides.add(_dir(path[-1], path[-2]) if len(path) > 1 else first)
+            if len(path) == 1:  # the joint touches the source: the edge starts there
+                join_cell.gaps.add(first)
+                if edge.bidirectional:
+                    join_cell.arrows.add(first)
             path = path[:-1]
         for i, cur in enumerate(path):
             a = first if i == 0 else _dir(cur, path[i - 1])
@@ -739,6 +744,13 @@ class _Layouter:
                 cell.label_spot = True
                 label_done = True
             self.out.cells[cur] = cell
+        if port is not None:  # edges sharing a port have no label cell of their own size
+            users = self.port_users.setdefault(port, set())
+            users.add(edge)
+            if len(users) > 1:
+                for other in self.out.cells.values():
+                    if isinstance(other, EdgeCell) and other.port == port:
+                        other.label_spot = False
 
     def self_loop(self, edge: Edge, node: Placed) -> None:
         """A self-loop takes the cell on the flow's left, right, front or back of its node."""

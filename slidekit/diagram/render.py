@@ -293,10 +293,10 @@ def _plain(cell: EdgeCell) -> bool:
             and not cell.loop and not (cell.label and cell.label_room))
 
 
-def _plain_size(cell: EdgeCell, w: int, h: int, shared: set[object]) -> tuple[int, int]:
+def _plain_size(cell: EdgeCell, w: int, h: int) -> tuple[int, int]:
     """A plain horizontal piece takes no width (the line runs on through the cells around it);
     a plain vertical piece takes no height unless it is where its edge's label would go."""
-    if cell.label_spot and cell.port not in shared:  # (edges sharing a port: no label cell)
+    if cell.label_spot:
         return w, h
     return (0, h) if cell.sides == {"E", "W"} else (w, 0)
 
@@ -325,18 +325,13 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
     widths = dict.fromkeys(range(xs[0], xs[-1] + 1), 0)
     heights = dict.fromkeys(range(ys[0], ys[-1] + 1), 0)
     multi = []
-    port_edges: dict[object, set[int]] = {}
-    for cell in lay.cells.values():
-        if isinstance(cell, EdgeCell) and cell.port is not None:
-            port_edges.setdefault(cell.port, set()).add(id(cell.edge))
-    shared = {port for port, edges in port_edges.items() if len(edges) > 1}
     for pos, cell in lay.cells.items():
         if isinstance(cell, Placed) and cell.size != (1, 1):
             multi.append(cell)
             continue
         w, h = _cell_size(graph, cell, node_joins(graph, lay, cell) if isinstance(cell, Placed) else None)
         if isinstance(cell, EdgeCell) and _plain(cell):
-            w, h = _plain_size(cell, w, h, shared)
+            w, h = _plain_size(cell, w, h)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
     # a multi-cell node's size is split evenly over its columns (rows), the first ones taking
