@@ -744,12 +744,12 @@ class _Layouter:
                 cell.label_spot = True
                 label_done = True
             self.out.cells[cur] = cell
-        if port is not None:  # edges sharing a port have no label cell of their own size
+        if port is not None:  # edges sharing a port have no horizontal label cell of its own size
             users = self.port_users.setdefault(port, set())
             users.add(edge)
             if len(users) > 1:
                 for other in self.out.cells.values():
-                    if isinstance(other, EdgeCell) and other.port == port:
+                    if isinstance(other, EdgeCell) and other.port == port and other.sides == {"E", "W"}:
                         other.label_spot = False
 
     def self_loop(self, edge: Edge, node: Placed) -> None:
