@@ -230,9 +230,10 @@ class _Layouter:
 
     def apart(self, node: Node, pos: Pos) -> bool:
         """No placed node of the same component touches (even diagonally) the cells ``node``
-        would take at ``pos`` (earlier components may)."""
+        would take at ``pos`` (earlier components may; its cluster's other members may)."""
         part = self.component[node]
-        for x, y in self.footprint(node, pos):
+        w, h = self.given_size(node)
+        for x, y in [(pos[0] + i, pos[1] + j) for i in range(w) for j in range(h)]:
             for dx in (-1, 0, 1):
                 for dy in (-1, 0, 1):
                     other = self.out.cells.get((x + dx, y + dy))
@@ -329,8 +330,7 @@ class _Layouter:
             return self.place_at_port(edge, anchor, side, slot is not None)
         for _ in range(2):
             for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
-                if self.fits(edge.target, pos) and self.free(mid) and mid not in dict(self.members(edge.target, pos)).values() \
-                        and self.apart(edge.target, pos):
+                if self.fits(edge.target, pos) and self.free(mid) and self.apart(edge.target, pos):
                     self.put(edge.target, pos)
                     if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
                         self.entered[edge.target] = d
@@ -512,9 +512,11 @@ class _Layouter:
 
     def new_component_pos(self, node: Node) -> Pos:
         rel = self.clusters.get(node, {node: (0, 0)})
-        min_y = min(y for _, y in rel.values())  # its first node at column 0 (the cluster may reach left)
+        min_x = min(x for x, _ in rel.values())
+        min_y = min(y for _, y in rel.values())
         if not self.out.cells:
-            return (0, -min_y)
+            return (-min_x, -min_y)
+        # a later part starts with its first node in column 0 (its cluster may reach further left)
         y = max(p[1] for p in self.out.cells) + 1 - min_y
         for _ in range(256):
             if self.fits(node, (0, y)):

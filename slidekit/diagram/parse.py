@@ -61,6 +61,13 @@ def unescape(text: str) -> str:
     return "".join(out)
 
 
+def _attr_value(key: str, value: str) -> str:
+    """A value without its surrounding double quotes; a label's runs of blanks become one blank."""
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return re.sub(r"\s+", " ", value) if key == "label" else value
+
+
 def _norm_name(raw: str) -> str:
     return re.sub(r"\s+", " ", raw.strip())
 
@@ -112,7 +119,7 @@ def parse_edge_op(op: str) -> tuple[str, bool, bool, str] | None:
         first = _style_of(m.group(1), False)
         if style is None or first is None:
             return None
-        label = m.group(2).strip()
+        label = re.sub(r"\s+", " ", m.group(2).strip())
     elif len(body.strip()) == 1 and not (left or right) and not spaced:
         return None
     directed = left or right
@@ -176,7 +183,8 @@ class _Parser:
                 offset = body.find(part.strip())
                 raise self.error(f"bad attribute {part.strip()!r} (expected 'name: value')", start + 1 + offset)
             # attribute values may %-encode characters with a meaning in the syntax (%3b is ';')
-            out[key.strip().lower()] = re.sub(r"%([0-9a-fA-F]{2})", _decode, value.strip())
+            name = key.strip().lower()
+            out[name] = _attr_value(name, re.sub(r"%([0-9a-fA-F]{2})", _decode, value.strip()))
         return out
 
     def node(self) -> list[Node]:
@@ -184,6 +192,7 @@ class _Parser:
         self.pos += 1
         raw = self.read_until("]", "node")
         parts = re.split(r"(?<!\\)\|\|?", raw)
+        self.split_literal = len(parts) > 1
         if len(parts) > 1:
             return self.split_node(raw, parts)
         name = _norm_name(raw)
@@ -204,9 +213,12 @@ class _Parser:
         i = 0
         for y, row in enumerate(rows):
             for x, part in enumerate(_SPLIT_RE.split(row)):
+                fresh = f"{base}.{i}" not in self.graph.nodes
                 node = self.get_node(f"{base}.{i}")
+                if fresh and len(part) <= 1 and not part.strip():  # ``||`` or ``| |``: an invisible field
+                    node.attrs["shape"] = "invisible"
                 label = _norm_name(part)
-                node.attrs.setdefault("label", label if label else " ")
+                node.attrs.setdefault("_label", label if label else " ")  # below a class's label
                 node.attrs["basename"] = base
                 node.attrs["_split"] = f"{x},{y}"
                 if i:
@@ -214,7 +226,48 @@ class _Parser:
                     node.attrs.setdefault("offset", f"{x},{y}")
                 nodes.append(node)
                 i += 1
-        return nodes  # an edge to (or from) an autosplit node connects every field
+        for node in nodes:
+            self.split_parts[node] = nodes
+        return nodes
+
+    def apply_attrs(self, nodes: list[Node], attrs: Attrs, literal: set[Node]) -> None:
+        """Attributes after a node list; on an autosplit node a value ``a|b|c`` gives each field
+        its own (an empty one: none), ``basename`` renames the fields, ``origin``/``offset`` place the first."""
+        done: set[Node] = set()
+        for node in nodes:
+            parts = self.split_parts.get(node) if node in literal else None
+            if parts is None:
+                node.attrs.update(attrs)
+                continue
+            if parts[0] in done:
+                continue
+            done.add(parts[0])
+            for key, value in attrs.items():
+                if key == "basename":
+                    self.rename_parts(parts, value.strip())
+                    continue
+                values = _SPLIT_RE.split(value) if _SPLIT_RE.search(value) else None
+                for i, part in enumerate(parts):
+                    if values is None:
+                        if i == 0 or key not in ("origin", "offset"):
+                            part.attrs[key] = value
+                    elif i < len(values) and values[i].strip():
+                        part.attrs[key] = values[i].strip()
+
+    def rename_parts(self, parts: list[Node], base: str) -> None:
+        if not base:
+            return
+        first = parts[0].name
+        for i, part in enumerate(parts):
+            if i and part.attrs.get("origin") == first:
+                part.attrs["origin"] = f"{base}.0"
+            name = f"{base}.{i}"
+            if name in self.graph.nodes and self.graph.nodes[name] is not part:
+                continue
+            del self.graph.nodes[part.name]
+            part.name = name
+            part.attrs["basename"] = base
+            self.graph.nodes[name] = part
 
     def get_node(self, name: str) -> Node:
         node = self.graph.nodes.get(name)
@@ -274,6 +327,7 @@ class _Parser:
     def endpoint_list(self) -> list[Node]:
         """``[A] {..}, [B]`` -> the nodes."""
         nodes: list[Node] = []
+        literal: set[Node] = set()  # fields of autosplit nodes written here
         while True:
             self.skip_ws()
             ch = self.peek()
@@ -281,12 +335,10 @@ class _Parser:
                 got = self.node()
                 self.skip_ws()
                 nodes += got
-                if self.peek() == "{":
-                    attrs = self.attrs()
-                    for n in nodes:  # attributes after a list apply to the whole list so far
-                        # (a later autosplit field keeps its place next to the first field)
-                        later = n.attrs.get("_split", "0,0") != "0,0"
-                        n.attrs.update({k: v for k, v in attrs.items() if not (later and k in ("origin", "offset"))})
+                if self.split_literal:
+                    literal.update(got)
+                if self.peek() == "{":  # attributes after a list apply to the whole list so far
+                    self.apply_attrs(nodes, self.attrs(), literal)
             elif ch == "(":
                 return nodes
             else:
@@ -367,10 +419,13 @@ class _Parser:
         return self.graph
 
     _pending: list[tuple[list[Node], tuple[str, bool, bool, str], Attrs, int]]
+    split_parts: dict[Node, list[Node]]  # a field of an autosplit node -> all its fields
+    split_literal = False  # the last node read was an autosplit node
 
 
 def parse(text: str) -> Graph:
     """The graph ``text`` describes; :class:`DiagramError` (with ``line:col``) when it is not Graph::Easy."""
     parser = _Parser(text)
     parser._pending = []
+    parser.split_parts = {}
     return parser.parse()

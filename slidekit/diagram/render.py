@@ -8,6 +8,7 @@ of its cell, with one blank between the line and a node it touches.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from slidekit.diagram.layout import EdgeCell, Frame, GroupCell, Layout, Placed
@@ -62,7 +63,7 @@ _LINES_BOX = {
 }
 _LINES_ASCII = {
     "solid": ("-", "|"),
-    "double": ("=", '"'),
+    "double": ("=", "H"),
     "dotted": (".", ":"),
     "dashed": ("- ", "'"),
     "dot-dash": (".-", "!"),
@@ -144,12 +145,73 @@ def label_lines(raw: str, align: str = "c") -> list[tuple[str, str]]:
     return out
 
 
-def node_label(graph: Graph, node: Node) -> list[tuple[str, str]]:
-    label = graph.node_attr(node, "label")
+_WRAP_TOKEN = re.compile(r"[^\s-]*-+(?=\S)|\S+\s*")
+
+
+def wrap_line(text: str, width: int) -> list[str]:
+    """``text`` wrapped to ``width`` columns: words (and pieces ending in a hyphen) are added to
+    a line while it, with the blank after it, stays within ``width``; a longer word stands alone."""
+    lines: list[str] = []
+    cur = ""
+    for token in _WRAP_TOKEN.findall(text):
+        if cur and len(cur) + len(token) > width:
+            lines.append(cur.rstrip())
+            cur = ""
+        cur += token
+    lines.append(cur.rstrip())
+    return lines
+
+
+def _wrap_width(graph: Graph, kind: str, attrs: dict[str, str]) -> int:
+    """``text-wrap`` (or ``textwrap``) in columns, of the object, its class, its kind or the graph."""
+    for key in ("text-wrap", "textwrap"):
+        value = graph.attr(kind, attrs, key) or graph.graph_attr(key)
+        if value.strip().isdigit():
+            return int(value)
+    return 0
+
+
+def wrap_lines(lines: list[tuple[str, str]], width: int) -> list[tuple[str, str]]:
+    if width <= 0:
+        return lines
+    return [(part, align) for text, align in lines for part in wrap_line(text, width)]
+
+
+def shorten(graph: Graph, lines: list[tuple[str, str]], boxart: bool = True) -> list[tuple[str, str]]:
+    """The graph's ``autolabel: name, N``: a line longer than N keeps its start and end around an
+    ellipsis (boxart: a UTF-8 ellipsis read as Latin-1, three characters counted as one)."""
+    m = re.fullmatch(r"\s*(?:name\s*,\s*)?(\d+)\s*", graph.graph_attr("autolabel"))
+    if m is None or int(m.group(1)) < 10:
+        return lines
+    limit = int(m.group(1))
+    dots = "\u00e2\u0080\u00a6" if boxart else "..."
+    keep = (limit - 2 - (1 if boxart else 3)) // 2
+    return [(f"{t[:keep]} {dots} {t[-keep:]}" if len(t) > limit else t, a) for t, a in lines]
+
+
+def edge_label(graph: Graph, edge: Edge, raw: str, boxart: bool = True) -> list[tuple[str, str]]:
+    """An edge label's lines (left-aligned unless ``\\r`` ``\\c``), wrapped by ``text-wrap``."""
+    align = {"right": "r", "center": "c"}.get(graph.edge_attr(edge, "align").strip().lower(), "l")
+    return wrap_lines(shorten(graph, label_lines(raw, align), boxart), _wrap_width(graph, "edge", edge.attrs))
+
+
+def node_label(graph: Graph, node: Node, boxart: bool = True) -> list[tuple[str, str]]:
+    label = graph.node_attr(node, "label") if "_label" not in node.attrs else _field_label(graph, node)
     if not label:
         label = " " if node.anonymous else node.name
     align = {"left": "l", "right": "r"}.get(graph.node_attr(node, "align").strip().lower(), "c")
-    return label_lines(label, align)
+    return wrap_lines(shorten(graph, label_lines(label, align), boxart), _wrap_width(graph, "node", node.attrs))
+
+
+def _field_label(graph: Graph, node: Node) -> str:
+    """An autosplit field's label: its own, else its class's, else the field's text."""
+    if "label" in node.attrs:
+        return node.attrs["label"]
+    for name in node.attrs.get("class", "").lower().split():
+        value = graph.classes.get(f"node.{name}", {}).get("label")
+        if value is not None:
+            return value
+    return node.attrs["_label"]
 
 
 def _rounded(b: Border, arcs: bool) -> Border:
@@ -183,6 +245,8 @@ class _Canvas:
 
     def text(self) -> str:
         lines = ["".join(r).rstrip() for r in self.rows]
+        while len(lines) > 1 and not lines[-1]:  # trailing blank lines are dropped
+            lines.pop()
         return "\n".join(lines) + "\n"
 
 
@@ -202,14 +266,46 @@ def invisible(graph: Graph, node: Node) -> bool:
     return (node.anonymous and "label" not in node.attrs) or graph.node_attr(node, "shape") == "invisible"
 
 
-def split_part(node: Node) -> bool:
-    """A later field in a row of an autosplit node (``[ A | B ]``): it shares its left border."""
-    return not node.attrs.get("_split", "0,0").startswith("0,")
+_POINTS_BOX = {"star": "★", "square": "■", "dot": "·", "circle": "●", "diamond": "◆", "cross": "+", "invisible": ""}
+_POINTS_ASCII = {"star": "*", "square": "#", "dot": ".", "circle": "o", "diamond": "<>", "cross": "+", "invisible": ""}
 
 
-def split_row(node: Node) -> bool:
-    """A field in a later row of an autosplit node (``[ A || B ]``): it shares its top border."""
-    return not node.attrs.get("_split", "0,0").endswith(",0")
+def point_style(graph: Graph, node: Node) -> str | None:
+    """A ``shape: point`` node's ``point-style`` (``star`` unless known), else None."""
+    if graph.node_attr(node, "shape").strip().lower() != "point":
+        return None
+    name = graph.node_attr(node, "point-style").strip().lower()
+    return name if name in _POINTS_BOX else "star"
+
+
+def _shows_box(graph: Graph, node: Node) -> bool:
+    return not invisible(graph, node) and point_style(graph, node) != "invisible"
+
+
+def _shares(graph: Graph, lay: Layout, placed: Placed, pos: tuple[int, int], row: bool) -> bool:
+    """Whether ``placed`` shares a border with the visible node at ``pos`` (left or above): nodes
+    of one ``origin`` cluster (autosplit fields among them) do; and on the left, a node placed
+    relative to others (a field, a node with an ``origin``) shares with any node."""
+    other = lay.cells.get(pos)
+    if not (isinstance(other, Placed) and other is not placed and _shows_box(graph, other.node)):
+        return False
+    if _cluster_root(graph, other.node) is _cluster_root(graph, placed.node):
+        return True
+    if row:
+        return split_row(placed.node)
+    return "_split" in placed.node.attrs or bool(graph.node_attr(placed.node, "origin"))
+
+
+def shares_left(graph: Graph, lay: Layout, placed: Placed) -> bool:
+    """Beside a node on the left that it joins: it shares that node's right border."""
+    x, y = placed.pos
+    return _shares(graph, lay, placed, (x - 1, y), row=False)
+
+
+def shares_top(graph: Graph, lay: Layout, placed: Placed) -> bool:
+    """Below a node that it joins: it shares that node's bottom border."""
+    x, y = placed.pos
+    return _shares(graph, lay, placed, (x, y - 1), row=True)
 
 
 def _cluster_root(graph: Graph, node: Node) -> Node:
@@ -224,25 +320,27 @@ def _cluster_root(graph: Graph, node: Node) -> Node:
         node = base
 
 
-def node_joins(graph: Graph, lay: Layout, placed: Placed) -> tuple[bool, bool]:
-    """Whether a node shares its left / top border with a visible node of its cluster (nodes
-    placed relative to each other with ``origin``, autosplit fields) in the grid cell just
-    west / north of it."""
-    x, y = placed.pos
-    root = _cluster_root(graph, placed.node)
-
-    def joined(pos: tuple[int, int]) -> bool:
-        other = lay.cells.get(pos)
-        return (isinstance(other, Placed) and other is not placed and not invisible(graph, other.node)
-                and _cluster_root(graph, other.node) is root)
-
-    return joined((x - 1, y)), joined((x, y - 1))
+def split_part(node: Node) -> bool:
+    """A later field in a row of an autosplit node (``[ A | B ]``): it shares its left border."""
+    return not node.attrs.get("_split", "0,0").startswith("0,")
 
 
-def group_label(graph: Graph, frame: Frame) -> list[tuple[str, str]]:
+def split_row(node: Node) -> bool:
+    """A field in a later row of an autosplit node (``[ A || B ]``): it shares its top border."""
+    return not node.attrs.get("_split", "0,0").endswith(",0")
+
+
+def group_label(graph: Graph, frame: Frame, boxart: bool = True) -> list[tuple[str, str]]:
     group = frame.group
     raw = graph.attr("group", group.attrs, "label") or ("" if group.name.startswith("#group") else group.name)
-    return [line for line in label_lines(raw, "l") if line[0]] if raw else []
+    return [line for line in shorten(graph, label_lines(raw, "l"), boxart) if line[0]] if raw else []
+
+
+def group_label_below(graph: Graph, frame: Frame) -> bool:
+    """``labelpos: bottom`` (or ``label-pos``): the group's label goes at the bottom of its frame."""
+    attrs = frame.group.attrs
+    value = graph.attr("group", attrs, "labelpos") or graph.attr("group", attrs, "label-pos")
+    return value.strip().lower() == "bottom"
 
 
 def group_border(graph: Graph, frame: Frame) -> str:
@@ -251,30 +349,40 @@ def group_border(graph: Graph, frame: Frame) -> str:
     return name if name in _BORDERS_BOX else "dashed"
 
 
-def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell,
-               joins: tuple[bool, bool] | None = None) -> tuple[int, int]:
+def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | None = None,
+               boxart: bool = True) -> tuple[int, int]:
     if isinstance(cell, GroupCell):
         frame = Frame(cell.group, (0, 0), (0, 0))
-        count = len(group_label(graph, frame))
-        if group_border(graph, frame) == "none":  # no frame: only the label, above
+        count = len(group_label(graph, frame, boxart))
+        below = group_label_below(graph, frame)
+        if group_border(graph, frame) == "none":  # no frame: only the label, above (with a blank) or below
+            if below:
+                return 0, (count if "S" in cell.sides else 0)
             return 0, (count + 1 if "N" in cell.sides and count else 0)
         w = 2 if cell.sides & {"W", "E"} else 0
-        h = (2 + count) if "N" in cell.sides else (2 if "S" in cell.sides else 0)
+        top, bottom = (2, 2 + count) if below else (2 + count, 2)
+        h = top if "N" in cell.sides else (bottom if "S" in cell.sides else 0)
         return w, h
     if isinstance(cell, Placed):
         if invisible(graph, cell.node):
             return 3, 3
-        lines = node_label(graph, cell.node)
-        left, top = joins if joins is not None else (split_part(cell.node), split_row(cell.node))
-        return max(len(line) for line, _ in lines) + (3 if left else 4), len(lines) + (1 if top else 2)
+        point = point_style(graph, cell.node)
+        if point is not None:  # a point: its mark two columns in, on the middle line
+            return (0, 0) if point == "invisible" else (5, 3)
+        lines = node_label(graph, cell.node, boxart)
+        bare = 2 if _node_border(graph, cell.node) == "none" else 0  # no border columns
+        left = shares_left(graph, lay, cell) if lay is not None else split_part(cell.node)
+        top = shares_top(graph, lay, cell) if lay is not None else split_row(cell.node)
+        return (max(len(line) for line, _ in lines) + (3 if left else 4) - bare, len(lines) + (1 if top else 2))
     if cell.loop:
         width = max((len(t) for t, _ in label_lines(cell.label, "l")), default=0) if cell.label else 0
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
-    lines = label_lines(cell.label, "l") if cell.label and cell.label_room else []
+    lines = edge_label(graph, cell.edge, cell.label, boxart) if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
-        # " <──> ": an end piece of a two-way edge is a column wider
-        bare = 6 if {"E", "W"} <= cell.arrows or (cell.edge.bidirectional and cell.gaps) else 5
+        # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
+        pattern = _LINES_BOX.get(edge_line_style(graph, cell.edge), ("─", ""))[0]
+        bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
         # a line into a node's side sits at the node's middle row
         return (width + 5 if lines else bare), len(lines) + 2 if lines else (3 if cell.gaps else 2)
     if cell.sides == {"N", "S"}:  # arrows at both ends (or an end of a two-way edge): a row more
@@ -319,7 +427,7 @@ class Geometry:
         return self.colx[x], self.rowy[y], w, h
 
 
-def geometry(graph: Graph, lay: Layout) -> Geometry:
+def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
     xs = sorted({p[0] for p in lay.cells})
     ys = sorted({p[1] for p in lay.cells})
     widths = dict.fromkeys(range(xs[0], xs[-1] + 1), 0)
@@ -329,7 +437,7 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
         if isinstance(cell, Placed) and cell.size != (1, 1):
             multi.append(cell)
             continue
-        w, h = _cell_size(graph, cell, node_joins(graph, lay, cell) if isinstance(cell, Placed) else None)
+        w, h = _cell_size(graph, cell, lay, boxart)
         if isinstance(cell, EdgeCell) and _plain(cell):
             w, h = _plain_size(cell, w, h)
         widths[pos[0]] = max(widths[pos[0]], w)
@@ -340,7 +448,7 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
     max_x = max(p[0] for p in inner)
     max_y = max(p[1] for p in inner)
     for placed in {id(p): p for p in multi}.values():
-        w, h = _cell_size(graph, placed, node_joins(graph, lay, placed))
+        w, h = _cell_size(graph, placed, lay, boxart)
         (x, y), (cw, ch) = placed.pos, placed.size
         for start, count, need, sizes in ((x, min(cw, max_x - x + 1), w, widths), (y, min(ch, max_y - y + 1), h, heights)):
             count = max(count, 1)
@@ -349,6 +457,13 @@ def geometry(graph: Graph, lay: Layout) -> Geometry:
             for i in range(count):
                 share = need // count + (1 if i < need % count else 0)
                 sizes[start + i] = max(sizes[start + i], share)
+    for frame in lay.frames:  # a group's label widens the first column inside its frame
+        lines = group_label(graph, frame, boxart)
+        if lines:
+            col = frame.top_left[0] + 1
+            need = max(len(t) for t, _ in lines) + (0 if group_border(graph, frame) == "none" else 2)
+            if col in widths:
+                widths[col] = max(widths[col], need)
     colx: dict[int, int] = {}
     rowy: dict[int, int] = {}
     acc = 0
@@ -380,34 +495,40 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     style = Style(boxart)
     if not lay.cells:
         return "\n"
-    geo = geometry(graph, lay)
+    geo = geometry(graph, lay, boxart)
     canvas = _Canvas(geo.width, geo.height)
     for frame in lay.frames:
         x0, y0, w, h = frame_rect(geo, frame)
         border = group_border(graph, frame)
         if border != "none":
             b = style.border(border)
-            canvas.put(x0, y0, _border_line(b.top, w))
-            canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
+            canvas.put(x0, y0, _border_line(b.top, w, x0))
+            canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w, x0))
             for y in range(y0 + 1, y0 + h - 1):
                 canvas.put(x0, y, b.side[0])
                 canvas.put(x0 + w - 1, y, b.side[1])
-        for i, (text, _) in enumerate(group_label(graph, frame)):
-            canvas.put(x0 + 2 if border != "none" else x0, y0 + 1 + i if border != "none" else y0 + i, text)
+        lines = group_label(graph, frame, boxart)
+        first = y0 + (1 if border != "none" else 0)
+        if group_label_below(graph, frame):
+            first = y0 + h - len(lines) - (1 if border != "none" else 0)
+        for i, (text, _) in enumerate(lines):
+            canvas.put(x0 + 2 if border != "none" else x0, first + i, text)
     for pos, cell in lay.cells.items():
         if isinstance(cell, EdgeCell):
-            _draw_edge(canvas, style, graph, cell, *geo.rect(pos))
+            _draw_edge(canvas, style, graph, cell, *geo.rect(pos), open_sides=_open_sides(graph, lay, pos, cell))
     for pos, cell in lay.cells.items():  # labels that overhang their cell go over the lines
         if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop \
                 and edge_line_style(graph, cell.edge) != "invisible":
             x0, y0, w, h = geo.rect(pos)
             if cell.sides == {"E", "W"}:
-                _put_label(canvas, cell.label, x0 + (2 if "W" in cell.gaps else 1), y0 + h // 2 - 1, upward=True)
+                _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), x0 + (2 if "W" in cell.gaps else 1),
+                           y0 + h // 2 - 1, upward=True)
             elif cell.sides == {"N", "S"}:
-                _put_label(canvas, cell.label, x0 + 4, y0 + h // 2, upward=False)
-    for placed in lay.nodes.values():
+                _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), x0 + 4, y0 + h // 2, upward=False)
+    shared = {p.node: (shares_left(graph, lay, p), shares_top(graph, lay, p)) for p in lay.nodes.values()}
+    for placed in sorted(lay.nodes.values(), key=lambda p: any(shared[p.node])):
         _draw_node(canvas, style, graph, placed.node, *geo.rect(placed.pos, placed.size),
-                   joins=node_joins(graph, lay, placed))
+                   fields=_field_neighbours(lay, placed, *shared[placed.node]))
     text = canvas.text()
     label = graph.graph_attr("label").strip()
     if label:  # the graph's label, centred over the drawing, a blank line either side
@@ -418,12 +539,51 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     return text
 
 
+def _field_neighbours(lay: Layout, placed: Placed, left: bool, top: bool) -> tuple[Node | None, Node | None]:
+    """The nodes whose border a node shares, on its left and above (None: none)."""
+    x, y = placed.pos
+    before = lay.cells.get((x - 1, y)) if left else None
+    above = lay.cells.get((x, y - 1)) if top else None
+    return (before.node if isinstance(before, Placed) else None, above.node if isinstance(above, Placed) else None)
+
+
+_MERGED_BOLD = Border("▛▀▜", "▐▐", "▙▄▟")  # a bold field's border shared with the next field
+
+
+def _shared_border(style: Style, graph: Graph, before: Node, node: Node) -> Border:
+    """The border two fields share: a bold field before wins (half blocks in boxart), then bold,
+    double, solid; dashed meets dotted as dot-dash."""
+    a, b = (("solid" if n == "rounded" else n) for n in (_node_border(graph, before), _node_border(graph, node)))
+    if a == "bold":
+        return _MERGED_BOLD if style.boxart else style.border("bold")
+    for strong in ("bold", "double", "solid"):
+        if strong in (a, b):
+            return style.border(strong)
+    if a != b and {a, b} == {"dashed", "dotted"}:
+        return style.border("dot-dash")
+    return style.border(b)
+
+
+def _no_shape(graph: Graph, node: Node) -> bool:
+    return graph.node_attr(node, "shape").strip().lower() == "none"
+
+
 def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int,
-               joins: tuple[bool, bool] = (False, False)) -> None:
+               fields: tuple[Node | None, Node | None] = (None, None)) -> None:
+    if _edge_shaped(graph, node):
+        _draw_edge_node(canvas, graph, node, x0, y0, w, h)
+        return
     if invisible(graph, node):
         return
-    left, top = joins
-    if left or top:  # drawn from the previous field's right / bottom border
+    left, top = fields[0] is not None, fields[1] is not None
+    if _no_shape(graph, node):  # only the label
+        _draw_label(canvas, graph, node, x0 - left, y0 - top, w + left, h + top, right=left, boxart=style.boxart)
+        return
+    point = point_style(graph, node)
+    if point is not None:
+        canvas.put(x0 + 2, y0 + h // 2, (_POINTS_BOX if style.boxart else _POINTS_ASCII)[point])
+        return
+    if left or top:  # drawn from the previous node's right / bottom border
         x0, w = (x0 - 1, w + 1) if left else (x0, w)
         y0, h = (y0 - 1, h + 1) if top else (y0, h)
         b = style.border(_node_border(graph, node))
@@ -434,35 +594,72 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
             canvas.put(x0 + w - 1, y, b.side[1])
             if not left:
                 canvas.put(x0, y, b.side[0])
-        # the label centres between the field's own cell edges, not the shared border
-        _draw_label(canvas, graph, node, x0 + left, y0 + top, w - left, h - top)
+        before, above = fields
+        if before is not None:  # the side shared with the node on the left
+            bare = _no_shape(graph, before)
+            side = b.side[0] if bare else _shared_border(style, graph, before, node).side[0]
+            for y in range(y0 + (0 if bare else 1), y0 + h - 1):
+                canvas.put(x0, y, side)
+        if above is not None and not _no_shape(graph, above):  # the line shared with the node above
+            line = _border_line(_shared_border(style, graph, above, node).bottom, w)
+            canvas.put(x0 + left, y0, line[left:])
+        _draw_label(canvas, graph, node, x0, y0, w, h, right=left, boxart=style.boxart)
         return
     b = style.border(_node_border(graph, node))
     if graph.node_attr(node, "shape") == "rounded":
         b = _rounded(b, style.boxart and _node_border(graph, node) not in ("double", "bold"))
     canvas.put(x0, y0, _border_line(b.top, w))
     canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
+    alt = _node_border(graph, node) == "dot-dot-dash"  # its sides alternate a line and ':'
     for y in range(y0 + 1, y0 + h - 1):
-        canvas.put(x0, y, b.side[0] + " " * (w - 2) + b.side[1])
-    _draw_label(canvas, graph, node, x0, y0, w, h)
+        lch, rch = (":", ":") if alt and (y - y0) % 2 == 0 else (b.side[0], b.side[1])
+        canvas.put(x0, y, lch + " " * (w - 2) + rch)
+    _draw_label(canvas, graph, node, x0, y0, w, h, boxart=style.boxart)
 
 
-def _draw_label(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
-    lines = node_label(graph, node)
+def _draw_label(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int,
+                right: bool = False, boxart: bool = True) -> None:
+    """The label centred in the box (a later autosplit field rounds to the right)."""
+    lines = node_label(graph, node, boxart)
     inner = w - 2
+    pad = 0 if _node_border(graph, node) == "none" else 1  # a left/right-aligned line's distance to the border
     top_y = y0 + 1 + (h - 2 - len(lines)) // 2
     for i, (line, align) in enumerate(lines):
-        x = {"l": 1, "r": inner - 1 - len(line)}.get(align, (inner - len(line)) // 2)
+        x = {"l": pad, "r": inner - pad - len(line)}.get(align, (inner - len(line) + right) // 2)
         canvas.put(x0 + 1 + x, top_y + i, line)
 
 
-def _border_line(spec: str, w: int) -> str:
+def _border_line(spec: str, w: int, x0: int = 0) -> str:
+    """A top or bottom border ``w`` wide; a pattern's phase follows the column ``x0`` it starts at."""
     left, fill, right = spec[0], spec[1:-1], spec[-1]
-    body = (fill * w)[: w - 2]
+    body = "".join(fill[(x0 + i) % len(fill)] for i in range(w - 2))
     return left + body + right
 
 
-def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int) -> None:
+def _edge_shaped(graph: Graph, node: Node) -> bool:
+    return graph.node_attr(node, "shape").strip().lower() == "edge"
+
+
+def _open_sides(graph: Graph, lay: Layout, pos: tuple[int, int], cell: EdgeCell) -> frozenset[str]:
+    """Sides where an edge runs on into a ``shape: edge`` node without the usual blank (no arrow there)."""
+    out = set()
+    for side, dx in (("W", -1), ("E", 1)):
+        other = lay.cells.get((pos[0] + dx, pos[1]))
+        if side in cell.gaps and side not in cell.arrows and isinstance(other, Placed) and _edge_shaped(graph, other.node):
+            out.add(side)
+    return frozenset(out)
+
+
+def _draw_edge_node(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int) -> None:
+    """A ``shape: edge`` node: a dashed run through its middle, its label on the line above."""
+    canvas.put(x0, y0 + h // 2, "-" * w)
+    for i, (text, _) in enumerate(node_label(graph, node)):
+        if text:
+            canvas.put(x0 + 1, y0 + h // 2 - 1 + i, text)
+
+
+def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int,
+               open_sides: frozenset[str] = frozenset()) -> None:
     edge_style = edge_line_style(graph, cell.edge)
     if cell.crossing is not None:  # an invisible edge crossing a visible one: only the visible line
         shown = [e for e in cell.crossing if edge_line_style(graph, e) != "invisible"]
@@ -473,7 +670,7 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
     if edge_style == "invisible":  # takes its room, draws nothing
         return
     hpat, vch = style.line(edge_style)
-    cy = y0 + h // 2
+    cy = y0 + max(h - 2, h // 2)  # beside a tall node: on its last inner line
     cx = x0 + 2
     sides = cell.sides
     if cell.loop:
@@ -481,25 +678,25 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         return
     full_cross = sides == {"N", "S", "E", "W"} and cell.cross
     if sides == {"E", "W"} or full_cross:
-        start = x0 + (1 if "W" in cell.gaps else 0)
-        end = x0 + w - (1 if "E" in cell.gaps else 0)
-        run = "".join(hpat[i % len(hpat)] for i in range(end - start))
+        gaps = cell.gaps - open_sides
+        start = x0 + (1 if "W" in gaps else 0)
+        end = x0 + w - (1 if "E" in gaps else 0)
+        n = end - start  # an undirected edge's pattern is aligned to its right end
+        run = "".join(hpat[i % len(hpat)] if cell.edge.directed else hpat[(len(hpat) - n + i) % len(hpat)]
+                      for i in range(n))
         chars = list(run)
         if "W" in cell.arrows and chars:
             chars[0] = style.arrow("W")
         if "E" in cell.arrows and chars:
             chars[-1] = style.arrow("E")
-        if sides == {"E", "W"}:  # in a tall row the line sits two lines above its bottom
-            cy = max(cy, y0 + h - 2)
         if cell.label:
             cy = y0 + h - 2 if cell.label_room else cy
-            _put_label(canvas, cell.label, start + 1, cy - 1, upward=True)
+            _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), start + 1, cy - 1, upward=True)
         canvas.put(start, cy, "".join(chars))
         if not full_cross:
             return
     if full_cross and cell.crossing is not None:  # the vertical line in the vertical edge's style
-        v_style = edge_line_style(graph, cell.crossing[1])
-        vch = style.line(v_style)[1]
+        vch = style.line(edge_line_style(graph, cell.crossing[1]))[1]
     if sides == {"N", "S"} or full_cross:
         for y in range(y0, y0 + h):
             ch = vch
@@ -511,10 +708,10 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         if full_cross:
             canvas.put(cx, cy, _cross_glyph(style, graph, cell, edge_style))
         if cell.label:
-            _put_label(canvas, cell.label, cx + 2, cy, upward=False)
+            _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy, upward=False)
         return
     if cell.label:  # a bend carries the label when its path has no straight cell
-        _put_label(canvas, cell.label, cx + 2, cy - 1, upward=True)
+        _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy - 1, upward=True)
     # a corner (or joint): arms from the centre point
     if "N" in sides:
         for y in range(y0, cy):
@@ -544,9 +741,8 @@ def _cross_glyph(style: Style, graph: Graph, cell: EdgeCell, edge_style: str) ->
     return (_CROSS_BOX if style.boxart else _CROSS_ASCII).get(key, "┼" if style.boxart else "+")
 
 
-def _put_label(canvas: _Canvas, raw: str, x: int, y: int, *, upward: bool) -> None:
+def _put_label(canvas: _Canvas, lines: list[tuple[str, str]], x: int, y: int, *, upward: bool) -> None:
     """An edge label: its last line at ``y`` (upward) or its first line at ``y``."""
-    lines = label_lines(raw, "l")
     width = max(len(t) for t, _ in lines)
     top = y - len(lines) + 1 if upward else y
     for i, (text, align) in enumerate(lines):

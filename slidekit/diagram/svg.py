@@ -19,9 +19,10 @@ from slidekit.diagram.render import (
     group_border,
     group_label,
     invisible,
-    label_lines,
-    node_joins,
+    edge_label,
     node_label,
+    shares_left,
+    shares_top,
 )
 
 CW = 10  # one character cell, in user units
@@ -53,7 +54,7 @@ def draw_svg(graph: Graph, lay: Layout, title: str = "") -> str:
         if isinstance(cell, EdgeCell):
             parts.append(_edge(graph, cell, pos, geo))
     for placed in lay.nodes.values():
-        parts.append(_node(graph, placed, geo, node_joins(graph, lay, placed)))
+        parts.append(_node(graph, lay, placed, geo))
     w, h = geo.width * CW, geo.height * CH
     desc = f"<desc>{_t(title)}</desc>" if title else ""
     top = 0
@@ -70,13 +71,13 @@ def draw_svg(graph: Graph, lay: Layout, title: str = "") -> str:
             f'fill="none" stroke="currentColor" stroke-width="1.5">{desc}{"".join(parts)}</svg>')
 
 
-def _node(graph: Graph, placed: Placed, geo: Geometry, joins: tuple[bool, bool]) -> str:
+def _node(graph: Graph, lay: Layout, placed: Placed, geo: Geometry) -> str:
     x0, y0, w, h = geo.rect(placed.pos, placed.size)
     if invisible(graph, placed.node):
         return f'<g class="sk-node sk-invisible" data-node="{_t(placed.node.name)}"></g>'
-    if joins[0]:  # autosplit fields (cluster members) share a border with the one before
+    if shares_left(graph, lay, placed):  # autosplit fields share a border with the field before
         x0, w = x0 - 1, w + 1
-    if joins[1]:
+    if shares_top(graph, lay, placed):
         y0, h = y0 - 1, h + 1
     border = graph.node_attr(placed.node, "border-style") or graph.node_attr(placed.node, "border")
     style = border.split()[0] if border.split() else "solid"
@@ -125,7 +126,7 @@ def _edge(graph: Graph, cell: EdgeCell, pos: tuple[int, int], geo: Geometry) -> 
     if "loop" in cell.sides:
         out.append(_arrow((cx, (y0 + h) * CH), "S"))
     if cell.label:
-        lines = label_lines(cell.label, "l")
+        lines = edge_label(graph, cell.edge, cell.label)
         if cell.sides == {"N", "S"}:
             lx, ly = cx + 2 * CW, cy - CH / 2
         else:

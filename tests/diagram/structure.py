@@ -17,9 +17,11 @@ from slidekit.diagram.render import (
     frame_rect,
     geometry,
     invisible,
-    label_lines,
-    node_joins,
+    edge_label,
     node_label,
+    point_style,
+    shares_left,
+    shares_top,
     title_offset,
 )
 
@@ -41,13 +43,13 @@ def _inside(rects: list[Rect], x: int, y: int) -> bool:
     return any(rx <= x < rx + rw and ry <= y < ry + rh for rx, ry, rw, rh in rects)
 
 
-def check(graph: Graph, lay: Layout, text: str) -> list[str]:
+def check(graph: Graph, lay: Layout, text: str, boxart: bool = True) -> list[str]:
     """Problems found (empty: the drawing is structurally right)."""
     problems: list[str] = []
     if not graph.nodes:
         return [] if text.strip() == "" else ["an empty graph drew something"]
     grid = _grid(text)[title_offset(graph):]  # the graph's label, above the drawing
-    geo = geometry(graph, lay)
+    geo = geometry(graph, lay, boxart)
     rects: dict[str, Rect] = {}
     for node in graph.nodes.values():
         placed = lay.nodes.get(node)
@@ -55,7 +57,7 @@ def check(graph: Graph, lay: Layout, text: str) -> list[str]:
             problems.append(f"node {node.name!r} not placed")
             continue
         rects[node.name] = geo.rect(placed.pos, placed.size)
-        problems += _check_box(graph, lay, placed, rects[node.name], grid)
+        problems += _check_box(graph, lay, placed, rects[node.name], grid, boxart)
     boxes = list(rects.values())
     # group frames: an edge may leave (or enter) a framed group through the frame's border
     frames: dict[str, list[Rect]] = {}
@@ -71,25 +73,31 @@ def check(graph: Graph, lay: Layout, text: str) -> list[str]:
         if not _connected(grid, boxes, src, dst, edge.directed, frames.get(edge.source.name, []),
                           frames.get(edge.target.name, [])):
             problems.append(f"edge {edge.source.name!r} -> {edge.target.name!r} does not connect the boxes")
-        for line, _ in label_lines(edge.label, "l") if edge.label else []:
+        for line, _ in edge_label(graph, edge, edge.label, boxart) if edge.label else []:
             if line and line not in text:
                 problems.append(f"edge label {line!r} missing")
     return problems
 
 
-def _check_box(graph: Graph, lay: Layout, placed: Placed, rect: Rect, grid: list[str]) -> list[str]:
+def _check_box(graph: Graph, lay: Layout, placed: Placed, rect: Rect, grid: list[str], boxart: bool) -> list[str]:
     x0, y0, w, h = rect
     name = placed.node.name
     if invisible(graph, placed.node):
         return []
-    left, top = node_joins(graph, lay, placed)
-    if left:  # a later autosplit field (or cluster member) shares the previous one's right border
+    if graph.node_attr(placed.node, "shape") == "edge":  # drawn as a piece of edge: its label above a line
+        missing = [t for t, _ in node_label(graph, placed.node, boxart) if t and t not in "".join(grid[y0:y0 + h])]
+        return [f"node {name!r}: label line {t!r} missing" for t in missing]
+    point = point_style(graph, placed.node)
+    if point is not None:  # a point: its mark, or nothing (an invisible point)
+        mark = "" if point == "invisible" else _at(grid, x0 + 2, y0 + h // 2)
+        return [f"node {name!r}: point mark missing"] if point != "invisible" and mark == " " else []
+    if shares_left(graph, lay, placed):  # a later autosplit field shares the previous field's right border
         x0, w = x0 - 1, w + 1
-    if top:  # ... and a later row the bottom border of the one above
+    if shares_top(graph, lay, placed):  # ... and a later row the top border of the field above
         y0, h = y0 - 1, h + 1
     border = (graph.node_attr(placed.node, "border-style") or graph.node_attr(placed.node, "border") or "solid")
     problems = []
-    if border.split()[0] != "none":
+    if border.split()[0] != "none" and graph.node_attr(placed.node, "shape") != "none":  # shape none: no box
         # corners may be blank in some ascii styles; the sides must be drawn
         for y in range(y0 + 1, y0 + h - 1):
             if _at(grid, x0, y) == " " or _at(grid, x0 + w - 1, y) == " ":
@@ -100,7 +108,7 @@ def _check_box(graph: Graph, lay: Layout, placed: Placed, rect: Rect, grid: list
             if drawn * 3 < w:
                 problems.append(f"node {name!r}: border missing at row {y}")
     inside = [grid[y][x0 + 1 : x0 + w - 1] if y < len(grid) else "" for y in range(y0 + 1, y0 + h - 1)]
-    for line, _ in node_label(graph, placed.node):
+    for line, _ in node_label(graph, placed.node, boxart):
         if line and not any(line in row for row in inside):
             problems.append(f"node {name!r}: label line {line!r} not inside its box")
     return problems
@@ -137,7 +145,7 @@ def _near(grid: list[str], boxes: list[Rect], rect: Rect) -> set[tuple[int, int]
 
 
 def _glyph(ch: str) -> bool:
-    return ch != " " and (not ch.isalnum() or ch == "v")
+    return ch != " " and (not ch.isalnum() or ch in "vH")  # v: an arrow, H: an ascii double line
 
 
 def _connected(grid: list[str], boxes: list[Rect], src: Rect, dst: Rect, directed: bool,

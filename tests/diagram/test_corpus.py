@@ -53,7 +53,7 @@ def test_structure_of_every_corpus_drawing(corpus: list) -> None:
         lay = layout(graph)
         assert not lay.unrouted, f"{case.name}: edges not routed: {lay.unrouted}"
         for mode in MODES:
-            problems = check(graph, lay, draw(graph, lay, boxart=mode == "boxart"))
+            problems = check(graph, lay, draw(graph, lay, boxart=mode == "boxart"), boxart=mode == "boxart")
             bad += [f"{case.name} ({mode}): {p}" for p in problems]
     assert not bad, "\n".join(bad)
 
