@@ -329,7 +329,9 @@ class _Layouter:
         if side == flow:  # a start port off the flow does not move the target (only its route)
             return self.place_at_port(edge, anchor, side, slot is not None)
         for _ in range(2):
-            for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
+            end_side, _ = _port(self.g, edge, "end", flow)
+            joint = 1 if end_side == OPPOSITE[flow] and self.shared_port(edge, "end") else 0
+            for d, mid, pos in self.around(anchor, flow, self.gap(edge) + joint):
                 if self.fits(edge.target, pos) and self.free(mid) and self.apart(edge.target, pos):
                     self.put(edge.target, pos)
                     if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
@@ -359,16 +361,26 @@ class _Layouter:
             minlen = 1
         return max(1, min((minlen + 1) // 2, 32))
 
+    def shared_port(self, edge: Edge, key: str) -> bool:
+        """Whether ``edge``'s ``start``/``end`` port (``side,N``) is shared with another edge (then
+        the edges meet in a joint, a cell away from the node)."""
+        side, slot = _port(self.g, edge, key, self.edge_flow(edge))
+        if side is None or slot is None:
+            return False
+        node = edge.source if key == "start" else edge.target
+        others = self.succ[node] if key == "start" else self.pred[node]
+        return sum(_port(self.g, e, key, self.edge_flow(e)) == (side, slot) for e in others) > 1
+
     def place_at_port(self, edge: Edge, anchor: Placed, side: str, shared: bool) -> bool:
         """A fixed start side: targets stack along that side (the source grows to reach them);
         a shared port (``side,N``) leaves one more cell for the joint."""
-        dist = 3 if shared else 2
+        dist = 3 if shared and self.shared_port(edge, "start") else 2
         dx, dy = DELTA[side]
         px, py = (0, 1) if side in "EW" else (1, 0)
         base = anchor.side_cells(side)[0]
         for k in range(64):
             pos = (base[0] + dx * (dist - 1) + px * k, base[1] + dy * (dist - 1) + py * k)
-            if not self.fits(edge.target, pos):
+            if not self.fits(edge.target, pos) or not self.apart(edge.target, pos):
                 continue
             if not shared and not self.grow_to(anchor, k + 1, side):
                 continue
@@ -746,12 +758,13 @@ class _Layouter:
                 cell.label_spot = True
                 label_done = True
             self.out.cells[cur] = cell
-        if port is not None:  # edges sharing a port have no horizontal label cell of its own size
-            users = self.port_users.setdefault(port, set())
+        if port is not None:  # edges sharing a port have no sized label cell on their shared
+            users = self.port_users.setdefault(port, set())  # lines (a fan-in keeps its vertical ones)
             users.add(edge)
+            fan_in = port[-1] == "end"
             if len(users) > 1:
                 for other in self.out.cells.values():
-                    if isinstance(other, EdgeCell) and other.port == port and other.sides == {"E", "W"}:
+                    if isinstance(other, EdgeCell) and other.port == port and (other.sides == {"E", "W"} or not fan_in):
                         other.label_spot = False
 
     def self_loop(self, edge: Edge, node: Placed) -> None:
