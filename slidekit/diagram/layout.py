@@ -557,6 +557,7 @@ class _Layouter:
         joinable = {c for c, o in self.out.cells.items() if isinstance(o, EdgeCell) and join is not None
                     and o.port == join and not o.cross and len(o.sides) == 2 and not o.label}
         path = (path or self.straight(edge, src, dst) or self.astar(edge, src, dst, joinable=joinable)
+                or self.astar(edge, src, dst, joinable=joinable, facing=False)
                 or self.astar(edge, src, dst, ports=False))
         for node in (dst, src, dst, src):  # no way in or out: grow a node by a cell, try again
             if path is not None:
@@ -642,7 +643,7 @@ class _Layouter:
         return False
 
     def astar(self, edge: Edge, src: Placed, dst: Placed, *, ports: bool = True, anywhere: bool = False,
-              joinable: set[Pos] | frozenset[Pos] = frozenset()) -> list[Pos] | None:
+              joinable: set[Pos] | frozenset[Pos] = frozenset(), facing: bool = True) -> list[Pos] | None:
         if anywhere:  # the last resort: join the cells of an edge with the same source or target
             joinable = {c for c, o in self.out.cells.items() if isinstance(o, EdgeCell)
                         and (o.edge.source is edge.source or o.edge.target is edge.target)}
@@ -653,6 +654,9 @@ class _Layouter:
         # a given start side leaves from its first cell
         starts = [(s, c) for s in order if start_side in (None, s)
                   for c in (src.side_cells(s)[:1] if start_side else src.side_cells(s))]
+        if start_side is None and facing and not joinable:  # no port: leave on a side facing the target
+            toward = _facing(src, dst)
+            starts = [(s, c) for s, c in starts if s in toward] or starts
         goals = {c: s for s in order if end_side in (None, s) for c in dst.side_cells(s)}
         goals.update(dict.fromkeys(joinable, "J"))
         # equal costs: a path leaving its source sideways (E/W) first, like the real tool
@@ -719,6 +723,8 @@ class _Layouter:
         straight = first == OPPOSITE[last] and (len({p[0] for p in path}) == 1 or len({p[1] for p in path}) == 1)
         label_at = min((c for c in path if c not in self.out.cells and _is_straight(path, c, first, last)),
                        default=None)  # a bent path's label: on its leftmost (topmost) straight cell
+        # a path with a straight piece at an end needs no plain piece sized for a label
+        straight_end = any(_is_straight(path, c, first, last) for c in {path[0], path[-1]})
         if joined:  # the path ends on a cell of an edge sharing its end port: a joint
             join_cell = self.out.cells[path[-1]]
             assert isinstance(join_cell, EdgeCell)
@@ -755,7 +761,7 @@ class _Layouter:
             if not label_done and cell.sides in ({"E", "W"}, {"N", "S"}) and (straight or cur == label_at):
                 cell.label = edge.label
                 cell.label_room = straight
-                cell.label_spot = True
+                cell.label_spot = not straight_end or cell.gaps != set()
                 label_done = True
             self.out.cells[cur] = cell
         if port is not None:  # edges sharing a port have no sized label cell on their shared
@@ -842,6 +848,22 @@ class _Layouter:
                                                   ("W", c[0] == left), ("E", c[0] == right)) if ok)
                 moved[c] = GroupCell(group, sides)
         self.out.frames.append(Frame(group, (left, top), (right, bottom)))
+
+
+def _facing(src: Placed, dst: Placed) -> set[str]:
+    """The sides of ``src`` that face ``dst`` (E when it lies wholly to the right, ...)."""
+    (sx, sy), (sw, sh) = src.pos, src.size
+    (dx, dy), (dw, dh) = dst.pos, dst.size
+    out = set()
+    if dx >= sx + sw:
+        out.add("E")
+    if dx + dw <= sx:
+        out.add("W")
+    if dy >= sy + sh:
+        out.add("S")
+    if dy + dh <= sy:
+        out.add("N")
+    return out
 
 
 def _is_straight(path: list[Pos], cell: Pos, first: str, last: str) -> bool:
