@@ -121,7 +121,8 @@ def _port(graph: Graph, edge: Edge, key: str, flow: str) -> tuple[str | None, st
 
 
 class _Layouter:
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, facing: bool = True) -> None:
+        self.facing = facing  # edges without a start port leave on a side facing their target
         self.g = graph
         self.out = Layout()
         self.flow = flow_of(graph.graph_attr("flow", "east"))
@@ -558,14 +559,14 @@ class _Layouter:
                     and o.port == join and not o.cross and len(o.sides) == 2 and not o.label}
         path = (path or self.straight(edge, src, dst) or self.astar(edge, src, dst, joinable=joinable)
                 or self.astar(edge, src, dst, joinable=joinable, facing=False)
-                or self.astar(edge, src, dst, ports=False))
+                or self.astar(edge, src, dst, ports=False, facing=False))
         for node in (dst, src, dst, src):  # no way in or out: grow a node by a cell, try again
             if path is not None:
                 break
             if self.grow_by_one(node):
-                path = self.astar(edge, src, dst, ports=False)
+                path = self.astar(edge, src, dst, ports=False, facing=False)
         if path is None:
-            path = self.astar(edge, src, dst, ports=False, anywhere=True)
+            path = self.astar(edge, src, dst, ports=False, anywhere=True, facing=False)
             if path is not None:
                 port = ("shared", edge.source.name)
                 for c in path:
@@ -654,7 +655,7 @@ class _Layouter:
         # a given start side leaves from its first cell
         starts = [(s, c) for s in order if start_side in (None, s)
                   for c in (src.side_cells(s)[:1] if start_side else src.side_cells(s))]
-        if start_side is None and facing and not joinable:  # no port: leave on a side facing the target
+        if start_side is None and facing and self.facing and not joinable:  # leave on a side facing the target
             toward = _facing(src, dst)
             starts = [(s, c) for s, c in starts if s in toward] or starts
         goals = {c: s for s in order if end_side in (None, s) for c in dst.side_cells(s)}
@@ -892,4 +893,7 @@ def _dir(cur: Pos, other: Pos) -> str:
 
 def layout(graph: Graph) -> Layout:
     """The grid layout of ``graph`` (pure; deterministic)."""
-    return _Layouter(graph).run()
+    out = _Layouter(graph).run()
+    if out.unrouted:  # leaving toward the target boxed another edge in: let edges leave on any side
+        return _Layouter(graph, facing=False).run()
+    return out
