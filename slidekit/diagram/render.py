@@ -59,7 +59,7 @@ _LINES_BOX = {
     "dot-dot-dash": ("··-", "┆"),
     "wave": ("∼", "≀"),
     "bold": ("━", "┃"),
-    "double-dash": ("═ ", "║"),
+    "double-dash": ("═ ", "∥"),
 }
 _LINES_ASCII = {
     "solid": ("-", "|"),
@@ -114,8 +114,8 @@ class Style:
 
     def corner(self, sides: frozenset[str], style: str) -> str:
         if not self.boxart:
-            return "." if style == "dotted" else "+"
-        if style == "double":
+            return {"dotted": ".", "double": "#", "double-dash": "#"}.get(style, "+")
+        if style in ("double", "double-dash"):
             return {frozenset("ES"): "╔", frozenset("WS"): "╗", frozenset("EN"): "╚", frozenset("WN"): "╝"}.get(sides, "╬")
         return _CORNERS_BOX.get(sides, "┼")
 
@@ -282,42 +282,23 @@ def _shows_box(graph: Graph, node: Node) -> bool:
     return not invisible(graph, node) and point_style(graph, node) != "invisible"
 
 
-def _shares(graph: Graph, lay: Layout, placed: Placed, pos: tuple[int, int], row: bool) -> bool:
-    """Whether ``placed`` shares a border with the visible node at ``pos`` (left or above): nodes
-    of one ``origin`` cluster (autosplit fields among them) do; and on the left, a node placed
-    relative to others (a field, a node with an ``origin``) shares with any node."""
-    other = lay.cells.get(pos)
-    if not (isinstance(other, Placed) and other is not placed and _shows_box(graph, other.node)):
-        return False
-    if _cluster_root(graph, other.node) is _cluster_root(graph, placed.node):
-        return True
-    if row:
-        return split_row(placed.node)
-    return "_split" in placed.node.attrs or bool(graph.node_attr(placed.node, "origin"))
-
-
 def shares_left(graph: Graph, lay: Layout, placed: Placed) -> bool:
-    """Beside a node on the left that it joins: it shares that node's right border."""
+    """A node placed relative to others (an autosplit field, a node with an ``origin``) right
+    beside another visible node shares that node's right border."""
+    if "_split" not in placed.node.attrs and not graph.node_attr(placed.node, "origin") and not placed.share_left:
+        return False
     x, y = placed.pos
-    return _shares(graph, lay, placed, (x - 1, y), row=False)
+    left = lay.cells.get((x - 1, y))
+    return isinstance(left, Placed) and left is not placed and _shows_box(graph, left.node)
 
 
 def shares_top(graph: Graph, lay: Layout, placed: Placed) -> bool:
-    """Below a node that it joins: it shares that node's bottom border."""
+    """A later row of an autosplit node shares the bottom border of the visible field above."""
+    if not split_row(placed.node) and not placed.share_top:  # (or a cluster's node below another)
+        return False
     x, y = placed.pos
-    return _shares(graph, lay, placed, (x, y - 1), row=True)
-
-
-def _cluster_root(graph: Graph, node: Node) -> Node:
-    """The node at the end of ``node``'s chain of ``origin`` attributes."""
-    seen = {node}
-    while True:
-        origin = graph.node_attr(node, "origin")
-        base = graph.nodes.get(" ".join(origin.split())) if origin else None
-        if base is None or base in seen:
-            return node
-        seen.add(base)
-        node = base
+    up = lay.cells.get((x, y - 1))
+    return isinstance(up, Placed) and up is not placed and _shows_box(graph, up.node)
 
 
 def split_part(node: Node) -> bool:
@@ -380,33 +361,52 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
     lines = edge_label(graph, cell.edge, cell.label, boxart) if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
     if cell.sides == {"E", "W"}:
+        if _plain(cell):  # a line through: no width of its own (see _straight_runs)
+            return 0, 3
         # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
-        pattern = _LINES_BOX.get(edge_line_style(graph, cell.edge), ("─", ""))[0]
+        pattern = _LINES_BOX.get(graph.edge_attr(cell.edge, "style") or cell.edge.style, ("─", ""))[0]
         bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
-        # a line into a node's side sits at the node's middle row
-        return (width + 5 if lines else bare), len(lines) + 2 if lines else (3 if cell.gaps else 2)
-    if cell.sides == {"N", "S"}:  # arrows at both ends (or an end of a two-way edge): a row more
-        tall = {"N", "S"} <= cell.arrows or (cell.edge.bidirectional and bool(cell.gaps))
-        return (width + 5 if lines else 3), max(4 if tall else 3, len(lines) + 2)
-    # the centre line, and the arm below it; a line into a node's side is at its middle row
-    height = 3 if "S" in cell.sides or cell.gaps & {"E", "W"} else 2
+        return (width + (6 if cell.edge.bidirectional else 5) if lines else bare), len(lines) + 2 if lines else 3
+    if cell.sides == {"N", "S"}:
+        if _plain(cell):
+            return 3, 0
+        bare = 4 if cell.edge.bidirectional and cell.gaps else 3
+        return (width + 5 if lines else 3), max(bare, len(lines) + 2)
+    height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
     if len(cell.sides) >= 3 or cell.gaps:
         return 5, height
-    return 3, height
+    return 5, height
 
 
-def _plain(cell: EdgeCell) -> bool:
-    """A straight piece of an edge in the middle of its path: no end, label, crossing or joint."""
-    return (cell.sides in ({"E", "W"}, {"N", "S"}) and not cell.gaps and not cell.arrows and not cell.cross
-            and not cell.loop and not (cell.label and cell.label_room))
+def _plain(cell: object) -> bool:
+    """A horizontal edge cell that only passes through (no node, label, arrow or crossing)."""
+    return (isinstance(cell, EdgeCell) and cell.sides in ({"E", "W"}, {"N", "S"}) and not cell.gaps
+            and not cell.label and not cell.loop and not cell.cross)
 
 
-def _plain_size(cell: EdgeCell, w: int, h: int) -> tuple[int, int]:
-    """A plain horizontal piece takes no width (the line runs on through the cells around it);
-    a plain vertical piece takes no height unless it is where its edge's label would go."""
-    if cell.label_spot:
-        return w, h
-    return (0, h) if cell.sides == {"E", "W"} else (w, 0)
+def _plain_along(cell: object, sides: set[str]) -> bool:
+    return _plain(cell) and isinstance(cell, EdgeCell) and cell.sides == sides
+
+
+def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int]) -> None:
+    """A run of pass-through cells between two bends that both touch a node (a U-turn) is at
+    least 5 wide (3 high; its last column or row grows); other runs need no room."""
+    for (x, y), cell in lay.cells.items():
+        if not isinstance(cell, EdgeCell) or not _plain(cell):
+            continue
+        dx, dy = (1, 0) if cell.sides == {"E", "W"} else (0, 1)
+        if _plain_along(lay.cells.get((x - dx, y - dy)), cell.sides):
+            continue
+        n = 0
+        while _plain_along(lay.cells.get((x + dx * (n + 1), y + dy * (n + 1))), cell.sides):
+            n += 1
+        ends = (lay.cells.get((x - dx, y - dy)), lay.cells.get((x + dx * (n + 1), y + dy * (n + 1))))
+        if not all(isinstance(c, EdgeCell) and c.sides != cell.sides and c.gaps for c in ends):
+            continue  # only a U-turn between two bends at nodes needs room of its own
+        if dx:
+            widths[x + n] += max(0, 5 - sum(widths[x + i] for i in range(n + 1)))
+        else:
+            heights[y + n] += max(0, 3 - sum(heights[y + i] for i in range(n + 1)))
 
 
 @dataclass(frozen=True)
@@ -438,10 +438,9 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
             multi.append(cell)
             continue
         w, h = _cell_size(graph, cell, lay, boxart)
-        if isinstance(cell, EdgeCell) and _plain(cell):
-            w, h = _plain_size(cell, w, h)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
+    _straight_runs(lay, widths, heights)
     # a multi-cell node's size is split evenly over its columns (rows), the first ones taking
     # the remainder; columns (rows) past everything but such nodes' filler cells take none
     inner = [pos for pos, cell in lay.cells.items() if not (isinstance(cell, Placed) and pos != cell.pos)]
@@ -707,8 +706,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             canvas.put(cx, y, ch)
         if full_cross:
             canvas.put(cx, cy, _cross_glyph(style, graph, cell, edge_style))
-        if cell.label:
-            _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy, upward=False)
+        if cell.label:  # its lines centred beside the line (from the second row)
+            lines = edge_label(graph, cell.edge, cell.label, style.boxart)
+            _put_label(canvas, lines, cx + 2, y0 + (h - len(lines) + 1) // 2, upward=False)
         return
     if cell.label:  # a bend carries the label when its path has no straight cell
         _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy - 1, upward=True)
