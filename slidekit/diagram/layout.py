@@ -13,7 +13,8 @@ import heapq
 import re
 from dataclasses import dataclass, field
 
-from slidekit.diagram.model import Edge, Graph, Group, Node
+from slidekit.diagram.groups import Frame, GroupCell, splice_groups
+from slidekit.diagram.model import Edge, Graph, Node
 
 Pos = tuple[int, int]
 
@@ -59,6 +60,8 @@ class EdgeCell:
     loop: str = ""  # a self-loop: the side of its node it sits on
     label_room: bool = True  # the label adds to the cell's size (else it overhangs the next cells)
     crossing: tuple[Edge, Edge] | None = None  # two edges crossing straight: (horizontal, vertical)
+    filler: bool = False  # a piece spliced in between a group's lines: it takes no room of its own
+    hole: bool = False  # a filler between an edge's end and its node outside a group
 
 
 @dataclass(eq=False)
@@ -84,21 +87,6 @@ class Placed:
         if side == "S":
             return [(x + i, y + h) for i in range(w)]
         return [(x + i, y - 1) for i in range(w)]
-
-
-@dataclass(eq=False)
-class GroupCell:
-    """A cell of a group's frame (the ring of cells around its nodes)."""
-
-    group: Group
-    sides: frozenset[str]  # which edges of the frame the cell is on (N, S, E, W)
-
-
-@dataclass
-class Frame:
-    group: Group
-    top_left: Pos
-    bottom_right: Pos
 
 
 @dataclass
@@ -467,7 +455,8 @@ class _Layouter:
                 self.route(e)
 
     def route_all_placed(self) -> None:
-        for e in sorted(self.g.edges, key=lambda e: e.order):
+        rank = {n: i for i, n in enumerate(self.out.nodes)}  # the edges of nodes placed earlier first
+        for e in sorted(self.g.edges, key=lambda e: (e.source is e.target, rank.get(e.source, 1 << 30), e.order)):
             if e.source in self.out.nodes and e.target in self.out.nodes:
                 self.route(e)
 
@@ -689,7 +678,7 @@ class _Layouter:
             for c in src.side_cells(side):
                 cells: list[Pos] = []
                 cur = c
-                while cur not in targets and cur not in self.out.cells and len(cells) < 64:
+                while cur not in targets and self.passable(cur, side) and len(cells) < 64:
                     cells.append(cur)
                     cur = (cur[0] + dx, cur[1] + dy)
                 if cur in targets and cells:
@@ -724,7 +713,6 @@ class _Layouter:
         toward = _facing(src, dst) if start_side is None else set()
         goals = {c: s for s in order if end_side in (None, s) for c in dst.side_cells(s)}
         goals.update(dict.fromkeys(joinable, "J"))
-        # equal costs: a path leaving its source sideways (E/W) first, like the real tool
         heap: list[tuple[int, int, int, Pos, str, tuple[Pos, ...]]] = []
         tie = 0
         for side, cell in starts:
@@ -732,7 +720,7 @@ class _Layouter:
                 tie += 1
                 cross = 30 if cell in self.out.cells else 0  # leaving across another edge costs too
                 cross += 6 if len(toward) == 1 and side not in toward else 0
-                heapq.heappush(heap, (1 + cross + self.h(cell, goals), side in "NS", tie, cell, side, (cell,)))
+                heapq.heappush(heap, (1 + cross + self.h(cell, goals), order.index(side), tie, cell, side, (cell,)))
         seen: dict[tuple[Pos, str], int] = {}
         xs = [p[0] for p in self.out.cells] + [p[0] for p in goals]
         ys = [p[1] for p in self.out.cells] + [p[1] for p in goals]
@@ -740,15 +728,10 @@ class _Layouter:
         limit = 20000
         while heap and limit:
             limit -= 1
-            f, vertical, _, cell, heading, path = heapq.heappop(heap)
+            f, rank, _, cell, heading, path = heapq.heappop(heap)
             cost = f - self.h(cell, goals)
-            if heading == "!":  # arrived (the turn into the target counted)
-                return list(path)
             if cell in goals and (cell not in self.out.cells or (cell in joinable and not anywhere)):
-                entry = goals[cell]
-                turn_in = 6 if entry in DELTA and heading != OPPOSITE[entry] else 0
-                tie += 1
-                heapq.heappush(heap, (cost + turn_in, vertical, tie, cell, "!", path))
+                return list(path)
             if seen.get((cell, heading), 1 << 30) <= cost:
                 continue
             seen[(cell, heading)] = cost
@@ -760,9 +743,12 @@ class _Layouter:
                 if nxt in path or not self.passable(nxt, side, joinable):
                     continue
                 step = 1 + (6 if side != heading else 0) + (30 if nxt in self.out.cells else 0)
+                end_side = goals.get(nxt)
+                if end_side in _CLOCKWISE and side != OPPOSITE[end_side]:
+                    step += 6  # the turn into the target node is a bend too
                 step += 50 if anywhere and nxt in joinable else 0
                 tie += 1
-                heapq.heappush(heap, (cost + step + self.h(nxt, goals), vertical, tie, nxt, side, path + (nxt,)))
+                heapq.heappush(heap, (cost + step + self.h(nxt, goals), rank, tie, nxt, side, path + (nxt,)))
         return None
 
     @staticmethod
@@ -857,9 +843,8 @@ class _Layouter:
         self.place_all()
         for e in sorted(self.g.edges, key=lambda e: e.order):
             self.route(e)
-        for group in self.g.groups:
-            self.frame(group)
         self.mark_shared_borders()
+        splice_groups(self.g, self.out)
         return self.out
 
     def mark_shared_borders(self) -> None:
@@ -874,65 +859,6 @@ class _Layouter:
                 other = self.out.cells.get((x + dx, y + dy))
                 if isinstance(other, Placed) and other is not placed and other.node in cluster:
                     setattr(placed, attr, True)
-
-    def frame(self, group: Group) -> None:
-        """Put a frame of cells around a group's nodes: a new column/row on each side of their
-        bounding box (edges crossing the new lines are extended). Skipped when the box holds
-        other nodes."""
-        members = [self.out.nodes[n] for n in group.nodes if n in self.out.nodes]
-        if not members:
-            return
-        inside = {c for p in members for c in p.covers()}
-        inside |= {c for c, o in self.out.cells.items() if isinstance(o, EdgeCell) and o.loop
-                   and self.out.nodes.get(o.edge.source) in members}
-        x0, x1 = min(c[0] for c in inside), max(c[0] for c in inside)
-        y0, y1 = min(c[1] for c in inside), max(c[1] for c in inside)
-        for (x, y), o in self.out.cells.items():
-            if x0 <= x <= x1 and y0 <= y <= y1 and not (isinstance(o, Placed) and o in members) \
-                    and not isinstance(o, EdgeCell):
-                return
-        def fx(x: int) -> int:
-            return x + (x >= x0) + (x > x1)
-
-        def fy(y: int) -> int:
-            return y + (y >= y0) + (y > y1)
-
-        moved: dict[Pos, Placed | EdgeCell | GroupCell] = {}
-        for (x, y), o in self.out.cells.items():
-            moved[(fx(x), fy(y))] = o
-        for p in {id(p): p for p in self.out.nodes.values()}.values():
-            p.pos = (fx(p.pos[0]), fy(p.pos[1]))
-        for f in self.out.frames:
-            f.top_left = (fx(f.top_left[0]), fy(f.top_left[1]))
-            f.bottom_right = (fx(f.bottom_right[0]), fy(f.bottom_right[1]))
-        self.out.cells = moved
-        left, right, top, bottom = x0, x1 + 2, y0, y1 + 2
-        ring = {(x, y) for x in range(left, right + 1) for y in (top, bottom)}
-        ring |= {(x, y) for y in range(top, bottom + 1) for x in (left, right)}
-        # extend edges across the inserted lines (not across the frame itself)
-        for pos, o in list(moved.items()):
-            if not isinstance(o, EdgeCell) or o.loop:
-                continue
-            for side in list(o.sides):
-                dx, dy = DELTA[side]
-                q = (pos[0] + dx, pos[1] + dy)
-                on_new_line = q[0] in (left, right) or q[1] in (top, bottom)
-                if q in moved or not on_new_line or (q in ring and side in o.gaps):
-                    continue  # an edge ending at a node just across the frame stops at the frame
-                filler = EdgeCell(o.edge, {side, OPPOSITE[side]}, port=o.port)
-                if side in o.gaps:
-                    o.gaps.discard(side)
-                    filler.gaps.add(side)
-                if side in o.arrows:
-                    o.arrows.discard(side)
-                    filler.arrows.add(side)
-                moved[q] = filler
-        for c in ring:
-            if c not in moved:
-                sides = frozenset(s for s, ok in (("N", c[1] == top), ("S", c[1] == bottom),
-                                                  ("W", c[0] == left), ("E", c[0] == right)) if ok)
-                moved[c] = GroupCell(group, sides)
-        self.out.frames.append(Frame(group, (left, top), (right, bottom)))
 
 
 def _facing(src: Placed, dst: Placed) -> set[str]:
