@@ -9,6 +9,7 @@ of its cell, with one blank between the line and a node it touches.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from slidekit.diagram.groups import label_bottom
@@ -69,7 +70,7 @@ _LINES_ASCII = {
     "dashed": ("- ", "'"),
     "dot-dash": (".-", "!"),
     "dot-dot-dash": ("..-", "!"),
-    "wave": ("~", "{"),
+    "wave": ("~", "}"),
     "bold": ("#", "#"),
     "double-dash": ("= ", '"'),
 }
@@ -79,22 +80,6 @@ _CORNERS_BOX = {
     frozenset("ES"): "┌", frozenset("WS"): "┐", frozenset("EN"): "└", frozenset("WN"): "┘",
     frozenset("NSE"): "├", frozenset("NSW"): "┤", frozenset("EWS"): "┬", frozenset("EWN"): "┴",
     frozenset("NSEW"): "┼",
-}
-
-
-# the glyph where a horizontal edge (first key) crosses a vertical one (second key)
-_CROSS_BOX = {
-    ("solid", "dashed"): "┴", ("solid", "double"): "╫", ("solid", "bold"): "╂",
-    ("dashed", "solid"): "┤", ("dashed", "dashed"): "┘", ("dashed", "dotted"): "┘", ("dashed", "double"): "╢",
-    ("dashed", "bold"): "┘", ("double", "solid"): "╪", ("double", "dashed"): "╧", ("double", "dotted"): "╬",
-    ("double", "double"): "╬", ("double", "bold"): "╬", ("bold", "solid"): "┿", ("bold", "dashed"): "╋",
-    ("bold", "dotted"): "╋", ("bold", "double"): "╋", ("bold", "bold"): "╋",
-}
-_CROSS_ASCII = {
-    ("solid", "double"): "H", ("dotted", "solid"): "!", ("dotted", "dashed"): ":", ("dotted", "dotted"): ":",
-    ("dotted", "double"): ":", ("dotted", "bold"): ":", ("double", "dashed"): "#", ("double", "dotted"): "#",
-    ("double", "double"): "#", ("double", "bold"): "#", ("bold", "dashed"): "#", ("bold", "dotted"): "#",
-    ("bold", "double"): "#", ("bold", "bold"): "#",
 }
 
 
@@ -215,6 +200,17 @@ def _field_label(graph: Graph, node: Node) -> str:
     return node.attrs["_label"]
 
 
+def line_style(graph: Graph, edge: Edge) -> str:
+    """An edge's line style: its own ``style``, else the style its arrow was written with
+    (``==>``, ``..>`` ...), else its class's, else solid."""
+    own = edge.attrs.get("style", "").strip().lower()
+    if own:
+        return own
+    if edge.style != "solid":
+        return edge.style
+    return graph.edge_attr(edge, "style").strip().lower() or "solid"
+
+
 def _rounded(b: Border, arcs: bool) -> Border:
     """A border with rounded corners (arcs), or none where the style has no arc (blank)."""
     tl, tr, bl, br = ("╭", "╮", "╰", "╯") if arcs else (" ", " ", " ", " ")
@@ -249,17 +245,6 @@ class _Canvas:
         while len(lines) > 1 and not lines[-1]:  # trailing blank lines are dropped
             lines.pop()
         return "\n".join(lines) + "\n"
-
-
-def edge_line_style(graph: Graph, edge: Edge) -> str:
-    """An edge's line style: its own ``style``, else the arrow's when not solid (``=>``, ``..>``),
-    else its class's."""
-    own = edge.attrs.get("style")
-    if own:
-        return own
-    if edge.style != "solid":
-        return edge.style
-    return graph.edge_attr(edge, "style") or edge.style
 
 
 def invisible(graph: Graph, node: Node) -> bool:
@@ -421,15 +406,19 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
         if _plain(cell):  # a line through: no width of its own (see _straight_runs)
             return 0, 3
         # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
-        pattern = _LINES_BOX.get(graph.edge_attr(cell.edge, "style") or cell.edge.style, ("─", ""))[0]
+        pattern = _LINES_BOX.get(line_style(graph, cell.edge), ("─", ""))[0]
         bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
         return (width + (6 if cell.edge.bidirectional else 5) if lines else bare), len(lines) + 2 if lines else 3
     if cell.sides == {"N", "S"}:
         if _plain(cell):
             return 3, 0
-        bare = 4 if cell.edge.bidirectional and cell.gaps else 3
+        bare = 4 if cell.edge.bidirectional and (cell.gaps or cell.arrows) else 3  # ∧││∨: one longer
         return (width + 5 if lines else 3), max(bare, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
+    if len(cell.sides) >= 3 and "N" in cell.arrows and "S" in cell.sides:
+        height = 4  # a joint under an arrow head: the head, a line, the centre, the arm below
+    if len(cell.sides) >= 3 and "E" in cell.gaps:  # a joint: the centre, an arm of two, a blank
+        return 6, height
     if len(cell.sides) >= 3 or cell.gaps:
         return 5, height
     return 5, height
@@ -445,12 +434,13 @@ def _plain_along(cell: object, sides: set[str]) -> bool:
     return _plain(cell) and isinstance(cell, EdgeCell) and cell.sides == sides
 
 
-def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int]) -> None:
+def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int],
+                   skip: frozenset[int] | set[int] = frozenset()) -> None:
     """A run of pass-through cells between two bends that both touch a node (a U-turn) is at
     least 5 wide (3 high; its last column or row grows); other runs need no room."""
     for (x, y), cell in lay.cells.items():
-        if not isinstance(cell, EdgeCell) or not _plain(cell):
-            continue
+        if not isinstance(cell, EdgeCell) or not _plain(cell) or id(cell) in skip:
+            continue  # (skip: pieces whose room is settled elsewhere)
         dx, dy = (1, 0) if cell.sides == {"E", "W"} else (0, 1)
         if _plain_along(lay.cells.get((x - dx, y - dy)), cell.sides):
             continue
@@ -464,24 +454,6 @@ def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int])
             widths[x + n] += max(0, 5 - sum(widths[x + i] for i in range(n + 1)))
         else:
             heights[y + n] += max(0, 3 - sum(heights[y + i] for i in range(n + 1)))
-
-
-def _spread(sizes: dict[int, int], cols: list[int], need: int) -> None:
-    """Make ``cols`` at least ``need`` wide together: columns already wider than an even share keep
-    their size, the others split the rest evenly (the first ones take the remainder)."""
-    fixed: set[int] = set()
-    while True:
-        free = [c for c in cols if c not in fixed]
-        rest = need - sum(sizes[c] for c in fixed)
-        if rest <= 0 or not free:
-            return
-        shares = {c: rest // len(free) + (1 if i < rest % len(free) else 0) for i, c in enumerate(free)}
-        wide = {c for c in free if sizes[c] > shares[c]}
-        if not wide:
-            for c in free:
-                sizes[c] = shares[c]
-            return
-        fixed |= wide
 
 
 @dataclass(frozen=True)
@@ -502,6 +474,86 @@ class Geometry:
         return self.colx[x], self.rowy[y], w, h
 
 
+def _straight(cell: EdgeCell) -> bool:
+    return cell.sides in ({"E", "W"}, {"N", "S"})
+
+
+def collapsed_lines(lay: Layout) -> set[int]:
+    """Straight pieces (ids) of edges that share a port which take no room along their line:
+    all but the last straight run before the edge's end (its target, or the joint it ends on),
+    unless they touch a node, carry a label or arrow, or are crossed."""
+    needed: set[int] = set()
+    candidates: set[int] = set()
+    for path in lay.paths:
+        if not any(c.port is not None and len(c.port) in (3, 4) for c in path):
+            continue
+        for cell in reversed(path[:-1]):
+            if not _straight(cell):
+                break
+            needed.add(id(cell))
+        candidates |= {id(c) for c in path if _straight(c) and not (c.gaps or c.label or c.arrows or c.cross)}
+    return candidates - needed
+
+
+def _run_need(graph: Graph, cell: EdgeCell, across: bool) -> int:
+    """The room a straight piece needs along its line when it stands for a run of them."""
+    if across:
+        pattern = _LINES_BOX.get(line_style(graph, cell.edge), ("─", ""))[0]
+        return 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
+    return 4 if cell.edge.bidirectional and cell.arrows else 3
+
+
+def merged_runs(lay: Layout) -> tuple[list[list[EdgeCell]], set[int]]:
+    """Runs of two or more straight pieces of one edge need their length once between them, not
+    each (Graph::Easy merges them into one cell); a run that goes on into the piece at the
+    target takes no room at all (that piece has its own). Of an edge sharing a port only the
+    last run counts (the others collapse)."""
+    runs: list[list[EdgeCell]] = []
+    absorbed: set[int] = set()
+    for path in lay.paths:
+        first, shares = 0, False
+        if any(c.port is not None for c in path):
+            shares = True
+            if not any(c.port is not None and len(c.port) in (3, 4) for c in path):
+                continue
+            first = len(path) - 1
+            while first > 0 and _straight(path[first - 1]):
+                first -= 1
+        run: list[EdgeCell] = []
+        for i, cell in enumerate(path[first:], first):
+            plain = _straight(cell) and not (cell.label or cell.cross or cell.loop)
+            if plain and (not cell.gaps or i == 0) and (not run or run[-1].sides == cell.sides) \
+                    and not (i == len(path) - 1 and cell.gaps):
+                run.append(cell)  # (the piece out of the source starts a run)
+                continue
+            if plain and i == len(path) - 1 and run and run[-1].sides == cell.sides:
+                absorbed |= {id(c) for c in run if not c.gaps}
+            elif len(run) > 1 or (shares and run):  # (a port-sharing edge's last run, even of one)
+                runs.append(run)
+            run = []
+        if len(run) > 1 or (shares and run):
+            runs.append(run)
+    return runs, absorbed
+
+
+def _spread(sizes: dict[int, int], cols: list[int], need: int) -> None:
+    """Make ``cols`` at least ``need`` wide together: columns already wider than an even share keep
+    their size, the others split the rest evenly (the first ones take the remainder)."""
+    fixed: set[int] = set()
+    while True:
+        free = [c for c in cols if c not in fixed]
+        rest = need - sum(sizes[c] for c in fixed)
+        if rest <= 0 or not free:
+            return
+        shares = {c: rest // len(free) + (1 if i < rest % len(free) else 0) for i, c in enumerate(free)}
+        wide = {c for c in free if sizes[c] > shares[c]}
+        if not wide:
+            for c in free:
+                sizes[c] = shares[c]
+            return
+        fixed |= wide
+
+
 def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
     xs = sorted({p[0] for p in lay.cells})
     ys = sorted({p[1] for p in lay.cells})
@@ -509,34 +561,47 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
     heights = dict.fromkeys(range(ys[0], ys[-1] + 1), 0)
     multi = []
     busy: set[int] = set()
+    collapsed = collapsed_lines(lay)
+    runs, absorbed = merged_runs(lay)
+    in_run = {id(c) for run in runs for c in run if not c.gaps} | absorbed  # the piece out of the source keeps its room
     for pos, cell in lay.cells.items():
         if isinstance(cell, Placed) and cell.size != (1, 1):
             multi.append(cell)
             continue
         w, h = _cell_size(graph, cell, lay, boxart)
+        if id(cell) in collapsed or id(cell) in in_run:
+            w, h = (0, h) if isinstance(cell, EdgeCell) and cell.sides == {"E", "W"} else (w, 0)
         if h and not isinstance(cell, GroupCell):
             busy.add(pos[1])
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
-    _straight_runs(lay, widths, heights)
+    _straight_runs(lay, widths, heights, collapsed | in_run)
     for (_, y), cell in lay.cells.items():  # an edge's end in a spliced row that has room: a whole edge cell
         if isinstance(cell, EdgeCell) and cell.hole and heights[y]:
             heights[y] = max(heights[y], 3)
-    # a multi-cell node's size is spread evenly over its columns (rows) when they are too small,
-    # ignoring trailing ones that hold nothing but such nodes' filler cells; a tall node's rows
-    # that hold anything else (but a group's frame) are at least a box's height
+    # a multi-cell node too big for its columns (rows) spreads its size evenly over them, leaving
+    # those already wide enough alone and ignoring trailing ones that hold only such nodes' fillers
     inner = [pos for pos, cell in lay.cells.items() if not (isinstance(cell, Placed) and pos != cell.pos)]
     max_x = max(p[0] for p in inner)
     max_y = max(p[1] for p in inner)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed, lay, boxart)
         (x, y), (cw, ch) = placed.pos, placed.size
-        _spread(widths, list(range(x, x + max(1, min(cw, max_x - x + 1)))), w)
-        if ch > 1:
+        if ch > 1:  # a tall node's rows that hold anything else (but a group's frame) are at least a box's height
             for j in range(ch):
                 if y + j in busy:
                     heights[y + j] = max(heights[y + j], 3)
+        _spread(widths, list(range(x, x + max(1, min(cw, max_x - x + 1)))), w)
         _spread(heights, list(range(y, y + max(1, min(ch, max_y - y + 1)))), h)
+    if runs:
+        where = {id(c): p for p, c in lay.cells.items()}
+        for run in runs:
+            across = run[0].sides == {"E", "W"}
+            need = max(_run_need(graph, c, across) for c in run)
+            spots = [where[id(c)][0 if across else 1] for c in run if id(c) in where]
+            sizes = widths if across else heights
+            if spots:
+                sizes[spots[0]] += max(0, need - sum(sizes[i] for i in set(spots)))
     colx: dict[int, int] = {}
     rowy: dict[int, int] = {}
     acc = 0
@@ -576,8 +641,7 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     for pos, cell in _joined_fillers(lay, geo).items():
         _draw_edge(canvas, style, graph, cell, *geo.rect(pos), open_sides=_open_sides(graph, lay, pos, cell))
     for pos, cell in lay.cells.items():  # labels that overhang their cell go over the lines
-        if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop \
-                and edge_line_style(graph, cell.edge) != "invisible":
+        if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop:
             x0, y0, w, h = geo.rect(pos)
             if cell.sides == {"E", "W"}:
                 _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), x0 + (2 if "W" in cell.gaps else 1),
@@ -679,7 +743,9 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
         if above is not None and not _no_shape(graph, above):  # the line shared with the node above
             line = _border_line(_shared_border(style, graph, above, node).bottom, w)
             canvas.put(x0 + left, y0, line[left:])
-        _draw_label(canvas, graph, node, x0, y0, w, h, right=left, boxart=style.boxart)
+        # a cluster's node under another centres its label rounding down from the shared line
+        _draw_label(canvas, graph, node, x0, y0, w, h, right=left, boxart=style.boxart,
+                    lower=top and not split_row(node))
         return
     b = style.border(_node_border(graph, node))
     if graph.node_attr(node, "shape") == "rounded":
@@ -694,12 +760,12 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
 
 
 def _draw_label(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int,
-                right: bool = False, boxart: bool = True) -> None:
+                right: bool = False, boxart: bool = True, lower: bool = False) -> None:
     """The label centred in the box (a later autosplit field rounds to the right)."""
     lines = node_label(graph, node, boxart)
     inner = w - 2
     pad = 0 if _node_border(graph, node) == "none" else 1  # a left/right-aligned line's distance to the border
-    top_y = y0 + 1 + (h - 2 - len(lines)) // 2
+    top_y = y0 + 1 + (h - 2 - len(lines) + lower) // 2
     for i, (line, align) in enumerate(lines):
         x = {"l": pad, "r": inner - pad - len(line)}.get(align, (inner - len(line) + right) // 2)
         canvas.put(x0 + 1 + x, top_y + i, line)
@@ -734,18 +800,27 @@ def _draw_edge_node(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int,
             canvas.put(x0 + 1, y0 + h // 2 - 1 + i, text)
 
 
+_ARROW_STYLES_BOX = {"closed": {"E": "▷", "W": "◁", "N": "△", "S": "▽"},
+                     "filled": {"E": "▶", "W": "◀", "N": "▲", "S": "▼"}}
+
+
+def _arrow_chars(style: Style, arrow_style: str, hpat: str, vch: str) -> Callable[[str], str]:
+    """The arrow heads of an edge's ``arrow-style``: none draws the line on, closed and filled
+    have heads of their own in boxart."""
+    def arrow(side: str) -> str:
+        if arrow_style == "none":
+            return hpat[0] if side in "EW" else vch
+        if style.boxart and arrow_style in _ARROW_STYLES_BOX:
+            return _ARROW_STYLES_BOX[arrow_style][side]
+        return style.arrow(side)
+    return arrow
+
+
 def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int,
                open_sides: frozenset[str] = frozenset()) -> None:
-    edge_style = edge_line_style(graph, cell.edge)
-    if cell.crossing is not None:  # an invisible edge crossing a visible one: only the visible line
-        shown = [e for e in cell.crossing if edge_line_style(graph, e) != "invisible"]
-        if len(shown) == 1:
-            sides = {"E", "W"} if shown[0] is cell.crossing[0] else {"N", "S"}
-            _draw_edge(canvas, style, graph, EdgeCell(shown[0], sides), x0, y0, w, h)
-            return
-    if edge_style == "invisible":  # takes its room, draws nothing
-        return
+    edge_style = line_style(graph, cell.edge)
     hpat, vch = style.line(edge_style)
+    arrow = _arrow_chars(style, graph.edge_attr(cell.edge, "arrow-style").strip().lower(), hpat, vch)
     cy = y0 + max(h - 2, h // 2)  # beside a tall node: on its last inner line
     cx = x0 + 2
     sides = cell.sides
@@ -753,6 +828,11 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         _draw_loop(canvas, style, cell, hpat, vch, edge_style, x0, y0, w, h)
         return
     full_cross = sides == {"N", "S", "E", "W"} and cell.cross
+    if full_cross and cell.crossed_by is not None:
+        _draw_crossing(canvas, style, graph, cell, x0, y0, w, h)
+        return
+    if edge_style == "invisible":  # takes its room, draws nothing
+        return
     if sides == {"E", "W"} or full_cross:
         gaps = cell.gaps - open_sides
         start = x0 + (1 if "W" in gaps else 0)
@@ -762,9 +842,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
                       for i in range(n))
         chars = list(run)
         if "W" in cell.arrows and chars:
-            chars[0] = style.arrow("W")
+            chars[0] = arrow("W")
         if "E" in cell.arrows and chars:
-            chars[-1] = style.arrow("E")
+            chars[-1] = arrow("E")
         if cell.label:
             lines = edge_label(graph, cell.edge, cell.label, style.boxart)
             cy = (y0 + h - 2 if cell.gaps else y0 + len(lines)) if cell.label_room else cy
@@ -775,18 +855,16 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         canvas.put(start, cy, "".join(chars))
         if not full_cross:
             return
-    if full_cross and cell.crossing is not None:  # the vertical line in the vertical edge's style
-        vch = style.line(edge_line_style(graph, cell.crossing[1]))[1]
     if sides == {"N", "S"} or full_cross:
         for y in range(y0, y0 + h):
             ch = vch
             if y == y0 and "N" in cell.arrows:
-                ch = style.arrow("N")
+                ch = arrow("N")
             if y == y0 + h - 1 and "S" in cell.arrows:
-                ch = style.arrow("S")
+                ch = arrow("S")
             canvas.put(cx, y, ch)
         if full_cross:
-            canvas.put(cx, cy, _cross_glyph(style, graph, cell, edge_style))
+            canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
         if cell.label:  # its lines centred beside the line (from the second row)
             lines = edge_label(graph, cell.edge, cell.label, style.boxart)
             _put_label(canvas, lines, cx + 2, y0 + (h - len(lines) + 1) // 2, upward=False)
@@ -796,30 +874,61 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
     # a corner (or joint): arms from the centre point
     if "N" in sides:
         for y in range(y0, cy):
-            canvas.put(cx, y, style.arrow("N") if y == y0 and "N" in cell.arrows else vch)
+            canvas.put(cx, y, arrow("N") if y == y0 and "N" in cell.arrows else vch)
     if "S" in sides:
         for y in range(cy + 1, y0 + h):
-            canvas.put(cx, y, style.arrow("S") if y == y0 + h - 1 and "S" in cell.arrows else vch)
+            canvas.put(cx, y, arrow("S") if y == y0 + h - 1 and "S" in cell.arrows else vch)
     if "W" in sides:
         for x in range(x0 + (1 if "W" in cell.gaps else 0), cx):
             canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
         if "W" in cell.arrows:
-            canvas.put(x0 + 1, cy, style.arrow("W"))
+            canvas.put(x0 + 1, cy, arrow("W"))
     if "E" in sides:
         for x in range(cx + 1, x0 + w - (1 if "E" in cell.gaps else 0)):
             canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
         if "E" in cell.arrows:
-            canvas.put(x0 + w - 2, cy, style.arrow("E"))
+            canvas.put(x0 + w - 2, cy, arrow("E"))
     canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
 
 
-def _cross_glyph(style: Style, graph: Graph, cell: EdgeCell, edge_style: str) -> str:
-    """The glyph where two edges cross, by the horizontal and the vertical edge's styles."""
-    if cell.crossing is None:
-        return style.corner(frozenset("NSEW"), edge_style)
-    h_edge, v_edge = cell.crossing
-    key = (edge_line_style(graph, h_edge), edge_line_style(graph, v_edge))
-    return (_CROSS_BOX if style.boxart else _CROSS_ASCII).get(key, "┼" if style.boxart else "+")
+# the glyph where two straight edges cross, by (across, upright) style (default ┼ / +)
+_CROSSINGS_BOX = {
+    ("solid", "dashed"): "┴", ("solid", "double"): "╫", ("solid", "bold"): "╂",
+    ("dashed", "solid"): "┤", ("dashed", "double"): "╢", ("double", "solid"): "╪", ("double", "dashed"): "╧",
+    ("bold", "solid"): "┿",
+    **{("dashed", v): "┘" for v in ("dashed", "dotted", "bold", "dot-dash", "dot-dot-dash", "wave", "double-dash")},
+    **{("double", v): "╬" for v in ("dotted", "double", "bold", "dot-dash", "dot-dot-dash", "wave", "double-dash")},
+    **{("bold", v): "╋" for v in ("dashed", "dotted", "double", "bold", "dot-dash", "dot-dot-dash", "wave",
+                                  "double-dash")},
+}
+_CROSSINGS_ASCII = {
+    ("solid", "double"): "H", ("dotted", "solid"): "!",
+    **{("dotted", v): ":" for v in ("dashed", "dotted", "double", "bold", "dot-dash", "dot-dot-dash")},
+    **{(h, v): "#" for h in ("double", "bold")
+       for v in ("dashed", "dotted", "double", "bold", "dot-dash", "dot-dot-dash", "wave", "double-dash")},
+}
+
+
+def _draw_crossing(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int,
+                   h: int) -> None:
+    """Two edges crossing: each line in its own style (an invisible one not at all), the glyph
+    where they meet from Graph::Easy's table of style pairs."""
+    assert cell.crossed_by is not None
+    across, upright = (cell.edge, cell.crossed_by) if cell.crossed_upright else (cell.crossed_by, cell.edge)
+    h_style = line_style(graph, across)
+    v_style = line_style(graph, upright)
+    hpat, _ = style.line(h_style)
+    _, vch = style.line(v_style)
+    cy, cx = y0 + max(h - 2, h // 2), x0 + 2
+    if h_style != "invisible":
+        start, end = x0 + (1 if "W" in cell.gaps else 0), x0 + w - (1 if "E" in cell.gaps else 0)
+        canvas.put(start, cy, "".join(hpat[i % len(hpat)] for i in range(end - start)))
+    if v_style != "invisible":
+        for y in range(y0, y0 + h):
+            canvas.put(cx, y, vch)
+    if h_style != "invisible" and v_style != "invisible":
+        table = _CROSSINGS_BOX if style.boxart else _CROSSINGS_ASCII
+        canvas.put(cx, cy, table.get((h_style, v_style), "┼" if style.boxart else "+"))
 
 
 def _put_label(canvas: _Canvas, lines: list[tuple[str, str]], x: int, y: int, *, upward: bool) -> None:

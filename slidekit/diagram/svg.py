@@ -12,7 +12,6 @@ from html import escape
 from slidekit.diagram.layout import DELTA, EdgeCell, Layout, Placed
 from slidekit.diagram.model import Graph
 from slidekit.diagram.render import (
-    edge_line_style,
     Geometry,
     frame_rect,
     geometry,
@@ -100,9 +99,7 @@ def _node(graph: Graph, lay: Layout, placed: Placed, geo: Geometry) -> str:
 
 def _edge(graph: Graph, cell: EdgeCell, pos: tuple[int, int], geo: Geometry) -> str:
     x0, y0, w, h = geo.rect(pos)
-    style = edge_line_style(graph, cell.edge)
-    if style == "invisible":
-        return ""
+    style = graph.edge_attr(cell.edge, "style") or cell.edge.style
     dash = f' stroke-dasharray="{_DASH[style]}"' if style in _DASH else ""
     cx = (x0 + 2.5) * CW
     cy = (y0 + h // 2 + 0.5) * CH

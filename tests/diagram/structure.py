@@ -14,10 +14,10 @@ from slidekit.diagram.layout import GroupCell, Layout, Placed
 from slidekit.diagram.model import Graph, Group
 from slidekit.diagram.render import (
     Geometry,
-    edge_line_style,
     geometry,
     invisible,
     edge_label,
+    line_style,
     node_label,
     point_style,
     shares_left,
@@ -25,7 +25,7 @@ from slidekit.diagram.render import (
     title_offset,
 )
 
-ARROWS = set("<>^v∧∨◀▶▷△▽◁")
+ARROWS = set("<>^v∧∨◀▶▷△▽◁▲▼")
 Rect = tuple[int, int, int, int]
 
 
@@ -64,10 +64,11 @@ def check(graph: Graph, lay: Layout, text: str, boxart: bool = True) -> list[str
     for edge in graph.edges:
         if edge.source is edge.target or edge.source.name not in rects or edge.target.name not in rects:
             continue
-        if edge_line_style(graph, edge) == "invisible":  # takes room, draws nothing (nor its label)
+        if line_style(graph, edge) == "invisible":  # takes its room, draws nothing
             continue
         src, dst = rects[edge.source.name], rects[edge.target.name]
-        if not _connected(grid, boxes, src, dst, edge.directed, borders.get(edge.source.group, set()),
+        arrow = edge.directed and graph.edge_attr(edge, "arrow-style").strip().lower() != "none"
+        if not _connected(grid, boxes, src, dst, arrow, borders.get(edge.source.group, set()),
                           borders.get(edge.target.group, set())):
             problems.append(f"edge {edge.source.name!r} -> {edge.target.name!r} does not connect the boxes")
         for line, _ in edge_label(graph, edge, edge.label, boxart) if edge.label else []:
