@@ -454,10 +454,19 @@ class _Layouter:
             minlen = 1
         return max(1, min((minlen + 1) // 2, 32))
 
+    def shared_port(self, edge: Edge, key: str) -> bool:
+        """Whether ``edge``'s ``start``/``end`` port (``side,N``) is shared with another edge."""
+        side, slot = _port(self.g, edge, key, self.edge_flow(edge))
+        if side is None or slot is None:
+            return False
+        node = edge.source if key == "start" else edge.target
+        others = self.succ[node] if key == "start" else self.pred[node]
+        return sum(_port(self.g, e, key, self.edge_flow(e)) == (side, slot) for e in others) > 1
+
     def place_at_port(self, edge: Edge, anchor: Placed, side: str, shared: bool) -> bool:
         """A fixed start side: targets stack along that side (the source grows to reach them);
-        a shared port (``side,N``) leaves one more cell for the joint."""
-        dist = 3 if shared else 2
+        a port (``side,N``) that several edges share leaves one more cell for the joint."""
+        dist = 3 if shared and self.shared_port(edge, "start") else 2
         dx, dy = DELTA[side]
         px, py = (0, 1) if side in "EW" else (1, 0)
         base = anchor.side_cells(side)[0]

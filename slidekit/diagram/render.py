@@ -594,6 +594,24 @@ def merged_runs(lay: Layout) -> tuple[list[list[EdgeCell]], set[int]]:
     return runs, absorbed
 
 
+def _spread(sizes: dict[int, int], cols: list[int], need: int) -> None:
+    """Make ``cols`` at least ``need`` wide together: columns already wider than an even share keep
+    their size, the others split the rest evenly (the first ones take the remainder)."""
+    fixed: set[int] = set()
+    while True:
+        free = [c for c in cols if c not in fixed]
+        rest = need - sum(sizes[c] for c in fixed)
+        if rest <= 0 or not free:
+            return
+        shares = {c: rest // len(free) + (1 if i < rest % len(free) else 0) for i, c in enumerate(free)}
+        wide = {c for c in free if sizes[c] > shares[c]}
+        if not wide:
+            for c in free:
+                sizes[c] = shares[c]
+            return
+        fixed |= wide
+
+
 def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
     xs = sorted({p[0] for p in lay.cells})
     ys = sorted({p[1] for p in lay.cells})
@@ -619,6 +637,11 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
     for (_, y), cell in lay.cells.items():  # an edge's end in a spliced row that has room: a whole edge cell
         if isinstance(cell, EdgeCell) and cell.hole and heights[y]:
             heights[y] = max(heights[y], 3)
+    # a multi-cell node too big for its columns (rows) spreads its size evenly over them, leaving
+    # those already wide enough alone and ignoring trailing ones that hold only such nodes' fillers
+    inner = [pos for pos, cell in lay.cells.items() if not (isinstance(cell, Placed) and pos != cell.pos)]
+    max_x = max(p[0] for p in inner)
+    max_y = max(p[1] for p in inner)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed, lay, boxart)
         (x, y), (cw, ch) = placed.pos, placed.size
@@ -626,10 +649,8 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
             for j in range(ch):
                 if y + j in busy:
                     heights[y + j] = max(heights[y + j], 3)
-        have_w = sum(widths[x + i] for i in range(cw))
-        have_h = sum(heights[y + j] for j in range(ch))
-        widths[x] += max(0, w - have_w)
-        heights[y + ch - 1] += max(0, h - have_h)
+        _spread(widths, list(range(x, x + max(1, min(cw, max_x - x + 1)))), w)
+        _spread(heights, list(range(y, y + max(1, min(ch, max_y - y + 1)))), h)
     if runs:
         where = {id(c): p for p, c in lay.cells.items()}
         for run in runs:
