@@ -16,8 +16,8 @@ from slidekit.diagram.render import (
     Geometry,
     geometry,
     invisible,
-    line_style,
     edge_label,
+    line_style,
     node_label,
     point_style,
     shares_left,
@@ -25,7 +25,7 @@ from slidekit.diagram.render import (
     title_offset,
 )
 
-ARROWS = set("<>^v∧∨◀▶▷△▽◁")
+ARROWS = set("<>^v∧∨◀▶▷△▽◁▲▼")
 Rect = tuple[int, int, int, int]
 
 
@@ -62,11 +62,13 @@ def check(graph: Graph, lay: Layout, text: str, boxart: bool = True) -> list[str
     # group frames: an edge may leave (or enter) a framed group through the frame's border
     borders = _frame_borders(lay, geo)
     for edge in graph.edges:
-        if edge.source is edge.target or edge.source.name not in rects or edge.target.name not in rects \
-                or line_style(graph, edge) == "invisible":  # an invisible edge draws nothing
+        if edge.source is edge.target or edge.source.name not in rects or edge.target.name not in rects:
+            continue
+        if line_style(graph, edge) == "invisible":  # takes its room, draws nothing
             continue
         src, dst = rects[edge.source.name], rects[edge.target.name]
-        if not _connected(grid, boxes, src, dst, edge.directed, borders.get(edge.source.group, set()),
+        arrow = edge.directed and graph.edge_attr(edge, "arrow-style").strip().lower() != "none"
+        if not _connected(grid, boxes, src, dst, arrow, borders.get(edge.source.group, set()),
                           borders.get(edge.target.group, set())):
             problems.append(f"edge {edge.source.name!r} -> {edge.target.name!r} does not connect the boxes")
         for line, _ in edge_label(graph, edge, edge.label, boxart) if edge.label else []:
