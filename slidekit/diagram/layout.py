@@ -282,7 +282,8 @@ class _Layouter:
         for x, y in cells:
             for dx, dy in _AROUND:
                 q = (x + dx, y + dy)
-                if q not in cells and isinstance(self.out.cells.get(q), Placed):
+                other = self.out.cells.get(q)
+                if q not in cells and (isinstance(other, Placed) or (other is not None and not (dx and dy))):
                     return False
         return True
 
@@ -556,7 +557,7 @@ class _Layouter:
         anchor = self.out.nodes[edge.target]
         flow = self.node_flow(edge.target)
         spots = self.around(anchor, flow, self.gap(edge))
-        order = (flow, turn(flow, 2), turn(flow, 1), turn(flow, 3))  # a predecessor: front, back, right, left
+        order = (flow, turn(flow, 1), turn(flow, 2), turn(flow, 3))
         for _d, mid, pos in sorted(spots, key=lambda t: order.index(t[0])):
             if self.fits(edge.source, pos) and self.free(mid) and mid not in dict(self.members(edge.source, pos)).values() \
                     and self.apart(edge.source, pos):
@@ -650,8 +651,14 @@ class _Layouter:
             rest = rest[-1:] + rest[:-1]
             rest.sort(key=lambda c: -len(c))
             progress = True
+            expanded = False
             while progress:
                 progress = False
+                if not expanded and any(c[0] in self.out.nodes for c in rest[:1]):
+                    expanded = True  # after the first other chain, the root chain's successors
+                    for node in chains[0]:
+                        if node in self.out.nodes:
+                            self.expand(node)
                 for chain in rest:
                     head = chain[0]
                     if head in self.out.nodes:
