@@ -672,12 +672,20 @@ class _Layouter:
                     part = self.part_of(first)
                     stuck = next((c for c in rest if c[0] not in self.out.nodes and c[0] in part), None)
                     if stuck is not None:
-                        self.put(stuck[0], self.new_component_pos(stuck[0]))
+                        self.put(stuck[0], self.free_row_spot(stuck[0]))
                         self.route_placed(stuck[0])
                         self.lay_chain(stuck)
                         progress = True
                 if not progress:
                     progress = self.place_near()
+
+    def free_row_spot(self, node: Node) -> Pos:
+        """The first free row of the first column (clear of other nodes and edges)."""
+        ys = [p[1] for p in self.out.cells]
+        for y in range(min(ys), max(ys) + 3):
+            if self.fits(node, (0, y)) and self.apart(node, (0, y)):
+                return (0, y)
+        return self.new_component_pos(node)
 
     def part_of(self, node: Node) -> set[Node]:
         """The nodes connected to ``node`` (edges in either direction)."""
