@@ -290,6 +290,14 @@ def group_label(graph: Graph, frame: Frame, boxart: bool = True) -> list[tuple[s
     return [line for line in shorten(graph, label_lines(raw, "l"), boxart) if line[0]] if raw else []
 
 
+def group_label_column(graph: Graph, frame: Frame) -> int:
+    """The grid column inside the frame that holds the group's label: by its ``align``, the
+    first, the middle or the last."""
+    first, last = frame.top_left[0] + 1, frame.bottom_right[0] - 1
+    align = graph.attr("group", frame.group.attrs, "align").strip().lower()
+    return {"center": (first + last) // 2, "right": last}.get(align, first)
+
+
 def group_label_below(graph: Graph, frame: Frame) -> bool:
     """``labelpos: bottom`` (or ``label-pos``): the group's label goes at the bottom of its frame."""
     attrs = frame.group.attrs
@@ -388,10 +396,10 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
         have_h = sum(heights[y + j] for j in range(ch))
         widths[x] += max(0, w - have_w)
         heights[y + ch - 1] += max(0, h - have_h)
-    for frame in lay.frames:  # a group's label widens the first column inside its frame
+    for frame in lay.frames:  # a group's label widens the column inside its frame it sits in
         lines = group_label(graph, frame, boxart)
         if lines:
-            col = frame.top_left[0] + 1
+            col = group_label_column(graph, frame)
             need = max(len(t) for t, _ in lines) + (0 if group_border(graph, frame) == "none" else 2)
             if col in widths:
                 widths[col] = max(widths[col], need)
@@ -442,8 +450,12 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
         first = y0 + (1 if border != "none" else 0)
         if group_label_below(graph, frame):
             first = y0 + h - len(lines) - (1 if border != "none" else 0)
+        col = group_label_column(graph, frame)
+        align = graph.attr("group", frame.group.attrs, "align").strip().lower()
         for i, (text, _) in enumerate(lines):
-            canvas.put(x0 + 2 if border != "none" else x0, first + i, text)
+            cx, cw = geo.colx.get(col, x0), geo.widths.get(col, 0)
+            x = {"center": cx + (cw - len(text)) // 2, "right": cx + cw - len(text)}.get(align, cx)
+            canvas.put(x, first + i, text)
     for pos, cell in lay.cells.items():
         if isinstance(cell, EdgeCell):
             _draw_edge(canvas, style, graph, cell, *geo.rect(pos), open_sides=_open_sides(graph, lay, pos, cell))
@@ -462,7 +474,7 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     text = canvas.text()
     label = graph.graph_attr("label").strip()
     if label:  # the graph's label, centred over the drawing, a blank line either side
-        line = " " * max(0, (geo.width - len(label)) // 2) + label
+        line = " " * max(0, (geo.width - len(label) - 1) // 2) + label
         if graph.graph_attr("label-pos").strip().lower() == "bottom":
             return text + "\n" + line + "\n\n"
         return "\n" + line + "\n\n" + text
