@@ -750,7 +750,7 @@ class _Layouter:
                 dx, dy = DELTA[side]
                 q = (pos[0] + dx, pos[1] + dy)
                 on_new_line = q[0] in (left, right) or q[1] in (top, bottom)
-                if q in moved or not on_new_line or (q in ring and side in o.gaps):
+                if q in moved or not on_new_line or (side in o.gaps and (q in ring or side in "EW")):
                     continue  # an edge ending at a node just across the frame stops at the frame
                 filler = EdgeCell(o.edge, {side, OPPOSITE[side]}, port=o.port)
                 if side in o.gaps:

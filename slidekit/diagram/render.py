@@ -625,7 +625,11 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             chars[-1] = style.arrow("E")
         if cell.label:
             cy = y0 + h - 2 if cell.label_room else cy
-            _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), start + 1, cy - 1, upward=True)
+            lines = edge_label(graph, cell.edge, cell.label, style.boxart)
+            lx = start + 1
+            if graph.edge_attr(cell.edge, "align").strip().lower() == "right":  # the block ends 3 before the cell
+                lx = max(lx, x0 + w - 3 - max(len(t) for t, _ in lines))
+            _put_label(canvas, lines, lx, cy - 1, upward=True)
         canvas.put(start, cy, "".join(chars))
         if not full_cross:
             return
