@@ -305,8 +305,15 @@ def group_label_below(graph: Graph, frame: Frame) -> bool:
     return value.strip().lower() == "bottom"
 
 
+def _anonymous_group(graph: Graph, frame: Frame) -> bool:
+    """A group without a name (``( [A] )``): drawn without a frame."""
+    return frame.group.name.startswith("#group") and not graph.attr("group", frame.group.attrs, "label")
+
+
 def group_border(graph: Graph, frame: Frame) -> str:
     border = graph.attr("group", frame.group.attrs, "border-style") or graph.attr("group", frame.group.attrs, "border")
+    if not border.split() and _anonymous_group(graph, frame):
+        return "none"
     name = border.split()[0].lower() if border.split() else "dashed"
     return name if name in _BORDERS_BOX else "dashed"
 
@@ -320,6 +327,8 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
         if group_border(graph, frame) == "none":  # no frame: only the label, above (with a blank) or below
             if below:
                 return 0, (count if "S" in cell.sides else 0)
+            if _anonymous_group(graph, frame):  # no frame, no label: one blank line above
+                return 0, (1 if "N" in cell.sides else 0)
             return 0, (count + 1 if "N" in cell.sides and count else 0)
         w = 2 if cell.sides & {"W", "E"} else 0
         top, bottom = (2, 2 + count) if below else (2 + count, 2)
