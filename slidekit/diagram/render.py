@@ -356,7 +356,7 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
         bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
         return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
-        return (width + 5 if lines else 3), max(3, len(lines) + 2)
+        return (width + 5 if lines else 3), max(4 if cell.edge.bidirectional else 3, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
     if len(cell.sides) >= 3 or cell.gaps:
         return 5, height
