@@ -729,12 +729,14 @@ class _Layouter:
         # column goes in on each side
         new_cols = any(x in (x0 - 1, x1 + 1) and (y0 <= y <= y1 or not isinstance(o, GroupCell))
                        for (x, y), o in self.out.cells.items())
+        new_rows = any(y in (y0 - 1, y1 + 1) and (x0 <= x <= x1 or not isinstance(o, GroupCell))
+                       for (x, y), o in self.out.cells.items())
 
         def fx(x: int) -> int:
             return x + (x >= x0) + (x > x1) if new_cols else x
 
         def fy(y: int) -> int:
-            return y + (y >= y0) + (y > y1)
+            return y + (y >= y0) + (y > y1) if new_rows else y
 
         moved: dict[Pos, Placed | EdgeCell | GroupCell] = {}
         for (x, y), o in self.out.cells.items():
@@ -745,7 +747,8 @@ class _Layouter:
             f.top_left = (fx(f.top_left[0]), fy(f.top_left[1]))
             f.bottom_right = (fx(f.bottom_right[0]), fy(f.bottom_right[1]))
         self.out.cells = moved
-        left, right, top, bottom = (x0, x1 + 2, y0, y1 + 2) if new_cols else (x0 - 1, fx(x1) + 1, y0, y1 + 2)
+        left, right = (x0, x1 + 2) if new_cols else (x0 - 1, x1 + 1)
+        top, bottom = (y0, y1 + 2) if new_rows else (y0 - 1, y1 + 1)
         ring = {(x, y) for x in range(left, right + 1) for y in (top, bottom)}
         ring |= {(x, y) for y in range(top, bottom + 1) for x in (left, right)}
         # extend edges across the inserted lines (not across the frame itself)
@@ -755,7 +758,7 @@ class _Layouter:
             for side in list(o.sides):
                 dx, dy = DELTA[side]
                 q = (pos[0] + dx, pos[1] + dy)
-                on_new_line = (new_cols and q[0] in (left, right)) or q[1] in (top, bottom)
+                on_new_line = (new_cols and q[0] in (left, right)) or (new_rows and q[1] in (top, bottom))
                 if q in moved or not on_new_line or (side in o.gaps and (q in ring or side in "EW")):
                     continue  # an edge ending at a node just across the frame stops at the frame
                 filler = EdgeCell(o.edge, {side, OPPOSITE[side]}, port=o.port)
