@@ -57,6 +57,8 @@ class EdgeCell:
     port: tuple[object, ...] | None = None  # edges sharing a start (or end) port share their cells
     loop: str = ""  # a self-loop: the side of its node it sits on
     label_room: bool = True  # the label adds to the cell's size (else it overhangs the next cells)
+    vedge: Edge | None = None  # a crossing: the edges running north-south and east-west through it
+    hedge: Edge | None = None
 
 
 @dataclass(eq=False)
@@ -669,6 +671,8 @@ class _Layouter:
             if isinstance(existing, EdgeCell):
                 if port is None or existing.port != port:
                     existing.cross = True
+                    down = {a, b} == {"N", "S"}
+                    existing.vedge, existing.hedge = (edge, existing.edge) if down else (existing.edge, edge)
                 existing.sides |= {a, b}
                 if i == len(path) - 1 and not joined:
                     existing.gaps.add(b)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from slidekit.diagram.layout import EdgeCell, Frame, GroupCell, Layout, Placed
+from slidekit.diagram.layout import DELTA, EdgeCell, Frame, GroupCell, Layout, Placed
 from slidekit.diagram.model import Edge, Graph, Node
 
 
@@ -318,8 +318,21 @@ def group_border(graph: Graph, frame: Frame) -> str:
     return name if name in _BORDERS_BOX else "dashed"
 
 
+def _inside_run(lay: Layout, cell: EdgeCell, pos: tuple[int, int]) -> bool:
+    """A plain straight cell (no label, arrow, crossing or node beside it) next to another
+    straight cell of its edge running the same way."""
+    if cell.label or cell.gaps or cell.arrows or cell.cross or cell.sides not in ({"E", "W"}, {"N", "S"}):
+        return False
+    for side in cell.sides:
+        dx, dy = DELTA[side]
+        other = lay.cells.get((pos[0] + dx, pos[1] + dy))
+        if isinstance(other, EdgeCell) and other.edge is cell.edge and other.sides == cell.sides:
+            return True
+    return False
+
+
 def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | None = None,
-               boxart: bool = True) -> tuple[int, int]:
+               boxart: bool = True, pos: tuple[int, int] | None = None) -> tuple[int, int]:
     if isinstance(cell, GroupCell):
         frame = Frame(cell.group, (0, 0), (0, 0))
         count = len(group_label(graph, frame, boxart))
@@ -350,9 +363,11 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
     lines = edge_label(graph, cell.edge, cell.label, boxart) if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
+    if lay is not None and pos is not None and _inside_run(lay, cell, pos):  # the middle of a straight run takes no room of its own
+        return (0, 2) if cell.sides == {"E", "W"} else (3, 0)
     if cell.sides == {"E", "W"}:
         # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
-        pattern = _LINES_BOX.get(graph.edge_attr(cell.edge, "style") or cell.edge.style, ("─", ""))[0]
+        pattern = _LINES_BOX.get(line_style(graph, cell.edge), ("─", ""))[0]
         bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
         return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
     if cell.sides == {"N", "S"}:
@@ -391,7 +406,7 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
         if isinstance(cell, Placed) and cell.size != (1, 1):
             multi.append(cell)
             continue
-        w, h = _cell_size(graph, cell, lay, boxart)
+        w, h = _cell_size(graph, cell, lay, boxart, pos)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
     for placed in {id(p): p for p in multi}.values():
@@ -469,7 +484,8 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
         if isinstance(cell, EdgeCell):
             _draw_edge(canvas, style, graph, cell, *geo.rect(pos), open_sides=_open_sides(graph, lay, pos, cell))
     for pos, cell in lay.cells.items():  # labels that overhang their cell go over the lines
-        if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop:
+        if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop \
+                and line_style(graph, cell.edge) != "invisible":
             x0, y0, w, h = geo.rect(pos)
             if cell.sides == {"E", "W"}:
                 _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), x0 + (2 if "W" in cell.gaps else 1),
@@ -609,17 +625,49 @@ def _draw_edge_node(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int,
             canvas.put(x0 + 1, y0 + h // 2 - 1 + i, text)
 
 
+# a crossing's centre by (horizontal style, vertical style): boxart, ascii
+_CROSSINGS = {
+    ("solid", "dashed"): ("┴", "+"), ("solid", "double"): ("╫", "H"), ("solid", "bold"): ("╂", "+"),
+    ("dashed", "solid"): ("┤", "+"), ("dashed", "dashed"): ("┘", "+"), ("dashed", "dotted"): ("┘", "+"),
+    ("dashed", "double"): ("╢", "+"), ("dashed", "bold"): ("┘", "+"),
+    ("dotted", "solid"): ("┼", "!"), ("dotted", "dashed"): ("┼", ":"), ("dotted", "dotted"): ("┼", ":"),
+    ("dotted", "double"): ("┼", ":"), ("dotted", "bold"): ("┼", ":"),
+    ("double", "solid"): ("╪", "+"), ("double", "dashed"): ("╧", "#"), ("double", "dotted"): ("╬", "#"),
+    ("double", "double"): ("╬", "#"), ("double", "bold"): ("╬", "#"),
+    ("bold", "solid"): ("┿", "+"), ("bold", "dashed"): ("╋", "#"), ("bold", "dotted"): ("╋", "#"),
+    ("bold", "double"): ("╋", "#"), ("bold", "bold"): ("╋", "#"),
+}
+
+
+def line_style(graph: Graph, edge: Edge) -> str:
+    """An edge's style: its own ``style``, else its operator's unless plain solid, else its class's."""
+    own = edge.attrs.get("style") or (edge.style if edge.style != "solid" else "")
+    return (own or graph.edge_attr(edge, "style") or edge.style).strip().lower()
+
+
 def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int,
                open_sides: frozenset[str] = frozenset()) -> None:
-    edge_style = graph.edge_attr(cell.edge, "style") or cell.edge.style
+    edge_style = line_style(graph, cell.edge)
+    vstyle = edge_style
+    if cell.vedge is not None and cell.hedge is not None:  # a crossing: each way in its own edge's style
+        edge_style, vstyle = line_style(graph, cell.hedge), line_style(graph, cell.vedge)
     hpat, vch = style.line(edge_style)
+    vch = style.line(vstyle)[1]
     cy = y0 + max(h - 2, h // 2)  # beside a tall node: on its last inner line
     cx = x0 + 2
     sides = cell.sides
     if cell.loop:
-        _draw_loop(canvas, style, cell, hpat, vch, edge_style, x0, y0, w, h)
+        if edge_style != "invisible":
+            _draw_loop(canvas, style, cell, hpat, vch, edge_style, x0, y0, w, h)
         return
     full_cross = sides == {"N", "S", "E", "W"} and cell.cross
+    if full_cross and "invisible" in (edge_style, vstyle):  # only the visible one of a crossing
+        if edge_style == vstyle:
+            return
+        full_cross = False
+        sides = {"E", "W"} if vstyle == "invisible" else {"N", "S"}
+    elif edge_style == "invisible":  # style: invisible takes its room but draws nothing
+        return
     if sides == {"E", "W"} or full_cross:
         gaps = cell.gaps - open_sides
         start = x0 + (1 if "W" in gaps else 0)
@@ -651,7 +699,8 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
                 ch = style.arrow("S")
             canvas.put(cx, y, ch)
         if full_cross:
-            canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
+            centre = _CROSSINGS.get((edge_style, vstyle))
+            canvas.put(cx, cy, centre[0 if style.boxart else 1] if centre else style.corner(frozenset("NSEW"), edge_style))
         if cell.label:
             _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy, upward=False)
         return

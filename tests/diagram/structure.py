@@ -16,6 +16,7 @@ from slidekit.diagram.render import (
     frame_rect,
     geometry,
     invisible,
+    line_style,
     edge_label,
     node_label,
     point_style,
@@ -64,7 +65,8 @@ def check(graph: Graph, lay: Layout, text: str, boxart: bool = True) -> list[str
         for node in frame.group.nodes:
             frames.setdefault(node.name, []).append(frame_rect(geo, frame))
     for edge in graph.edges:
-        if edge.source is edge.target or edge.source.name not in rects or edge.target.name not in rects:
+        if edge.source is edge.target or edge.source.name not in rects or edge.target.name not in rects \
+                or line_style(graph, edge) == "invisible":  # an invisible edge draws nothing
             continue
         src, dst = (_reach(graph, n, rects[n.name]) for n in (edge.source, edge.target))
         if not _connected(grid, boxes, src, dst, edge.directed, frames.get(edge.source.name, []),
