@@ -255,23 +255,45 @@ def _shows_box(graph: Graph, node: Node) -> bool:
     return not invisible(graph, node) and point_style(graph, node) != "invisible"
 
 
-def shares_left(graph: Graph, lay: Layout, placed: Placed) -> bool:
-    """A node placed relative to others (an autosplit field, a node with an ``origin``) right
-    beside another visible node shares that node's right border."""
-    if "_split" not in placed.node.attrs and not graph.node_attr(placed.node, "origin"):
-        return False
+def _clustered(graph: Graph, node: Node) -> bool:
+    """A node placed relative to others: an autosplit field, a node with an ``origin`` or the
+    origin of one."""
+    if "_split" in node.attrs or graph.node_attr(node, "origin"):
+        return True
+    return any(graph.node_attr(n, "origin").strip() == node.name for n in graph.nodes.values())
+
+
+def _cluster_root(graph: Graph, node: Node) -> Node:
+    """The node a chain of ``origin`` attributes leads to."""
+    seen = {node}
+    while True:
+        origin = graph.nodes.get(re.sub(r"\s+", " ", graph.node_attr(node, "origin").strip()))
+        if origin is None or origin in seen:
+            return node
+        seen.add(origin)
+        node = origin
+
+
+def _shares(graph: Graph, lay: Layout, placed: Placed, dx: int, dy: int) -> bool:
     x, y = placed.pos
-    left = lay.cells.get((x - 1, y))
-    return isinstance(left, Placed) and left is not placed and _shows_box(graph, left.node)
+    other = lay.cells.get((x + dx, y + dy))
+    if not (isinstance(other, Placed) and other is not placed and _shows_box(graph, other.node)):
+        return False
+    if dy:  # below: only within one cluster (fields of a later row, a node placed under its origin)
+        return split_row(placed.node) or (_clustered(graph, placed.node)
+                                          and _cluster_root(graph, placed.node) is _cluster_root(graph, other.node))
+    return _clustered(graph, placed.node) or _clustered(graph, other.node)
+
+
+def shares_left(graph: Graph, lay: Layout, placed: Placed) -> bool:
+    """A node right beside another visible node, one of them placed relative to others (an
+    autosplit field, a node with an ``origin`` or its origin), shares that node's right border."""
+    return _shares(graph, lay, placed, -1, 0)
 
 
 def shares_top(graph: Graph, lay: Layout, placed: Placed) -> bool:
-    """A later row of an autosplit node shares the bottom border of the visible field above."""
-    if not split_row(placed.node):
-        return False
-    x, y = placed.pos
-    up = lay.cells.get((x, y - 1))
-    return isinstance(up, Placed) and up is not placed and _shows_box(graph, up.node)
+    """Likewise a node right below another shares its bottom border."""
+    return _shares(graph, lay, placed, 0, -1)
 
 
 def split_part(node: Node) -> bool:
