@@ -199,7 +199,7 @@ class _Layouter:
             todo = [root]
             while todo:
                 cur = todo.pop()
-                pw, ph = self.given_size(cur)  # offsets count from the origin's far side
+                pw, ph = self.planned_size(cur)  # offsets count from the origin's far side
                 for child, (dx, dy) in children.get(cur, []):
                     if child not in rel:
                         rel[child] = (rel[cur][0] + dx + (pw - 1 if dx > 0 else 0),
@@ -236,6 +236,21 @@ class _Layouter:
         except ValueError:
             return 1, 1
         return max(1, min(w, 64)), max(1, min(h, 64))
+
+    def planned_size(self, node: Node) -> tuple[int, int]:
+        """The size ``pre_grow`` will give a node (its given size, grown for its edges)."""
+        ports: set[object] = set()
+        for e in self.succ[node] + self.pred[node]:
+            key = "start" if e.source is node else "end"
+            side, slot = _port(self.g, e, key, self.flow)
+            ports.add((key, side, slot) if slot is not None else id(e))
+        w, h = self.given_size(node)
+        while 2 * (w + h) < len(ports):
+            if (h <= w) == (self.flow in "EW"):
+                h += 1
+            else:
+                w += 1
+        return w, h
 
     def pre_grow(self, placed: Placed) -> None:
         """A node with more than four edges grows so each edge can have a side cell of its own;
