@@ -695,8 +695,11 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         start = x0 + (1 if "W" in gaps else 0)
         end = x0 + w - (1 if "E" in gaps else 0)
         n = end - start  # an undirected edge's pattern is aligned to its right end
-        run = "".join(hpat[i % len(hpat)] if cell.edge.directed else hpat[(len(hpat) - n + i) % len(hpat)]
-                      for i in range(n))
+        if not cell.gaps:  # a piece in the middle of a path: the pattern runs on by column
+            run = "".join(hpat[(start + i) % len(hpat)] for i in range(n))
+        else:
+            run = "".join(hpat[i % len(hpat)] if cell.edge.directed else hpat[(len(hpat) - n + i) % len(hpat)]
+                          for i in range(n))
         chars = list(run)
         if "W" in cell.arrows and chars:
             chars[0] = style.arrow("W")
@@ -737,12 +740,12 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             canvas.put(cx, y, style.arrow("S") if y == y0 + h - 1 and "S" in cell.arrows else vch)
     if "W" in sides:
         for x in range(x0 + (1 if "W" in cell.gaps else 0), cx):
-            canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
+            canvas.put(x, cy, hpat[x % len(hpat)])
         if "W" in cell.arrows:
             canvas.put(x0 + 1, cy, style.arrow("W"))
     if "E" in sides:
         for x in range(cx + 1, x0 + w - (1 if "E" in cell.gaps else 0)):
-            canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
+            canvas.put(x, cy, hpat[x % len(hpat)])
         if "E" in cell.arrows:
             canvas.put(x0 + w - 2, cy, style.arrow("E"))
     canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
