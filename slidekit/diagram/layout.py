@@ -308,7 +308,8 @@ class _Layouter:
         anchor = self.out.nodes[edge.source]
         flow = self.edge_flow(edge)
         side, slot = _port(self.g, edge, "start", flow)
-        if side is not None:
+        end, _ = _port(self.g, edge, "end", flow)
+        if side is not None and end in (None, OPPOSITE[side]):  # else the target can't face the port
             return self.place_at_port(edge, anchor, side, slot is not None)
         for _ in range(2):
             for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
