@@ -416,7 +416,9 @@ class _Layouter:
     def lay_chain(self, chain: list[Node]) -> None:
         """Place a chain whose head is placed: each next node along the flow."""
         for a, b in zip(chain, chain[1:]):
-            if b in self.out.nodes:
+            if b in self.out.nodes:  # placed with a cluster: its edge is routed before going on
+                if a in self.out.nodes:
+                    self.route(next(e for e in self.succ[a] if e.target is b))
                 continue
             edge = next(e for e in self.succ[a] if e.target is b)
             if a not in self.out.nodes or not self.place_from(edge):
@@ -645,6 +647,9 @@ class _Layouter:
                 if nxt in path or not self.passable(nxt, side, joinable):
                     continue
                 step = 1 + (6 if side != heading else 0) + (30 if nxt in self.out.cells else 0)
+                entry = goals.get(nxt)
+                if entry in DELTA and side != OPPOSITE[entry]:  # turning into the target is a bend too
+                    step += 6
                 step += 50 if anywhere and nxt in joinable else 0
                 tie += 1
                 heapq.heappush(heap, (cost + step + self.h(nxt, goals), tie, nxt, side, path + (nxt,)))
