@@ -441,7 +441,9 @@ class _Layouter:
             unplaced = [n for n in nodes if n not in self.out.nodes]
             roots = [n for n in unplaced if not any(e.source is not n for e in self.pred[n])]
             # no root (a cycle): start with the node defined first
-            first = min(roots, key=lambda n: (-self.depth(n), n.name)) if roots else min(unplaced, key=lambda n: n.order)
+            # the first part starts at the root first by name; the later ones at the deepest root
+            rank = (lambda n: n.name) if not self.out.nodes else (lambda n: (-self.depth(n), n.name))
+            first = min(roots, key=rank) if roots else min(unplaced, key=lambda n: n.order)
             roots = roots or [first]
             taken: set[Node] = set()
             chains: list[list[Node]] = []
