@@ -25,6 +25,7 @@ _FLOWS = {
     "south": "S", "down": "S", "west": "W", "left": "W", "back": "W", "north": "N", "up": "N",
 }
 _CLOCKWISE = ["N", "E", "S", "W"]
+_AROUND = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if dx or dy]  # the eight neighbours
 
 
 def turn(side: str, steps: int) -> str:
@@ -66,6 +67,8 @@ class Placed:
     node: Node
     pos: Pos
     size: tuple[int, int] = (1, 1)
+    share_left: bool = False  # a cluster neighbour's right border is this node's left border
+    share_top: bool = False  # ... its bottom border is this node's top border
 
     def covers(self) -> list[Pos]:
         x, y = self.pos
@@ -133,6 +136,7 @@ class _Layouter:
         self.routed: set[Edge] = set()
         self.entered: dict[Node, str] = {}  # the direction of the edge a node was placed along
         self._depth = self._depths()
+        self.rank = self._ranks()
         self.clusters = self._clusters()
 
     def _depths(self) -> dict[Node, int]:
@@ -159,6 +163,44 @@ class _Layouter:
                                    if state.get(e.target) == 2 and e.target in depth and e.target is not node),
                                   default=0)
         return depth
+
+    def user_rank(self, node: Node) -> int | None:
+        try:
+            return int(self.g.node_attr(node, "rank")) + 1
+        except ValueError:
+            return None
+
+    def _ranks(self) -> dict[Node, int]:
+        """A node's rank: its ``rank`` (plus one), else one more than its predecessors' (a
+        root: 1); edges closing a cycle are ignored."""
+        rank: dict[Node, int] = {}
+        for root in self.g.nodes.values():
+            stack: list[tuple[Node, int]] = [(root, 0)]
+            busy = {root}
+            while stack:
+                node, i = stack.pop()
+                if node in rank:
+                    busy.discard(node)
+                    continue
+                preds = [e.source for e in self.pred[node] if e.source is not node and e.source not in busy]
+                if i < len(preds):
+                    stack.append((node, i + 1))
+                    if preds[i] not in rank:
+                        busy.add(preds[i])
+                        stack.append((preds[i], 0))
+                    continue
+                user = self.user_rank(node)
+                rank[node] = user if user is not None else 1 + max((rank.get(p, 0) for p in preds), default=0)
+                busy.discard(node)
+        return rank
+
+    def rank_spot(self, node: Node) -> Pos:
+        """Where a ranked node goes that may not follow its predecessor: the first free row of
+        the first column."""
+        y = 0
+        while not self.fits(node, (0, y)) and y < 1024:
+            y += 2
+        return (0, y)
 
     def depth(self, node: Node) -> int:
         return self._depth.get(node, 0)
@@ -226,6 +268,19 @@ class _Layouter:
     def fits(self, node: Node, pos: Pos) -> bool:
         return all(self.free(p) for p in self.footprint(node, pos))
 
+    def apart(self, node: Node, pos: Pos) -> bool:
+        """No other node touches ``node`` (and its cluster) at ``pos``, not even at a corner: nodes
+        placed next to another keep a free cell between them (a cluster may touch its neighbour)."""
+        if node in self.clusters:
+            return True
+        cells = set(self.footprint(node, pos))
+        for x, y in cells:
+            for dx, dy in _AROUND:
+                q = (x + dx, y + dy)
+                if q not in cells and isinstance(self.out.cells.get(q), Placed):
+                    return False
+        return True
+
     def given_size(self, node: Node) -> tuple[int, int]:
         """``size: W,H`` or ``columns``/``rows`` (in cells)."""
         try:
@@ -261,12 +316,14 @@ class _Layouter:
             side, slot = _port(self.g, e, key, self.flow)
             ports.add((key, side, slot) if slot is not None else id(e))
         degree = len(ports)
+        if degree >= 4 and not self.succ[placed.node] and placed.node not in self.clusters:  # a sink grows sooner
+            degree += 2
         w, h = self.given_size(placed.node)
-        while 2 * (w + h) < degree:
+        while w + h + 2 < degree:  # two cells at a time: 1x1 takes 4 edges, 1x3 6, 3x3 8, 3x5 10
             if (h <= w) == (self.flow in "EW"):
-                h += 1
+                h += 2
             else:
-                w += 1
+                w += 2
         x, y = placed.pos
         extra = [(x + i, y + j) for i in range(w) for j in range(h) if (x + i, y + j) not in placed.covers()]
         if extra and all(self.free(c) for c in extra):
@@ -293,7 +350,9 @@ class _Layouter:
         return first
 
     def node_flow(self, node: Node) -> str:
-        value = self.g.node_attr(node, "flow")
+        value = self.g.node_attr(node, "flow").strip().lower()
+        if value in ("left", "right", "back"):  # a node's relative flow turns twice as far (left: back)
+            return turn(self.flow, {"left": 6, "right": 2, "back": 4}[value])
         return flow_of(value, self.flow) if value else self.flow
 
     def edge_flow(self, edge: Edge) -> str:
@@ -308,12 +367,14 @@ class _Layouter:
         anchor = self.out.nodes[edge.source]
         flow = self.edge_flow(edge)
         side, slot = _port(self.g, edge, "start", flow)
-        end, _ = _port(self.g, edge, "end", flow)
-        if side is not None and end in (None, OPPOSITE[side]):  # else the target can't face the port
+        if side is not None and (slot is not None or side == flow):  # other start sides do not move the target
             return self.place_at_port(edge, anchor, side, slot is not None)
+        if self.user_rank(edge.target) is not None and self.rank[edge.source] >= self.rank[edge.target]:
+            self.put(edge.target, self.rank_spot(edge.target))  # a rank not above its source's
+            return True  # its edge is routed once the chain is laid
         for _ in range(2):
             for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
-                if self.fits(edge.target, pos) and self.free(mid):
+                if self.fits(edge.target, pos) and self.free(mid) and self.apart(edge.target, pos):
                     self.put(edge.target, pos)
                     if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
                         self.entered[edge.target] = d
@@ -382,7 +443,8 @@ class _Layouter:
         anchor = self.out.nodes[edge.target]
         flow = self.node_flow(edge.target)
         for _d, mid, pos in self.around(anchor, flow, self.gap(edge)):
-            if self.fits(edge.source, pos) and self.free(mid) and mid not in dict(self.members(edge.source, pos)).values():
+            if self.fits(edge.source, pos) and self.free(mid) and mid not in dict(self.members(edge.source, pos)).values() \
+                    and self.apart(edge.source, pos):
                 self.put(edge.source, pos)
                 self.route(edge)
                 return True
@@ -423,6 +485,10 @@ class _Layouter:
             edge = next(e for e in self.succ[a] if e.target is b)
             if a not in self.out.nodes or not self.place_from(edge):
                 break
+        for a, b in zip(chain, chain[1:]):  # the chain's own edges (every one between its links) first
+            for e in sorted(self.succ[a], key=lambda e: e.order):
+                if e.target is b and a in self.out.nodes and b in self.out.nodes:
+                    self.route(e)
         self.route_all_placed()
 
     def place_head(self, node: Node) -> bool:
@@ -441,9 +507,8 @@ class _Layouter:
             unplaced = [n for n in nodes if n not in self.out.nodes]
             roots = [n for n in unplaced if not any(e.source is not n for e in self.pred[n])]
             # no root (a cycle): start with the node defined first
-            # the first part starts at the root first by name; the later ones at the deepest root
-            rank = (lambda n: n.name) if not self.out.nodes else (lambda n: (-self.depth(n), n.name))
-            first = min(roots, key=rank) if roots else min(unplaced, key=lambda n: n.order)
+            # the first root by name; a later part starts at its longest chain
+            first = min(roots, key=lambda n: (-self.depth(n) if self.out.nodes else 0, n.name)) if roots else min(unplaced, key=lambda n: n.order)
             roots = roots or [first]
             taken: set[Node] = set()
             chains: list[list[Node]] = []
@@ -470,8 +535,29 @@ class _Layouter:
                         self.lay_chain(chain)
                         progress = True
                         break
+                if not progress:  # a chain whose head has no placed neighbour starts a new row
+                    part = self.part_of(first)
+                    stuck = next((c for c in rest if c[0] not in self.out.nodes and c[0] in part), None)
+                    if stuck is not None:
+                        self.put(stuck[0], self.new_component_pos(stuck[0]))
+                        self.route_placed(stuck[0])
+                        self.lay_chain(stuck)
+                        progress = True
                 if not progress:
                     progress = self.place_near()
+
+    def part_of(self, node: Node) -> set[Node]:
+        """The nodes connected to ``node`` (edges in either direction)."""
+        seen = {node}
+        todo = [node]
+        while todo:
+            cur = todo.pop()
+            for e in self.succ[cur] + self.pred[cur]:
+                for n in (e.source, e.target):
+                    if n not in seen:
+                        seen.add(n)
+                        todo.append(n)
+        return seen
 
     def place_near(self) -> bool:
         """One node linked to placed ones: a successor first (deepest, then by name), else a
@@ -496,8 +582,9 @@ class _Layouter:
         min_y = min(y for _, y in rel.values())
         if not self.out.cells:
             return (-min_x, -min_y)
-        # a later part starts with its first node in column 0 (its cluster may reach further left)
-        y = max(p[1] for p in self.out.cells) + 1 - min_y
+        # a later part starts with its first node in column 0 (its cluster may reach further left),
+        # two rows down (an empty row takes no room) so edges can leave it upwards
+        y = max(p[1] for p in self.out.cells) + 2 - min_y
         for _ in range(256):
             if self.fits(node, (0, y)):
                 break
@@ -524,7 +611,8 @@ class _Layouter:
         join = (edge.target, end, end_slot, "end") if end is not None and end_slot is not None else None
         joinable = {c for c, o in self.out.cells.items() if isinstance(o, EdgeCell) and join is not None
                     and o.port == join and not o.cross and len(o.sides) == 2 and not o.label}
-        path = (path or self.straight(edge, src, dst) or self.astar(edge, src, dst, joinable=joinable)
+        path = (path or self.straight(edge, src, dst) or self.simple_bend(edge, src, dst)
+                or self.astar(edge, src, dst, joinable=joinable)
                 or self.astar(edge, src, dst, ports=False))
         for node in (dst, src, dst, src):  # no way in or out: grow a node by a cell, try again
             if path is not None:
@@ -578,6 +666,23 @@ class _Layouter:
                 return None
         return path
 
+    def simple_bend(self, edge: Edge, src: Placed, dst: Placed) -> list[Pos] | None:
+        """Between two one-cell nodes in different rows and columns, with no ports: one bend
+        over free cells, the horizontal leg first if it can."""
+        if src.size != (1, 1) or dst.size != (1, 1) or self.g.edge_attr(edge, "start") \
+                or self.g.edge_attr(edge, "end"):
+            return None
+        (sx, sy), (tx, ty) = src.pos, dst.pos
+        if sx == tx or sy == ty:
+            return None
+        dx, dy = (1 if tx > sx else -1), (1 if ty > sy else -1)
+        across = [(x, sy) for x in range(sx + dx, tx + dx, dx)] + [(tx, y) for y in range(sy + dy, ty, dy)]
+        down = [(sx, y) for y in range(sy + dy, ty + dy, dy)] + [(x, ty) for x in range(sx + dx, tx, dx)]
+        for path in (across, down):
+            if all(self.free(c) for c in path):
+                return path
+        return None
+
     def straight(self, edge: Edge, src: Placed, dst: Placed) -> list[Pos] | None:
         flow = self.edge_flow(edge)
         start, _ = _port(self.g, edge, "start", flow)
@@ -626,7 +731,8 @@ class _Layouter:
         for side, cell in starts:
             if self.passable(cell, side, joinable):
                 tie += 1
-                heapq.heappush(heap, (1 + self.h(cell, goals), tie, cell, side, (cell,)))
+                cross = 30 if cell in self.out.cells else 0  # leaving across another edge costs too
+                heapq.heappush(heap, (1 + cross + self.h(cell, goals), tie, cell, side, (cell,)))
         seen: dict[tuple[Pos, str], int] = {}
         xs = [p[0] for p in self.out.cells] + [p[0] for p in goals]
         ys = [p[1] for p in self.out.cells] + [p[1] for p in goals]
@@ -680,8 +786,7 @@ class _Layouter:
         path_end = path[-1]
         # a label widens its cell only on a straight path; a bent path's label overhangs
         straight = first == OPPOSITE[last] and (len({p[0] for p in path}) == 1 or len({p[1] for p in path}) == 1)
-        label_at = min((c for c in path if c not in self.out.cells and _is_straight(path, c, first, last)),
-                       default=None)  # a bent path's label: on its leftmost (topmost) straight cell
+        label_at = self.label_cell(edge, path, first, last)
         if joined:  # the path ends on a cell of an edge sharing its end port: a joint
             join_cell = self.out.cells[path[-1]]
             assert isinstance(join_cell, EdgeCell)
@@ -714,9 +819,26 @@ class _Layouter:
             if edge.label and not label_done and cell.sides in ({"E", "W"}, {"N", "S"}) \
                     and (straight or cur == label_at):
                 cell.label = edge.label
-                cell.label_room = straight
+                # a bent path's label widens a vertical cell or one at a node, else it overhangs
+                cell.label_room = straight or cell.sides == {"N", "S"} or bool(cell.gaps)
                 label_done = True
             self.out.cells[cur] = cell
+
+    def label_cell(self, edge: Edge, path: list[Pos], first: str, last: str) -> Pos | None:
+        """The cell of a bent path that carries the edge's label: with a start or end port, the
+        straight cell nearest the target; a single bend puts it on the horizontal leg; else
+        the leftmost (topmost) straight cell."""
+        cells = [c for c in path if c not in self.out.cells and _is_straight(path, c, first, last)]
+        if not cells:
+            return None
+        if self.g.edge_attr(edge, "start") or self.g.edge_attr(edge, "end"):
+            return cells[-1]
+        bends = [c for c in path if not _is_straight(path, c, first, last)]
+        if len(bends) == 1:
+            flat = [c for c in cells if (first if c == path[0] else _dir(c, path[path.index(c) - 1])) in "EW"]
+            if flat:
+                return flat[0]
+        return min(cells)
 
     def self_loop(self, edge: Edge, node: Placed) -> None:
         """A self-loop takes the cell on the flow's left, right, front or back of its node."""
@@ -733,7 +855,21 @@ class _Layouter:
             self.route(e)
         for group in self.g.groups:
             self.frame(group)
+        self.mark_shared_borders()
         return self.out
+
+    def mark_shared_borders(self) -> None:
+        """Nodes of one cluster (``origin``/``offset``) in touching cells share the border between
+        them, like the fields of an autosplit node."""
+        for node, placed in self.out.nodes.items():
+            cluster = self.clusters.get(node)
+            if not cluster:
+                continue
+            x, y = placed.pos
+            for (dx, dy), attr in (((-1, 0), "share_left"), ((0, -1), "share_top")):
+                other = self.out.cells.get((x + dx, y + dy))
+                if isinstance(other, Placed) and other is not placed and other.node in cluster:
+                    setattr(placed, attr, True)
 
     def frame(self, group: Group) -> None:
         """Put a frame of cells around a group's nodes: a new column/row on each side of their

@@ -275,6 +275,11 @@ class _Parser:
             node = Node(name, order=len(self.graph.nodes))
             self.graph.nodes[name] = node
             self.add_to_group(node)
+        elif self.group_stack and node.group is not self.group_stack[-1]:  # a later mention in a group moves it there
+            if node.group is not None:
+                node.group.nodes.remove(node)
+            node.group = None
+            self.add_to_group(node)
         return node
 
     def add_to_group(self, node: Node) -> None:

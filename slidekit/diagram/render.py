@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from slidekit.diagram.layout import DELTA, EdgeCell, Frame, GroupCell, Layout, Placed
+from slidekit.diagram.layout import EdgeCell, Frame, GroupCell, Layout, Placed
 from slidekit.diagram.model import Edge, Graph, Node
 
 
@@ -59,7 +59,7 @@ _LINES_BOX = {
     "dot-dot-dash": ("··-", "┆"),
     "wave": ("∼", "≀"),
     "bold": ("━", "┃"),
-    "double-dash": ("═ ", "║"),
+    "double-dash": ("═ ", "∥"),
 }
 _LINES_ASCII = {
     "solid": ("-", "|"),
@@ -98,8 +98,8 @@ class Style:
 
     def corner(self, sides: frozenset[str], style: str) -> str:
         if not self.boxart:
-            return "." if style == "dotted" else "+"
-        if style == "double":
+            return {"dotted": ".", "double": "#", "double-dash": "#"}.get(style, "+")
+        if style in ("double", "double-dash"):
             return {frozenset("ES"): "╔", frozenset("WS"): "╗", frozenset("EN"): "╚", frozenset("WN"): "╝"}.get(sides, "╬")
         return _CORNERS_BOX.get(sides, "┼")
 
@@ -255,45 +255,23 @@ def _shows_box(graph: Graph, node: Node) -> bool:
     return not invisible(graph, node) and point_style(graph, node) != "invisible"
 
 
-def _clustered(graph: Graph, node: Node) -> bool:
-    """A node placed relative to others: an autosplit field, a node with an ``origin`` or the
-    origin of one."""
-    if "_split" in node.attrs or graph.node_attr(node, "origin"):
-        return True
-    return any(graph.node_attr(n, "origin").strip() == node.name for n in graph.nodes.values())
-
-
-def _cluster_root(graph: Graph, node: Node) -> Node:
-    """The node a chain of ``origin`` attributes leads to."""
-    seen = {node}
-    while True:
-        origin = graph.nodes.get(re.sub(r"\s+", " ", graph.node_attr(node, "origin").strip()))
-        if origin is None or origin in seen:
-            return node
-        seen.add(origin)
-        node = origin
-
-
-def _shares(graph: Graph, lay: Layout, placed: Placed, dx: int, dy: int) -> bool:
-    x, y = placed.pos
-    other = lay.cells.get((x + dx, y + dy))
-    if not (isinstance(other, Placed) and other is not placed and _shows_box(graph, other.node)):
-        return False
-    if dy:  # below: only within one cluster (fields of a later row, a node placed under its origin)
-        return split_row(placed.node) or (_clustered(graph, placed.node)
-                                          and _cluster_root(graph, placed.node) is _cluster_root(graph, other.node))
-    return _clustered(graph, placed.node) or _clustered(graph, other.node)
-
-
 def shares_left(graph: Graph, lay: Layout, placed: Placed) -> bool:
-    """A node right beside another visible node, one of them placed relative to others (an
-    autosplit field, a node with an ``origin`` or its origin), shares that node's right border."""
-    return _shares(graph, lay, placed, -1, 0)
+    """A node placed relative to others (an autosplit field, a node with an ``origin``) right
+    beside another visible node shares that node's right border."""
+    if "_split" not in placed.node.attrs and not graph.node_attr(placed.node, "origin") and not placed.share_left:
+        return False
+    x, y = placed.pos
+    left = lay.cells.get((x - 1, y))
+    return isinstance(left, Placed) and left is not placed and _shows_box(graph, left.node)
 
 
 def shares_top(graph: Graph, lay: Layout, placed: Placed) -> bool:
-    """Likewise a node right below another shares its bottom border."""
-    return _shares(graph, lay, placed, 0, -1)
+    """A later row of an autosplit node shares the bottom border of the visible field above."""
+    if not split_row(placed.node) and not placed.share_top:  # (or a cluster's node below another)
+        return False
+    x, y = placed.pos
+    up = lay.cells.get((x, y - 1))
+    return isinstance(up, Placed) and up is not placed and _shows_box(graph, up.node)
 
 
 def split_part(node: Node) -> bool:
@@ -340,21 +318,8 @@ def group_border(graph: Graph, frame: Frame) -> str:
     return name if name in _BORDERS_BOX else "dashed"
 
 
-def _inside_run(lay: Layout, cell: EdgeCell, pos: tuple[int, int]) -> bool:
-    """A plain straight cell (no label, arrow, crossing or node beside it) next to another
-    straight cell of its edge running the same way."""
-    if cell.label or cell.gaps or cell.arrows or cell.cross or cell.sides not in ({"E", "W"}, {"N", "S"}):
-        return False
-    for side in cell.sides:
-        dx, dy = DELTA[side]
-        other = lay.cells.get((pos[0] + dx, pos[1] + dy))
-        if isinstance(other, EdgeCell) and other.edge is cell.edge and other.sides == cell.sides:
-            return True
-    return False
-
-
 def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | None = None,
-               boxart: bool = True, pos: tuple[int, int] | None = None) -> tuple[int, int]:
+               boxart: bool = True) -> tuple[int, int]:
     if isinstance(cell, GroupCell):
         frame = Frame(cell.group, (0, 0), (0, 0))
         count = len(group_label(graph, frame, boxart))
@@ -385,19 +350,53 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
     lines = edge_label(graph, cell.edge, cell.label, boxart) if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
-    if lay is not None and pos is not None and _inside_run(lay, cell, pos):  # the middle of a straight run takes no room of its own
-        return (0, 2) if cell.sides == {"E", "W"} else (3, 0)
     if cell.sides == {"E", "W"}:
+        if _plain(cell):  # a line through: no width of its own (see _straight_runs)
+            return 0, 3
         # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
         pattern = _LINES_BOX.get(line_style(graph, cell.edge), ("─", ""))[0]
         bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
-        return (width + 5 if lines else bare), len(lines) + 2 if lines else 2
+        return (width + (6 if cell.edge.bidirectional else 5) if lines else bare), len(lines) + 2 if lines else 3
     if cell.sides == {"N", "S"}:
-        return (width + 5 if lines else 3), max(4 if cell.edge.bidirectional else 3, len(lines) + 2)
+        if _plain(cell):
+            return 3, 0
+        bare = 4 if cell.edge.bidirectional and cell.gaps else 3
+        return (width + 5 if lines else 3), max(bare, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
     if len(cell.sides) >= 3 or cell.gaps:
         return 5, height
-    return 3, height
+    return 5, height
+
+
+def _plain(cell: object) -> bool:
+    """A horizontal edge cell that only passes through (no node, label, arrow or crossing)."""
+    return (isinstance(cell, EdgeCell) and cell.sides in ({"E", "W"}, {"N", "S"}) and not cell.gaps
+            and not cell.label and not cell.loop and not cell.cross)
+
+
+def _plain_along(cell: object, sides: set[str]) -> bool:
+    return _plain(cell) and isinstance(cell, EdgeCell) and cell.sides == sides
+
+
+def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int]) -> None:
+    """A run of pass-through cells between two bends that both touch a node (a U-turn) is at
+    least 5 wide (3 high; its last column or row grows); other runs need no room."""
+    for (x, y), cell in lay.cells.items():
+        if not isinstance(cell, EdgeCell) or not _plain(cell):
+            continue
+        dx, dy = (1, 0) if cell.sides == {"E", "W"} else (0, 1)
+        if _plain_along(lay.cells.get((x - dx, y - dy)), cell.sides):
+            continue
+        n = 0
+        while _plain_along(lay.cells.get((x + dx * (n + 1), y + dy * (n + 1))), cell.sides):
+            n += 1
+        ends = (lay.cells.get((x - dx, y - dy)), lay.cells.get((x + dx * (n + 1), y + dy * (n + 1))))
+        if not all(isinstance(c, EdgeCell) and c.sides != cell.sides and c.gaps for c in ends):
+            continue  # only a U-turn between two bends at nodes needs room of its own
+        if dx:
+            widths[x + n] += max(0, 5 - sum(widths[x + i] for i in range(n + 1)))
+        else:
+            heights[y + n] += max(0, 3 - sum(heights[y + i] for i in range(n + 1)))
 
 
 @dataclass(frozen=True)
@@ -428,9 +427,10 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
         if isinstance(cell, Placed) and cell.size != (1, 1):
             multi.append(cell)
             continue
-        w, h = _cell_size(graph, cell, lay, boxart, pos)
+        w, h = _cell_size(graph, cell, lay, boxart)
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
+    _straight_runs(lay, widths, heights)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed, lay, boxart)
         (x, y), (cw, ch) = placed.pos, placed.size
@@ -726,8 +726,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         if full_cross:
             centre = _CROSSINGS.get((edge_style, vstyle))
             canvas.put(cx, cy, centre[0 if style.boxart else 1] if centre else style.corner(frozenset("NSEW"), edge_style))
-        if cell.label:
-            _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy, upward=False)
+        if cell.label:  # its lines centred beside the line (from the second row)
+            lines = edge_label(graph, cell.edge, cell.label, style.boxart)
+            _put_label(canvas, lines, cx + 2, y0 + (h - len(lines) + 1) // 2, upward=False)
         return
     if cell.label:  # a bend carries the label when its path has no straight cell
         _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), cx + 2, cy - 1, upward=True)
