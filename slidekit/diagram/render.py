@@ -101,6 +101,8 @@ class Style:
             return {"dotted": ".", "double": "#", "double-dash": "#"}.get(style, "+")
         if style in ("double", "double-dash"):
             return {frozenset("ES"): "╔", frozenset("WS"): "╗", frozenset("EN"): "╚", frozenset("WN"): "╝"}.get(sides, "╬")
+        if style == "dashed" and sides == frozenset("EN"):  # graph-easy draws this bend as a dash up
+            return "╵"
         return _CORNERS_BOX.get(sides, "┼")
 
 
@@ -695,7 +697,7 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         start = x0 + (1 if "W" in gaps else 0)
         end = x0 + w - (1 if "E" in gaps else 0)
         n = end - start  # an undirected edge's pattern is aligned to its right end
-        if not cell.gaps:  # a piece in the middle of a path: the pattern runs on by column
+        if "W" not in cell.gaps:  # a piece in the middle or at the end of a path: the pattern runs on by column
             run = "".join(hpat[(start + i) % len(hpat)] for i in range(n))
         else:
             run = "".join(hpat[i % len(hpat)] if cell.edge.directed else hpat[(len(hpat) - n + i) % len(hpat)]
