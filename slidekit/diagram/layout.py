@@ -137,6 +137,7 @@ class _Layouter:
         self.entered: dict[Node, str] = {}  # the direction of the edge a node was placed along
         self._depth = self._depths()
         self.rank = self._ranks()
+        self.clusters: dict[Node, dict[Node, Pos]] = {}
         self.clusters = self._clusters()
 
     def _depths(self) -> dict[Node, int]:
@@ -225,6 +226,7 @@ class _Layouter:
             parent[node] = (base, (dx, dy))
         if not parent:
             return {}
+        self.clusters = {n: {} for n in {*parent, *(base for base, _ in parent.values())}}  # members, for planned_size
         children: dict[Node, list[tuple[Node, Pos]]] = {}
         for child, (base, off) in parent.items():
             children.setdefault(base, []).append((child, off))
@@ -293,37 +295,27 @@ class _Layouter:
         return max(1, min(w, 64)), max(1, min(h, 64))
 
     def planned_size(self, node: Node) -> tuple[int, int]:
-        """The size ``pre_grow`` will give a node (its given size, grown for its edges)."""
-        ports: set[object] = set()
+        """A node's size: ``size``/``rows``/``columns``, grown when it has more than four edges so
+        each edge can have a side cell of its own."""
+        ports: set[object] = set()  # edges sharing a port (``start: east,0``) need one cell
         for e in self.succ[node] + self.pred[node]:
             key = "start" if e.source is node else "end"
             side, slot = _port(self.g, e, key, self.flow)
             ports.add((key, side, slot) if slot is not None else id(e))
-        w, h = self.given_size(node)
-        while 2 * (w + h) < len(ports):
-            if (h <= w) == (self.flow in "EW"):
-                h += 1
-            else:
-                w += 1
-        return w, h
-
-    def pre_grow(self, placed: Placed) -> None:
-        """A node with more than four edges grows so each edge can have a side cell of its own;
-        ``size``/``rows``/``columns`` set its size."""
-        ports: set[object] = set()  # edges sharing a port (``start: east,0``) need one cell
-        for e in self.succ[placed.node] + self.pred[placed.node]:
-            key = "start" if e.source is placed.node else "end"
-            side, slot = _port(self.g, e, key, self.flow)
-            ports.add((key, side, slot) if slot is not None else id(e))
         degree = len(ports)
-        if degree >= 4 and not self.succ[placed.node] and placed.node not in self.clusters:  # a sink grows sooner
+        if degree >= 4 and not self.succ[node] and node not in self.clusters:  # a sink grows sooner
             degree += 2
-        w, h = self.given_size(placed.node)
+        w, h = self.given_size(node)
         while w + h + 2 < degree:  # two cells at a time: 1x1 takes 4 edges, 1x3 6, 3x3 8, 3x5 10
             if (h <= w) == (self.flow in "EW"):
                 h += 2
             else:
                 w += 2
+        return w, h
+
+    def pre_grow(self, placed: Placed) -> None:
+        """Grow a placed node to its planned size (if the cells are free)."""
+        w, h = self.planned_size(placed.node)
         x, y = placed.pos
         extra = [(x + i, y + j) for i in range(w) for j in range(h) if (x + i, y + j) not in placed.covers()]
         if extra and all(self.free(c) for c in extra):
