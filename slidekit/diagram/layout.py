@@ -783,6 +783,8 @@ class _Layouter:
             join_cell = self.out.cells[path[-1]]
             assert isinstance(join_cell, EdgeCell)
             join_cell.sides.add(_dir(path[-1], path[-2]) if len(path) > 1 else first)
+            if len(path) == 1 and edge.bidirectional:  # the joint touches the source: an arrow into it
+                join_cell.arrows.add(first)
             path = path[:-1]
         for i, cur in enumerate(path):
             a = first if i == 0 else _dir(cur, path[i - 1])
