@@ -13,7 +13,8 @@ import heapq
 import re
 from dataclasses import dataclass, field
 
-from slidekit.diagram.model import Edge, Graph, Group, Node
+from slidekit.diagram.groups import Frame, GroupCell, splice_groups
+from slidekit.diagram.model import Edge, Graph, Node
 
 Pos = tuple[int, int]
 
@@ -60,6 +61,8 @@ class EdgeCell:
     label_room: bool = True  # the label adds to the cell's size (else it overhangs the next cells)
     vedge: Edge | None = None  # a crossing: the edges running north-south and east-west through it
     hedge: Edge | None = None
+    filler: bool = False  # a piece spliced in between a group's lines: it takes no room of its own
+    hole: bool = False  # a filler between an edge's end and its node outside a group
 
 
 @dataclass(eq=False)
@@ -85,21 +88,6 @@ class Placed:
         if side == "S":
             return [(x + i, y + h) for i in range(w)]
         return [(x + i, y - 1) for i in range(w)]
-
-
-@dataclass(eq=False)
-class GroupCell:
-    """A cell of a group's frame (the ring of cells around its nodes)."""
-
-    group: Group
-    sides: frozenset[str]  # which edges of the frame the cell is on (N, S, E, W)
-
-
-@dataclass
-class Frame:
-    group: Group
-    top_left: Pos
-    bottom_right: Pos
 
 
 @dataclass
@@ -463,7 +451,8 @@ class _Layouter:
                 self.route(e)
 
     def route_all_placed(self) -> None:
-        for e in sorted(self.g.edges, key=lambda e: e.order):
+        rank = {n: i for i, n in enumerate(self.out.nodes)}  # the edges of nodes placed earlier first
+        for e in sorted(self.g.edges, key=lambda e: (e.source is e.target, rank.get(e.source, 1 << 30), e.order)):
             if e.source in self.out.nodes and e.target in self.out.nodes:
                 self.route(e)
 
@@ -687,7 +676,7 @@ class _Layouter:
             for c in src.side_cells(side):
                 cells: list[Pos] = []
                 cur = c
-                while cur not in targets and cur not in self.out.cells and len(cells) < 64:
+                while cur not in targets and self.passable(cur, side) and len(cells) < 64:
                     cells.append(cur)
                     cur = (cur[0] + dx, cur[1] + dy)
                 if cur in targets and cells:
@@ -718,13 +707,13 @@ class _Layouter:
         starts = [(s, c) for s in order if start_side in (None, s) for c in src.side_cells(s)]
         goals = {c: s for s in order if end_side in (None, s) for c in dst.side_cells(s)}
         goals.update(dict.fromkeys(joinable, "J"))
-        heap: list[tuple[int, int, Pos, str, tuple[Pos, ...]]] = []
+        heap: list[tuple[int, int, int, Pos, str, tuple[Pos, ...]]] = []
         tie = 0
         for side, cell in starts:
             if self.passable(cell, side, joinable):
                 tie += 1
                 cross = 30 if cell in self.out.cells else 0  # leaving across another edge costs too
-                heapq.heappush(heap, (1 + cross + self.h(cell, goals), tie, cell, side, (cell,)))
+                heapq.heappush(heap, (1 + cross + self.h(cell, goals), order.index(side), tie, cell, side, (cell,)))
         seen: dict[tuple[Pos, str], int] = {}
         xs = [p[0] for p in self.out.cells] + [p[0] for p in goals]
         ys = [p[1] for p in self.out.cells] + [p[1] for p in goals]
@@ -732,7 +721,7 @@ class _Layouter:
         limit = 20000
         while heap and limit:
             limit -= 1
-            f, _, cell, heading, path = heapq.heappop(heap)
+            f, rank, _, cell, heading, path = heapq.heappop(heap)
             cost = f - self.h(cell, goals)
             if cell in goals and (cell not in self.out.cells or (cell in joinable and not anywhere)):
                 return list(path)
@@ -747,12 +736,12 @@ class _Layouter:
                 if nxt in path or not self.passable(nxt, side, joinable):
                     continue
                 step = 1 + (6 if side != heading else 0) + (30 if nxt in self.out.cells else 0)
-                entry = goals.get(nxt)
-                if entry in DELTA and side != OPPOSITE[entry]:  # turning into the target is a bend too
-                    step += 6
+                end_side = goals.get(nxt)
+                if end_side in _CLOCKWISE and side != OPPOSITE[end_side]:
+                    step += 6  # the turn into the target node is a bend too
                 step += 50 if anywhere and nxt in joinable else 0
                 tie += 1
-                heapq.heappush(heap, (cost + step + self.h(nxt, goals), tie, nxt, side, path + (nxt,)))
+                heapq.heappush(heap, (cost + step + self.h(nxt, goals), rank, tie, nxt, side, path + (nxt,)))
         return None
 
     @staticmethod
@@ -847,9 +836,8 @@ class _Layouter:
         self.place_all()
         for e in sorted(self.g.edges, key=lambda e: e.order):
             self.route(e)
-        for group in self.g.groups:
-            self.frame(group)
         self.mark_shared_borders()
+        splice_groups(self.g, self.out)
         return self.out
 
     def mark_shared_borders(self) -> None:
@@ -864,74 +852,6 @@ class _Layouter:
                 other = self.out.cells.get((x + dx, y + dy))
                 if isinstance(other, Placed) and other is not placed and other.node in cluster:
                     setattr(placed, attr, True)
-
-    def frame(self, group: Group) -> None:
-        """Put a frame of cells around a group's nodes: a new column/row on each side of their
-        bounding box (edges crossing the new lines are extended). Skipped when the box holds
-        other nodes."""
-        members = [self.out.nodes[n] for n in group.nodes if n in self.out.nodes]
-        if not members:
-            return
-        inside = {c for p in members for c in p.covers()}
-        inside |= {c for c, o in self.out.cells.items() if isinstance(o, EdgeCell) and o.loop
-                   and self.out.nodes.get(o.edge.source) in members}
-        x0, x1 = min(c[0] for c in inside), max(c[0] for c in inside)
-        y0, y1 = min(c[1] for c in inside), max(c[1] for c in inside)
-        for (x, y), o in self.out.cells.items():
-            if x0 <= x <= x1 and y0 <= y <= y1 and not (isinstance(o, Placed) and o in members) \
-                    and not isinstance(o, EdgeCell):
-                return
-        # the columns beside the box are reused when they hold nothing but other frames, away from
-        # its rows (groups stacked in the same columns share their frame columns); otherwise a new
-        # column goes in on each side
-        new_cols = any(x in (x0 - 1, x1 + 1) and (y0 <= y <= y1 or not isinstance(o, GroupCell))
-                       for (x, y), o in self.out.cells.items())
-        new_rows = any(y in (y0 - 1, y1 + 1) and (x0 <= x <= x1 or not isinstance(o, GroupCell))
-                       for (x, y), o in self.out.cells.items())
-
-        def fx(x: int) -> int:
-            return x + (x >= x0) + (x > x1) if new_cols else x
-
-        def fy(y: int) -> int:
-            return y + (y >= y0) + (y > y1) if new_rows else y
-
-        moved: dict[Pos, Placed | EdgeCell | GroupCell] = {}
-        for (x, y), o in self.out.cells.items():
-            moved[(fx(x), fy(y))] = o
-        for p in {id(p): p for p in self.out.nodes.values()}.values():
-            p.pos = (fx(p.pos[0]), fy(p.pos[1]))
-        for f in self.out.frames:
-            f.top_left = (fx(f.top_left[0]), fy(f.top_left[1]))
-            f.bottom_right = (fx(f.bottom_right[0]), fy(f.bottom_right[1]))
-        self.out.cells = moved
-        left, right = (x0, x1 + 2) if new_cols else (x0 - 1, x1 + 1)
-        top, bottom = (y0, y1 + 2) if new_rows else (y0 - 1, y1 + 1)
-        ring = {(x, y) for x in range(left, right + 1) for y in (top, bottom)}
-        ring |= {(x, y) for y in range(top, bottom + 1) for x in (left, right)}
-        # extend edges across the inserted lines (not across the frame itself)
-        for pos, o in list(moved.items()):
-            if not isinstance(o, EdgeCell) or o.loop:
-                continue
-            for side in list(o.sides):
-                dx, dy = DELTA[side]
-                q = (pos[0] + dx, pos[1] + dy)
-                on_new_line = (new_cols and q[0] in (left, right)) or (new_rows and q[1] in (top, bottom))
-                if q in moved or not on_new_line or (side in o.gaps and (q in ring or side in "EW")):
-                    continue  # an edge ending at a node just across the frame stops at the frame
-                filler = EdgeCell(o.edge, {side, OPPOSITE[side]}, port=o.port)
-                if side in o.gaps:
-                    o.gaps.discard(side)
-                    filler.gaps.add(side)
-                if side in o.arrows:
-                    o.arrows.discard(side)
-                    filler.arrows.add(side)
-                moved[q] = filler
-        for c in ring:
-            if c not in moved:
-                sides = frozenset(s for s, ok in (("N", c[1] == top), ("S", c[1] == bottom),
-                                                  ("W", c[0] == left), ("E", c[0] == right)) if ok)
-                moved[c] = GroupCell(group, sides)
-        self.out.frames.append(Frame(group, (left, top), (right, bottom)))
 
 
 def _is_straight(path: list[Pos], cell: Pos, first: str, last: str) -> bool:

@@ -9,10 +9,11 @@ of its cell, with one blank between the line and a node it touches.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from slidekit.diagram.groups import label_bottom
 from slidekit.diagram.layout import EdgeCell, Frame, GroupCell, Layout, Placed
-from slidekit.diagram.model import Edge, Graph, Node
+from slidekit.diagram.model import Edge, Graph, Group, Node
 
 
 @dataclass(frozen=True)
@@ -292,50 +293,87 @@ def group_label(graph: Graph, frame: Frame, boxart: bool = True) -> list[tuple[s
     return [line for line in shorten(graph, label_lines(raw, "l"), boxart) if line[0]] if raw else []
 
 
-def group_label_column(graph: Graph, frame: Frame) -> int:
-    """The grid column inside the frame that holds the group's label: by its ``align``, the
-    first, the middle or the last."""
-    first, last = frame.top_left[0] + 1, frame.bottom_right[0] - 1
-    align = graph.attr("group", frame.group.attrs, "align").strip().lower()
-    return {"center": (first + last) // 2, "right": last}.get(align, first)
-
-
-def group_label_below(graph: Graph, frame: Frame) -> bool:
-    """``labelpos: bottom`` (or ``label-pos``): the group's label goes at the bottom of its frame."""
-    attrs = frame.group.attrs
-    value = graph.attr("group", attrs, "labelpos") or graph.attr("group", attrs, "label-pos")
-    return value.strip().lower() == "bottom"
-
-
-def _anonymous_group(graph: Graph, frame: Frame) -> bool:
-    """A group without a name (``( [A] )``): drawn without a frame."""
-    return frame.group.name.startswith("#group") and not graph.attr("group", frame.group.attrs, "label")
-
-
 def group_border(graph: Graph, frame: Frame) -> str:
-    border = graph.attr("group", frame.group.attrs, "border-style") or graph.attr("group", frame.group.attrs, "border")
-    if not border.split() and _anonymous_group(graph, frame):
-        return "none"
-    name = border.split()[0].lower() if border.split() else "dashed"
+    return _group_border(graph, frame.group)
+
+
+def _group_border(graph: Graph, group: Group) -> str:
+    """A group's border style: dashed, none for an anonymous group (``( [A] )``)."""
+    border = graph.attr("group", group.attrs, "border-style") or graph.attr("group", group.attrs, "border")
+    default = "none" if group.name.startswith("#group") else "dashed"
+    name = border.split()[0].lower() if border.split() else default
     return name if name in _BORDERS_BOX else "dashed"
+
+
+def _group_label_lines(graph: Graph, group: Group, boxart: bool = True) -> list[tuple[str, str]]:
+    """The lines of a group's label (an explicit empty label is one empty line), aligned by ``align``."""
+    raw = graph.attr("group", group.attrs, "label", "\0")
+    if raw == "\0":
+        if group.name.startswith("#group"):
+            return []
+        raw = group.name
+    align = {"right": "r", "center": "c"}.get(graph.attr("group", group.attrs, "align").strip().lower(), "l")
+    return shorten(graph, label_lines(raw, align), boxart)
+
+
+def _group_cell_size(graph: Graph, cell: GroupCell, boxart: bool = True) -> tuple[int, int]:
+    """A frame cell: the border takes two columns at the sides, the top a line and a blank (and the
+    label's lines in the label cell), the bottom a blank and a line; without a border only the top's
+    blank (and label) remain."""
+    framed = _group_border(graph, cell.group) != "none"
+    lines = _group_label_lines(graph, cell.group, boxart) if cell.label else []
+    w = 2 if framed and cell.sides & {"W", "E"} else 0
+    if lines:
+        w = max(w, max(len(t) for t, _ in lines) + 2)
+    h = 0
+    if "N" in cell.sides:
+        below = label_bottom(graph, cell.group)
+        h = 2 + (0 if below else len(lines)) if framed else (0 if below else len(lines) + 1)
+    if "S" in cell.sides:
+        h = max(h, 2 * framed + (len(lines) + (not framed) if label_bottom(graph, cell.group) else 0))
+    return w, h
+
+
+def _draw_group_cell(canvas: _Canvas, style: Style, graph: Graph, cell: GroupCell,
+                     x0: int, y0: int, w: int, h: int) -> None:
+    border = _group_border(graph, cell.group)
+    sides = cell.sides
+    if border != "none" and w and h:
+        b = style.border(border)
+        fill = b.top[1:-1]
+        for y, (left, right) in ((y0, (b.top[0], b.top[-1])), (y0 + h - 1, (b.bottom[0], b.bottom[-1]))):
+            if ("N" if y == y0 else "S") not in sides:
+                continue
+            line = [fill[(x - 1) % len(fill)] for x in range(x0, x0 + w)]
+            if "W" in sides:
+                line[0] = left
+            if "E" in sides:
+                line[-1] = right
+            canvas.put(x0, y, "".join(line))
+        alt = ":" if border == "dot-dot-dash" else "}" if border == "wave" and not style.boxart else ""
+        first = y0 + ("N" in sides)
+        for y in range(first, y0 + h - ("S" in sides)):
+            odd = bool(alt) and (y - first) % 2 == 1  # some styles alternate two glyphs down each cell
+            if "W" in sides:
+                canvas.put(x0, y, alt if odd else b.side[0])
+            if "E" in sides:
+                canvas.put(x0 + w - 1, y, alt if odd else b.side[1])
+    if not cell.label:
+        return
+    lines = _group_label_lines(graph, cell.group, style.boxart)
+    framed = border != "none"
+    top = y0 + framed if "N" in sides and not label_bottom(graph, cell.group) else y0 + h - framed - len(lines)
+    if not framed and label_bottom(graph, cell.group):
+        top = y0  # no frame: the label, then a blank
+    for i, (text, align) in enumerate(lines):
+        x = {"r": x0 + w - len(text), "c": x0 + (w - len(text)) // 2}.get(align, x0)
+        canvas.put(x, top + i, text)
 
 
 def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | None = None,
                boxart: bool = True) -> tuple[int, int]:
     if isinstance(cell, GroupCell):
-        frame = Frame(cell.group, (0, 0), (0, 0))
-        count = len(group_label(graph, frame, boxart))
-        below = group_label_below(graph, frame)
-        if group_border(graph, frame) == "none":  # no frame: only the label, above (with a blank) or below
-            if below:
-                return 0, (count if "S" in cell.sides else 0)
-            if _anonymous_group(graph, frame):  # no frame, no label: one blank line above
-                return 0, (1 if "N" in cell.sides else 0)
-            return 0, (count + 1 if "N" in cell.sides and count else 0)
-        w = 2 if cell.sides & {"W", "E"} else 0
-        top, bottom = (2, 2 + count) if below else (2 + count, 2)
-        h = top if "N" in cell.sides else (bottom if "S" in cell.sides else 0)
-        return w, h
+        return _group_cell_size(graph, cell, boxart)
     if isinstance(cell, Placed):
         if invisible(graph, cell.node):
             return 3, 3
@@ -347,6 +385,8 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
         left = shares_left(graph, lay, cell) if lay is not None else split_part(cell.node)
         top = shares_top(graph, lay, cell) if lay is not None else split_row(cell.node)
         return (max(len(line) for line, _ in lines) + (3 if left else 4) - bare, len(lines) + (1 if top else 2))
+    if cell.filler:  # spliced in by a group: as big as its column and row happen to be
+        return 0, 0
     if cell.loop:
         width = max((len(t) for t, _ in label_lines(cell.label, "l")), default=0) if cell.label else 0
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
@@ -425,32 +465,31 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
     widths = dict.fromkeys(range(xs[0], xs[-1] + 1), 0)
     heights = dict.fromkeys(range(ys[0], ys[-1] + 1), 0)
     multi = []
+    busy: set[int] = set()
     for pos, cell in lay.cells.items():
         if isinstance(cell, Placed) and cell.size != (1, 1):
             multi.append(cell)
             continue
         w, h = _cell_size(graph, cell, lay, boxart)
+        if h and not isinstance(cell, GroupCell):
+            busy.add(pos[1])
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
     _straight_runs(lay, widths, heights)
+    for (_, y), cell in lay.cells.items():  # an edge's end in a spliced row that has room: a whole edge cell
+        if isinstance(cell, EdgeCell) and cell.hole and heights[y]:
+            heights[y] = max(heights[y], 3)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed, lay, boxart)
         (x, y), (cw, ch) = placed.pos, placed.size
-        if ch > 1:  # a tall node's rows that hold anything else are at least a box's height
+        if ch > 1:  # a tall node's rows that hold anything else (but a group's frame) are at least a box's height
             for j in range(ch):
-                if heights[y + j]:
+                if y + j in busy:
                     heights[y + j] = max(heights[y + j], 3)
         have_w = sum(widths[x + i] for i in range(cw))
         have_h = sum(heights[y + j] for j in range(ch))
         widths[x] += max(0, w - have_w)
         heights[y + ch - 1] += max(0, h - have_h)
-    for frame in lay.frames:  # a group's label widens the column inside its frame it sits in
-        lines = group_label(graph, frame, boxart)
-        if lines:
-            col = group_label_column(graph, frame)
-            need = max(len(t) for t, _ in lines) + (0 if group_border(graph, frame) == "none" else 2)
-            if col in widths:
-                widths[col] = max(widths[col], need)
     colx: dict[int, int] = {}
     rowy: dict[int, int] = {}
     acc = 0
@@ -484,29 +523,11 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
         return "\n"
     geo = geometry(graph, lay, boxart)
     canvas = _Canvas(geo.width, geo.height)
-    for frame in lay.frames:
-        x0, y0, w, h = frame_rect(geo, frame)
-        border = group_border(graph, frame)
-        if border != "none":
-            b = style.border(border)
-            canvas.put(x0, y0, _border_line(b.top, w, x0))
-            canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w, x0))
-            for y in range(y0 + 1, y0 + h - 1):
-                canvas.put(x0, y, b.side[0])
-                canvas.put(x0 + w - 1, y, b.side[1])
-        lines = group_label(graph, frame, boxart)
-        first = y0 + (1 if border != "none" else 0)
-        if group_label_below(graph, frame):
-            first = y0 + h - len(lines) - (1 if border != "none" else 0)
-        col = group_label_column(graph, frame)
-        align = graph.attr("group", frame.group.attrs, "align").strip().lower()
-        for i, (text, _) in enumerate(lines):
-            cx, cw = geo.colx.get(col, x0), geo.widths.get(col, 0)
-            x = {"center": cx + (cw - len(text)) // 2, "right": cx + cw - len(text)}.get(align, cx)
-            canvas.put(x, first + i, text)
     for pos, cell in lay.cells.items():
-        if isinstance(cell, EdgeCell):
-            _draw_edge(canvas, style, graph, cell, *geo.rect(pos), open_sides=_open_sides(graph, lay, pos, cell))
+        if isinstance(cell, GroupCell):
+            _draw_group_cell(canvas, style, graph, cell, *geo.rect(pos))
+    for pos, cell in _joined_fillers(lay, geo).items():
+        _draw_edge(canvas, style, graph, cell, *geo.rect(pos), open_sides=_open_sides(graph, lay, pos, cell))
     for pos, cell in lay.cells.items():  # labels that overhang their cell go over the lines
         if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop \
                 and line_style(graph, cell.edge) != "invisible":
@@ -528,6 +549,23 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
             return text + "\n" + line + "\n\n"
         return "\n" + line + "\n\n" + text
     return text
+
+
+def _joined_fillers(lay: Layout, geo: Geometry) -> dict[tuple[int, int], EdgeCell]:
+    """The edge cells to draw: where a filler piece (spliced in by a group) has room, it takes over
+    the gap and the arrow its neighbour had on that side."""
+    out = {pos: cell for pos, cell in lay.cells.items() if isinstance(cell, EdgeCell)}
+    for (x, y), cell in list(out.items()):
+        if not cell.filler or not (cell.gaps or cell.arrows):
+            continue
+        side = next(iter(cell.gaps | cell.arrows))
+        if not (geo.widths[x] if side in "EW" else geo.heights[y]):
+            continue
+        dx, dy = {"E": (-1, 0), "W": (1, 0), "S": (0, -1), "N": (0, 1)}[side]
+        inner = out.get((x + dx, y + dy))
+        if inner is not None:
+            out[(x + dx, y + dy)] = replace(inner, gaps=inner.gaps - {side}, arrows=inner.arrows - {side})
+    return out
 
 
 def _field_neighbours(lay: Layout, placed: Placed, left: bool, top: bool) -> tuple[Node | None, Node | None]:
@@ -708,12 +746,12 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         if "E" in cell.arrows and chars:
             chars[-1] = style.arrow("E")
         if cell.label:
-            cy = y0 + h - 2 if cell.label_room else cy
             lines = edge_label(graph, cell.edge, cell.label, style.boxart)
-            lx = start + 1
-            if graph.edge_attr(cell.edge, "align").strip().lower() == "right":  # the block ends 3 before the cell
-                lx = max(lx, x0 + w - 3 - max(len(t) for t, _ in lines))
-            _put_label(canvas, lines, lx, cy - 1, upward=True)
+            cy = (y0 + h - 2 if cell.gaps else y0 + len(lines)) if cell.label_room else cy
+            width = max(len(t) for t, _ in lines)
+            align = lines[0][1]  # an aligned label sits against its cell's right (or centre)
+            lx = {"r": x0 + w - 3 - width, "c": start + 1 + (x0 + w - 4 - start - width) // 2}.get(align, start + 1)
+            _put_label(canvas, lines, max(start + 1, lx), cy - 1, upward=True)
         canvas.put(start, cy, "".join(chars))
         if not full_cross:
             return

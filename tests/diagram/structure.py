@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections import deque
 
-from slidekit.diagram.layout import Layout, Placed
-from slidekit.diagram.model import Graph, Node
+from slidekit.diagram.layout import GroupCell, Layout, Placed
+from slidekit.diagram.model import Graph, Group, Node
 from slidekit.diagram.render import (
-    frame_rect,
+    Geometry,
     geometry,
     invisible,
     line_style,
@@ -60,17 +60,14 @@ def check(graph: Graph, lay: Layout, text: str, boxart: bool = True) -> list[str
         problems += _check_box(graph, lay, placed, rects[node.name], grid, boxart)
     boxes = list(rects.values())
     # group frames: an edge may leave (or enter) a framed group through the frame's border
-    frames: dict[str, list[Rect]] = {}
-    for frame in lay.frames:
-        for node in frame.group.nodes:
-            frames.setdefault(node.name, []).append(frame_rect(geo, frame))
+    borders = _frame_borders(lay, geo)
     for edge in graph.edges:
         if edge.source is edge.target or edge.source.name not in rects or edge.target.name not in rects \
                 or line_style(graph, edge) == "invisible":  # an invisible edge draws nothing
             continue
         src, dst = (_reach(graph, n, rects[n.name]) for n in (edge.source, edge.target))
-        if not _connected(grid, boxes, src, dst, edge.directed, frames.get(edge.source.name, []),
-                          frames.get(edge.target.name, [])):
+        if not _connected(grid, boxes, src, dst, edge.directed, borders.get(edge.source.group, set()),
+                          borders.get(edge.target.group, set())):
             problems.append(f"edge {edge.source.name!r} -> {edge.target.name!r} does not connect the boxes")
         for line, _ in edge_label(graph, edge, edge.label, boxart) if edge.label else []:
             if line and line not in text:
@@ -121,13 +118,26 @@ def _check_box(graph: Graph, lay: Layout, placed: Placed, rect: Rect, grid: list
     return problems
 
 
-def _through_frame(grid: list[str], rect: Rect, frames: list[Rect]) -> set[tuple[int, int]]:
+def _frame_borders(lay: Layout, geo: Geometry) -> dict[Group | None, set[tuple[int, int]]]:
+    """Where each group's frame border runs (frames follow the group's cells: not always a box)."""
+    out: dict[Group | None, set[tuple[int, int]]] = {}
+    for pos, cell in lay.cells.items():
+        if not isinstance(cell, GroupCell):
+            continue
+        x0, y0, w, h = geo.rect(pos)
+        spots = out.setdefault(cell.group, set())
+        for side, line in (("N", [(x, y0) for x in range(x0, x0 + w)]), ("S", [(x, y0 + h - 1) for x in range(x0, x0 + w)]),
+                           ("W", [(x0, y) for y in range(y0, y0 + h)]), ("E", [(x0 + w - 1, y) for y in range(y0, y0 + h)])):
+            if side in cell.sides:
+                spots.update(line)
+    return out
+
+
+def _through_frame(grid: list[str], rect: Rect, on_border: set[tuple[int, int]]) -> set[tuple[int, int]]:
     """Frame border glyphs straight out of ``rect`` across blanks (an edge leaving the group)."""
     x0, y0, w, h = rect
     found = set()
-    for fx, fy, fw, fh in frames:
-        on_border = {(x, y) for x in range(fx, fx + fw) for y in (fy, fy + fh - 1)}
-        on_border |= {(x, y) for y in range(fy, fy + fh) for x in (fx, fx + fw - 1)}
+    if on_border:
         starts = [((x0 + w, y), (1, 0)) for y in range(y0, y0 + h)] + [((x0 - 1, y), (-1, 0)) for y in range(y0, y0 + h)]
         starts += [((x, y0 + h), (0, 1)) for x in range(x0, x0 + w)] + [((x, y0 - 1), (0, -1)) for x in range(x0, x0 + w)]
         for (x, y), (dx, dy) in starts:
@@ -139,16 +149,21 @@ def _through_frame(grid: list[str], rect: Rect, frames: list[Rect]) -> set[tuple
 
 
 def _near(grid: list[str], boxes: list[Rect], rect: Rect) -> set[tuple[int, int]]:
-    """Line glyphs touching ``rect`` (one blank allowed on the left and right)."""
+    """Line glyphs next to ``rect``: a blank may be between on the left and right, and a group's
+    spliced-in column (up to 3 blanks) or row (up to 2 blank lines) too."""
     x0, y0, w, h = rect
-    cand = set()
-    for y in range(y0, y0 + h):
-        for x in (x0 - 1, x0 - 2, x0 + w, x0 + w + 1):
-            cand.add((x, y))
-    for x in range(x0, x0 + w):
-        cand.add((x, y0 - 1))
-        cand.add((x, y0 + h))
-    return {(x, y) for x, y in cand if _glyph(_at(grid, x, y)) and not _inside(boxes, x, y)}
+    starts = [((x0 - 1, y), (-1, 0), 4) for y in range(y0, y0 + h)] + [((x0 + w, y), (1, 0), 4) for y in range(y0, y0 + h)]
+    starts += [((x, y0 - 1), (0, -1), 3) for x in range(x0, x0 + w)] + [((x, y0 + h), (0, 1), 3) for x in range(x0, x0 + w)]
+    found = set()
+    for (x, y), (dx, dy), reach in starts:
+        for _ in range(reach):
+            if _inside(boxes, x, y):
+                break
+            if _glyph(_at(grid, x, y)):
+                found.add((x, y))
+                break
+            x, y = x + dx, y + dy
+    return found
 
 
 def _glyph(ch: str) -> bool:
@@ -156,7 +171,7 @@ def _glyph(ch: str) -> bool:
 
 
 def _connected(grid: list[str], boxes: list[Rect], src: Rect, dst: Rect, directed: bool,
-               src_frames: list[Rect], dst_frames: list[Rect]) -> bool:
+               src_frames: set[tuple[int, int]], dst_frames: set[tuple[int, int]]) -> bool:
     start = _near(grid, boxes, src) | _through_frame(grid, src, src_frames)
     goal = _near(grid, boxes, dst) | _through_frame(grid, dst, dst_frames)
     seen = set(start)
@@ -177,5 +192,6 @@ def _connected(grid: list[str], boxes: list[Rect], src: Rect, dst: Rect, directe
     x0, y0, w, h = dst
     arrows = [(x, y) for x, y in seen if _at(grid, x, y) in ARROWS]
     return not directed or any(
-        (x0 - 4 <= x <= x0 + w + 3 and y0 - 1 <= y <= y0 + h) or any(abs(x - gx) <= 3 and y == gy for gx, gy in reached)
+        (x0 - 4 <= x <= x0 + w + 3 and y0 - 1 <= y <= y0 + h)
+        or any((abs(x - gx) <= 3 and y == gy) or (x == gx and abs(y - gy) == 1) for gx, gy in reached)
         for x, y in arrows)
