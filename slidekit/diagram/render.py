@@ -701,6 +701,12 @@ _CROSSINGS = {
 }
 
 
+_ARROW_HEADS = {
+    "closed": {"E": "▷", "W": "◁", "N": "△", "S": "▽"},
+    "filled": {"E": "▶", "W": "◀", "N": "▲", "S": "▼"},
+}
+
+
 def line_style(graph: Graph, edge: Edge) -> str:
     """An edge's style: its own ``style``, else its operator's unless plain solid, else its class's."""
     own = edge.attrs.get("style") or (edge.style if edge.style != "solid" else "")
@@ -715,6 +721,13 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         edge_style, vstyle = line_style(graph, cell.hedge), line_style(graph, cell.vedge)
     hpat, vch = style.line(edge_style)
     vch = style.line(vstyle)[1]
+    head = (graph.edge_attr(cell.edge, "arrow-style") or graph.edge_attr(cell.edge, "arrowstyle")).strip().lower()
+
+    def arrow(side: str) -> str:  # ``arrow-style``: none draws the line on, closed/filled other heads
+        if head == "none":
+            return hpat[0] if side in "EW" else vch
+        table = _ARROW_HEADS.get(head) if style.boxart else None
+        return table[side] if table else style.arrow(side)
     cy = y0 + max(h - 2, h // 2)  # beside a tall node: on its last inner line
     cx = x0 + 2
     sides = cell.sides
@@ -742,9 +755,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
                           for i in range(n))
         chars = list(run)
         if "W" in cell.arrows and chars:
-            chars[0] = style.arrow("W")
+            chars[0] = arrow("W")
         if "E" in cell.arrows and chars:
-            chars[-1] = style.arrow("E")
+            chars[-1] = arrow("E")
         if cell.label:
             lines = edge_label(graph, cell.edge, cell.label, style.boxart)
             cy = (y0 + h - 2 if cell.gaps else y0 + len(lines)) if cell.label_room else cy
@@ -759,9 +772,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         for y in range(y0, y0 + h):
             ch = vch
             if y == y0 and "N" in cell.arrows:
-                ch = style.arrow("N")
+                ch = arrow("N")
             if y == y0 + h - 1 and "S" in cell.arrows:
-                ch = style.arrow("S")
+                ch = arrow("S")
             canvas.put(cx, y, ch)
         if full_cross:
             centre = _CROSSINGS.get((edge_style, vstyle))
@@ -775,20 +788,20 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
     # a corner (or joint): arms from the centre point
     if "N" in sides:
         for y in range(y0, cy):
-            canvas.put(cx, y, style.arrow("N") if y == y0 and "N" in cell.arrows else vch)
+            canvas.put(cx, y, arrow("N") if y == y0 and "N" in cell.arrows else vch)
     if "S" in sides:
         for y in range(cy + 1, y0 + h):
-            canvas.put(cx, y, style.arrow("S") if y == y0 + h - 1 and "S" in cell.arrows else vch)
+            canvas.put(cx, y, arrow("S") if y == y0 + h - 1 and "S" in cell.arrows else vch)
     if "W" in sides:
         for x in range(x0 + (1 if "W" in cell.gaps else 0), cx):
             canvas.put(x, cy, hpat[x % len(hpat)])
         if "W" in cell.arrows:
-            canvas.put(x0 + 1, cy, style.arrow("W"))
+            canvas.put(x0 + 1, cy, arrow("W"))
     if "E" in sides:
         for x in range(cx + 1, x0 + w - (1 if "E" in cell.gaps else 0)):
             canvas.put(x, cy, hpat[x % len(hpat)])
         if "E" in cell.arrows:
-            canvas.put(x0 + w - 2, cy, style.arrow("E"))
+            canvas.put(x0 + w - 2, cy, arrow("E"))
     canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
 
 

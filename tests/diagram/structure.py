@@ -25,7 +25,7 @@ from slidekit.diagram.render import (
     title_offset,
 )
 
-ARROWS = set("<>^v∧∨◀▶▷△▽◁")
+ARROWS = set("<>^v∧∨◀▶▷△▽◁▲▼")
 Rect = tuple[int, int, int, int]
 
 
@@ -66,7 +66,8 @@ def check(graph: Graph, lay: Layout, text: str, boxart: bool = True) -> list[str
                 or line_style(graph, edge) == "invisible":  # an invisible edge draws nothing
             continue
         src, dst = (_reach(graph, n, rects[n.name]) for n in (edge.source, edge.target))
-        if not _connected(grid, boxes, src, dst, edge.directed, borders.get(edge.source.group, set()),
+        headless = graph.edge_attr(edge, "arrow-style").strip().lower() == "none"  # drawn without a head
+        if not _connected(grid, boxes, src, dst, edge.directed and not headless, borders.get(edge.source.group, set()),
                           borders.get(edge.target.group, set())):
             problems.append(f"edge {edge.source.name!r} -> {edge.target.name!r} does not connect the boxes")
         for line, _ in edge_label(graph, edge, edge.label, boxart) if edge.label else []:
