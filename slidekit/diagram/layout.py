@@ -59,8 +59,8 @@ class EdgeCell:
     port: tuple[object, ...] | None = None  # edges sharing a start (or end) port share their cells
     loop: str = ""  # a self-loop: the side of its node it sits on
     label_room: bool = True  # the label adds to the cell's size (else it overhangs the next cells)
-    vedge: Edge | None = None  # a crossing: the edges running north-south and east-west through it
-    hedge: Edge | None = None
+    crossed_by: Edge | None = None  # a later edge crossing this cell straight across
+    crossed_upright: bool = False  # ... and whether that one runs north-south
     filler: bool = False  # a piece spliced in between a group's lines: it takes no room of its own
     hole: bool = False  # a filler between an edge's end and its node outside a group
 
@@ -96,6 +96,7 @@ class Layout:
     cells: dict[Pos, Placed | EdgeCell | GroupCell] = field(default_factory=dict)
     unrouted: list[Edge] = field(default_factory=list)
     frames: list[Frame] = field(default_factory=list)
+    paths: list[list[EdgeCell]] = field(default_factory=list)  # each routed edge's cells, in order
 
 
 def _port(graph: Graph, edge: Edge, key: str, flow: str) -> tuple[str | None, str | None]:
@@ -111,6 +112,21 @@ def _port(graph: Graph, edge: Edge, key: str, flow: str) -> tuple[str | None, st
     return side, (slot.strip() or None) if side else None
 
 
+def _absolute_port(graph: Graph, edge: Edge, key: str) -> bool:
+    """The edge's ``start``/``end`` names a compass side (not one relative to the flow)."""
+    side = graph.edge_attr(edge, key).partition(",")[0].strip().lower()
+    return side in ("north", "south", "east", "west", "up", "down")
+
+
+def _split_order(members: list[tuple[Node, Pos]]) -> list[tuple[Node, Pos]]:
+    """An autosplit node's fields in the order they are placed (and so their edges routed):
+    the first, the last, then the others."""
+    bases = {m.attrs.get("basename") for m, _ in members}
+    if len(members) > 2 and len(bases) == 1 and None not in bases:
+        return [members[0], members[-1], *members[1:-1]]
+    return members
+
+
 class _Layouter:
     def __init__(self, graph: Graph) -> None:
         self.g = graph
@@ -122,10 +138,10 @@ class _Layouter:
             self.succ[e.source].append(e)
             self.pred[e.target].append(e)
         self.routed: set[Edge] = set()
+        self.deferred: set[Edge] = set()  # routed only once everything is placed
         self.entered: dict[Node, str] = {}  # the direction of the edge a node was placed along
         self._depth = self._depths()
         self.rank = self._ranks()
-        self.clusters: dict[Node, dict[Node, Pos]] = {}
         self.clusters = self._clusters()
 
     def _depths(self) -> dict[Node, int]:
@@ -214,7 +230,6 @@ class _Layouter:
             parent[node] = (base, (dx, dy))
         if not parent:
             return {}
-        self.clusters = {n: {} for n in {*parent, *(base for base, _ in parent.values())}}  # members, for planned_size
         children: dict[Node, list[tuple[Node, Pos]]] = {}
         for child, (base, off) in parent.items():
             children.setdefault(base, []).append((child, off))
@@ -231,7 +246,7 @@ class _Layouter:
             todo = [root]
             while todo:
                 cur = todo.pop()
-                pw, ph = self.planned_size(cur)  # offsets count from the origin's far side
+                pw, ph = self.grown_size(cur)  # offsets count from the origin's far side (grown for its edges)
                 for child, (dx, dy) in children.get(cur, []):
                     if child not in rel:
                         rel[child] = (rel[cur][0] + dx + (pw - 1 if dx > 0 else 0),
@@ -280,30 +295,26 @@ class _Layouter:
             h = int(self.g.node_attr(node, "rows") or h)
         except ValueError:
             return 1, 1
-        return max(1, min(w, 64)), max(1, min(h, 64))
+        pw, ph = self.port_size(node)
+        return max(1, pw, min(w, 64)), max(1, ph, min(h, 64))
 
-    def planned_size(self, node: Node) -> tuple[int, int]:
-        """A node's size: ``size``/``rows``/``columns``, grown when it has more than four edges so
-        each edge can have a side cell of its own."""
-        ports: set[object] = set()  # edges sharing a port (``start: east,0``) need one cell
-        for e in self.succ[node] + self.pred[node]:
-            key = "start" if e.source is node else "end"
-            side, slot = _port(self.g, e, key, self.flow)
-            ports.add((key, side, slot) if slot is not None else id(e))
-        degree = len(ports)
-        if degree >= 4 and not self.succ[node] and node not in self.clusters:  # a sink grows sooner
-            degree += 2
-        w, h = self.given_size(node)
-        while w + h + 2 < degree:  # two cells at a time: 1x1 takes 4 edges, 1x3 6, 3x3 8, 3x5 10
-            if (h <= w) == (self.flow in "EW"):
-                h += 2
-            else:
-                w += 2
-        return w, h
+    def port_size(self, node: Node) -> tuple[int, int]:
+        """Several edges fixed to one side (``start: south`` ...) make that side 2k-1 cells long."""
+        count: dict[str, int] = {}
+        for e in self.succ.get(node, []) + self.pred.get(node, []):
+            if e.source is e.target:
+                continue
+            side, slot = _port(self.g, e, "start" if e.source is node else "end", self.node_flow(e.source))
+            if side is not None and slot is None:
+                count[side] = count.get(side, 0) + 1
+        w = max((2 * k - 1 for s, k in count.items() if s in "NS"), default=1)
+        h = max((2 * k - 1 for s, k in count.items() if s in "EW"), default=1)
+        return min(w, 64), min(h, 64)
 
     def pre_grow(self, placed: Placed) -> None:
-        """Grow a placed node to its planned size (if the cells are free)."""
-        w, h = self.planned_size(placed.node)
+        """A node with more than four edges grows so each edge can have a side cell of its own;
+        ``size``/``rows``/``columns`` set its size."""
+        w, h = self.grown_size(placed.node)
         x, y = placed.pos
         extra = [(x + i, y + j) for i in range(w) for j in range(h) if (x + i, y + j) not in placed.covers()]
         if extra and all(self.free(c) for c in extra):
@@ -311,12 +322,47 @@ class _Layouter:
             for c in extra:
                 self.out.cells[c] = placed
 
+    def grown_size(self, node: Node) -> tuple[int, int]:
+        """The size a node grows to for its edges (see :meth:`pre_grow`)."""
+        w, h = self.degree_size(node)
+        # edges leaving by the same compass side (``start: south``) each get a cell of that side
+        sides = [_port(self.g, e, "start", self.flow) for e in self.succ[node]
+                 if _absolute_port(self.g, e, "start")]
+        for side in "NESW":
+            count = sum(1 for s, slot in sides if s == side and slot is None)
+            if count > 1:
+                w, h = (w, max(h, count)) if side in "EW" else (max(w, count), h)
+        return w, h
+
+    def degree_size(self, node: Node) -> tuple[int, int]:
+        """The size for a node's number of edges: two more cells each time (1x1, 1x3, 3x3, ...)
+        until there are w + h + 2 edges at most (a node edges only come into does not count
+        its front side's (w + 1) / 2 or (h + 1) / 2)."""
+        ports: set[object] = set()  # edges sharing a port (``start: east,0``) need one cell
+        for e in self.succ[node] + self.pred[node]:
+            key = "start" if e.source is node else "end"
+            side, slot = _port(self.g, e, key, self.flow)
+            ports.add((key, side, slot) if slot is not None else id(e))
+        degree = len(ports)
+        w, h = self.given_size(node)
+        sink = not self.succ[node] and not self.g.node_attr(node, "origin")  # placed relative: not so
+
+        def front(w: int, h: int) -> int:
+            return ((h if self.flow in "EW" else w) + 1) // 2 if sink else 0
+
+        while w + h + 2 - front(w, h) < degree:
+            if (h <= w) == (self.flow in "EW"):
+                h += 2
+            else:
+                w += 2
+        return w, h
+
     def put(self, node: Node, pos: Pos) -> Placed:
         if node in self.out.nodes:
             return self.out.nodes[node]
         first = None
         placed_now = []
-        for member, mpos in self.members(node, pos):
+        for member, mpos in _split_order(self.members(node, pos)):
             placed = Placed(member, mpos, self.given_size(member))
             self.out.nodes[member] = placed
             for c in placed.covers():
@@ -342,36 +388,61 @@ class _Layouter:
             return self.node_flow(edge.source)
         return flow_of(flow_attr, self.entered.get(edge.source, self.node_flow(edge.source)))
 
-    def place_from(self, edge: Edge) -> bool:
-        """Place ``edge.target`` next to its placed source."""
+    def place_from(self, edge: Edge, chained: bool = False) -> bool:
+        """Place ``edge.target`` next to its placed source (a chain's next node goes along the
+        flow even when the edge leaves by an absolute port: ``start: south``)."""
         anchor = self.out.nodes[edge.source]
         flow = self.edge_flow(edge)
         side, slot = _port(self.g, edge, "start", flow)
-        if side is not None and (slot is not None or side == flow):  # other start sides do not move the target
-            return self.place_at_port(edge, anchor, side, slot is not None)
+        if side is not None and slot is not None:  # a shared port: along the flow, a cell more for the joint
+            return self.place_at_port(edge, anchor, flow, True)
+        if side is not None and side == flow:
+            return self.place_at_port(edge, anchor, side, False)
+        if side is not None and self.place_around(edge, anchor, flow):  # other start sides do not move the target
+            return True
         if self.user_rank(edge.target) is not None and self.rank[edge.source] >= self.rank[edge.target]:
             self.put(edge.target, self.rank_spot(edge.target))  # a rank not above its source's
             return True  # its edge is routed once the chain is laid
+        # a joint needs a cell before the target, and a label one more after the joint
+        gap = self.gap(edge) + ((2 if edge.label else 1) if self.shared_end(edge) else 0)
         for _ in range(2):
-            for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
+            for d, mid, pos in self.around(anchor, flow, gap):
                 if self.fits(edge.target, pos) and self.free(mid) and self.apart(edge.target, pos):
                     self.put(edge.target, pos)
                     if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
                         self.entered[edge.target] = d
+                    if side is not None:  # its port is routed last, after the port's other edges
+                        self.deferred.add(edge)
                     self.route(edge)
                     return True
-            if not self.grow_by_one(anchor):  # no room around it: grow it and look again
+            # no room around it: two cells further out (beyond the nodes in the way)
+            for _d, _mid, pos in self.around(anchor, flow, self.gap(edge) + 2):
+                if self.fits(edge.target, pos):
+                    self.put(edge.target, pos)
+                    self.route(edge)
+                    return True
+            if not self.grow_by_one(anchor):  # else grow it and look again
                 return False
         return False
 
+    def place_around(self, edge: Edge, anchor: Placed, flow: str) -> bool:
+        """A target of a fixed (unshared) start side goes where any target would (the flow's
+        front first), on every second cell of a side."""
+        for d, mid, pos in self.around(anchor, flow, self.gap(edge)):
+            if anchor.side_cells(d).index(mid) % 2 == 0 and self.fits(edge.target, pos) and self.free(mid):
+                self.put(edge.target, pos)
+                self.route(edge)
+                return True
+        return False
+
     @staticmethod
-    def around(anchor: Placed, flow: str, gap: int = 1) -> list[tuple[str, Pos, Pos]]:
-        """(side, edge cell, node cell) spots around a node: the flow's front, right, back, left;
-        ``gap`` edge cells between."""
+    def around(anchor: Placed, flow: str, gap: int = 1, turns: tuple[int, ...] = (0, 1, 2, 3)) -> list[tuple[str, Pos, Pos]]:
+        """(side, edge cell, node cell) spots around a node: the flow's front, right, back, left
+        (or ``turns``); ``gap`` edge cells between."""
         out = []
-        for d in (flow, turn(flow, 1), turn(flow, 2), turn(flow, 3)):
+        for d in (turn(flow, t) for t in turns):
             dx, dy = DELTA[d]
-            for mid in anchor.side_cells(d):
+            for mid in anchor.side_cells(d)[::2]:
                 out.append((d, mid, (mid[0] + dx * gap, mid[1] + dy * gap)))
         return out
 
@@ -383,24 +454,61 @@ class _Layouter:
             minlen = 1
         return max(1, min((minlen + 1) // 2, 32))
 
+    def shared_port(self, edge: Edge, key: str) -> bool:
+        """Whether ``edge``'s ``start``/``end`` port (``side,N``) is shared with another edge."""
+        side, slot = _port(self.g, edge, key, self.edge_flow(edge))
+        if side is None or slot is None:
+            return False
+        node = edge.source if key == "start" else edge.target
+        others = self.succ[node] if key == "start" else self.pred[node]
+        return sum(_port(self.g, e, key, self.edge_flow(e)) == (side, slot) for e in others) > 1
+
     def place_at_port(self, edge: Edge, anchor: Placed, side: str, shared: bool) -> bool:
         """A fixed start side: targets stack along that side (the source grows to reach them);
-        a shared port (``side,N``) leaves one more cell for the joint."""
-        dist = 3 if shared else 2
+        a port (``side,N``) that several edges share leaves one more cell for the joint."""
+        dist = 3 if shared and self.shared_port(edge, "start") else 2
         dx, dy = DELTA[side]
         px, py = (0, 1) if side in "EW" else (1, 0)
         base = anchor.side_cells(side)[0]
+        sibling = self.placed_sibling_target(edge) if shared else None
+        if sibling is not None:  # under the port's first placed target, every second row
+            base, dist = (sibling.pos[0] - dx, sibling.pos[1] - dy), 2
         for k in range(64):
-            pos = (base[0] + dx * (dist - 1) + px * k, base[1] + dy * (dist - 1) + py * k)
+            step = 2 * k  # targets of a fixed side: every second row
+            pos = (base[0] + dx * (dist - 1) + px * step, base[1] + dy * (dist - 1) + py * step)
             if not self.fits(edge.target, pos):
                 continue
-            if not shared and not self.grow_to(anchor, k + 1, side):
+            if sibling is not None and not self.free((pos[0] - px, pos[1] - py)):
+                continue  # a line or a node just above: one more row down
+            if not shared and not self.grow_to(anchor, step + 1, side):
                 continue
             self.put(edge.target, pos)
             self.entered[edge.target] = side
             self.route(edge)
             return True
         return False
+
+    def grow_toward(self, src: Placed, dst: Placed, side: str) -> None:
+        """Grow ``src`` (whose ``side`` is taken) along ``side`` until that side faces ``dst``'s
+        first column (row), if ``dst`` lies beyond that side and the cells are free."""
+        (sx, sy), (dx_, dy_) = src.pos, dst.pos
+        if side in "NS":
+            beyond = dy_ > sy + src.size[1] - 1 if side == "S" else dy_ + dst.size[1] - 1 < sy
+            if beyond and dx_ > sx + src.size[0] - 1:
+                self.grow_to(src, dx_ - sx + 1, side)
+        else:
+            beyond = dx_ > sx + src.size[0] - 1 if side == "E" else dx_ + dst.size[0] - 1 < sx
+            if beyond and dy_ > sy + src.size[1] - 1:
+                self.grow_to(src, dy_ - sy + 1, side)
+
+    def placed_sibling_target(self, edge: Edge) -> Placed | None:
+        """The first placed target of another edge leaving by the same port as ``edge``."""
+        key = _port(self.g, edge, "start", self.edge_flow(edge))
+        for e in sorted(self.succ[edge.source], key=lambda e: e.order):
+            if e is not edge and e.target is not edge.source and e.target in self.out.nodes \
+                    and _port(self.g, e, "start", self.edge_flow(e)) == key:
+                return self.out.nodes[e.target]
+        return None
 
     def grow_to(self, anchor: Placed, cells: int, side: str) -> bool:
         """Make ``anchor`` at least ``cells`` long along ``side`` (if the cells are free)."""
@@ -418,11 +526,38 @@ class _Layouter:
             self.out.cells[c] = anchor
         return True
 
+    def shared_end(self, edge: Edge) -> list[Edge]:
+        """The other edges ending at the same port (``end: side,N``) as ``edge``, in order."""
+        side, slot = _port(self.g, edge, "end", self.edge_flow(edge))
+        if side is None or slot is None:
+            return []
+        return [e for e in self.pred[edge.target] if e is not edge
+                and _port(self.g, e, "end", self.edge_flow(e)) == (side, slot)]
+
+    def place_below_sibling(self, edge: Edge) -> bool:
+        """A source joining a shared end port goes under the first placed source of that port,
+        every second row."""
+        siblings = [self.out.nodes[e.source] for e in self.shared_end(edge) if e.source in self.out.nodes]
+        if not siblings:
+            return False
+        x, y = siblings[0].pos
+        for k in range(1, 64):
+            pos = (x, y + 2 * k)
+            if self.fits(edge.source, pos):
+                self.put(edge.source, pos)
+                self.route(edge)
+                return True
+        return False
+
     def place_pred(self, edge: Edge) -> bool:
         """Place ``edge.source`` next to its placed target."""
+        if self.place_below_sibling(edge):
+            return True
         anchor = self.out.nodes[edge.target]
         flow = self.node_flow(edge.target)
-        for _d, mid, pos in self.around(anchor, flow, self.gap(edge)):
+        spots = self.around(anchor, flow, self.gap(edge))
+        order = (flow, turn(flow, 2), turn(flow, 1), turn(flow, 3))  # a predecessor: front, back, right, left
+        for _d, mid, pos in sorted(spots, key=lambda t: order.index(t[0])):
             if self.fits(edge.source, pos) and self.free(mid) and mid not in dict(self.members(edge.source, pos)).values() \
                     and self.apart(edge.source, pos):
                 self.put(edge.source, pos)
@@ -445,8 +580,8 @@ class _Layouter:
             seen.add(cur)
             chain.append(cur)
 
-    def route_placed(self, node: Node) -> None:
-        for e in sorted(self.succ[node] + self.pred[node], key=lambda e: e.order):
+    def route_placed(self, node: Node, outgoing: bool = False) -> None:
+        for e in sorted(self.succ[node] + ([] if outgoing else self.pred[node]), key=lambda e: e.order):
             if e.source in self.out.nodes and e.target in self.out.nodes:
                 self.route(e)
 
@@ -456,21 +591,30 @@ class _Layouter:
             if e.source in self.out.nodes and e.target in self.out.nodes:
                 self.route(e)
 
-    def lay_chain(self, chain: list[Node]) -> None:
+    def lay_chain(self, chain: list[Node], route_all: bool = True) -> None:
         """Place a chain whose head is placed: each next node along the flow."""
         for a, b in zip(chain, chain[1:]):
-            if b in self.out.nodes:  # placed with a cluster: its edge is routed before going on
-                if a in self.out.nodes:
-                    self.route(next(e for e in self.succ[a] if e.target is b))
+            if b in self.out.nodes:
                 continue
             edge = next(e for e in self.succ[a] if e.target is b)
-            if a not in self.out.nodes or not self.place_from(edge):
+            if a not in self.out.nodes or not self.place_from(edge, chained=True):
                 break
+            self.place_port_siblings(edge)
         for a, b in zip(chain, chain[1:]):  # the chain's own edges (every one between its links) first
             for e in sorted(self.succ[a], key=lambda e: e.order):
                 if e.target is b and a in self.out.nodes and b in self.out.nodes:
                     self.route(e)
-        self.route_all_placed()
+        if route_all:
+            self.route_all_placed()
+
+    def place_port_siblings(self, edge: Edge) -> None:
+        """The other targets of edges leaving by the same port as ``edge`` go with it."""
+        port = self.g.edge_attr(edge, "start")
+        if not port or "," in port:  # a shared port (``front,0``) is not stacked this way
+            return
+        for e in sorted(self.succ[edge.source], key=lambda e: e.order):
+            if e.target not in self.out.nodes and self.g.edge_attr(e, "start") == port:
+                self.place_from(e)
 
     def place_head(self, node: Node) -> bool:
         """Place a chain's head next to a placed neighbour (its first placed predecessor, else successor)."""
@@ -502,7 +646,8 @@ class _Layouter:
             self.put(first, self.new_component_pos(first))
             self.lay_chain(chains[0])
             # the other chains: longer first, then by name (last first), once their head can join
-            rest = sorted(chains[1:], key=lambda c: c[0].name, reverse=True)
+            rest = sorted(chains[1:], key=lambda c: c[0].name)
+            rest = rest[-1:] + rest[:-1]
             rest.sort(key=lambda c: -len(c))
             progress = True
             while progress:
@@ -541,14 +686,12 @@ class _Layouter:
         return seen
 
     def place_near(self) -> bool:
-        """One node linked to placed ones: a successor first (deepest, then by name), else a
+        """One node linked to placed ones: a successor first (see :meth:`expand`), else a
         predecessor (last name first). False when there is none."""
         unplaced = sorted((n for n in self.g.nodes.values() if n not in self.out.nodes), key=lambda n: n.name)
-        # successors of placed nodes: the deepest first (its chain is longest), then by name
-        for n in sorted(unplaced, key=lambda n: (-self.depth(n), n.name)):
-            preds = sorted((e for e in self.pred[n] if e.source in self.out.nodes), key=lambda e: e.order)
-            if any(self.place_from(e) for e in preds[:1]):
-                self.route_placed(n)
+        # successors of placed nodes: those of the node placed first first (depth first: see expand)
+        for node in list(self.out.nodes):
+            if self.expand(node):
                 return True
         for n in reversed(unplaced):
             succs = sorted((e for e in self.succ[n] if e.target in self.out.nodes), key=lambda e: e.order)
@@ -556,6 +699,24 @@ class _Layouter:
                 self.route_placed(n)
                 return True
         return False
+
+    def expand(self, node: Node) -> bool:
+        """Place ``node``'s unplaced successors beside it (the deepest first, then by name), each
+        with its own chain, and those chains' successors in turn (depth first). False: none placed."""
+        placed_any = False
+        edges = sorted((e for e in self.succ[node] if e.target not in self.out.nodes),
+                       key=lambda e: (-self.depth(e.target), e.target.name, e.order))
+        for e in edges:
+            if e.target in self.out.nodes or not self.place_from(e):
+                continue
+            placed_any = True
+            self.route_placed(e.target, outgoing=True)  # its other incoming edges: later
+            chain = self.chain_from(e.target)
+            self.lay_chain(chain, route_all=False)
+            for member in chain:
+                if member in self.out.nodes:
+                    self.expand(member)
+        return placed_any
 
     def new_component_pos(self, node: Node) -> Pos:
         rel = self.clusters.get(node, {node: (0, 0)})
@@ -574,7 +735,7 @@ class _Layouter:
 
     # -- routing ------------------------------------------------------------------------------
     def route(self, edge: Edge) -> None:
-        if edge in self.routed:
+        if edge in self.routed or edge in self.deferred:
             return
         self.routed.add(edge)
         src = self.out.nodes[edge.source]
@@ -588,10 +749,18 @@ class _Layouter:
         path = None
         if port is not None:
             path = self.port_path(src, dst, start or "E", port)
+            if path is None:  # around: along the port's other edges as far as they help
+                shared = frozenset(c for c, o in self.out.cells.items() if isinstance(o, EdgeCell) and o.port == port)
+                path = self.astar(edge, src, dst, shared=shared, port_cell=src.side_cells(start or "E")[0])
         end, end_slot = _port(self.g, edge, "end", flow)
         join = (edge.target, end, end_slot, "end") if end is not None and end_slot is not None else None
         joinable = {c for c, o in self.out.cells.items() if isinstance(o, EdgeCell) and join is not None
-                    and o.port == join and not o.cross and len(o.sides) == 2 and not o.label}
+                    and o.port == join and not o.cross and len(o.sides) == 2 and not o.label
+                    and (o.edge.bidirectional or not self.touches(c, o.edge.source))}
+        # (not where a sibling leaves its source, unless an arrow points back into it there)
+        if path is None and start is not None and slot is None and self.straight(edge, src, dst) is None \
+                and not any(self.free(c) for c in src.side_cells(start)):
+            self.grow_toward(src, dst, start)  # a fixed side reaches over to a target beyond it
         path = (path or self.straight(edge, src, dst) or self.simple_bend(edge, src, dst)
                 or self.astar(edge, src, dst, joinable=joinable)
                 or self.astar(edge, src, dst, ports=False))
@@ -615,37 +784,27 @@ class _Layouter:
             port = join
         self.lay(edge, path, src, dst, port, joined=path[-1] in joinable)
 
+    def touches(self, cell: Pos, node: Node) -> bool:
+        placed = self.out.nodes.get(node)
+        return placed is not None and any(abs(c[0] - cell[0]) + abs(c[1] - cell[1]) == 1 for c in placed.covers())
+
     def port_path(self, src: Placed, dst: Placed, side: str, port: tuple[object, ...]) -> list[Pos] | None:
-        """Out of the shared port cell, along the joint line, then straight into the target."""
+        """Out of the shared port cell, along the joint line, then straight into the target's
+        back; else on out of the port to the target's row (column), then into its near side."""
         p = src.side_cells(side)[0]
-        back = OPPOSITE[side]
-        entries = list(dst.side_cells(back))
-        path = [p]
-        entry = entries[0]
-        cur = p
-        if side in "EW":
-            step = 1 if entry[1] > cur[1] else -1
-            while cur[1] != entry[1]:
-                cur = (cur[0], cur[1] + step)
-                path.append(cur)
-            sx = 1 if entry[0] > cur[0] else -1
-            while cur[0] != entry[0]:
-                cur = (cur[0] + sx, cur[1])
-                path.append(cur)
+        across = "y" if side in "EW" else "x"  # the joint line runs across the port's side
+        shapes = [(dst.side_cells(OPPOSITE[side])[0], across)]
+        if side in "NS":
+            shapes.append((dst.side_cells("W" if dst.pos[0] > p[0] else "E")[0], "y"))
         else:
-            step = 1 if entry[0] > cur[0] else -1
-            while cur[0] != entry[0]:
-                cur = (cur[0] + step, cur[1])
-                path.append(cur)
-            sy = 1 if entry[1] > cur[1] else -1
-            while cur[1] != entry[1]:
-                cur = (cur[0], cur[1] + sy)
-                path.append(cur)
-        for c in path:
-            occupant = self.out.cells.get(c)
-            if occupant is not None and not (isinstance(occupant, EdgeCell) and occupant.port == port):
-                return None
-        return path
+            shapes.append((dst.side_cells("N" if dst.pos[1] > p[1] else "S")[0], "x"))
+        for entry, axis in shapes:
+            path = _l_path(p, entry, axis)
+            if all(self.out.cells.get(c) is None or (isinstance(self.out.cells[c], EdgeCell)
+                                                     and getattr(self.out.cells[c], "port", None) == port)
+                   for c in path):
+                return path
+        return None
 
     def simple_bend(self, edge: Edge, src: Placed, dst: Placed) -> list[Pos] | None:
         """Between two one-cell nodes in different rows and columns, with no ports: one bend
@@ -696,7 +855,10 @@ class _Layouter:
         return False
 
     def astar(self, edge: Edge, src: Placed, dst: Placed, *, ports: bool = True, anywhere: bool = False,
-              joinable: set[Pos] | frozenset[Pos] = frozenset()) -> list[Pos] | None:
+              joinable: set[Pos] | frozenset[Pos] = frozenset(), shared: frozenset[Pos] = frozenset(),
+              port_cell: Pos | None = None) -> list[Pos] | None:
+        """``shared``: cells of edges leaving by the same port as ``edge`` (it starts on
+        ``port_cell`` and may run along them at no extra cost)."""
         if anywhere:  # the last resort: join the cells of an edge with the same source or target
             joinable = {c for c, o in self.out.cells.items() if isinstance(o, EdgeCell)
                         and (o.edge.source is edge.source or o.edge.target is edge.target)}
@@ -704,13 +866,14 @@ class _Layouter:
         start_side, _ = _port(self.g, edge, "start", flow) if ports else (None, None)
         end_side, _ = _port(self.g, edge, "end", flow) if ports else (None, None)
         order = ["N", "E", "S", "W"]
-        starts = [(s, c) for s in order if start_side in (None, s) for c in src.side_cells(s)]
+        starts = [(s, c) for s in order if start_side in (None, s) for c in src.side_cells(s)
+                  if port_cell is None or c == port_cell]
         goals = {c: s for s in order if end_side in (None, s) for c in dst.side_cells(s)}
         goals.update(dict.fromkeys(joinable, "J"))
         heap: list[tuple[int, int, int, Pos, str, tuple[Pos, ...]]] = []
         tie = 0
         for side, cell in starts:
-            if self.passable(cell, side, joinable):
+            if self.passable(cell, side, joinable) or cell in shared:
                 tie += 1
                 cross = 30 if cell in self.out.cells else 0  # leaving across another edge costs too
                 heapq.heappush(heap, (1 + cross + self.h(cell, goals), order.index(side), tie, cell, side, (cell,)))
@@ -733,12 +896,15 @@ class _Layouter:
                 nxt = (cell[0] + dx, cell[1] + dy)
                 if side == OPPOSITE[heading] or not (x_lo <= nxt[0] <= x_hi and y_lo <= nxt[1] <= y_hi):
                     continue
-                if nxt in path or not self.passable(nxt, side, joinable):
+                if nxt in path or not (self.passable(nxt, side, joinable) or nxt in shared):
                     continue
-                step = 1 + (6 if side != heading else 0) + (30 if nxt in self.out.cells else 0)
-                end_side = goals.get(nxt)
-                if end_side in _CLOCKWISE and side != OPPOSITE[end_side]:
-                    step += 6  # the turn into the target node is a bend too
+                if nxt in shared:
+                    step = 1  # along the port's other edges: free
+                else:
+                    step = 1 + (6 if side != heading else 0) + (30 if nxt in self.out.cells else 0)
+                    end_side = goals.get(nxt)
+                    if end_side in _CLOCKWISE and side != OPPOSITE[end_side]:
+                        step += 6  # the turn into the target node is a bend too
                 step += 50 if anywhere and nxt in joinable else 0
                 tie += 1
                 heapq.heappush(heap, (cost + step + self.h(nxt, goals), rank, tie, nxt, side, path + (nxt,)))
@@ -768,11 +934,19 @@ class _Layouter:
         # a label widens its cell only on a straight path; a bent path's label overhangs
         straight = first == OPPOSITE[last] and (len({p[0] for p in path}) == 1 or len({p[1] for p in path}) == 1)
         label_at = self.label_cell(edge, path, first, last)
+        fan_in = port is not None and len(port) == 4  # toward a shared end port: the label sits last
+        if fan_in:
+            label_at = next((c for c in reversed(path[:-1] if joined else path)
+                             if c not in self.out.cells and _is_straight(path, c, first, last)), None)
+        cells: list[EdgeCell] = []
+        self.out.paths.append(cells)
         if joined:  # the path ends on a cell of an edge sharing its end port: a joint
-            join_cell = self.out.cells[path[-1]]
-            assert isinstance(join_cell, EdgeCell)
+            joint = self.out.cells[path[-1]]
+            assert isinstance(joint, EdgeCell)
+            join_cell = joint
             join_cell.sides.add(_dir(path[-1], path[-2]) if len(path) > 1 else first)
-            if len(path) == 1 and edge.bidirectional:  # the joint touches the source: an arrow into it
+            if len(path) == 1 and edge.bidirectional:  # it leaves its source right on the joint
+                join_cell.gaps.add(first)
                 join_cell.arrows.add(first)
             path = path[:-1]
         for i, cur in enumerate(path):
@@ -780,10 +954,11 @@ class _Layouter:
             b = (last if not joined else _dir(cur, path_end)) if i == len(path) - 1 else _dir(cur, path[i + 1])
             existing = self.out.cells.get(cur)
             if isinstance(existing, EdgeCell):
+                cells.append(existing)
                 if port is None or existing.port != port:
                     existing.cross = True
-                    down = {a, b} == {"N", "S"}
-                    existing.vedge, existing.hedge = (edge, existing.edge) if down else (existing.edge, edge)
+                    if {a, b} in ({"E", "W"}, {"N", "S"}):
+                        existing.crossed_by, existing.crossed_upright = edge, {a, b} == {"N", "S"}
                 existing.sides |= {a, b}
                 if i == len(path) - 1 and not joined:
                     existing.gaps.add(b)
@@ -800,12 +975,15 @@ class _Layouter:
                 if edge.directed:
                     cell.arrows.add(b)
             if edge.label and not label_done and cell.sides in ({"E", "W"}, {"N", "S"}) \
-                    and (straight or cur == label_at):
+                    and ((straight and not fan_in) or cur == label_at):
                 cell.label = edge.label
                 # a bent path's label widens a vertical cell or one at a node, else it overhangs
-                cell.label_room = straight or cell.sides == {"N", "S"} or bool(cell.gaps)
+                cell.label_room = straight or fan_in or cell.sides == {"N", "S"} or bool(cell.gaps)
                 label_done = True
             self.out.cells[cur] = cell
+            cells.append(cell)
+        if joined:
+            cells.append(join_cell)
 
     def label_cell(self, edge: Edge, path: list[Pos], first: str, last: str) -> Pos | None:
         """The cell of a bent path that carries the edge's label: with a start or end port, the
@@ -834,6 +1012,7 @@ class _Layouter:
 
     def run(self) -> Layout:
         self.place_all()
+        self.deferred.clear()
         for e in sorted(self.g.edges, key=lambda e: e.order):
             self.route(e)
         self.mark_shared_borders()
@@ -852,6 +1031,19 @@ class _Layouter:
                 other = self.out.cells.get((x + dx, y + dy))
                 if isinstance(other, Placed) and other is not placed and other.node in cluster:
                     setattr(placed, attr, True)
+
+
+def _l_path(start: Pos, end: Pos, first: str) -> list[Pos]:
+    """The cells from ``start`` to ``end``: along ``first`` ("x" or "y") first, then the other axis."""
+    path = [start]
+    cur = start
+    for axis in (first, "y" if first == "x" else "x"):
+        i = 0 if axis == "x" else 1
+        step = 1 if end[i] > cur[i] else -1
+        while cur[i] != end[i]:
+            cur = (cur[0] + step, cur[1]) if i == 0 else (cur[0], cur[1] + step)
+            path.append(cur)
+    return path
 
 
 def _is_straight(path: list[Pos], cell: Pos, first: str, last: str) -> bool:

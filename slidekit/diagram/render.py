@@ -9,6 +9,7 @@ of its cell, with one blank between the line and a node it touches.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from slidekit.diagram.groups import label_bottom
@@ -21,6 +22,11 @@ class Border:
     top: str  # left corner, fill, right corner
     side: str  # left, right
     bottom: str
+    cycle: str = ""  # both sides' characters, repeating downwards (instead of ``side``)
+
+    def at(self, row: int, right: bool) -> str:
+        """The left (right) side's character on the ``row``-th line below the top (0-based)."""
+        return self.cycle[row % len(self.cycle)] if self.cycle else self.side[right]
 
 
 _BORDERS_BOX = {
@@ -31,8 +37,11 @@ _BORDERS_BOX = {
     "bold": Border("┏━┓", "┃┃", "┗━┛"),
     "wave": Border("┌∼┐", "≀≀", "└∼┘"),
     "dot-dash": Border("┌-·┐", "!!", "└-·┘"),
-    "dot-dot-dash": Border("┌·-·┐", "││", "└·-·┘"),
+    "dot-dot-dash": Border("┌·-·┐", "││", "└·-·┘", "│:"),
     "double-dash": Border("╔ ═╗", "∥∥", "╚ ═╝"),
+    "bold-dash": Border("┏ ━┓", "╻╻", "┗ ━┛"),
+    "broad": Border("▛▀▜", "▌▐", "▙▄▟"),
+    "wide": Border("███", "██", "███"),
     "none": Border("   ", "  ", "   "),
     "rounded": Border("╭─╮", "││", "╰─╯"),
 }
@@ -42,10 +51,13 @@ _BORDERS_ASCII = {
     "dashed": Border("+ -+", "''", "+ -+"),
     "double": Border("#=#", "HH", "#=#"),
     "bold": Border("###", "##", "###"),
-    "wave": Border("+~+", "{{", "+~+"),
+    "wave": Border("+~+", "{{", "+~+", "{}"),
     "dot-dash": Border("+-.+", "!!", "+-.+"),
-    "dot-dot-dash": Border("+.-.+", "||", "+.-.+"),
+    "dot-dot-dash": Border("+.-.+", "||", "+.-.+", "|:"),
     "double-dash": Border("# =#", '""', "# =#"),
+    "bold-dash": Border("# ##", "##", "# ##", "# "),
+    "broad": Border("###", "##", "###"),
+    "wide": Border("###", "##", "###"),
     "none": Border("   ", "  ", "   "),
     "rounded": Border(" - ", "||", " - "),
 }
@@ -57,10 +69,13 @@ _LINES_BOX = {
     "dotted": ("·", ":"),
     "dashed": ("╴", "╵"),
     "dot-dash": ("·-", "!"),
-    "dot-dot-dash": ("··-", "┆"),
+    "dot-dot-dash": ("··-", "!"),
     "wave": ("∼", "≀"),
     "bold": ("━", "┃"),
     "double-dash": ("═ ", "∥"),
+    "bold-dash": ("━ ", "╻"),
+    "broad": ("▬", "▮"),
+    "wide": ("█", "█"),
 }
 _LINES_ASCII = {
     "solid": ("-", "|"),
@@ -69,16 +84,55 @@ _LINES_ASCII = {
     "dashed": ("- ", "'"),
     "dot-dash": (".-", "!"),
     "dot-dot-dash": ("..-", "!"),
-    "wave": ("~", "{"),
+    "wave": ("~", "}"),
     "bold": ("#", "#"),
     "double-dash": ("= ", '"'),
+    "bold-dash": ("# ", "#"),
+    "broad": ("#", "#"),
+    "wide": ("#", "#"),
 }
 _ARROWS_BOX = {"E": ">", "W": "<", "N": "∧", "S": "∨"}
+# arrow-style closed / filled (boxart only; ascii draws every style as the open one)
+_ARROW_STYLES_BOX = {"closed": {"E": "▷", "W": "◁", "N": "△", "S": "▽"},
+                     "filled": {"E": "▶", "W": "◀", "N": "▲", "S": "▼"}}
 _ARROWS_ASCII = {"E": ">", "W": "<", "N": "^", "S": "v"}
-_CORNERS_BOX = {
-    frozenset("ES"): "┌", frozenset("WS"): "┐", frozenset("EN"): "└", frozenset("WN"): "┘",
-    frozenset("NSE"): "├", frozenset("NSW"): "┤", frozenset("EWS"): "┬", frozenset("EWN"): "┴",
-    frozenset("NSEW"): "┼",
+_CORNER_SIDES = [frozenset(s) for s in ("ES", "WS", "EN", "WN", "NSE", "NSW", "EWS", "EWN", "NSEW")]
+
+
+def _corner_set(chars: str) -> dict[frozenset[str], str]:
+    """Corners and joints, in the order of ``_CORNER_SIDES``."""
+    return dict(zip(_CORNER_SIDES, chars))
+
+
+_CORNERS_BOX = _corner_set("┌┐└┘├┤┬┴┼")
+# the corners (and joints) of an edge, by its style (default: _CORNERS_BOX; ascii: "+")
+_STYLE_CORNERS_BOX = {
+    "bold": _corner_set("┏┓┗┛┣┫┳┻╋"), "bold-dash": _corner_set("┏┓┗┛┣┫┳┻╋"),
+    "double": _corner_set("╔╗╚╝╠╣╦╩╬"), "double-dash": _corner_set("╔╗╚╝╠╣╦╩╬"),
+    "broad": _corner_set("█" * 9), "wide": _corner_set("█" * 9),
+    "dotted": _corner_set("┌┐└┘:::::"), "wave": _corner_set("┌┐└┘┼┼┼┼┼"), "dashed": _corner_set("┌┐╵┘├┤┬┴┼"),
+}
+_STYLE_CORNERS_ASCII = {
+    "dotted": _corner_set("....:::::"), "wave": _corner_set("****+++++"),
+    **{name: _corner_set("#" * 9) for name in ("bold", "bold-dash", "double", "double-dash", "broad", "wide")},
+}
+
+
+# where two edges cross: by the horizontal line's style, the character for some vertical
+# styles, then for any other (as graph-easy draws them)
+_CROSS_BOX: dict[str, tuple[dict[str, str], str]] = {
+    "solid": ({"dashed": "┴", "double": "╫", "bold": "╂"}, "┼"),
+    "dashed": ({"solid": "┤", "double": "╢"}, "┘"),
+    "double": ({"solid": "╪", "dashed": "╧"}, "╬"),
+    "bold": ({"solid": "┿"}, "╋"),
+    "dot-dot-dash": ({}, "·"), "double-dash": ({}, "╬"), "bold-dash": ({}, "╋"),
+    "broad": ({}, "█"), "wide": ({}, "█"),
+}
+_CROSS_ASCII: dict[str, tuple[dict[str, str], str]] = {
+    "solid": ({"double": "H"}, "+"),
+    "dotted": ({"solid": "!", "wave": "+"}, ":"),
+    "double": ({"solid": "+"}, "#"), "bold": ({"solid": "+"}, "#"),
+    "dot-dot-dash": ({}, "."), "double-dash": ({}, "#"), "bold-dash": ({}, "#"), "broad": ({}, "#"), "wide": ({}, "#"),
 }
 
 
@@ -94,17 +148,20 @@ class Style:
         table = _LINES_BOX if self.boxart else _LINES_ASCII
         return table.get(name, table["solid"])
 
-    def arrow(self, side: str) -> str:
-        return (_ARROWS_BOX if self.boxart else _ARROWS_ASCII)[side]
+    def arrow(self, side: str, kind: str = "open") -> str:
+        if not self.boxart:
+            return _ARROWS_ASCII[side]
+        return _ARROW_STYLES_BOX.get(kind, _ARROWS_BOX)[side]
+
+    def cross(self, across: str, down: str) -> str:
+        """The character where a line in style ``across`` crosses one in style ``down``."""
+        special, other = (_CROSS_BOX if self.boxart else _CROSS_ASCII).get(across, ({}, "┼" if self.boxart else "+"))
+        return special.get(down, other)
 
     def corner(self, sides: frozenset[str], style: str) -> str:
         if not self.boxart:
-            return {"dotted": ".", "double": "#", "double-dash": "#"}.get(style, "+")
-        if style in ("double", "double-dash"):
-            return {frozenset("ES"): "╔", frozenset("WS"): "╗", frozenset("EN"): "╚", frozenset("WN"): "╝"}.get(sides, "╬")
-        if style == "dashed" and sides == frozenset("EN"):  # graph-easy draws this bend as a dash up
-            return "╵"
-        return _CORNERS_BOX.get(sides, "┼")
+            return _STYLE_CORNERS_ASCII.get(style, {}).get(sides, "+")
+        return _STYLE_CORNERS_BOX.get(style, _CORNERS_BOX).get(sides, "┼")
 
 
 def label_lines(raw: str, align: str = "c") -> list[tuple[str, str]]:
@@ -201,10 +258,21 @@ def _field_label(graph: Graph, node: Node) -> str:
     return node.attrs["_label"]
 
 
+def line_style(graph: Graph, edge: Edge) -> str:
+    """An edge's line style: its own ``style``, else the style its arrow was written with
+    (``==>``, ``..>`` ...), else its class's, else solid."""
+    own = edge.attrs.get("style", "").strip().lower()
+    if own:
+        return own
+    if edge.style != "solid":
+        return edge.style
+    return graph.edge_attr(edge, "style").strip().lower() or "solid"
+
+
 def _rounded(b: Border, arcs: bool) -> Border:
     """A border with rounded corners (arcs), or none where the style has no arc (blank)."""
     tl, tr, bl, br = ("╭", "╮", "╰", "╯") if arcs else (" ", " ", " ", " ")
-    return Border(tl + b.top[1:-1] + tr, b.side, bl + b.bottom[1:-1] + br)
+    return Border(tl + b.top[1:-1] + tr, b.side, bl + b.bottom[1:-1] + br, b.cycle)
 
 
 def _node_border(graph: Graph, node: Node) -> str:
@@ -392,22 +460,26 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
     lines = edge_label(graph, cell.edge, cell.label, boxart) if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
+    # a dot-dot-dash line's cell at a node takes one more column, as if it ran east-west ("..-")
+    ddd = line_style(graph, cell.edge) == "dot-dot-dash" and bool(cell.gaps)
     if cell.sides == {"E", "W"}:
         if _plain(cell):  # a line through: no width of its own (see _straight_runs)
             return 0, 3
         # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
         pattern = _LINES_BOX.get(line_style(graph, cell.edge), ("─", ""))[0]
         bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
-        return (width + (6 if cell.edge.bidirectional else 5) if lines else bare), len(lines) + 2 if lines else 3
+        return (width + (6 if cell.edge.bidirectional else 5) + ddd if lines else bare), len(lines) + 2 if lines else 3
     if cell.sides == {"N", "S"}:
         if _plain(cell):
             return 3, 0
-        bare = 4 if cell.edge.bidirectional and cell.gaps else 3
-        return (width + 5 if lines else 3), max(bare, len(lines) + 2)
+        bare = 4 if cell.edge.bidirectional and (cell.gaps or cell.arrows) else 3  # ∧││∨: one longer
+        return (width + 6 if lines else 6) if ddd else (width + 5 if lines else 3), max(bare, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
-    if len(cell.sides) >= 3 or cell.gaps:
-        return 5, height
-    return 5, height
+    if len(cell.sides) >= 3 and "N" in cell.arrows and "S" in cell.sides:
+        height = 4  # a joint under an arrow head: the head, a line, the centre, the arm below
+    if len(cell.sides) >= 3 and "E" in cell.gaps:  # a joint: the centre, an arm of two, a blank
+        return 6, height
+    return 5 + ddd, height  # a corner or joint: its line two in, an arm either side
 
 
 def _plain(cell: object) -> bool:
@@ -420,12 +492,13 @@ def _plain_along(cell: object, sides: set[str]) -> bool:
     return _plain(cell) and isinstance(cell, EdgeCell) and cell.sides == sides
 
 
-def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int]) -> None:
+def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int],
+                   skip: frozenset[int] | set[int] = frozenset()) -> None:
     """A run of pass-through cells between two bends that both touch a node (a U-turn) is at
     least 5 wide (3 high; its last column or row grows); other runs need no room."""
     for (x, y), cell in lay.cells.items():
-        if not isinstance(cell, EdgeCell) or not _plain(cell):
-            continue
+        if not isinstance(cell, EdgeCell) or not _plain(cell) or id(cell) in skip:
+            continue  # (skip: pieces whose room is settled elsewhere)
         dx, dy = (1, 0) if cell.sides == {"E", "W"} else (0, 1)
         if _plain_along(lay.cells.get((x - dx, y - dy)), cell.sides):
             continue
@@ -436,7 +509,7 @@ def _straight_runs(lay: Layout, widths: dict[int, int], heights: dict[int, int])
         if not all(isinstance(c, EdgeCell) and c.sides != cell.sides and c.gaps for c in ends):
             continue  # only a U-turn between two bends at nodes needs room of its own
         if dx:
-            widths[x + n] += max(0, 5 - sum(widths[x + i] for i in range(n + 1)))
+            widths[x] += max(0, 5 - sum(widths[x + i] for i in range(n + 1)))
         else:
             heights[y + n] += max(0, 3 - sum(heights[y + i] for i in range(n + 1)))
 
@@ -459,6 +532,86 @@ class Geometry:
         return self.colx[x], self.rowy[y], w, h
 
 
+def _straight(cell: EdgeCell) -> bool:
+    return cell.sides in ({"E", "W"}, {"N", "S"})
+
+
+def collapsed_lines(lay: Layout) -> set[int]:
+    """Straight pieces (ids) of edges that share a port which take no room along their line:
+    all but the last straight run before the edge's end (its target, or the joint it ends on),
+    unless they touch a node, carry a label or arrow, or are crossed."""
+    needed: set[int] = set()
+    candidates: set[int] = set()
+    for path in lay.paths:
+        if not any(c.port is not None and len(c.port) in (3, 4) for c in path):
+            continue
+        for cell in reversed(path[:-1]):
+            if not _straight(cell):
+                break
+            needed.add(id(cell))
+        candidates |= {id(c) for c in path if _straight(c) and not (c.gaps or c.label or c.arrows or c.cross)}
+    return candidates - needed
+
+
+def _run_need(graph: Graph, cell: EdgeCell, across: bool) -> int:
+    """The room a straight piece needs along its line when it stands for a run of them."""
+    if across:
+        pattern = _LINES_BOX.get(line_style(graph, cell.edge), ("─", ""))[0]
+        return 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
+    return 4 if cell.edge.bidirectional and cell.arrows else 3
+
+
+def merged_runs(lay: Layout) -> tuple[list[list[EdgeCell]], set[int]]:
+    """Runs of two or more straight pieces of one edge need their length once between them, not
+    each (Graph::Easy merges them into one cell); a run that goes on into the piece at the
+    target takes no room at all (that piece has its own). Of an edge sharing a port only the
+    last run counts (the others collapse)."""
+    runs: list[list[EdgeCell]] = []
+    absorbed: set[int] = set()
+    for path in lay.paths:
+        first, shares = 0, False
+        if any(c.port is not None for c in path):
+            shares = True
+            if not any(c.port is not None and len(c.port) in (3, 4) for c in path):
+                continue
+            first = len(path) - 1
+            while first > 0 and _straight(path[first - 1]):
+                first -= 1
+        run: list[EdgeCell] = []
+        for i, cell in enumerate(path[first:], first):
+            plain = _straight(cell) and not (cell.label or cell.cross or cell.loop)
+            if plain and (not cell.gaps or i == 0) and (not run or run[-1].sides == cell.sides) \
+                    and not (i == len(path) - 1 and cell.gaps):
+                run.append(cell)  # (the piece out of the source starts a run)
+                continue
+            if plain and i == len(path) - 1 and run and run[-1].sides == cell.sides:
+                absorbed |= {id(c) for c in run if not c.gaps}
+            elif len(run) > 1 or (shares and run):  # (a port-sharing edge's last run, even of one)
+                runs.append(run)
+            run = []
+        if len(run) > 1 or (shares and run):
+            runs.append(run)
+    return runs, absorbed
+
+
+def _spread(sizes: dict[int, int], cols: list[int], need: int) -> None:
+    """Make ``cols`` at least ``need`` wide together: columns already wider than an even share keep
+    their size, the others split the rest evenly (the first ones take the remainder)."""
+    fixed: set[int] = set()
+    while True:
+        free = [c for c in cols if c not in fixed]
+        rest = need - sum(sizes[c] for c in fixed)
+        if rest <= 0 or not free:
+            return
+        shares = {c: rest // len(free) + (1 if i < rest % len(free) else 0) for i, c in enumerate(free)}
+        wide = {c for c in free if sizes[c] > shares[c]}
+        if not wide:
+            for c in free:
+                sizes[c] = shares[c]
+            return
+        fixed |= wide
+
+
 def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
     xs = sorted({p[0] for p in lay.cells})
     ys = sorted({p[1] for p in lay.cells})
@@ -466,19 +619,29 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
     heights = dict.fromkeys(range(ys[0], ys[-1] + 1), 0)
     multi = []
     busy: set[int] = set()
+    collapsed = collapsed_lines(lay)
+    runs, absorbed = merged_runs(lay)
+    in_run = {id(c) for run in runs for c in run if not c.gaps} | absorbed  # the piece out of the source keeps its room
     for pos, cell in lay.cells.items():
         if isinstance(cell, Placed) and cell.size != (1, 1):
             multi.append(cell)
             continue
         w, h = _cell_size(graph, cell, lay, boxart)
+        if id(cell) in collapsed or id(cell) in in_run:
+            w, h = (0, h) if isinstance(cell, EdgeCell) and cell.sides == {"E", "W"} else (w, 0)
         if h and not isinstance(cell, GroupCell):
             busy.add(pos[1])
         widths[pos[0]] = max(widths[pos[0]], w)
         heights[pos[1]] = max(heights[pos[1]], h)
-    _straight_runs(lay, widths, heights)
+    _straight_runs(lay, widths, heights, collapsed | in_run)
     for (_, y), cell in lay.cells.items():  # an edge's end in a spliced row that has room: a whole edge cell
         if isinstance(cell, EdgeCell) and cell.hole and heights[y]:
             heights[y] = max(heights[y], 3)
+    # a multi-cell node too big for its columns (rows) spreads its size evenly over them, leaving
+    # those already wide enough alone and ignoring trailing ones that hold only such nodes' fillers
+    inner = [pos for pos, cell in lay.cells.items() if not (isinstance(cell, Placed) and pos != cell.pos)]
+    max_x = max(p[0] for p in inner)
+    max_y = max(p[1] for p in inner)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed, lay, boxart)
         (x, y), (cw, ch) = placed.pos, placed.size
@@ -486,10 +649,17 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
             for j in range(ch):
                 if y + j in busy:
                     heights[y + j] = max(heights[y + j], 3)
-        have_w = sum(widths[x + i] for i in range(cw))
-        have_h = sum(heights[y + j] for j in range(ch))
-        widths[x] += max(0, w - have_w)
-        heights[y + ch - 1] += max(0, h - have_h)
+        _spread(widths, list(range(x, x + max(1, min(cw, max_x - x + 1)))), w)
+        _spread(heights, list(range(y, y + max(1, min(ch, max_y - y + 1)))), h)
+    if runs:
+        where = {id(c): p for p, c in lay.cells.items()}
+        for run in runs:
+            across = run[0].sides == {"E", "W"}
+            need = max(_run_need(graph, c, across) for c in run)
+            spots = [where[id(c)][0 if across else 1] for c in run if id(c) in where]
+            sizes = widths if across else heights
+            if spots:
+                sizes[spots[0]] += max(0, need - sum(sizes[i] for i in set(spots)))
     colx: dict[int, int] = {}
     rowy: dict[int, int] = {}
     acc = 0
@@ -620,9 +790,9 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
             canvas.put(x0 + 1, y0, _border_line(b.top, w)[1:])
         canvas.put(x0 + (1 if left else 0), y0 + h - 1, _border_line(b.bottom, w)[1 if left else 0:])
         for y in range(y0 + 1, y0 + h - 1):
-            canvas.put(x0 + w - 1, y, b.side[1])
+            canvas.put(x0 + w - 1, y, b.at(y - y0 - 1, True))
             if not left:
-                canvas.put(x0, y, b.side[0])
+                canvas.put(x0, y, b.at(y - y0 - 1, False))
         before, above = fields
         if before is not None:  # the side shared with the node on the left
             bare = _no_shape(graph, before)
@@ -632,27 +802,27 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
         if above is not None and not _no_shape(graph, above):  # the line shared with the node above
             line = _border_line(_shared_border(style, graph, above, node).bottom, w)
             canvas.put(x0 + left, y0, line[left:])
-        _draw_label(canvas, graph, node, x0, y0, w, h, right=left, boxart=style.boxart)
+        # a cluster's node under another centres its label rounding down from the shared line
+        _draw_label(canvas, graph, node, x0, y0, w, h, right=left, boxart=style.boxart,
+                    lower=top and not split_row(node))
         return
     b = style.border(_node_border(graph, node))
     if graph.node_attr(node, "shape") == "rounded":
         b = _rounded(b, style.boxart and _node_border(graph, node) not in ("double", "bold"))
     canvas.put(x0, y0, _border_line(b.top, w))
     canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
-    alt = _node_border(graph, node) == "dot-dot-dash"  # its sides alternate a line and ':'
-    for y in range(y0 + 1, y0 + h - 1):
-        lch, rch = (":", ":") if alt and (y - y0) % 2 == 0 else (b.side[0], b.side[1])
-        canvas.put(x0, y, lch + " " * (w - 2) + rch)
+    for y in range(y0 + 1, y0 + h - 1):  # some styles' sides alternate (dot-dot-dash: a line and ':')
+        canvas.put(x0, y, b.at(y - y0 - 1, False) + " " * (w - 2) + b.at(y - y0 - 1, True))
     _draw_label(canvas, graph, node, x0, y0, w, h, boxart=style.boxart)
 
 
 def _draw_label(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int, w: int, h: int,
-                right: bool = False, boxart: bool = True) -> None:
+                right: bool = False, boxart: bool = True, lower: bool = False) -> None:
     """The label centred in the box (a later autosplit field rounds to the right)."""
     lines = node_label(graph, node, boxart)
     inner = w - 2
     pad = 0 if _node_border(graph, node) == "none" else 1  # a left/right-aligned line's distance to the border
-    top_y = y0 + 1 + (h - 2 - len(lines)) // 2
+    top_y = y0 + 1 + (h - 2 - len(lines) + lower) // 2
     for i, (line, align) in enumerate(lines):
         x = {"l": pad, "r": inner - pad - len(line)}.get(align, (inner - len(line) + right) // 2)
         canvas.put(x0 + 1 + x, top_y + i, line)
@@ -687,72 +857,49 @@ def _draw_edge_node(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int,
             canvas.put(x0 + 1, y0 + h // 2 - 1 + i, text)
 
 
-# a crossing's centre by (horizontal style, vertical style): boxart, ascii
-_CROSSINGS = {
-    ("solid", "dashed"): ("┴", "+"), ("solid", "double"): ("╫", "H"), ("solid", "bold"): ("╂", "+"),
-    ("dashed", "solid"): ("┤", "+"), ("dashed", "dashed"): ("┘", "+"), ("dashed", "dotted"): ("┘", "+"),
-    ("dashed", "double"): ("╢", "+"), ("dashed", "bold"): ("┘", "+"),
-    ("dotted", "solid"): ("┼", "!"), ("dotted", "dashed"): ("┼", ":"), ("dotted", "dotted"): ("┼", ":"),
-    ("dotted", "double"): ("┼", ":"), ("dotted", "bold"): ("┼", ":"),
-    ("double", "solid"): ("╪", "+"), ("double", "dashed"): ("╧", "#"), ("double", "dotted"): ("╬", "#"),
-    ("double", "double"): ("╬", "#"), ("double", "bold"): ("╬", "#"),
-    ("bold", "solid"): ("┿", "+"), ("bold", "dashed"): ("╋", "#"), ("bold", "dotted"): ("╋", "#"),
-    ("bold", "double"): ("╋", "#"), ("bold", "bold"): ("╋", "#"),
-}
+_ARROW_STYLES_BOX = {"closed": {"E": "▷", "W": "◁", "N": "△", "S": "▽"},
+                     "filled": {"E": "▶", "W": "◀", "N": "▲", "S": "▼"}}
 
 
-_ARROW_HEADS = {
-    "closed": {"E": "▷", "W": "◁", "N": "△", "S": "▽"},
-    "filled": {"E": "▶", "W": "◀", "N": "▲", "S": "▼"},
-}
-
-
-def line_style(graph: Graph, edge: Edge) -> str:
-    """An edge's style: its own ``style``, else its operator's unless plain solid, else its class's."""
-    own = edge.attrs.get("style") or (edge.style if edge.style != "solid" else "")
-    return (own or graph.edge_attr(edge, "style") or edge.style).strip().lower()
+def _arrow_chars(style: Style, arrow_style: str, hpat: str, vch: str) -> Callable[[str], str]:
+    """The arrow heads of an edge's ``arrow-style``: none draws the line on, closed and filled
+    have heads of their own in boxart."""
+    def arrow(side: str) -> str:
+        if arrow_style == "none":
+            return hpat[0] if side in "EW" else vch
+        if style.boxart and arrow_style in _ARROW_STYLES_BOX:
+            return _ARROW_STYLES_BOX[arrow_style][side]
+        return style.arrow(side)
+    return arrow
 
 
 def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int, h: int,
                open_sides: frozenset[str] = frozenset()) -> None:
     edge_style = line_style(graph, cell.edge)
-    vstyle = edge_style
-    if cell.vedge is not None and cell.hedge is not None:  # a crossing: each way in its own edge's style
-        edge_style, vstyle = line_style(graph, cell.hedge), line_style(graph, cell.vedge)
     hpat, vch = style.line(edge_style)
-    vch = style.line(vstyle)[1]
-    head = (graph.edge_attr(cell.edge, "arrow-style") or graph.edge_attr(cell.edge, "arrowstyle")).strip().lower()
-
-    def arrow(side: str) -> str:  # ``arrow-style``: none draws the line on, closed/filled other heads
-        if head == "none":
-            return hpat[0] if side in "EW" else vch
-        table = _ARROW_HEADS.get(head) if style.boxart else None
-        return table[side] if table else style.arrow(side)
+    arrow = _arrow_chars(style, graph.edge_attr(cell.edge, "arrow-style").strip().lower(), hpat, vch)
     cy = y0 + max(h - 2, h // 2)  # beside a tall node: on its last inner line
     cx = x0 + 2
     sides = cell.sides
+    kind = graph.edge_attr(cell.edge, "arrow-style").strip().lower() or "open"
     if cell.loop:
-        if edge_style != "invisible":
-            _draw_loop(canvas, style, cell, hpat, vch, edge_style, x0, y0, w, h)
+        _draw_loop(canvas, style, cell, hpat, vch, edge_style, kind, x0, y0, w, h)
         return
     full_cross = sides == {"N", "S", "E", "W"} and cell.cross
-    if full_cross and "invisible" in (edge_style, vstyle):  # only the visible one of a crossing
-        if edge_style == vstyle:
-            return
-        full_cross = False
-        sides = {"E", "W"} if vstyle == "invisible" else {"N", "S"}
-    elif edge_style == "invisible":  # style: invisible takes its room but draws nothing
+    if full_cross and cell.crossed_by is not None:
+        _draw_crossing(canvas, style, graph, cell, x0, y0, w, h)
+        return
+    if edge_style == "invisible":  # takes its room, draws nothing
         return
     if sides == {"E", "W"} or full_cross:
         gaps = cell.gaps - open_sides
         start = x0 + (1 if "W" in gaps else 0)
         end = x0 + w - (1 if "E" in gaps else 0)
-        n = end - start  # an undirected edge's pattern is aligned to its right end
-        if "W" not in cell.gaps:  # a piece in the middle or at the end of a path: the pattern runs on by column
-            run = "".join(hpat[(start + i) % len(hpat)] for i in range(n))
-        else:
-            run = "".join(hpat[i % len(hpat)] if cell.edge.directed else hpat[(len(hpat) - n + i) % len(hpat)]
-                          for i in range(n))
+        n = end - start
+        # a line out of a node starts its pattern there (an undirected edge's with the pattern's last
+        # character); elsewhere the pattern runs on from the drawing's left edge (across a bent path's cells)
+        phase = (0 if cell.edge.directed else len(hpat) - 1) if "W" in gaps else start
+        run = "".join(hpat[(phase + i) % len(hpat)] for i in range(n))
         chars = list(run)
         if "W" in cell.arrows and chars:
             chars[0] = arrow("W")
@@ -777,8 +924,7 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
                 ch = arrow("S")
             canvas.put(cx, y, ch)
         if full_cross:
-            centre = _CROSSINGS.get((edge_style, vstyle))
-            canvas.put(cx, cy, centre[0 if style.boxart else 1] if centre else style.corner(frozenset("NSEW"), edge_style))
+            canvas.put(cx, cy, style.corner(frozenset("NSEW"), edge_style))
         if cell.label:  # its lines centred beside the line (from the second row)
             lines = edge_label(graph, cell.edge, cell.label, style.boxart)
             _put_label(canvas, lines, cx + 2, y0 + (h - len(lines) + 1) // 2, upward=False)
@@ -805,6 +951,29 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
     canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
 
 
+
+
+def _draw_crossing(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int,
+                   h: int) -> None:
+    """Two edges crossing: each line in its own style (an invisible one not at all), the glyph
+    where they meet from Graph::Easy's table of style pairs."""
+    assert cell.crossed_by is not None
+    across, upright = (cell.edge, cell.crossed_by) if cell.crossed_upright else (cell.crossed_by, cell.edge)
+    h_style = line_style(graph, across)
+    v_style = line_style(graph, upright)
+    hpat, _ = style.line(h_style)
+    _, vch = style.line(v_style)
+    cy, cx = y0 + max(h - 2, h // 2), x0 + 2
+    if h_style != "invisible":
+        start, end = x0 + (1 if "W" in cell.gaps else 0), x0 + w - (1 if "E" in cell.gaps else 0)
+        canvas.put(start, cy, "".join(hpat[i % len(hpat)] for i in range(end - start)))
+    if v_style != "invisible":
+        for y in range(y0, y0 + h):
+            canvas.put(cx, y, vch)
+    if h_style != "invisible" and v_style != "invisible":
+        canvas.put(cx, cy, style.cross(h_style, v_style))
+
+
 def _put_label(canvas: _Canvas, lines: list[tuple[str, str]], x: int, y: int, *, upward: bool) -> None:
     """An edge label: its last line at ``y`` (upward) or its first line at ``y``."""
     width = max(len(t) for t, _ in lines)
@@ -814,11 +983,11 @@ def _put_label(canvas: _Canvas, lines: list[tuple[str, str]], x: int, y: int, *,
         canvas.put(x + dx, top + i, text)
 
 
-def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: str, edge_style: str,
+def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: str, edge_style: str, kind: str,
                x0: int, y0: int, w: int, h: int) -> None:
     """A self-loop beside its node: out of the node and back in, its label along the far side."""
-    both = cell.edge.bidirectional
-    arrow = cell.edge.directed
+    both = cell.edge.bidirectional and kind != "none"
+    arrow = cell.edge.directed and kind != "none"
     label = " ".join(t for t, _ in label_lines(cell.label, "l")) if cell.label else ""
     corner = style.corner
 
@@ -828,14 +997,14 @@ def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: st
     if cell.loop == "N":
         left, right, yc = x0 + 2, x0 + w - 3, y0 + h - 2
         canvas.put(left, yc, corner(frozenset("ES"), edge_style) + run(left + 1, right) + corner(frozenset("WS"), edge_style))
-        canvas.put(left, yc + 1, style.arrow("S") if arrow else vch)
-        canvas.put(right, yc + 1, style.arrow("S") if both else vch)
+        canvas.put(left, yc + 1, style.arrow("S", kind) if arrow else vch)
+        canvas.put(right, yc + 1, style.arrow("S", kind) if both else vch)
         if label:
             canvas.put(x0 + 4, yc - 1, label)
     elif cell.loop == "S":
         left, right = x0 + 2, x0 + w - 3
-        canvas.put(left, y0, style.arrow("N") if arrow else vch)
-        canvas.put(right, y0, style.arrow("N") if both else vch)
+        canvas.put(left, y0, style.arrow("N", kind) if arrow else vch)
+        canvas.put(right, y0, style.arrow("N", kind) if both else vch)
         if label:
             canvas.put(x0 + 4, y0, label)
         canvas.put(left, y0 + 1, corner(frozenset("EN"), edge_style) + run(left + 1, right) + corner(frozenset("WN"), edge_style))
@@ -844,9 +1013,9 @@ def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: st
         canvas.put(xc, top, corner(frozenset("ES"), edge_style) + run(xc + 1, x0 + w - 1))
         canvas.put(xc, bottom, corner(frozenset("EN"), edge_style) + run(xc + 1, x0 + w - 1))
         if arrow:
-            canvas.put(x0 + w - 2, bottom, style.arrow("E"))
+            canvas.put(x0 + w - 2, bottom, style.arrow("E", kind))
         if both:
-            canvas.put(x0 + w - 2, top, style.arrow("E"))
+            canvas.put(x0 + w - 2, top, style.arrow("E", kind))
         for y in range(top + 1, bottom):
             canvas.put(xc, y, vch)
         if label:
@@ -856,9 +1025,9 @@ def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: st
         canvas.put(x0 + 1, top, run(x0 + 1, xc) + corner(frozenset("WS"), edge_style))
         canvas.put(x0 + 1, bottom, run(x0 + 1, xc) + corner(frozenset("WN"), edge_style))
         if arrow:
-            canvas.put(x0 + 1, bottom, style.arrow("W"))
+            canvas.put(x0 + 1, bottom, style.arrow("W", kind))
         if both:
-            canvas.put(x0 + 1, top, style.arrow("W"))
+            canvas.put(x0 + 1, top, style.arrow("W", kind))
         for y in range(top + 1, bottom):
             canvas.put(xc, y, vch)
         if label:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections import deque
 
 from slidekit.diagram.layout import GroupCell, Layout, Placed
-from slidekit.diagram.model import Graph, Group, Node
+from slidekit.diagram.model import Graph, Group
 from slidekit.diagram.render import (
     Geometry,
     geometry,
     invisible,
-    line_style,
     edge_label,
+    line_style,
     node_label,
     point_style,
     shares_left,
@@ -62,26 +62,19 @@ def check(graph: Graph, lay: Layout, text: str, boxart: bool = True) -> list[str
     # group frames: an edge may leave (or enter) a framed group through the frame's border
     borders = _frame_borders(lay, geo)
     for edge in graph.edges:
-        if edge.source is edge.target or edge.source.name not in rects or edge.target.name not in rects \
-                or line_style(graph, edge) == "invisible":  # an invisible edge draws nothing
+        if edge.source is edge.target or edge.source.name not in rects or edge.target.name not in rects:
             continue
-        src, dst = (_reach(graph, n, rects[n.name]) for n in (edge.source, edge.target))
-        headless = graph.edge_attr(edge, "arrow-style").strip().lower() == "none"  # drawn without a head
-        if not _connected(grid, boxes, src, dst, edge.directed and not headless, borders.get(edge.source.group, set()),
+        if line_style(graph, edge) == "invisible":  # takes its room, draws nothing
+            continue
+        src, dst = rects[edge.source.name], rects[edge.target.name]
+        arrow = edge.directed and graph.edge_attr(edge, "arrow-style").strip().lower() != "none"
+        if not _connected(grid, boxes, src, dst, arrow, borders.get(edge.source.group, set()),
                           borders.get(edge.target.group, set())):
             problems.append(f"edge {edge.source.name!r} -> {edge.target.name!r} does not connect the boxes")
         for line, _ in edge_label(graph, edge, edge.label, boxart) if edge.label else []:
             if line and line not in text:
                 problems.append(f"edge label {line!r} missing")
     return problems
-
-
-def _reach(graph: Graph, node: Node, rect: Rect) -> Rect:
-    """Where an edge may end near a node: a node without a border (its box not drawn) may sit
-    apart from its edges by a blank group-frame column."""
-    border = graph.node_attr(node, "border-style") or graph.node_attr(node, "border") or "solid"
-    x0, y0, w, h = rect
-    return (x0 - 2, y0, w + 4, h) if border.split()[0] == "none" else rect
 
 
 def _check_box(graph: Graph, lay: Layout, placed: Placed, rect: Rect, grid: list[str], boxart: bool) -> list[str]:

@@ -14,9 +14,9 @@ from tests.diagram.structure import check
 from tests.external_tools import require
 
 GOAL = 0.90
-# RATCHET: the byte-exact counts reached so far. The goal (90 % of 219 = 198) is not reached
-# yet; raise these whenever the count grows, never lower them.
-RATCHET = {"boxart": 126, "ascii": 125}
+# RATCHET: the byte-exact counts reached so far, above the goal (90 % of 219 = 198). Raise them
+# whenever the count grows, never lower them: the test fails below the goal or the ratchet.
+RATCHET = {"boxart": 206, "ascii": 206}
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_corpus_byte_exact_count(corpus: list, mode: str) -> None:
     matched = sum(ok.values())
     per_category = ", ".join(f"{c} {ok[c]}/{total[c]}" for c in sorted(total))
     print(f"\n{mode}: {matched}/{len(corpus)} byte-exact ({per_category}); goal {GOAL:.0%}")
-    threshold = min(RATCHET[mode], int(GOAL * len(corpus)))
+    threshold = max(RATCHET[mode], int(GOAL * len(corpus)))
     assert matched >= threshold, f"{mode}: {matched} < {threshold}; failing: {' '.join(failing)}"
 
 
