@@ -9,9 +9,12 @@ Observed rules (black-box experiments with graph-easy):
 * a group's cells: its own nodes, the edges between two of them, and an empty cell sandwiched
   between two of those in a row or a column; its frame: the eight neighbours of each of them;
 * a frame cell's border sides are those whose neighbour is not the group's;
+* the hole the splice leaves between an edge and its node is filled inside a group (not across its
+  border) and, outside groups, only above a node the edge ends at from the north; elsewhere the
+  edge keeps its end and the hole stays blank (it shows where the spliced line has room);
 * the label goes into a top (or bottom: ``labelpos``) border cell: the leftmost one inside the
-  corners (``align: left``), the rightmost (``right``) or the middle one (``center``); that cell's
-  column is at least as wide as the label plus two;
+  corners (``align: left``), the topmost then rightmost (``right``) or the middle one of the top
+  row (``center``); that cell's column is at least as wide as the label plus two;
 * nested groups draw apart: a node belongs to its innermost group only.
 """
 
@@ -152,10 +155,10 @@ def splice_groups(graph: Graph, lay: Layout) -> None:
                 continue
             frame = group_cells.get(q)
             if side in cell.gaps and (frame.sides if frame is not None else side != "S" or side not in cell.arrows):
-                continue  # the hole to a node is filled inside a group (not on its border), or above a node entered from the north
+                continue  # the hole to a node: filled inside a group, or above a node entered from the north
             piece = replace(cell, sides={side, _OPPOSITE[side]}, gaps={side} & cell.gaps,
                             arrows={side} & cell.arrows, label="", cross=False, filler=True)
-            piece.hole = frame is None and side in cell.gaps  # outside a group: sized like an edge where the line has room
+            piece.hole = frame is None and side in cell.gaps  # outside a group: a whole cell where the line has room
             cells[q] = piece
     for c, gc in group_cells.items():
         if c not in cells:
@@ -169,14 +172,15 @@ def splice_groups(graph: Graph, lay: Layout) -> None:
 
 
 def label_bottom(graph: Graph, group: Group) -> bool:
+    """``labelpos: bottom`` (or ``label-pos``): the group's label goes at the bottom of its frame."""
     pos = graph.attr("group", group.attrs, "labelpos") or graph.attr("group", group.attrs, "label-pos")
     return pos.strip().lower() == "bottom"
 
 
 def _label_cell(graph: Graph, group: Group, cells: dict[Pos, GroupCell]) -> None:
     """Mark the cell of the group's top (bottom) border that holds its label: the leftmost one
-    inside the corners (then the topmost), the rightmost for ``align: right``, the middle one of
-    the topmost border row for ``center``."""
+    inside the corners (then the topmost); for ``align: right`` the topmost (then rightmost); for
+    ``center`` the middle one of the topmost border row."""
     side = "S" if label_bottom(graph, group) else "N"
     edge = [c for c, gc in cells.items() if side in gc.sides]
     if not edge:
@@ -184,7 +188,7 @@ def _label_cell(graph: Graph, group: Group, cells: dict[Pos, GroupCell]) -> None
     inner = [c for c in edge if not cells[c].sides & {"W", "E"}] or edge
     align = graph.attr("group", group.attrs, "align").strip().lower()
     if align == "right":
-        pick = min(inner, key=lambda c: (-c[0], c[1]))
+        pick = min(inner, key=lambda c: (c[1], -c[0]))
     elif align == "center":
         row_y = max(c[1] for c in edge) if side == "S" else min(c[1] for c in edge)
         row = sorted(c for c in edge if c[1] == row_y)

@@ -328,6 +328,11 @@ class _Parser:
         if name.endswith(":") and not raw.rstrip().endswith(":"):
             name = name[:-1]
         group = Group(name or f"#group{len(self.graph.groups)}", parent=self.group_stack[-1] if self.group_stack else None)
+        for old in [g for g in self.graph.groups if name and g.name == group.name]:  # a group named again replaces it
+            for node in old.nodes:
+                node.group = None
+            old.nodes.clear()
+            self.graph.groups.remove(old)
         self.graph.groups.append(group)
         self.group_stack.append(group)
 
@@ -404,9 +409,8 @@ class _Parser:
                     self.skip_ws()
                 if self.peek() == "(":
                     # an edge to a group: connect to the group's first node once it is parsed
-                    start_groups = len(self.graph.groups)
                     self.group_open()
-                    pending = (last, spec, edge_attrs, start_groups)
+                    pending = (last, spec, edge_attrs, self.group_stack[-1])
                     self._pending.append(pending)
                     last = []
                     continue
@@ -420,13 +424,12 @@ class _Parser:
         for edge in self.graph.edges:  # a label from the edge's class or the edge defaults
             if not edge.label:
                 edge.label = self.graph.edge_attr(edge, "label")
-        for sources, spec, attrs, index in self._pending:
-            group = self.graph.groups[index]
+        for sources, spec, attrs, group in self._pending:
             if group.nodes:
                 self.add_edges(sources, group.nodes[:1], spec, attrs)
         return self.graph
 
-    _pending: list[tuple[list[Node], tuple[str, bool, bool, str], Attrs, int]]
+    _pending: list[tuple[list[Node], tuple[str, bool, bool, str], Attrs, Group]]
     split_parts: dict[Node, list[Node]]  # a field of an autosplit node -> all its fields
     split_literal = False  # the last node read was an autosplit node
 
