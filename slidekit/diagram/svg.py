@@ -17,9 +17,9 @@ from slidekit.diagram.render import (
     geometry,
     group_border,
     group_label,
-    edge_label,
     invisible,
     line_style,
+    edge_label,
     node_label,
     shares_left,
     shares_top,
@@ -101,7 +101,7 @@ def _node(graph: Graph, lay: Layout, placed: Placed, geo: Geometry) -> str:
 def _edge(graph: Graph, cell: EdgeCell, pos: tuple[int, int], geo: Geometry) -> str:
     x0, y0, w, h = geo.rect(pos)
     style = line_style(graph, cell.edge)
-    if style == "invisible":  # takes its cells, draws nothing
+    if style == "invisible":
         return ""
     dash = f' stroke-dasharray="{_DASH[style]}"' if style in _DASH else ""
     cx = (x0 + 2.5) * CW
