@@ -21,15 +21,45 @@ Observed rules (black-box experiments with graph-easy):
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, cast
+from copy import copy
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
 
-from slidekit.diagram.model import Graph, Group
-
-if TYPE_CHECKING:  # layout.py imports this module
-    from slidekit.diagram.layout import EdgeCell, Layout, Placed
+from slidekit.diagram.model import Edge, Graph, Group, Node
 
 Pos = tuple[int, int]
+
+
+class EdgeCell(Protocol):
+    """What the splice reads and writes of layout.py's edge cells (layout.py imports this module)."""
+
+    edge: Edge
+    sides: set[str]
+    gaps: set[str]
+    arrows: set[str]
+    loop: str
+    label: str
+    cross: bool
+    filler: bool
+    hole: bool
+
+
+class Placed(Protocol):
+    """What the splice reads and moves of layout.py's placed nodes."""
+
+    node: Node
+    pos: Pos
+    size: tuple[int, int]
+
+    def covers(self) -> list[Pos]: ...
+
+
+class Layout(Protocol):
+    """What the splice rewrites of layout.py's grid."""
+
+    cells: dict[Pos, Any]
+    nodes: dict[Node, Any]
+    frames: list[Frame]
 _DELTA = {"N": (0, -1), "E": (1, 0), "S": (0, 1), "W": (-1, 0)}
 _OPPOSITE = {"N": "S", "S": "N", "E": "W", "W": "E"}
 
@@ -63,7 +93,7 @@ def _core(lay: Layout) -> dict[Pos, Group]:
     """The cells (before the splice) that belong to a group: member nodes, edges within it and
     empty cells between two of those."""
     core: dict[Pos, Group] = {}
-    for placed in lay.nodes.values():
+    for placed in cast("list[Placed]", list(lay.nodes.values())):
         if placed.node.group is not None:
             core.update(dict.fromkeys(placed.covers(), placed.node.group))
     for pos, cell in _edge_cells(lay).items():
@@ -117,11 +147,11 @@ def splice_groups(graph: Graph, lay: Layout) -> None:
     spliced_x = {p + bisect_right(ins_x, p - 1) for p in new_x}  # where the new columns land
     spliced_y = {p + bisect_right(ins_y, p - 1) for p in new_y}
     torn = {(fx(x), fy(y)): cell for (x, y), cell in _edge_cells(lay).items()}
-    cells: dict[Pos, Placed | EdgeCell | GroupCell] = {}
+    cells: dict[Pos, Any] = {}
     for (x, y), cell in lay.cells.items():
         cells[(fx(x), fy(y))] = cell
     members: dict[Pos, Group] = {(fx(x), fy(y)): g for (x, y), g in core.items()}
-    for placed in {id(p): p for p in lay.nodes.values()}.values():  # multi-cell nodes close the gaps
+    for placed in cast("list[Placed]", list({id(p): p for p in lay.nodes.values()}.values())):  # multi-cell nodes close the gaps
         (x, y), (w, h) = placed.pos, placed.size
         x0, y0, x1, y1 = fx(x), fy(y), fx(x + w - 1), fy(y + h - 1)
         placed.pos, placed.size = (x0, y0), (x1 - x0 + 1, y1 - y0 + 1)
@@ -156,8 +186,9 @@ def splice_groups(graph: Graph, lay: Layout) -> None:
             frame = group_cells.get(q)
             if side in cell.gaps and (frame.sides if frame is not None else side != "S" or side not in cell.arrows):
                 continue  # the hole to a node: filled inside a group, or above a node entered from the north
-            piece = replace(cell, sides={side, _OPPOSITE[side]}, gaps={side} & cell.gaps,
-                            arrows={side} & cell.arrows, label="", cross=False, filler=True)
+            piece = copy(cell)
+            piece.sides, piece.gaps, piece.arrows = {side, _OPPOSITE[side]}, {side} & cell.gaps, {side} & cell.arrows
+            piece.label, piece.cross, piece.filler = "", False, True
             piece.hole = frame is None and side in cell.gaps  # outside a group: a whole cell where the line has room
             cells[q] = piece
     for c, gc in group_cells.items():
