@@ -112,6 +112,21 @@ def _port(graph: Graph, edge: Edge, key: str, flow: str) -> tuple[str | None, st
     return side, (slot.strip() or None) if side else None
 
 
+def _absolute_port(graph: Graph, edge: Edge, key: str) -> bool:
+    """The edge's ``start``/``end`` names a compass side (not one relative to the flow)."""
+    side = graph.edge_attr(edge, key).partition(",")[0].strip().lower()
+    return side in ("north", "south", "east", "west", "up", "down")
+
+
+def _split_order(members: list[tuple[Node, Pos]]) -> list[tuple[Node, Pos]]:
+    """An autosplit node's fields in the order they are placed (and so their edges routed):
+    the first, the last, then the others."""
+    bases = {m.attrs.get("basename") for m, _ in members}
+    if len(members) > 2 and len(bases) == 1 and None not in bases:
+        return [members[0], members[-1], *members[1:-1]]
+    return members
+
+
 class _Layouter:
     def __init__(self, graph: Graph) -> None:
         self.g = graph
@@ -123,6 +138,7 @@ class _Layouter:
             self.succ[e.source].append(e)
             self.pred[e.target].append(e)
         self.routed: set[Edge] = set()
+        self.deferred: set[Edge] = set()  # routed only once everything is placed
         self.entered: dict[Node, str] = {}  # the direction of the edge a node was placed along
         self._depth = self._depths()
         self.rank = self._ranks()
@@ -230,7 +246,7 @@ class _Layouter:
             todo = [root]
             while todo:
                 cur = todo.pop()
-                pw, ph = self.given_size(cur)  # offsets count from the origin's far side
+                pw, ph = self.grown_size(cur)  # offsets count from the origin's far side (grown for its edges)
                 for child, (dx, dy) in children.get(cur, []):
                     if child not in rel:
                         rel[child] = (rel[cur][0] + dx + (pw - 1 if dx > 0 else 0),
@@ -298,20 +314,7 @@ class _Layouter:
     def pre_grow(self, placed: Placed) -> None:
         """A node with more than four edges grows so each edge can have a side cell of its own;
         ``size``/``rows``/``columns`` set its size."""
-        ports: set[object] = set()  # edges sharing a port (``start: east,0``) need one cell
-        for e in self.succ[placed.node] + self.pred[placed.node]:
-            key = "start" if e.source is placed.node else "end"
-            side, slot = _port(self.g, e, key, self.flow)
-            ports.add((key, side, slot) if slot is not None else id(e))
-        degree = len(ports)
-        if degree >= 4 and not self.succ[placed.node] and placed.node not in self.clusters:  # a sink grows sooner
-            degree += 2
-        w, h = self.given_size(placed.node)
-        while w + h + 2 < degree:  # two cells at a time: 1x1 takes 4 edges, 1x3 6, 3x3 8, 3x5 10
-            if (h <= w) == (self.flow in "EW"):
-                h += 2
-            else:
-                w += 2
+        w, h = self.grown_size(placed.node)
         x, y = placed.pos
         extra = [(x + i, y + j) for i in range(w) for j in range(h) if (x + i, y + j) not in placed.covers()]
         if extra and all(self.free(c) for c in extra):
@@ -319,12 +322,47 @@ class _Layouter:
             for c in extra:
                 self.out.cells[c] = placed
 
+    def grown_size(self, node: Node) -> tuple[int, int]:
+        """The size a node grows to for its edges (see :meth:`pre_grow`)."""
+        w, h = self.degree_size(node)
+        # edges leaving by the same compass side (``start: south``) each get a cell of that side
+        sides = [_port(self.g, e, "start", self.flow) for e in self.succ[node]
+                 if _absolute_port(self.g, e, "start")]
+        for side in "NESW":
+            count = sum(1 for s, slot in sides if s == side and slot is None)
+            if count > 1:
+                w, h = (w, max(h, count)) if side in "EW" else (max(w, count), h)
+        return w, h
+
+    def degree_size(self, node: Node) -> tuple[int, int]:
+        """The size for a node's number of edges: two more cells each time (1x1, 1x3, 3x3, ...)
+        until there are w + h + 2 edges at most (a node edges only come into does not count
+        its front side's (w + 1) / 2 or (h + 1) / 2)."""
+        ports: set[object] = set()  # edges sharing a port (``start: east,0``) need one cell
+        for e in self.succ[node] + self.pred[node]:
+            key = "start" if e.source is node else "end"
+            side, slot = _port(self.g, e, key, self.flow)
+            ports.add((key, side, slot) if slot is not None else id(e))
+        degree = len(ports)
+        w, h = self.given_size(node)
+        sink = not self.succ[node] and not self.g.node_attr(node, "origin")  # placed relative: not so
+
+        def front(w: int, h: int) -> int:
+            return ((h if self.flow in "EW" else w) + 1) // 2 if sink else 0
+
+        while w + h + 2 - front(w, h) < degree:
+            if (h <= w) == (self.flow in "EW"):
+                h += 2
+            else:
+                w += 2
+        return w, h
+
     def put(self, node: Node, pos: Pos) -> Placed:
         if node in self.out.nodes:
             return self.out.nodes[node]
         first = None
         placed_now = []
-        for member, mpos in self.members(node, pos):
+        for member, mpos in _split_order(self.members(node, pos)):
             placed = Placed(member, mpos, self.given_size(member))
             self.out.nodes[member] = placed
             for c in placed.covers():
@@ -350,8 +388,9 @@ class _Layouter:
             return self.node_flow(edge.source)
         return flow_of(flow_attr, self.entered.get(edge.source, self.node_flow(edge.source)))
 
-    def place_from(self, edge: Edge) -> bool:
-        """Place ``edge.target`` next to its placed source."""
+    def place_from(self, edge: Edge, chained: bool = False) -> bool:
+        """Place ``edge.target`` next to its placed source (a chain's next node goes along the
+        flow even when the edge leaves by an absolute port: ``start: south``)."""
         anchor = self.out.nodes[edge.source]
         flow = self.edge_flow(edge)
         side, slot = _port(self.g, edge, "start", flow)
@@ -372,9 +411,17 @@ class _Layouter:
                     self.put(edge.target, pos)
                     if self.g.edge_attr(edge, "flow"):  # an explicit flow carries on from here
                         self.entered[edge.target] = d
+                    if side is not None:  # its port is routed last, after the port's other edges
+                        self.deferred.add(edge)
                     self.route(edge)
                     return True
-            if not self.grow_by_one(anchor):  # no room around it: grow it and look again
+            # no room around it: two cells further out (beyond the nodes in the way)
+            for _d, _mid, pos in self.around(anchor, flow, self.gap(edge) + 2):
+                if self.fits(edge.target, pos):
+                    self.put(edge.target, pos)
+                    self.route(edge)
+                    return True
+            if not self.grow_by_one(anchor):  # else grow it and look again
                 return False
         return False
 
@@ -389,13 +436,13 @@ class _Layouter:
         return False
 
     @staticmethod
-    def around(anchor: Placed, flow: str, gap: int = 1) -> list[tuple[str, Pos, Pos]]:
-        """(side, edge cell, node cell) spots around a node: the flow's front, right, back, left;
-        ``gap`` edge cells between."""
+    def around(anchor: Placed, flow: str, gap: int = 1, turns: tuple[int, ...] = (0, 1, 2, 3)) -> list[tuple[str, Pos, Pos]]:
+        """(side, edge cell, node cell) spots around a node: the flow's front, right, back, left
+        (or ``turns``); ``gap`` edge cells between."""
         out = []
-        for d in (flow, turn(flow, 1), turn(flow, 2), turn(flow, 3)):
+        for d in (turn(flow, t) for t in turns):
             dx, dy = DELTA[d]
-            for mid in anchor.side_cells(d):
+            for mid in anchor.side_cells(d)[::2]:
                 out.append((d, mid, (mid[0] + dx * gap, mid[1] + dy * gap)))
         return out
 
@@ -407,10 +454,19 @@ class _Layouter:
             minlen = 1
         return max(1, min((minlen + 1) // 2, 32))
 
+    def shared_port(self, edge: Edge, key: str) -> bool:
+        """Whether ``edge``'s ``start``/``end`` port (``side,N``) is shared with another edge."""
+        side, slot = _port(self.g, edge, key, self.edge_flow(edge))
+        if side is None or slot is None:
+            return False
+        node = edge.source if key == "start" else edge.target
+        others = self.succ[node] if key == "start" else self.pred[node]
+        return sum(_port(self.g, e, key, self.edge_flow(e)) == (side, slot) for e in others) > 1
+
     def place_at_port(self, edge: Edge, anchor: Placed, side: str, shared: bool) -> bool:
         """A fixed start side: targets stack along that side (the source grows to reach them);
-        a shared port (``side,N``) leaves one more cell for the joint."""
-        dist = 3 if shared else 2
+        a port (``side,N``) that several edges share leaves one more cell for the joint."""
+        dist = 3 if shared and self.shared_port(edge, "start") else 2
         dx, dy = DELTA[side]
         px, py = (0, 1) if side in "EW" else (1, 0)
         base = anchor.side_cells(side)[0]
@@ -524,8 +580,8 @@ class _Layouter:
             seen.add(cur)
             chain.append(cur)
 
-    def route_placed(self, node: Node) -> None:
-        for e in sorted(self.succ[node] + self.pred[node], key=lambda e: e.order):
+    def route_placed(self, node: Node, outgoing: bool = False) -> None:
+        for e in sorted(self.succ[node] + ([] if outgoing else self.pred[node]), key=lambda e: e.order):
             if e.source in self.out.nodes and e.target in self.out.nodes:
                 self.route(e)
 
@@ -535,19 +591,30 @@ class _Layouter:
             if e.source in self.out.nodes and e.target in self.out.nodes:
                 self.route(e)
 
-    def lay_chain(self, chain: list[Node]) -> None:
+    def lay_chain(self, chain: list[Node], route_all: bool = True) -> None:
         """Place a chain whose head is placed: each next node along the flow."""
         for a, b in zip(chain, chain[1:]):
             if b in self.out.nodes:
                 continue
             edge = next(e for e in self.succ[a] if e.target is b)
-            if a not in self.out.nodes or not self.place_from(edge):
+            if a not in self.out.nodes or not self.place_from(edge, chained=True):
                 break
+            self.place_port_siblings(edge)
         for a, b in zip(chain, chain[1:]):  # the chain's own edges (every one between its links) first
             for e in sorted(self.succ[a], key=lambda e: e.order):
                 if e.target is b and a in self.out.nodes and b in self.out.nodes:
                     self.route(e)
-        self.route_all_placed()
+        if route_all:
+            self.route_all_placed()
+
+    def place_port_siblings(self, edge: Edge) -> None:
+        """The other targets of edges leaving by the same port as ``edge`` go with it."""
+        port = self.g.edge_attr(edge, "start")
+        if not port or "," in port:  # a shared port (``front,0``) is not stacked this way
+            return
+        for e in sorted(self.succ[edge.source], key=lambda e: e.order):
+            if e.target not in self.out.nodes and self.g.edge_attr(e, "start") == port:
+                self.place_from(e)
 
     def place_head(self, node: Node) -> bool:
         """Place a chain's head next to a placed neighbour (its first placed predecessor, else successor)."""
@@ -619,14 +686,12 @@ class _Layouter:
         return seen
 
     def place_near(self) -> bool:
-        """One node linked to placed ones: a successor first (deepest, then by name), else a
+        """One node linked to placed ones: a successor first (see :meth:`expand`), else a
         predecessor (last name first). False when there is none."""
         unplaced = sorted((n for n in self.g.nodes.values() if n not in self.out.nodes), key=lambda n: n.name)
-        # successors of placed nodes: the deepest first (its chain is longest), then by name
-        for n in sorted(unplaced, key=lambda n: (-self.depth(n), n.name)):
-            preds = sorted((e for e in self.pred[n] if e.source in self.out.nodes), key=lambda e: e.order)
-            if any(self.place_from(e) for e in preds[:1]):
-                self.route_placed(n)
+        # successors of placed nodes: those of the node placed first first (depth first: see expand)
+        for node in list(self.out.nodes):
+            if self.expand(node):
                 return True
         for n in reversed(unplaced):
             succs = sorted((e for e in self.succ[n] if e.target in self.out.nodes), key=lambda e: e.order)
@@ -634,6 +699,24 @@ class _Layouter:
                 self.route_placed(n)
                 return True
         return False
+
+    def expand(self, node: Node) -> bool:
+        """Place ``node``'s unplaced successors beside it (the deepest first, then by name), each
+        with its own chain, and those chains' successors in turn (depth first). False: none placed."""
+        placed_any = False
+        edges = sorted((e for e in self.succ[node] if e.target not in self.out.nodes),
+                       key=lambda e: (-self.depth(e.target), e.target.name, e.order))
+        for e in edges:
+            if e.target in self.out.nodes or not self.place_from(e):
+                continue
+            placed_any = True
+            self.route_placed(e.target, outgoing=True)  # its other incoming edges: later
+            chain = self.chain_from(e.target)
+            self.lay_chain(chain, route_all=False)
+            for member in chain:
+                if member in self.out.nodes:
+                    self.expand(member)
+        return placed_any
 
     def new_component_pos(self, node: Node) -> Pos:
         rel = self.clusters.get(node, {node: (0, 0)})
@@ -652,7 +735,7 @@ class _Layouter:
 
     # -- routing ------------------------------------------------------------------------------
     def route(self, edge: Edge) -> None:
-        if edge in self.routed:
+        if edge in self.routed or edge in self.deferred:
             return
         self.routed.add(edge)
         src = self.out.nodes[edge.source]
@@ -929,6 +1012,7 @@ class _Layouter:
 
     def run(self) -> Layout:
         self.place_all()
+        self.deferred.clear()
         for e in sorted(self.g.edges, key=lambda e: e.order):
             self.route(e)
         self.mark_shared_borders()

@@ -253,6 +253,9 @@ class _Parser:
                             part.attrs[key] = value
                     elif i < len(values) and values[i].strip():
                         part.attrs[key] = values[i].strip()
+        origin = " ".join(attrs.get("origin", "").split())
+        if origin and origin not in self.graph.nodes:  # a node named only as an origin exists too
+            self.get_node(origin)
 
     def rename_parts(self, parts: list[Node], base: str) -> None:
         if not base:

@@ -22,6 +22,11 @@ class Border:
     top: str  # left corner, fill, right corner
     side: str  # left, right
     bottom: str
+    cycle: str = ""  # both sides' characters, repeating downwards (instead of ``side``)
+
+    def at(self, row: int, right: bool) -> str:
+        """The left (right) side's character on the ``row``-th line below the top (0-based)."""
+        return self.cycle[row % len(self.cycle)] if self.cycle else self.side[right]
 
 
 _BORDERS_BOX = {
@@ -32,8 +37,11 @@ _BORDERS_BOX = {
     "bold": Border("┏━┓", "┃┃", "┗━┛"),
     "wave": Border("┌∼┐", "≀≀", "└∼┘"),
     "dot-dash": Border("┌-·┐", "!!", "└-·┘"),
-    "dot-dot-dash": Border("┌·-·┐", "││", "└·-·┘"),
+    "dot-dot-dash": Border("┌·-·┐", "││", "└·-·┘", "│:"),
     "double-dash": Border("╔ ═╗", "∥∥", "╚ ═╝"),
+    "bold-dash": Border("┏ ━┓", "╻╻", "┗ ━┛"),
+    "broad": Border("▛▀▜", "▌▐", "▙▄▟"),
+    "wide": Border("███", "██", "███"),
     "none": Border("   ", "  ", "   "),
     "rounded": Border("╭─╮", "││", "╰─╯"),
 }
@@ -43,10 +51,13 @@ _BORDERS_ASCII = {
     "dashed": Border("+ -+", "''", "+ -+"),
     "double": Border("#=#", "HH", "#=#"),
     "bold": Border("###", "##", "###"),
-    "wave": Border("+~+", "{{", "+~+"),
+    "wave": Border("+~+", "{{", "+~+", "{}"),
     "dot-dash": Border("+-.+", "!!", "+-.+"),
-    "dot-dot-dash": Border("+.-.+", "||", "+.-.+"),
+    "dot-dot-dash": Border("+.-.+", "||", "+.-.+", "|:"),
     "double-dash": Border("# =#", '""', "# =#"),
+    "bold-dash": Border("# ##", "##", "# ##", "# "),
+    "broad": Border("###", "##", "###"),
+    "wide": Border("###", "##", "###"),
     "none": Border("   ", "  ", "   "),
     "rounded": Border(" - ", "||", " - "),
 }
@@ -58,10 +69,13 @@ _LINES_BOX = {
     "dotted": ("·", ":"),
     "dashed": ("╴", "╵"),
     "dot-dash": ("·-", "!"),
-    "dot-dot-dash": ("··-", "┆"),
+    "dot-dot-dash": ("··-", "!"),
     "wave": ("∼", "≀"),
     "bold": ("━", "┃"),
     "double-dash": ("═ ", "∥"),
+    "bold-dash": ("━ ", "╻"),
+    "broad": ("▬", "▮"),
+    "wide": ("█", "█"),
 }
 _LINES_ASCII = {
     "solid": ("-", "|"),
@@ -73,13 +87,52 @@ _LINES_ASCII = {
     "wave": ("~", "}"),
     "bold": ("#", "#"),
     "double-dash": ("= ", '"'),
+    "bold-dash": ("# ", "#"),
+    "broad": ("#", "#"),
+    "wide": ("#", "#"),
 }
 _ARROWS_BOX = {"E": ">", "W": "<", "N": "∧", "S": "∨"}
+# arrow-style closed / filled (boxart only; ascii draws every style as the open one)
+_ARROW_STYLES_BOX = {"closed": {"E": "▷", "W": "◁", "N": "△", "S": "▽"},
+                     "filled": {"E": "▶", "W": "◀", "N": "▲", "S": "▼"}}
 _ARROWS_ASCII = {"E": ">", "W": "<", "N": "^", "S": "v"}
-_CORNERS_BOX = {
-    frozenset("ES"): "┌", frozenset("WS"): "┐", frozenset("EN"): "└", frozenset("WN"): "┘",
-    frozenset("NSE"): "├", frozenset("NSW"): "┤", frozenset("EWS"): "┬", frozenset("EWN"): "┴",
-    frozenset("NSEW"): "┼",
+_CORNER_SIDES = [frozenset(s) for s in ("ES", "WS", "EN", "WN", "NSE", "NSW", "EWS", "EWN", "NSEW")]
+
+
+def _corner_set(chars: str) -> dict[frozenset[str], str]:
+    """Corners and joints, in the order of ``_CORNER_SIDES``."""
+    return dict(zip(_CORNER_SIDES, chars))
+
+
+_CORNERS_BOX = _corner_set("┌┐└┘├┤┬┴┼")
+# the corners (and joints) of an edge, by its style (default: _CORNERS_BOX; ascii: "+")
+_STYLE_CORNERS_BOX = {
+    "bold": _corner_set("┏┓┗┛┣┫┳┻╋"), "bold-dash": _corner_set("┏┓┗┛┣┫┳┻╋"),
+    "double": _corner_set("╔╗╚╝╠╣╦╩╬"), "double-dash": _corner_set("╔╗╚╝╠╣╦╩╬"),
+    "broad": _corner_set("█" * 9), "wide": _corner_set("█" * 9),
+    "dotted": _corner_set("┌┐└┘:::::"), "wave": _corner_set("┌┐└┘┼┼┼┼┼"), "dashed": _corner_set("┌┐╵┘├┤┬┴┼"),
+}
+_STYLE_CORNERS_ASCII = {
+    "dotted": _corner_set("....:::::"), "wave": _corner_set("****+++++"),
+    **{name: _corner_set("#" * 9) for name in ("bold", "bold-dash", "double", "double-dash", "broad", "wide")},
+}
+
+
+# where two edges cross: by the horizontal line's style, the character for some vertical
+# styles, then for any other (as graph-easy draws them)
+_CROSS_BOX: dict[str, tuple[dict[str, str], str]] = {
+    "solid": ({"dashed": "┴", "double": "╫", "bold": "╂"}, "┼"),
+    "dashed": ({"solid": "┤", "double": "╢"}, "┘"),
+    "double": ({"solid": "╪", "dashed": "╧"}, "╬"),
+    "bold": ({"solid": "┿"}, "╋"),
+    "dot-dot-dash": ({}, "·"), "double-dash": ({}, "╬"), "bold-dash": ({}, "╋"),
+    "broad": ({}, "█"), "wide": ({}, "█"),
+}
+_CROSS_ASCII: dict[str, tuple[dict[str, str], str]] = {
+    "solid": ({"double": "H"}, "+"),
+    "dotted": ({"solid": "!", "wave": "+"}, ":"),
+    "double": ({"solid": "+"}, "#"), "bold": ({"solid": "+"}, "#"),
+    "dot-dot-dash": ({}, "."), "double-dash": ({}, "#"), "bold-dash": ({}, "#"), "broad": ({}, "#"), "wide": ({}, "#"),
 }
 
 
@@ -95,15 +148,20 @@ class Style:
         table = _LINES_BOX if self.boxart else _LINES_ASCII
         return table.get(name, table["solid"])
 
-    def arrow(self, side: str) -> str:
-        return (_ARROWS_BOX if self.boxart else _ARROWS_ASCII)[side]
+    def arrow(self, side: str, kind: str = "open") -> str:
+        if not self.boxart:
+            return _ARROWS_ASCII[side]
+        return _ARROW_STYLES_BOX.get(kind, _ARROWS_BOX)[side]
+
+    def cross(self, across: str, down: str) -> str:
+        """The character where a line in style ``across`` crosses one in style ``down``."""
+        special, other = (_CROSS_BOX if self.boxart else _CROSS_ASCII).get(across, ({}, "┼" if self.boxart else "+"))
+        return special.get(down, other)
 
     def corner(self, sides: frozenset[str], style: str) -> str:
         if not self.boxart:
-            return {"dotted": ".", "double": "#", "double-dash": "#"}.get(style, "+")
-        if style in ("double", "double-dash"):
-            return {frozenset("ES"): "╔", frozenset("WS"): "╗", frozenset("EN"): "╚", frozenset("WN"): "╝"}.get(sides, "╬")
-        return _CORNERS_BOX.get(sides, "┼")
+            return _STYLE_CORNERS_ASCII.get(style, {}).get(sides, "+")
+        return _STYLE_CORNERS_BOX.get(style, _CORNERS_BOX).get(sides, "┼")
 
 
 def label_lines(raw: str, align: str = "c") -> list[tuple[str, str]]:
@@ -214,7 +272,7 @@ def line_style(graph: Graph, edge: Edge) -> str:
 def _rounded(b: Border, arcs: bool) -> Border:
     """A border with rounded corners (arcs), or none where the style has no arc (blank)."""
     tl, tr, bl, br = ("╭", "╮", "╰", "╯") if arcs else (" ", " ", " ", " ")
-    return Border(tl + b.top[1:-1] + tr, b.side, bl + b.bottom[1:-1] + br)
+    return Border(tl + b.top[1:-1] + tr, b.side, bl + b.bottom[1:-1] + br, b.cycle)
 
 
 def _node_border(graph: Graph, node: Node) -> str:
@@ -402,26 +460,26 @@ def _cell_size(graph: Graph, cell: Placed | EdgeCell | GroupCell, lay: Layout | 
         return (width + 8, 3 if cell.loop == "N" else 2) if cell.loop in "NS" else (width + (7 if cell.loop == "W" else 8), 5)
     lines = edge_label(graph, cell.edge, cell.label, boxart) if cell.label and cell.label_room else []
     width = max((len(t) for t, _ in lines), default=0)
+    # a dot-dot-dash line's cell at a node takes one more column, as if it ran east-west ("..-")
+    ddd = line_style(graph, cell.edge) == "dot-dot-dash" and bool(cell.gaps)
     if cell.sides == {"E", "W"}:
         if _plain(cell):  # a line through: no width of its own (see _straight_runs)
             return 0, 3
         # " <──> ": a pattern's length (at least two) plus the arrows (at least one place), blanks either side
         pattern = _LINES_BOX.get(line_style(graph, cell.edge), ("─", ""))[0]
         bare = 2 + max(2, len(pattern)) + (2 if cell.edge.bidirectional else 1)
-        return (width + (6 if cell.edge.bidirectional else 5) if lines else bare), len(lines) + 2 if lines else 3
+        return (width + (6 if cell.edge.bidirectional else 5) + ddd if lines else bare), len(lines) + 2 if lines else 3
     if cell.sides == {"N", "S"}:
         if _plain(cell):
             return 3, 0
         bare = 4 if cell.edge.bidirectional and (cell.gaps or cell.arrows) else 3  # ∧││∨: one longer
-        return (width + 5 if lines else 3), max(bare, len(lines) + 2)
+        return (width + 6 if lines else 6) if ddd else (width + 5 if lines else 3), max(bare, len(lines) + 2)
     height = 3 if "S" in cell.sides else 2  # the centre line, and the arm below it
     if len(cell.sides) >= 3 and "N" in cell.arrows and "S" in cell.sides:
         height = 4  # a joint under an arrow head: the head, a line, the centre, the arm below
     if len(cell.sides) >= 3 and "E" in cell.gaps:  # a joint: the centre, an arm of two, a blank
         return 6, height
-    if len(cell.sides) >= 3 or cell.gaps:
-        return 5, height
-    return 5, height
+    return 5 + ddd, height  # a corner or joint: its line two in, an arm either side
 
 
 def _plain(cell: object) -> bool:
@@ -536,6 +594,24 @@ def merged_runs(lay: Layout) -> tuple[list[list[EdgeCell]], set[int]]:
     return runs, absorbed
 
 
+def _spread(sizes: dict[int, int], cols: list[int], need: int) -> None:
+    """Make ``cols`` at least ``need`` wide together: columns already wider than an even share keep
+    their size, the others split the rest evenly (the first ones take the remainder)."""
+    fixed: set[int] = set()
+    while True:
+        free = [c for c in cols if c not in fixed]
+        rest = need - sum(sizes[c] for c in fixed)
+        if rest <= 0 or not free:
+            return
+        shares = {c: rest // len(free) + (1 if i < rest % len(free) else 0) for i, c in enumerate(free)}
+        wide = {c for c in free if sizes[c] > shares[c]}
+        if not wide:
+            for c in free:
+                sizes[c] = shares[c]
+            return
+        fixed |= wide
+
+
 def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
     xs = sorted({p[0] for p in lay.cells})
     ys = sorted({p[1] for p in lay.cells})
@@ -561,6 +637,11 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
     for (_, y), cell in lay.cells.items():  # an edge's end in a spliced row that has room: a whole edge cell
         if isinstance(cell, EdgeCell) and cell.hole and heights[y]:
             heights[y] = max(heights[y], 3)
+    # a multi-cell node too big for its columns (rows) spreads its size evenly over them, leaving
+    # those already wide enough alone and ignoring trailing ones that hold only such nodes' fillers
+    inner = [pos for pos, cell in lay.cells.items() if not (isinstance(cell, Placed) and pos != cell.pos)]
+    max_x = max(p[0] for p in inner)
+    max_y = max(p[1] for p in inner)
     for placed in {id(p): p for p in multi}.values():
         w, h = _cell_size(graph, placed, lay, boxart)
         (x, y), (cw, ch) = placed.pos, placed.size
@@ -568,10 +649,8 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
             for j in range(ch):
                 if y + j in busy:
                     heights[y + j] = max(heights[y + j], 3)
-        have_w = sum(widths[x + i] for i in range(cw))
-        have_h = sum(heights[y + j] for j in range(ch))
-        widths[x] += max(0, w - have_w)
-        heights[y + ch - 1] += max(0, h - have_h)
+        _spread(widths, list(range(x, x + max(1, min(cw, max_x - x + 1)))), w)
+        _spread(heights, list(range(y, y + max(1, min(ch, max_y - y + 1)))), h)
     if runs:
         where = {id(c): p for p, c in lay.cells.items()}
         for run in runs:
@@ -620,7 +699,8 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
     for pos, cell in _joined_fillers(lay, geo).items():
         _draw_edge(canvas, style, graph, cell, *geo.rect(pos), open_sides=_open_sides(graph, lay, pos, cell))
     for pos, cell in lay.cells.items():  # labels that overhang their cell go over the lines
-        if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop:
+        if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop \
+                and line_style(graph, cell.edge) != "invisible":
             x0, y0, w, h = geo.rect(pos)
             if cell.sides == {"E", "W"}:
                 _put_label(canvas, edge_label(graph, cell.edge, cell.label, style.boxart), x0 + (2 if "W" in cell.gaps else 1),
@@ -710,9 +790,9 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
             canvas.put(x0 + 1, y0, _border_line(b.top, w)[1:])
         canvas.put(x0 + (1 if left else 0), y0 + h - 1, _border_line(b.bottom, w)[1 if left else 0:])
         for y in range(y0 + 1, y0 + h - 1):
-            canvas.put(x0 + w - 1, y, b.side[1])
+            canvas.put(x0 + w - 1, y, b.at(y - y0 - 1, True))
             if not left:
-                canvas.put(x0, y, b.side[0])
+                canvas.put(x0, y, b.at(y - y0 - 1, False))
         before, above = fields
         if before is not None:  # the side shared with the node on the left
             bare = _no_shape(graph, before)
@@ -731,10 +811,8 @@ def _draw_node(canvas: _Canvas, style: Style, graph: Graph, node: Node, x0: int,
         b = _rounded(b, style.boxart and _node_border(graph, node) not in ("double", "bold"))
     canvas.put(x0, y0, _border_line(b.top, w))
     canvas.put(x0, y0 + h - 1, _border_line(b.bottom, w))
-    alt = _node_border(graph, node) == "dot-dot-dash"  # its sides alternate a line and ':'
-    for y in range(y0 + 1, y0 + h - 1):
-        lch, rch = (":", ":") if alt and (y - y0) % 2 == 0 else (b.side[0], b.side[1])
-        canvas.put(x0, y, lch + " " * (w - 2) + rch)
+    for y in range(y0 + 1, y0 + h - 1):  # some styles' sides alternate (dot-dot-dash: a line and ':')
+        canvas.put(x0, y, b.at(y - y0 - 1, False) + " " * (w - 2) + b.at(y - y0 - 1, True))
     _draw_label(canvas, graph, node, x0, y0, w, h, boxart=style.boxart)
 
 
@@ -803,8 +881,9 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
     cy = y0 + max(h - 2, h // 2)  # beside a tall node: on its last inner line
     cx = x0 + 2
     sides = cell.sides
+    kind = graph.edge_attr(cell.edge, "arrow-style").strip().lower() or "open"
     if cell.loop:
-        _draw_loop(canvas, style, cell, hpat, vch, edge_style, x0, y0, w, h)
+        _draw_loop(canvas, style, cell, hpat, vch, edge_style, kind, x0, y0, w, h)
         return
     full_cross = sides == {"N", "S", "E", "W"} and cell.cross
     if full_cross and cell.crossed_by is not None:
@@ -816,9 +895,11 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         gaps = cell.gaps - open_sides
         start = x0 + (1 if "W" in gaps else 0)
         end = x0 + w - (1 if "E" in gaps else 0)
-        n = end - start  # an undirected edge's pattern is aligned to its right end
-        run = "".join(hpat[i % len(hpat)] if cell.edge.directed else hpat[(len(hpat) - n + i) % len(hpat)]
-                      for i in range(n))
+        n = end - start
+        # a line out of a node starts its pattern there (an undirected edge's with the pattern's last
+        # character); elsewhere the pattern runs on from the drawing's left edge (across a bent path's cells)
+        phase = (0 if cell.edge.directed else len(hpat) - 1) if "W" in gaps else start
+        run = "".join(hpat[(phase + i) % len(hpat)] for i in range(n))
         chars = list(run)
         if "W" in cell.arrows and chars:
             chars[0] = arrow("W")
@@ -859,33 +940,17 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
             canvas.put(cx, y, arrow("S") if y == y0 + h - 1 and "S" in cell.arrows else vch)
     if "W" in sides:
         for x in range(x0 + (1 if "W" in cell.gaps else 0), cx):
-            canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
+            canvas.put(x, cy, hpat[x % len(hpat)])
         if "W" in cell.arrows:
             canvas.put(x0 + 1, cy, arrow("W"))
     if "E" in sides:
         for x in range(cx + 1, x0 + w - (1 if "E" in cell.gaps else 0)):
-            canvas.put(x, cy, hpat[(x - x0) % len(hpat)])
+            canvas.put(x, cy, hpat[x % len(hpat)])
         if "E" in cell.arrows:
             canvas.put(x0 + w - 2, cy, arrow("E"))
     canvas.put(cx, cy, style.corner(frozenset(sides), edge_style))
 
 
-# the glyph where two straight edges cross, by (across, upright) style (default ┼ / +)
-_CROSSINGS_BOX = {
-    ("solid", "dashed"): "┴", ("solid", "double"): "╫", ("solid", "bold"): "╂",
-    ("dashed", "solid"): "┤", ("dashed", "double"): "╢", ("double", "solid"): "╪", ("double", "dashed"): "╧",
-    ("bold", "solid"): "┿",
-    **{("dashed", v): "┘" for v in ("dashed", "dotted", "bold", "dot-dash", "dot-dot-dash", "wave", "double-dash")},
-    **{("double", v): "╬" for v in ("dotted", "double", "bold", "dot-dash", "dot-dot-dash", "wave", "double-dash")},
-    **{("bold", v): "╋" for v in ("dashed", "dotted", "double", "bold", "dot-dash", "dot-dot-dash", "wave",
-                                  "double-dash")},
-}
-_CROSSINGS_ASCII = {
-    ("solid", "double"): "H", ("dotted", "solid"): "!",
-    **{("dotted", v): ":" for v in ("dashed", "dotted", "double", "bold", "dot-dash", "dot-dot-dash")},
-    **{(h, v): "#" for h in ("double", "bold")
-       for v in ("dashed", "dotted", "double", "bold", "dot-dash", "dot-dot-dash", "wave", "double-dash")},
-}
 
 
 def _draw_crossing(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: int, y0: int, w: int,
@@ -906,8 +971,7 @@ def _draw_crossing(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, 
         for y in range(y0, y0 + h):
             canvas.put(cx, y, vch)
     if h_style != "invisible" and v_style != "invisible":
-        table = _CROSSINGS_BOX if style.boxart else _CROSSINGS_ASCII
-        canvas.put(cx, cy, table.get((h_style, v_style), "┼" if style.boxart else "+"))
+        canvas.put(cx, cy, style.cross(h_style, v_style))
 
 
 def _put_label(canvas: _Canvas, lines: list[tuple[str, str]], x: int, y: int, *, upward: bool) -> None:
@@ -919,11 +983,11 @@ def _put_label(canvas: _Canvas, lines: list[tuple[str, str]], x: int, y: int, *,
         canvas.put(x + dx, top + i, text)
 
 
-def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: str, edge_style: str,
+def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: str, edge_style: str, kind: str,
                x0: int, y0: int, w: int, h: int) -> None:
     """A self-loop beside its node: out of the node and back in, its label along the far side."""
-    both = cell.edge.bidirectional
-    arrow = cell.edge.directed
+    both = cell.edge.bidirectional and kind != "none"
+    arrow = cell.edge.directed and kind != "none"
     label = " ".join(t for t, _ in label_lines(cell.label, "l")) if cell.label else ""
     corner = style.corner
 
@@ -933,14 +997,14 @@ def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: st
     if cell.loop == "N":
         left, right, yc = x0 + 2, x0 + w - 3, y0 + h - 2
         canvas.put(left, yc, corner(frozenset("ES"), edge_style) + run(left + 1, right) + corner(frozenset("WS"), edge_style))
-        canvas.put(left, yc + 1, style.arrow("S") if arrow else vch)
-        canvas.put(right, yc + 1, style.arrow("S") if both else vch)
+        canvas.put(left, yc + 1, style.arrow("S", kind) if arrow else vch)
+        canvas.put(right, yc + 1, style.arrow("S", kind) if both else vch)
         if label:
             canvas.put(x0 + 4, yc - 1, label)
     elif cell.loop == "S":
         left, right = x0 + 2, x0 + w - 3
-        canvas.put(left, y0, style.arrow("N") if arrow else vch)
-        canvas.put(right, y0, style.arrow("N") if both else vch)
+        canvas.put(left, y0, style.arrow("N", kind) if arrow else vch)
+        canvas.put(right, y0, style.arrow("N", kind) if both else vch)
         if label:
             canvas.put(x0 + 4, y0, label)
         canvas.put(left, y0 + 1, corner(frozenset("EN"), edge_style) + run(left + 1, right) + corner(frozenset("WN"), edge_style))
@@ -949,9 +1013,9 @@ def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: st
         canvas.put(xc, top, corner(frozenset("ES"), edge_style) + run(xc + 1, x0 + w - 1))
         canvas.put(xc, bottom, corner(frozenset("EN"), edge_style) + run(xc + 1, x0 + w - 1))
         if arrow:
-            canvas.put(x0 + w - 2, bottom, style.arrow("E"))
+            canvas.put(x0 + w - 2, bottom, style.arrow("E", kind))
         if both:
-            canvas.put(x0 + w - 2, top, style.arrow("E"))
+            canvas.put(x0 + w - 2, top, style.arrow("E", kind))
         for y in range(top + 1, bottom):
             canvas.put(xc, y, vch)
         if label:
@@ -961,9 +1025,9 @@ def _draw_loop(canvas: _Canvas, style: Style, cell: EdgeCell, hpat: str, vch: st
         canvas.put(x0 + 1, top, run(x0 + 1, xc) + corner(frozenset("WS"), edge_style))
         canvas.put(x0 + 1, bottom, run(x0 + 1, xc) + corner(frozenset("WN"), edge_style))
         if arrow:
-            canvas.put(x0 + 1, bottom, style.arrow("W"))
+            canvas.put(x0 + 1, bottom, style.arrow("W", kind))
         if both:
-            canvas.put(x0 + 1, top, style.arrow("W"))
+            canvas.put(x0 + 1, top, style.arrow("W", kind))
         for y in range(top + 1, bottom):
             canvas.put(xc, y, vch)
         if label:
