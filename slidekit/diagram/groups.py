@@ -8,6 +8,8 @@ Observed rules (black-box experiments with graph-easy):
 
 * a group's cells: its own nodes, the edges between two of them, and an empty cell sandwiched
   between two of those in a row or a column; its frame: the eight neighbours of each of them;
+* an empty cell between two of a group's cells (above and below, or left and right) joins it, so
+  parts of a group one line apart are bridged;
 * a frame cell's border sides are those whose neighbour is not the group's;
 * the hole the splice leaves between an edge and its node is filled inside a group (not across its
   border) and, outside groups, only above a node the edge ends at from the north; elsewhere the
@@ -191,6 +193,11 @@ def splice_groups(graph: Graph, lay: Layout) -> None:
             piece.label, piece.cross, piece.filler = "", False, True
             piece.hole = frame is None and side in cell.gaps  # outside a group: a whole cell where the line has room
             cells[q] = piece
+    # an empty cell between two cells of one group (above and below, or left and right) joins it
+    for c, group in _spliced_gaps(owner).items():
+        if c not in cells:
+            frame_of[c] = owner[c] = group
+    group_cells = {c: GroupCell(g, borders(c, g)) for c, g in frame_of.items()}
     for c, gc in group_cells.items():
         if c not in cells:
             cells[c] = gc
@@ -200,6 +207,17 @@ def splice_groups(graph: Graph, lay: Layout) -> None:
         lay.frames.append(Frame(group, (min(c[0] for c in mine), min(c[1] for c in mine)),
                                 (max(c[0] for c in mine), max(c[1] for c in mine))))
         _label_cell(graph, group, {c: gc for c, gc in group_cells.items() if gc.group is group and cells.get(c) is gc})
+
+
+def _spliced_gaps(owner: dict[Pos, Group]) -> dict[Pos, Group]:
+    """Cells not yet anyone's with the same group on both sides (vertically or horizontally)."""
+    out: dict[Pos, Group] = {}
+    for (x, y), group in owner.items():
+        for dx, dy in ((0, 2), (2, 0)):
+            gap, far = (x + dx // 2, y + dy // 2), (x + dx, y + dy)
+            if gap not in owner and owner.get(far) is group:
+                out[gap] = group
+    return out
 
 
 def label_bottom(graph: Graph, group: Group) -> bool:
