@@ -279,8 +279,9 @@ class _Layouter:
         return all(self.free(p) for p in self.footprint(node, pos))
 
     def apart(self, node: Node, pos: Pos) -> bool:
-        """No other node touches ``node`` (and its cluster) at ``pos``, not even at a corner: nodes
-        placed next to another keep a free cell between them (a cluster may touch its neighbour)."""
+        """No other node touches ``node`` (and its cluster) at ``pos``, not even at a corner, and no
+        edge runs right beside it: nodes placed next to another keep a free cell between them (a
+        cluster may touch its neighbour)."""
         if node in self.clusters:
             return True
         cells = set(self.footprint(node, pos))
@@ -562,7 +563,7 @@ class _Layouter:
         anchor = self.out.nodes[edge.target]
         flow = self.node_flow(edge.target)
         spots = self.around(anchor, flow, self.gap(edge))
-        order = (flow, turn(flow, 1), turn(flow, 2), turn(flow, 3))
+        order = (flow, turn(flow, 1), turn(flow, 2), turn(flow, 3))  # as a successor: front, right, back, left
         for _d, mid, pos in sorted(spots, key=lambda t: order.index(t[0])):
             if self.fits(edge.source, pos) and self.free(mid) and mid not in dict(self.members(edge.source, pos)).values() \
                     and self.apart(edge.source, pos):
