@@ -18,6 +18,7 @@ from slidekit.diagram.render import (
     group_border,
     group_label,
     invisible,
+    line_style,
     edge_label,
     node_label,
     shares_left,
@@ -99,7 +100,9 @@ def _node(graph: Graph, lay: Layout, placed: Placed, geo: Geometry) -> str:
 
 def _edge(graph: Graph, cell: EdgeCell, pos: tuple[int, int], geo: Geometry) -> str:
     x0, y0, w, h = geo.rect(pos)
-    style = graph.edge_attr(cell.edge, "style") or cell.edge.style
+    style = line_style(graph, cell.edge)
+    if style == "invisible":
+        return ""
     dash = f' stroke-dasharray="{_DASH[style]}"' if style in _DASH else ""
     cx = (x0 + 2.5) * CW
     cy = (y0 + h // 2 + 0.5) * CH
