@@ -594,6 +594,24 @@ def merged_runs(lay: Layout) -> tuple[list[list[EdgeCell]], set[int]]:
     return runs, absorbed
 
 
+def _bare_run_end(lay: Layout, pos: tuple[int, int], cell: object) -> str | None:
+    """For a straight edge of several cells with no arrow at all (``--``): "start" for its piece
+    at the source (it takes no room), "end" for its piece at the target (drawn without blanks,
+    the line touching both nodes), as Graph::Easy draws them; else None."""
+    if not isinstance(cell, EdgeCell) or cell.edge.directed or cell.edge.bidirectional or cell.loop \
+            or cell.sides not in ({"E", "W"}, {"N", "S"}) or len(cell.gaps) != 1 or cell.label or cell.cross:
+        return None
+    (gap,) = cell.gaps
+    dx, dy = {"E": (1, 0), "W": (-1, 0), "S": (0, 1), "N": (0, -1)}[gap]
+    beyond = lay.cells.get((pos[0] - dx, pos[1] - dy))
+    if not (isinstance(beyond, EdgeCell) and beyond.edge is cell.edge and beyond.sides == cell.sides):
+        return None
+    node = lay.cells.get((pos[0] + dx, pos[1] + dy))
+    if isinstance(node, Placed) and node.node is cell.edge.source:
+        return "start"
+    return "end" if isinstance(node, Placed) and node.node is cell.edge.target else None
+
+
 def _spread(sizes: dict[int, int], cols: list[int], need: int) -> None:
     """Make ``cols`` at least ``need`` wide together: columns already wider than an even share keep
     their size, the others split the rest evenly (the first ones take the remainder)."""
@@ -629,6 +647,8 @@ def geometry(graph: Graph, lay: Layout, boxart: bool = True) -> Geometry:
         w, h = _cell_size(graph, cell, lay, boxart)
         if id(cell) in collapsed or id(cell) in in_run:
             w, h = (0, h) if isinstance(cell, EdgeCell) and cell.sides == {"E", "W"} else (w, 0)
+        if isinstance(cell, EdgeCell) and _bare_run_end(lay, pos, cell) == "start":
+            w, h = (0, h) if cell.sides == {"E", "W"} else (w, 0)
         if h and not isinstance(cell, GroupCell):
             busy.add(pos[1])
         widths[pos[0]] = max(widths[pos[0]], w)
@@ -697,6 +717,8 @@ def draw(graph: Graph, lay: Layout, *, boxart: bool = True) -> str:
         if isinstance(cell, GroupCell):
             _draw_group_cell(canvas, style, graph, cell, *geo.rect(pos))
     for pos, cell in _joined_fillers(lay, geo).items():
+        if _bare_run_end(lay, pos, cell) == "end":  # an arrowless run's line reaches into both nodes
+            cell = replace(cell, gaps=set())
         _draw_edge(canvas, style, graph, cell, *geo.rect(pos), open_sides=_open_sides(graph, lay, pos, cell))
     for pos, cell in lay.cells.items():  # labels that overhang their cell go over the lines
         if isinstance(cell, EdgeCell) and cell.label and not cell.label_room and not cell.loop \
