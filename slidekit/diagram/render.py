@@ -125,14 +125,14 @@ _CROSS_BOX: dict[str, tuple[dict[str, str], str]] = {
     "dashed": ({"solid": "┤", "double": "╢"}, "┘"),
     "double": ({"solid": "╪", "dashed": "╧"}, "╬"),
     "bold": ({"solid": "┿"}, "╋"),
-    "dot-dot-dash": ({}, "·"), "double-dash": ({}, "╬"), "bold-dash": ({}, "╋"),
+    "double-dash": ({}, "╬"), "bold-dash": ({}, "╋"),
     "broad": ({}, "█"), "wide": ({}, "█"),
 }
 _CROSS_ASCII: dict[str, tuple[dict[str, str], str]] = {
     "solid": ({"double": "H"}, "+"),
     "dotted": ({"solid": "!", "wave": "+"}, ":"),
     "double": ({"solid": "+"}, "#"), "bold": ({"solid": "+"}, "#"),
-    "dot-dot-dash": ({}, "."), "double-dash": ({}, "#"), "bold-dash": ({}, "#"), "broad": ({}, "#"), "wide": ({}, "#"),
+    "double-dash": ({}, "#"), "bold-dash": ({}, "#"), "broad": ({}, "#"), "wide": ({}, "#"),
 }
 
 
