@@ -6,12 +6,15 @@ Native: each of the 219 corpus graphs rendered in process (parse + layout + draw
 of --runs per graph; prints the mean and max per graph (goal: mean <= 10 ms) and the byte-exact
 count. Perl: `graph-easy --as=MODE` as a fresh process on every --perl-every'th graph
 (start-up included, as a ~~~graph-easy block pays it); prints its mean per graph.
+Big graphs: random graphs of 50..200 nodes (beyond the corpus), native and Perl, with the edges
+each left out: both layouters cap their work and give up on what does not fit.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -22,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from slidekit.diagram import render  # noqa: E402
+from slidekit.diagram import layout, parse, render  # noqa: E402
 from tests.diagram.corpus import CORPUS, cases  # noqa: E402
 
 
@@ -56,6 +59,7 @@ def main() -> int:
           f"median {statistics.median(native) * 1000:.2f} ms, max {max(native) * 1000:.2f} ms "
           f"(goal: mean <= 10 ms: {'met' if mean_ms <= 10 else 'NOT met'}); byte-exact {exact}/{len(all_cases)}")
     perl = shutil.which("graph-easy")
+    big_graphs(perl)
     if perl is None or args.perl_every <= 0:
         print("perl graph-easy: not timed" + ("" if perl else " (not installed)"))
         return 0
@@ -68,6 +72,22 @@ def main() -> int:
     print(f"perl graph-easy {args.mode}: {len(perl_times)} graphs, mean {perl_ms:.1f} ms/graph "
           f"(process start-up included); native is {perl_ms / mean_ms:.0f}x faster")
     return 0
+
+
+def big_graphs(perl: str | None) -> None:
+    for nodes, edges in ((50, 80), (100, 150), (200, 300)):
+        rng = random.Random(nodes)
+        text = "".join(f"[ n{rng.randrange(nodes)} ] -> [ n{rng.randrange(nodes)} ]\n" for _ in range(edges))
+        t0 = time.perf_counter()
+        graph = parse(text)
+        lost = len(layout(graph).unrouted)
+        line = f"big random graph {nodes} nodes/{edges} edges: native {time.perf_counter() - t0:.2f} s ({lost} edges left out)"
+        if perl:
+            t0 = time.perf_counter()
+            proc = subprocess.run([perl, "--as=boxart"], input=text, capture_output=True, text=True, check=False,
+                                  timeout=600)
+            line += f", perl {time.perf_counter() - t0:.2f} s ({proc.stderr.strip()[:60] or 'all placed'})"
+        print(line)
 
 
 if __name__ == "__main__":

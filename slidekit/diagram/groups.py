@@ -8,6 +8,8 @@ Observed rules (black-box experiments with graph-easy):
 
 * a group's cells: its own nodes, the edges between two of them, and an empty cell sandwiched
   between two of those in a row or a column; its frame: the eight neighbours of each of them;
+* an empty cell between two of a group's cells (above and below, or left and right) joins it, so
+  parts of a group one line apart are bridged;
 * a frame cell's border sides are those whose neighbour is not the group's;
 * the hole the splice leaves between an edge and its node is filled inside a group (not across its
   border) and, outside groups, only above a node the edge ends at from the north; elsewhere the
@@ -21,15 +23,45 @@ Observed rules (black-box experiments with graph-easy):
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, cast
+from copy import copy
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
 
-from slidekit.diagram.model import Graph, Group
-
-if TYPE_CHECKING:  # layout.py imports this module
-    from slidekit.diagram.layout import EdgeCell, Layout, Placed
+from slidekit.diagram.model import Edge, Graph, Group, Node
 
 Pos = tuple[int, int]
+
+
+class EdgeCell(Protocol):
+    """What the splice reads and writes of layout.py's edge cells (layout.py imports this module)."""
+
+    edge: Edge
+    sides: set[str]
+    gaps: set[str]
+    arrows: set[str]
+    loop: str
+    label: str
+    cross: bool
+    filler: bool
+    hole: bool
+
+
+class Placed(Protocol):
+    """What the splice reads and moves of layout.py's placed nodes."""
+
+    node: Node
+    pos: Pos
+    size: tuple[int, int]
+
+    def covers(self) -> list[Pos]: ...
+
+
+class Layout(Protocol):
+    """What the splice rewrites of layout.py's grid."""
+
+    cells: dict[Pos, Any]
+    nodes: dict[Node, Any]
+    frames: list[Frame]
 _DELTA = {"N": (0, -1), "E": (1, 0), "S": (0, 1), "W": (-1, 0)}
 _OPPOSITE = {"N": "S", "S": "N", "E": "W", "W": "E"}
 
@@ -63,7 +95,7 @@ def _core(lay: Layout) -> dict[Pos, Group]:
     """The cells (before the splice) that belong to a group: member nodes, edges within it and
     empty cells between two of those."""
     core: dict[Pos, Group] = {}
-    for placed in lay.nodes.values():
+    for placed in cast("list[Placed]", list(lay.nodes.values())):
         if placed.node.group is not None:
             core.update(dict.fromkeys(placed.covers(), placed.node.group))
     for pos, cell in _edge_cells(lay).items():
@@ -117,11 +149,11 @@ def splice_groups(graph: Graph, lay: Layout) -> None:
     spliced_x = {p + bisect_right(ins_x, p - 1) for p in new_x}  # where the new columns land
     spliced_y = {p + bisect_right(ins_y, p - 1) for p in new_y}
     torn = {(fx(x), fy(y)): cell for (x, y), cell in _edge_cells(lay).items()}
-    cells: dict[Pos, Placed | EdgeCell | GroupCell] = {}
+    cells: dict[Pos, Any] = {}
     for (x, y), cell in lay.cells.items():
         cells[(fx(x), fy(y))] = cell
     members: dict[Pos, Group] = {(fx(x), fy(y)): g for (x, y), g in core.items()}
-    for placed in {id(p): p for p in lay.nodes.values()}.values():  # multi-cell nodes close the gaps
+    for placed in cast("list[Placed]", list({id(p): p for p in lay.nodes.values()}.values())):  # multi-cell nodes close the gaps
         (x, y), (w, h) = placed.pos, placed.size
         x0, y0, x1, y1 = fx(x), fy(y), fx(x + w - 1), fy(y + h - 1)
         placed.pos, placed.size = (x0, y0), (x1 - x0 + 1, y1 - y0 + 1)
@@ -156,10 +188,16 @@ def splice_groups(graph: Graph, lay: Layout) -> None:
             frame = group_cells.get(q)
             if side in cell.gaps and (frame.sides if frame is not None else side != "S" or side not in cell.arrows):
                 continue  # the hole to a node: filled inside a group, or above a node entered from the north
-            piece = replace(cell, sides={side, _OPPOSITE[side]}, gaps={side} & cell.gaps,
-                            arrows={side} & cell.arrows, label="", cross=False, filler=True)
+            piece = copy(cell)
+            piece.sides, piece.gaps, piece.arrows = {side, _OPPOSITE[side]}, {side} & cell.gaps, {side} & cell.arrows
+            piece.label, piece.cross, piece.filler = "", False, True
             piece.hole = frame is None and side in cell.gaps  # outside a group: a whole cell where the line has room
             cells[q] = piece
+    # an empty cell between two cells of one group (above and below, or left and right) joins it
+    for c, group in _spliced_gaps(owner).items():
+        if c not in cells:
+            frame_of[c] = owner[c] = group
+    group_cells = {c: GroupCell(g, borders(c, g)) for c, g in frame_of.items()}
     for c, gc in group_cells.items():
         if c not in cells:
             cells[c] = gc
@@ -169,6 +207,17 @@ def splice_groups(graph: Graph, lay: Layout) -> None:
         lay.frames.append(Frame(group, (min(c[0] for c in mine), min(c[1] for c in mine)),
                                 (max(c[0] for c in mine), max(c[1] for c in mine))))
         _label_cell(graph, group, {c: gc for c, gc in group_cells.items() if gc.group is group and cells.get(c) is gc})
+
+
+def _spliced_gaps(owner: dict[Pos, Group]) -> dict[Pos, Group]:
+    """Cells not yet anyone's with the same group on both sides (vertically or horizontally)."""
+    out: dict[Pos, Group] = {}
+    for (x, y), group in owner.items():
+        for dx, dy in ((0, 2), (2, 0)):
+            gap, far = (x + dx // 2, y + dy // 2), (x + dx, y + dy)
+            if gap not in owner and owner.get(far) is group:
+                out[gap] = group
+    return out
 
 
 def label_bottom(graph: Graph, group: Group) -> bool:

@@ -27,6 +27,10 @@ _FLOWS = {
 }
 _CLOCKWISE = ["N", "E", "S", "W"]
 _AROUND = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if dx or dy]  # the eight neighbours
+# The A* steps one layout may take in all. Like the real tool, which gives up on a graph it cannot
+# lay out in time ("Layouter could only place N nodes/M edges"), the edges left then stay
+# unrouted: a big graph in an untrusted deck costs seconds, not minutes.
+WORK_LIMIT = 100_000
 
 
 def turn(side: str, steps: int) -> str:
@@ -138,6 +142,7 @@ class _Layouter:
             self.succ[e.source].append(e)
             self.pred[e.target].append(e)
         self.routed: set[Edge] = set()
+        self.work = 0  # A* steps taken so far; past WORK_LIMIT every further search fails (see astar)
         self.deferred: set[Edge] = set()  # routed only once everything is placed
         self.entered: dict[Node, str] = {}  # the direction of the edge a node was placed along
         self._depth = self._depths()
@@ -882,10 +887,18 @@ class _Layouter:
         ys = [p[1] for p in self.out.cells] + [p[1] for p in goals]
         x_lo, x_hi, y_lo, y_hi = min(xs) - 2, max(xs) + 2, min(ys) - 2, max(ys) + 2
         limit = 20000
-        while heap and limit:
+        h_of: dict[Pos, int] = {}
+
+        def h(cell: Pos) -> int:  # the distance to the nearest goal, remembered per search
+            if cell not in h_of:
+                h_of[cell] = self.h(cell, goals)
+            return h_of[cell]
+
+        while heap and limit and self.work < WORK_LIMIT:
             limit -= 1
+            self.work += 1
             f, rank, _, cell, heading, path = heapq.heappop(heap)
-            cost = f - self.h(cell, goals)
+            cost = f - h(cell)
             if cell in goals and (cell not in self.out.cells or (cell in joinable and not anywhere)):
                 return list(path)
             if seen.get((cell, heading), 1 << 30) <= cost:
@@ -907,7 +920,7 @@ class _Layouter:
                         step += 6  # the turn into the target node is a bend too
                 step += 50 if anywhere and nxt in joinable else 0
                 tie += 1
-                heapq.heappush(heap, (cost + step + self.h(nxt, goals), rank, tie, nxt, side, path + (nxt,)))
+                heapq.heappush(heap, (cost + step + h(nxt), rank, tie, nxt, side, path + (nxt,)))
         return None
 
     @staticmethod

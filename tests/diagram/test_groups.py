@@ -36,6 +36,8 @@ CASES = [
     "( G [ A ] [ C ] )\n[ A ] -> [ B ] -> { flow: south; } [ C ]",
     "( G0 [ C ] [ B ] [ H ] [ G ] )\n[ A ] -> [ C ]\n[ A ] -> [ H ]\n[ B ] -> [ A ]\n[ B ] -> [ D ]\n"
     "[ C ] -> [ G ]\n[ H ] -> [ G ]",
+    "( Grp [ G ] [ C ] )\n[ C ] -> [ F ]\n[ F ] -> [ C ]\n[ G ] -> [ E ]",  # two parts bridged
+    "( Grp [ C ] [ A ] )\n[ A ] -> [ G ]\n[ D ] -> [ A ]\n[ G ] -> [ A ]\n[ G ] -> [ D ]",
 ] + [f"( G [ A ] -> [ B ]\n[ C ] ) {{ border: {style}; }}"
      for style in ("solid", "double", "dotted", "bold", "wave", "dot-dash", "double-dash")]
 

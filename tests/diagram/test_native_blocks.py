@@ -6,15 +6,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from slidekit.deck.load import load_deck
 from slidekit.deck.model import CommandBlock, walk
+from slidekit.diagram import parse as parse_graph
 from slidekit.preprocess import preprocess
+from slidekit.preprocess.native import native_resolution
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "slides" / "docker-multistage.md"
 
@@ -93,3 +97,29 @@ def test_native_output_equals_the_committed_cache(tmp_path: Path, no_processes: 
     processed = preprocess(load_deck(deck_path.read_text(encoding="utf-8"), str(deck_path)), env={}, home=tmp_path)
     assert _blocks(processed.deck)[0].output == real
     assert no_processes == []
+
+
+def _big_graph(nodes: int, edges: int) -> str:
+    rng = random.Random(nodes)
+    return "\n".join(f"[ n{rng.randrange(nodes)} ] -> [ n{rng.randrange(nodes)} ]" for _ in range(edges)) + "\n"
+
+
+def test_a_graph_too_big_to_lay_out_is_drawn_in_part_with_a_warning() -> None:
+    """A huge graph (in an untrusted deck, say) must not keep the layouter busy for minutes: its
+    A* work is capped like the real tool's, every node is still drawn, and the edges it had no
+    time for are reported as a problem (warned about, fails --strict)."""
+    layout_module = sys.modules["slidekit.diagram.layout"]  # the package re-exports the function under that name
+    text = _big_graph(200, 300)
+    res = native_resolution("graph-easy --as=boxart", text, 10)
+    assert res is not None and res.output is not None
+    assert res.problem is not None and res.problem.startswith("graph-easy: line 10: the graph is too big")
+    assert "edges left out" in res.problem and not res.failed
+    graph = parse_graph(text)
+    for name in graph.nodes:
+        assert f" {name} " in res.output
+    laid = layout_module._Layouter(graph)
+    laid.run()
+    assert laid.work <= layout_module.WORK_LIMIT
+    # a small graph stays far below the limit and loses nothing
+    small = native_resolution("graph-easy", "[ a ] -> [ b ] -> [ c ]\n", 1)
+    assert small is not None and small.problem is None and small.output is not None and "┌" not in small.output
