@@ -125,14 +125,14 @@ _CROSS_BOX: dict[str, tuple[dict[str, str], str]] = {
     "dashed": ({"solid": "┤", "double": "╢"}, "┘"),
     "double": ({"solid": "╪", "dashed": "╧"}, "╬"),
     "bold": ({"solid": "┿"}, "╋"),
-    "dot-dot-dash": ({}, "·"), "double-dash": ({}, "╬"), "bold-dash": ({}, "╋"),
+    "double-dash": ({}, "╬"), "bold-dash": ({}, "╋"),
     "broad": ({}, "█"), "wide": ({}, "█"),
 }
 _CROSS_ASCII: dict[str, tuple[dict[str, str], str]] = {
     "solid": ({"double": "H"}, "+"),
     "dotted": ({"solid": "!", "wave": "+"}, ":"),
     "double": ({"solid": "+"}, "#"), "bold": ({"solid": "+"}, "#"),
-    "dot-dot-dash": ({}, "."), "double-dash": ({}, "#"), "bold-dash": ({}, "#"), "broad": ({}, "#"), "wide": ({}, "#"),
+    "double-dash": ({}, "#"), "bold-dash": ({}, "#"), "broad": ({}, "#"), "wide": ({}, "#"),
 }
 
 
@@ -921,6 +921,8 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
         # a line out of a node starts its pattern there (an undirected edge's with the pattern's last
         # character); elsewhere the pattern runs on from the drawing's left edge (across a bent path's cells)
         phase = (0 if cell.edge.directed else len(hpat) - 1) if "W" in gaps else start
+        if cell.edge.directed and ("W" in gaps) != ("E" in gaps) and not cell.label:
+            phase = (1 - n) % len(hpat)  # an end of a run of several cells: it ends on the pattern's start
         run = "".join(hpat[(phase + i) % len(hpat)] for i in range(n))
         chars = list(run)
         if "W" in cell.arrows and chars:
@@ -988,7 +990,8 @@ def _draw_crossing(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, 
     cy, cx = y0 + max(h - 2, h // 2), x0 + 2
     if h_style != "invisible":
         start, end = x0 + (1 if "W" in cell.gaps else 0), x0 + w - (1 if "E" in cell.gaps else 0)
-        canvas.put(start, cy, "".join(hpat[i % len(hpat)] for i in range(end - start)))
+        n = end - start  # its pattern ends on its start, as in a straight run of several cells
+        canvas.put(start, cy, "".join(hpat[(1 - n + i) % len(hpat)] for i in range(n)))
     if v_style != "invisible":
         for y in range(y0, y0 + h):
             canvas.put(cx, y, vch)

@@ -23,7 +23,7 @@ GRAPHS = [
     # where two edges cross: the character depends on both styles
     *(f"[ A ] --> {{ style: {h}; }} [ B ] {{ origin: A; offset: 40,0; }}\n"
       f"[ C ] {{ offset: 20,-20; origin: A; }} --> {{ style: {v}; }} [ D ] {{ origin: C; offset: 0,40; }}"
-      for h in ("solid", "dotted", "double", "bold", "wave", "broad")
+      for h in ("solid", "dashed", "dotted", "dot-dash", "double", "bold", "wave", "double-dash", "bold-dash", "broad")
       for v in ("solid", "dashed", "double", "bold")),
     # every node border style on a tall node
     *(f"[ A\\nA\\nA\\nA\\nA\\nAAAAAAAAAA ] {{ border: {s}; }}" for s in STYLES),
