@@ -16,7 +16,7 @@ from tests.external_tools import require
 GOAL = 0.90
 # RATCHET: the byte-exact counts reached so far, above the goal (90 % of 219 = 198). Raise them
 # whenever the count grows, never lower them: the test fails below the goal or the ratchet.
-RATCHET = {"boxart": 209, "ascii": 209}
+RATCHET = {"boxart": 211, "ascii": 211}
 
 
 @pytest.fixture(scope="module")
