@@ -395,7 +395,7 @@ class _Layouter:
             return self.node_flow(edge.source)
         return flow_of(flow_attr, self.entered.get(edge.source, self.node_flow(edge.source)))
 
-    def place_from(self, edge: Edge, chained: bool = False) -> bool:
+    def place_from(self, edge: Edge) -> bool:
         """Place ``edge.target`` next to its placed source (a chain's next node goes along the
         flow even when the edge leaves by an absolute port: ``start: south``)."""
         anchor = self.out.nodes[edge.source]
@@ -443,11 +443,11 @@ class _Layouter:
         return False
 
     @staticmethod
-    def around(anchor: Placed, flow: str, gap: int = 1, turns: tuple[int, ...] = (0, 1, 2, 3)) -> list[tuple[str, Pos, Pos]]:
-        """(side, edge cell, node cell) spots around a node: the flow's front, right, back, left
-        (or ``turns``); ``gap`` edge cells between."""
+    def around(anchor: Placed, flow: str, gap: int = 1) -> list[tuple[str, Pos, Pos]]:
+        """(side, edge cell, node cell) spots around a node: the flow's front, right, back, left;
+        ``gap`` edge cells between."""
         out = []
-        for d in (turn(flow, t) for t in turns):
+        for d in (turn(flow, t) for t in range(4)):
             dx, dy = DELTA[d]
             for mid in anchor.side_cells(d)[::2]:
                 out.append((d, mid, (mid[0] + dx * gap, mid[1] + dy * gap)))
@@ -562,9 +562,7 @@ class _Layouter:
             return True
         anchor = self.out.nodes[edge.target]
         flow = self.node_flow(edge.target)
-        spots = self.around(anchor, flow, self.gap(edge))
-        order = (flow, turn(flow, 1), turn(flow, 2), turn(flow, 3))  # as a successor: front, right, back, left
-        for _d, mid, pos in sorted(spots, key=lambda t: order.index(t[0])):
+        for _d, mid, pos in self.around(anchor, flow, self.gap(edge)):  # as a successor's: front, right, back, left
             if self.fits(edge.source, pos) and self.free(mid) and mid not in dict(self.members(edge.source, pos)).values() \
                     and self.apart(edge.source, pos):
                 self.put(edge.source, pos)
@@ -604,7 +602,7 @@ class _Layouter:
             if b in self.out.nodes:
                 continue
             edge = next(e for e in self.succ[a] if e.target is b)
-            if a not in self.out.nodes or not self.place_from(edge, chained=True):
+            if a not in self.out.nodes or not self.place_from(edge):
                 break
             self.place_port_siblings(edge)
         for a, b in zip(chain, chain[1:]):  # the chain's own edges (every one between its links) first
@@ -821,9 +819,7 @@ class _Layouter:
             shapes.append((dst.side_cells("N" if dst.pos[1] > p[1] else "S")[0], "x"))
         for entry, axis in shapes:
             path = _l_path(p, entry, axis)
-            if all(self.out.cells.get(c) is None or (isinstance(self.out.cells[c], EdgeCell)
-                                                     and getattr(self.out.cells[c], "port", None) == port)
-                   for c in path):
+            if all((o := self.out.cells.get(c)) is None or (isinstance(o, EdgeCell) and o.port == port) for c in path):
                 return path
         return None
 
