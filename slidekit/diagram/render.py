@@ -355,17 +355,7 @@ def split_row(node: Node) -> bool:
     return not node.attrs.get("_split", "0,0").endswith(",0")
 
 
-def group_label(graph: Graph, frame: Frame, boxart: bool = True) -> list[tuple[str, str]]:
-    group = frame.group
-    raw = graph.attr("group", group.attrs, "label") or ("" if group.name.startswith("#group") else group.name)
-    return [line for line in shorten(graph, label_lines(raw, "l"), boxart) if line[0]] if raw else []
-
-
-def group_border(graph: Graph, frame: Frame) -> str:
-    return _group_border(graph, frame.group)
-
-
-def _group_border(graph: Graph, group: Group) -> str:
+def group_border(graph: Graph, group: Group) -> str:
     """A group's border style: dashed, none for an anonymous group (``( [A] )``)."""
     border = graph.attr("group", group.attrs, "border-style") or graph.attr("group", group.attrs, "border")
     default = "none" if group.name.startswith("#group") else "dashed"
@@ -373,7 +363,7 @@ def _group_border(graph: Graph, group: Group) -> str:
     return name if name in _BORDERS_BOX else "dashed"
 
 
-def _group_label_lines(graph: Graph, group: Group, boxart: bool = True) -> list[tuple[str, str]]:
+def group_label_lines(graph: Graph, group: Group, boxart: bool = True) -> list[tuple[str, str]]:
     """The lines of a group's label (an explicit empty label is one empty line), aligned by ``align``."""
     raw = graph.attr("group", group.attrs, "label", "\0")
     if raw == "\0":
@@ -388,8 +378,8 @@ def _group_cell_size(graph: Graph, cell: GroupCell, boxart: bool = True) -> tupl
     """A frame cell: the border takes two columns at the sides, the top a line and a blank (and the
     label's lines in the label cell), the bottom a blank and a line; without a border only the top's
     blank (and label) remain."""
-    framed = _group_border(graph, cell.group) != "none"
-    lines = _group_label_lines(graph, cell.group, boxart) if cell.label else []
+    framed = group_border(graph, cell.group) != "none"
+    lines = group_label_lines(graph, cell.group, boxart) if cell.label else []
     w = 2 if framed and cell.sides & {"W", "E"} else 0
     if lines:
         w = max(w, max(len(t) for t, _ in lines) + 2)
@@ -404,7 +394,7 @@ def _group_cell_size(graph: Graph, cell: GroupCell, boxart: bool = True) -> tupl
 
 def _draw_group_cell(canvas: _Canvas, style: Style, graph: Graph, cell: GroupCell,
                      x0: int, y0: int, w: int, h: int) -> None:
-    border = _group_border(graph, cell.group)
+    border = group_border(graph, cell.group)
     sides = cell.sides
     if border != "none" and w and h:
         b = style.border(border)
@@ -428,7 +418,7 @@ def _draw_group_cell(canvas: _Canvas, style: Style, graph: Graph, cell: GroupCel
                 canvas.put(x0 + w - 1, y, alt if odd else b.side[1])
     if not cell.label:
         return
-    lines = _group_label_lines(graph, cell.group, style.boxart)
+    lines = group_label_lines(graph, cell.group, style.boxart)
     framed = border != "none"
     top = y0 + framed if "N" in sides and not label_bottom(graph, cell.group) else y0 + h - framed - len(lines)
     if not framed and label_bottom(graph, cell.group):

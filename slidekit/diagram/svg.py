@@ -16,7 +16,7 @@ from slidekit.diagram.render import (
     frame_rect,
     geometry,
     group_border,
-    group_label,
+    group_label_lines,
     invisible,
     line_style,
     edge_label,
@@ -42,12 +42,12 @@ def draw_svg(graph: Graph, lay: Layout, title: str = "") -> str:
     parts: list[str] = []
     for frame in lay.frames:
         x0, y0, w, h = frame_rect(geo, frame)
-        border = group_border(graph, frame)
+        border = group_border(graph, frame.group)
         if border != "none":
             dash = f' stroke-dasharray="{_DASH.get(border, "6 4")}"' if border != "solid" else ""
             parts.append(f'<rect class="sk-group" x="{x0 * CW + CW / 2:g}" y="{y0 * CH + CH / 2:g}" '
                          f'width="{(w - 1) * CW:g}" height="{(h - 1) * CH:g}" opacity="0.6"{dash}/>')
-        for i, (text, _) in enumerate(group_label(graph, frame)):
+        for i, text in enumerate(text for text, _ in group_label_lines(graph, frame.group) if text):
             parts.append(f'<text class="sk-group-label" x="{(x0 + 2) * CW:g}" y="{(y0 + 1 + i) * CH + CH * 0.72:g}" '
                          f'fill="currentColor" stroke="none">{_t(text)}</text>')
     for pos, cell in sorted(lay.cells.items()):

@@ -4,11 +4,14 @@ border styles, edges into, out of and across groups, nested and repeated groups.
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
 
-from slidekit.diagram import render
+from slidekit.diagram import layout, parse, render
+from slidekit.diagram.render import draw, group_label_lines
+from slidekit.diagram.svg import draw_svg
 
 CASES = [
     "( G\n[ A ] -> [ B ]\n[ C ]\n)",  # a frame with a notch
@@ -48,3 +51,16 @@ def test_group_drawn_like_graph_easy(graph_easy: str, text: str, mode: str) -> N
     real = subprocess.run([graph_easy, f"--as={mode}"], input=text, capture_output=True, text=True,
                           check=True, timeout=60).stdout
     assert render(text, mode) == real
+
+
+@pytest.mark.parametrize("attrs", ["", "label: Other;", "label: ;", "label: two\\nlines;", "border: none;"])
+def test_svg_group_label_is_the_text_drawings(attrs: str) -> None:
+    """The SVG shows a group's label as the boxart does (an explicit empty label: none)."""
+    graph = parse(f"( G [ A ] -> [ B ] ) {{ {attrs} }}\n")
+    lay = layout(graph)
+    svg_lines = re.findall(r'class="sk-group-label"[^>]*>([^<]*)<', draw_svg(graph, lay))
+    text = draw(graph, lay)
+    assert svg_lines == [line for line, _ in group_label_lines(graph, lay.frames[0].group) if line]
+    for line in svg_lines:
+        assert line in text
+    assert ("G" in svg_lines) == (attrs in ("", "border: none;"))
