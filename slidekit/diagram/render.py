@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from slidekit.diagram.groups import label_bottom
-from slidekit.diagram.layout import EdgeCell, Frame, GroupCell, Layout, Placed
+from slidekit.diagram.layout import DELTA, EdgeCell, Frame, GroupCell, Layout, Placed
 from slidekit.diagram.model import Edge, Graph, Group, Node
 
 
@@ -592,7 +592,7 @@ def _bare_run_end(lay: Layout, pos: tuple[int, int], cell: object) -> str | None
             or cell.sides not in ({"E", "W"}, {"N", "S"}) or len(cell.gaps) != 1 or cell.label or cell.cross:
         return None
     (gap,) = cell.gaps
-    dx, dy = {"E": (1, 0), "W": (-1, 0), "S": (0, 1), "N": (0, -1)}[gap]
+    dx, dy = DELTA[gap]
     beyond = lay.cells.get((pos[0] - dx, pos[1] - dy))
     if not (isinstance(beyond, EdgeCell) and beyond.edge is cell.edge and beyond.sides == cell.sides):
         return None
@@ -743,10 +743,10 @@ def _joined_fillers(lay: Layout, geo: Geometry) -> dict[tuple[int, int], EdgeCel
         side = next(iter(cell.gaps | cell.arrows))
         if not (geo.widths[x] if side in "EW" else geo.heights[y]):
             continue
-        dx, dy = {"E": (-1, 0), "W": (1, 0), "S": (0, -1), "N": (0, 1)}[side]
-        inner = out.get((x + dx, y + dy))
+        dx, dy = DELTA[side]  # the neighbour inward, away from that side
+        inner = out.get((x - dx, y - dy))
         if inner is not None:
-            out[(x + dx, y + dy)] = replace(inner, gaps=inner.gaps - {side}, arrows=inner.arrows - {side})
+            out[(x - dx, y - dy)] = replace(inner, gaps=inner.gaps - {side}, arrows=inner.arrows - {side})
     return out
 
 
@@ -869,19 +869,13 @@ def _draw_edge_node(canvas: _Canvas, graph: Graph, node: Node, x0: int, y0: int,
             canvas.put(x0 + 1, y0 + h // 2 - 1 + i, text)
 
 
-_ARROW_STYLES_BOX = {"closed": {"E": "▷", "W": "◁", "N": "△", "S": "▽"},
-                     "filled": {"E": "▶", "W": "◀", "N": "▲", "S": "▼"}}
-
-
-def _arrow_chars(style: Style, arrow_style: str, hpat: str, vch: str) -> Callable[[str], str]:
-    """The arrow heads of an edge's ``arrow-style``: none draws the line on, closed and filled
-    have heads of their own in boxart."""
+def _arrow_chars(style: Style, kind: str, hpat: str, vch: str) -> Callable[[str], str]:
+    """The arrow heads of an edge's ``arrow-style``: none draws the line on, the others are
+    :meth:`Style.arrow`'s."""
     def arrow(side: str) -> str:
-        if arrow_style == "none":
+        if kind == "none":
             return hpat[0] if side in "EW" else vch
-        if style.boxart and arrow_style in _ARROW_STYLES_BOX:
-            return _ARROW_STYLES_BOX[arrow_style][side]
-        return style.arrow(side)
+        return style.arrow(side, kind)
     return arrow
 
 
@@ -889,11 +883,11 @@ def _draw_edge(canvas: _Canvas, style: Style, graph: Graph, cell: EdgeCell, x0: 
                open_sides: frozenset[str] = frozenset()) -> None:
     edge_style = line_style(graph, cell.edge)
     hpat, vch = style.line(edge_style)
-    arrow = _arrow_chars(style, graph.edge_attr(cell.edge, "arrow-style").strip().lower(), hpat, vch)
+    kind = graph.edge_attr(cell.edge, "arrow-style").strip().lower() or "open"
+    arrow = _arrow_chars(style, kind, hpat, vch)
     cy = y0 + max(h - 2, h // 2)  # beside a tall node: on its last inner line
     cx = x0 + 2
     sides = cell.sides
-    kind = graph.edge_attr(cell.edge, "arrow-style").strip().lower() or "open"
     if cell.loop:
         _draw_loop(canvas, style, cell, hpat, vch, edge_style, kind, x0, y0, w, h)
         return
