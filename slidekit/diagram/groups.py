@@ -24,78 +24,21 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from copy import copy
-from dataclasses import dataclass
-from typing import Any, Protocol, cast
 
-from slidekit.diagram.model import Edge, Graph, Group, Node
-
-Pos = tuple[int, int]
-
-
-class EdgeCell(Protocol):
-    """What the splice reads and writes of layout.py's edge cells (layout.py imports this module)."""
-
-    edge: Edge
-    sides: set[str]
-    gaps: set[str]
-    arrows: set[str]
-    loop: str
-    label: str
-    cross: bool
-    filler: bool
-    hole: bool
-
-
-class Placed(Protocol):
-    """What the splice reads and moves of layout.py's placed nodes."""
-
-    node: Node
-    pos: Pos
-    size: tuple[int, int]
-
-    def covers(self) -> list[Pos]: ...
-
-
-class Layout(Protocol):
-    """What the splice rewrites of layout.py's grid."""
-
-    cells: dict[Pos, Any]
-    nodes: dict[Node, Any]
-    frames: list[Frame]
-_DELTA = {"N": (0, -1), "E": (1, 0), "S": (0, 1), "W": (-1, 0)}
-_OPPOSITE = {"N": "S", "S": "N", "E": "W", "W": "E"}
-
-
-@dataclass(eq=False)
-class GroupCell:
-    """A cell of a group's frame."""
-
-    group: Group
-    sides: frozenset[str]  # the sides of the cell the frame's border runs along (N, S, E, W)
-    label: bool = False  # the cell that holds the group's label
-
-
-@dataclass
-class Frame:
-    """The box around a group's cells (its outline may be less than the whole box)."""
-
-    group: Group
-    top_left: Pos
-    bottom_right: Pos
+from slidekit.diagram.grid import DELTA, OPPOSITE, EdgeCell, Frame, GroupCell, Layout, Placed, Pos
+from slidekit.diagram.model import Graph, Group
 
 
 def _edge_cells(lay: Layout) -> dict[Pos, EdgeCell]:
     """The cells of edges (neither nodes nor frames)."""
-    placed = {id(p) for p in lay.nodes.values()}
-    return {pos: cast("EdgeCell", cell) for pos, cell in lay.cells.items()
-            if id(cell) not in placed and not isinstance(cell, GroupCell)}
+    return {pos: cell for pos, cell in lay.cells.items() if isinstance(cell, EdgeCell)}
 
 
 def _core(lay: Layout) -> dict[Pos, Group]:
     """The cells (before the splice) that belong to a group: member nodes, edges within it and
     empty cells between two of those."""
     core: dict[Pos, Group] = {}
-    for placed in cast("list[Placed]", list(lay.nodes.values())):
+    for placed in lay.nodes.values():
         if placed.node.group is not None:
             core.update(dict.fromkeys(placed.covers(), placed.node.group))
     for pos, cell in _edge_cells(lay).items():
@@ -149,11 +92,11 @@ def splice_groups(graph: Graph, lay: Layout) -> None:
     spliced_x = {p + bisect_right(ins_x, p - 1) for p in new_x}  # where the new columns land
     spliced_y = {p + bisect_right(ins_y, p - 1) for p in new_y}
     torn = {(fx(x), fy(y)): cell for (x, y), cell in _edge_cells(lay).items()}
-    cells: dict[Pos, Any] = {}
+    cells: dict[Pos, Placed | EdgeCell | GroupCell] = {}
     for (x, y), cell in lay.cells.items():
         cells[(fx(x), fy(y))] = cell
     members: dict[Pos, Group] = {(fx(x), fy(y)): g for (x, y), g in core.items()}
-    for placed in cast("list[Placed]", list({id(p): p for p in lay.nodes.values()}.values())):  # multi-cell nodes close the gaps
+    for placed in {id(p): p for p in lay.nodes.values()}.values():  # multi-cell nodes close the gaps
         (x, y), (w, h) = placed.pos, placed.size
         x0, y0, x1, y1 = fx(x), fy(y), fx(x + w - 1), fy(y + h - 1)
         placed.pos, placed.size = (x0, y0), (x1 - x0 + 1, y1 - y0 + 1)
@@ -173,7 +116,7 @@ def splice_groups(graph: Graph, lay: Layout) -> None:
                     frame_of[c] = group
 
     def borders(c: Pos, group: Group) -> frozenset[str]:
-        return frozenset(s for s, (dx, dy) in _DELTA.items() if owner.get((c[0] + dx, c[1] + dy)) is not group)
+        return frozenset(s for s, (dx, dy) in DELTA.items() if owner.get((c[0] + dx, c[1] + dy)) is not group)
 
     group_cells = {c: GroupCell(g, borders(c, g)) for c, g in frame_of.items()}
     # edges torn by the splice: filler pieces across the new lines
@@ -181,7 +124,7 @@ def splice_groups(graph: Graph, lay: Layout) -> None:
         if cell.loop or cell.filler:
             continue
         for side in sorted(cell.sides):
-            dx, dy = _DELTA[side]
+            dx, dy = DELTA[side]
             q = (x + dx, y + dy)
             if q in cells or (q[0] not in spliced_x if dx else q[1] not in spliced_y):
                 continue
@@ -189,7 +132,7 @@ def splice_groups(graph: Graph, lay: Layout) -> None:
             if side in cell.gaps and (frame.sides if frame is not None else side != "S" or side not in cell.arrows):
                 continue  # the hole to a node: filled inside a group, or above a node entered from the north
             piece = copy(cell)
-            piece.sides, piece.gaps, piece.arrows = {side, _OPPOSITE[side]}, {side} & cell.gaps, {side} & cell.arrows
+            piece.sides, piece.gaps, piece.arrows = {side, OPPOSITE[side]}, {side} & cell.gaps, {side} & cell.arrows
             piece.label, piece.cross, piece.filler = "", False, True
             piece.hole = frame is None and side in cell.gaps  # outside a group: a whole cell where the line has room
             cells[q] = piece

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from slidekit.diagram.groups import label_bottom
-from slidekit.diagram.layout import DELTA, EdgeCell, Frame, GroupCell, Layout, Placed
+from slidekit.diagram.grid import DELTA, EdgeCell, Frame, GroupCell, Layout, Placed
 from slidekit.diagram.model import Edge, Graph, Group, Node
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from slidekit.diagram.layout import DELTA, EdgeCell, Layout, Placed
+from slidekit.diagram.grid import DELTA, EdgeCell, Layout, Placed
 from slidekit.diagram.model import Graph
 from slidekit.diagram.render import (
     Geometry,

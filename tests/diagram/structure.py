@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from slidekit.diagram.layout import GroupCell, Layout, Placed
+from slidekit.diagram.grid import GroupCell, Layout, Placed
 from slidekit.diagram.model import Graph, Group
 from slidekit.diagram.render import (
     Geometry,
